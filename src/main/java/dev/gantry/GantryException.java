@@ -1,0 +1,37 @@
+package dev.gantry;
+
+/**
+ * Every failure Gantry reports on purpose. The {@link Kind} decides the exit code (mapped once, in the CLI);
+ * the message is the one line the user reads, so it names the operation, the image and the reason, and never
+ * carries a credential.
+ */
+public class GantryException extends RuntimeException {
+  public enum Kind {
+    BAD_INPUT,
+    FAILED,
+    AUTHENTICATION,
+    NOT_FOUND,
+    SOURCE_MOVED,
+    ROLLED_BACK,
+    ROLLBACK_INCOMPLETE
+  }
+
+  private final Kind kind;
+
+  public GantryException(Kind kind, String message) {
+    this(kind, message, null);
+  }
+
+  public GantryException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public static GantryException badInput(String message) {
+    return new GantryException(Kind.BAD_INPUT, message);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.gantry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/** Runs independent pieces of work on at most {@code jobs} threads and keeps every outcome, in input order. */
+public final class Jobs {
+  /** One item's outcome: a value, a failure, or (after another item failed) not started. */
+  public record Outcome<R>(R value, RuntimeException failure, boolean started) {
+    public boolean ok() {
+      return started && failure == null;
+    }
+  }
+
+  private Jobs() {}
+
+  public static <T, R> List<Outcome<R>> run(List<T> items, int jobs, boolean stopOnFailure, Function<T, R> work) {
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    if (items.size() == 1 || jobs <= 1) {
+      return sequential(items, stopOnFailure, work);
+    }
+    AtomicBoolean failed = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, items.size()), r -> {
+      Thread t = new Thread(r, "gantry-job");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Outcome<R>>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> attempt(item, stopOnFailure, failed, work)));
+      }
+      List<Outcome<R>> outcomes = new ArrayList<>();
+      for (Future<Outcome<R>> f : futures) {
+        outcomes.add(f.get());
+      }
+      return outcomes;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static <T, R> List<Outcome<R>> sequential(List<T> items, boolean stopOnFailure, Function<T, R> work) {
+    AtomicBoolean failed = new AtomicBoolean();
+    List<Outcome<R>> outcomes = new ArrayList<>();
+    for (T item : items) {
+      outcomes.add(attempt(item, stopOnFailure, failed, work));
+    }
+    return outcomes;
+  }
+
+  private static <T, R> Outcome<R> attempt(T item, boolean stopOnFailure, AtomicBoolean failed, Function<T, R> work) {
+    if (stopOnFailure && failed.get()) {
+      return new Outcome<>(null, null, false);
+    }
+    try {
+      return new Outcome<>(work.apply(item), null, true);
+    } catch (RuntimeException e) {
+      failed.set(true);
+      return new Outcome<>(null, e, true);
+    }
+  }
+
+  /** The values, or the first failure (in input order) thrown. */
+  public static <R> List<R> valuesOrThrow(List<Outcome<R>> outcomes) {
+    List<R> values = new ArrayList<>();
+    for (Outcome<R> o : outcomes) {
+      if (o.failure() != null) {
+        throw o.failure();
+      }
+      values.add(o.value());
+    }
+    return values;
+  }
+}

@@ -1,0 +1,29 @@
+package dev.gantry.cli;
+
+import dev.gantry.GantryException;
+
+/** The exit codes, documented in the README's table; the only mapping from failure kinds to numbers. */
+public final class ExitCode {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int BAD_INPUT = 2;
+  public static final int AUTHENTICATION = 3;
+  public static final int NOT_FOUND = 4;
+  public static final int SOURCE_MOVED = 5;
+  public static final int ROLLED_BACK = 6;
+  public static final int ROLLBACK_INCOMPLETE = 7;
+
+  private ExitCode() {}
+
+  public static int of(GantryException.Kind kind) {
+    return switch (kind) {
+      case BAD_INPUT -> BAD_INPUT;
+      case FAILED -> FAILED;
+      case AUTHENTICATION -> AUTHENTICATION;
+      case NOT_FOUND -> NOT_FOUND;
+      case SOURCE_MOVED -> SOURCE_MOVED;
+      case ROLLED_BACK -> ROLLED_BACK;
+      case ROLLBACK_INCOMPLETE -> ROLLBACK_INCOMPLETE;
+    };
+  }
+}

@@ -1,0 +1,71 @@
+package dev.gantry.cli;
+
+import dev.gantry.GantryException;
+import dev.gantry.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once. */
+@Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
+    description = "Promote, copy and release container images at the registry level.",
+    subcommands = {PromoteCommand.class, CopyCommand.class})
+public final class Gantry implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote or copy");
+  }
+
+  public static int run(String[] args, Environment env) {
+    CommandLine cli = new CommandLine(new Gantry(), new Factory(env));
+    cli.setOut(new java.io.PrintWriter(env.stdout(), true));
+    cli.setErr(new java.io.PrintWriter(env.stderr(), true));
+    cli.setParameterExceptionHandler((e, a) -> {
+      env.stderr().println("gantry: " + firstLine(e.getMessage()));
+      return ExitCode.BAD_INPUT;
+    });
+    cli.setExecutionExceptionHandler((e, c, parsed) -> {
+      if (e instanceof GantryException g) {
+        env.stderr().println("gantry: " + firstLine(g.getMessage()));
+        return ExitCode.of(g.kind());
+      }
+      env.stderr().println("gantry: internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+      if (env.get("GANTRY_STACKTRACE") != null) {
+        e.printStackTrace(env.stderr());
+      }
+      return ExitCode.FAILED;
+    });
+    return cli.execute(args);
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).strip();
+  }
+
+  /** Hands the environment to every command picocli creates. */
+  private record Factory(Environment env) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      if (cls == PromoteCommand.class) {
+        return cls.cast(new PromoteCommand(env));
+      }
+      if (cls == CopyCommand.class) {
+        return cls.cast(new CopyCommand(env));
+      }
+      return CommandLine.defaultFactory().create(cls);
+    }
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"gantry " + Version.get()};
+    }
+  }
+}

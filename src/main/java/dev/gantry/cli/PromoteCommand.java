@@ -1,0 +1,63 @@
+package dev.gantry.cli;
+
+import dev.gantry.GantryException;
+import dev.gantry.promote.PromoteReport;
+import dev.gantry.promote.PromoteRequest;
+import dev.gantry.promote.Promoter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "promote", mixinStandardHelpOptions = true,
+    description = "Point target tags at the manifest a source tag (or digest) points at, in every IMAGE, "
+        + "by copying the manifest bytes: nothing is pulled or rebuilt and the digest never changes. "
+        + "All images are read before the first write; if a write fails, every target already moved is restored.")
+final class PromoteCommand implements Callable<Integer> {
+  private final Environment env;
+
+  @Option(names = "--from", paramLabel = "TAG", required = true, description = "Source tag, or @sha256:<hex> for a digest.")
+  String from;
+
+  @Option(names = "--to", paramLabel = "TAG", required = true, description = "Target tag (repeatable).")
+  List<String> to = new ArrayList<>();
+
+  @Mixin
+  RegistryOptions registry;
+
+  @Parameters(paramLabel = "IMAGE", arity = "1..*",
+      description = "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
+  List<String> images = new ArrayList<>();
+
+  PromoteCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    PromoteRequest request = PromoteRequest.parse(images, from, to);
+    registry.validate();
+    PromoteReport report;
+    try {
+      report = Promoter.promote(request, registry.client(env), registry.dryRun, registry.jobs);
+    } catch (GantryException e) {
+      if (registry.json) {
+        env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
+      }
+      throw e;
+    }
+    env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
+    env.stdout().flush();
+    if (report.rollbackIncomplete()) {
+      throw new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
+          report.firstError() + "; restoring the targets already moved failed too: see the report above");
+    }
+    if (report.failed()) {
+      throw new GantryException(GantryException.Kind.ROLLED_BACK, report.firstError() + "; every target already moved was restored");
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.gantry.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.GantryException;
+import dev.gantry.promote.PromotePlan.ImagePlan;
+import dev.gantry.promote.PromoteReport;
+import dev.gantry.promote.PromoteReport.Outcome;
+import dev.gantry.promote.PromoteReport.TagResult;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes a promote report as aligned text lines or as one JSON document. */
+final class PromoteOutput {
+  private PromoteOutput() {}
+
+  static String text(PromoteReport report) {
+    StringBuilder s = new StringBuilder();
+    int width = report.results().stream().mapToInt(r -> (r.image() + ":" + r.tag()).length()).max().orElse(0);
+    for (TagResult r : report.results()) {
+      String target = r.image() + ":" + r.tag();
+      s.append(String.format(Locale.ROOT, "%-14s %-" + width + "s  %s", label(r.outcome()), target, r.source()));
+      if (r.previous() != null && !r.previous().equals(r.source())) {
+        s.append("  (was ").append(r.previous()).append(')');
+      } else if (r.previous() == null && r.outcome() != Outcome.UNCHANGED) {
+        s.append("  (new tag)");
+      }
+      if (r.error() != null) {
+        s.append("  ").append(r.error());
+      }
+      s.append('\n');
+    }
+    Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
+    report.results().forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
+    StringBuilder summary = new StringBuilder(report.dryRun() ? "dry run, nothing written: " : "");
+    String sep = "";
+    for (Map.Entry<Outcome, Integer> e : counts.entrySet()) {
+      summary.append(sep).append(label(e.getKey())).append(' ').append(e.getValue());
+      sep = ", ";
+    }
+    return s.append(summary).append('\n').toString();
+  }
+
+  static String label(Outcome o) {
+    return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static String json(PromoteReport report) {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("command", "promote");
+    root.put("from", report.plan().request().fromLabel());
+    root.put("dryRun", report.dryRun());
+    root.put("status", status(report));
+    ArrayNode images = root.putArray("images");
+    for (ImagePlan plan : report.plan().images()) {
+      ObjectNode image = images.addObject();
+      image.put("image", plan.image().toString());
+      image.put("digest", plan.source().digest().toString());
+      image.put("mediaType", plan.source().mediaType());
+      ArrayNode tags = image.putArray("tags");
+      for (TagResult r : report.results()) {
+        if (r.image().equals(plan.image())) {
+          ObjectNode t = tags.addObject();
+          t.put("tag", r.tag());
+          t.put("outcome", label(r.outcome()));
+          t.put("previous", r.previous() == null ? null : r.previous().toString());
+          if (r.error() != null) {
+            t.put("error", r.error());
+          }
+        }
+      }
+    }
+    return root.toString();
+  }
+
+  private static String status(PromoteReport report) {
+    if (report.rollbackIncomplete()) {
+      return "rollback-incomplete";
+    }
+    if (report.failed()) {
+      return "rolled-back";
+    }
+    return report.dryRun() ? "planned" : "ok";
+  }
+
+  static String errorJson(GantryException e, int exitCode) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    root.put("status", "error");
+    root.put("exitCode", exitCode);
+    root.put("error", Gantry.firstLine(e.getMessage()));
+    return root.toString();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.gantry.cli;
+
+import dev.gantry.GantryException;
+import dev.gantry.auth.AuthInterceptor;
+import dev.gantry.auth.CredentialHelper;
+import dev.gantry.auth.CredentialSource;
+import dev.gantry.auth.Credentials;
+import dev.gantry.auth.DockerConfig;
+import dev.gantry.http.HttpClients;
+import dev.gantry.http.RetryPolicy;
+import dev.gantry.registry.Endpoints;
+import dev.gantry.registry.RegistryClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import okhttp3.OkHttpClient;
+import picocli.CommandLine.Option;
+
+/** Options every registry command shares, and the one place the registry client is assembled from them. */
+public final class RegistryOptions {
+  private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
+
+  @Option(names = "--username", paramLabel = "USER", description = "Registry user name (with --password-stdin).")
+  String username;
+
+  @Option(names = "--password-stdin", description = "Read the registry password or token from standard input.")
+  boolean passwordStdin;
+
+  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+      description = "Speak plain HTTP to this registry (repeatable). Loopback registries always use HTTP.")
+  List<String> insecure = new ArrayList<>();
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "8", description = "Requests in flight at once (default: ${DEFAULT-VALUE}).")
+  int jobs;
+
+  @Option(names = "--json", description = "Print the result as JSON on standard output.")
+  boolean json;
+
+  @Option(names = "--dry-run", description = "Read and plan, print the plan, write nothing.")
+  boolean dryRun;
+
+  /** Checks every option value; throws the one-line bad-input error before any I/O. */
+  void validate() {
+    if (jobs < 1 || jobs > 64) {
+      throw GantryException.badInput("invalid --jobs " + jobs + " (1 to 64)");
+    }
+    for (String h : insecure) {
+      if (!HOST_PORT.matcher(h).matches()) {
+        throw GantryException.badInput("invalid --insecure-registry '" + h + "' (expected HOST[:PORT])");
+      }
+    }
+    if (passwordStdin && (username == null || username.isEmpty())) {
+      throw GantryException.badInput("--password-stdin needs --username");
+    }
+    if (username != null && !passwordStdin) {
+      throw GantryException.badInput("--username needs --password-stdin (passwords are never taken as arguments)");
+    }
+  }
+
+  /** Credentials in order: the options, the Docker config, anonymous. Reads standard input once. */
+  CredentialSource credentials(Environment env) {
+    List<CredentialSource> sources = new ArrayList<>();
+    if (passwordStdin) {
+      String password = readPassword(env);
+      Credentials given = Credentials.basic(username, password);
+      sources.add(registry -> Optional.of(given));
+    }
+    sources.add(DockerConfig.load(env.env(), new CredentialHelper(env.env())));
+    return CredentialSource.firstOf(sources);
+  }
+
+  RegistryClient client(Environment env) {
+    CredentialSource creds = credentials(env);
+    OkHttpClient base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs, List.of());
+    OkHttpClient withAuth = base.newBuilder().addInterceptor(new AuthInterceptor(creds, base, env.clock())).build();
+    return new RegistryClient(withAuth, new Endpoints(new LinkedHashSet<>(insecure)));
+  }
+
+  private static String readPassword(Environment env) {
+    try {
+      String p = new String(env.stdin().readAllBytes(), StandardCharsets.UTF_8);
+      p = p.replaceAll("[\\r\\n]+$", "");
+      if (p.isEmpty()) {
+        throw GantryException.badInput("--password-stdin: standard input was empty");
+      }
+      return p;
+    } catch (IOException e) {
+      throw GantryException.badInput("--password-stdin: standard input could not be read");
+    }
+  }
+}

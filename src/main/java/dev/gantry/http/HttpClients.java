@@ -1,0 +1,33 @@
+package dev.gantry.http;
+
+import dev.gantry.Version;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+
+/** The one place that configures HTTP for the whole program: timeouts, pool size, retries, user agent. */
+public final class HttpClients {
+  public static final String USER_AGENT = "gantry/" + Version.get();
+
+  private HttpClients() {}
+
+  /**
+   * @param jobs how many requests may run at once (sizes the idle pool so parallel work reuses connections)
+   * @param inner application interceptors that run inside the retry loop (authentication), outermost first
+   */
+  public static OkHttpClient create(RetryPolicy retry, RetryInterceptor.Sleeper sleeper, int jobs, List<Interceptor> inner) {
+    OkHttpClient.Builder b = new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(15))
+        .readTimeout(Duration.ofSeconds(60))
+        .writeTimeout(Duration.ofSeconds(60))
+        .connectionPool(new ConnectionPool(Math.max(5, jobs), 1, TimeUnit.MINUTES))
+        .retryOnConnectionFailure(true)
+        .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
+        .addInterceptor(new RetryInterceptor(retry, sleeper));
+    inner.forEach(b::addInterceptor);
+    return b.build();
+  }
+}

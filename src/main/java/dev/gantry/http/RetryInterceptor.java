@@ -1,0 +1,66 @@
+package dev.gantry.http;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.concurrent.ThreadLocalRandom;
+import okhttp3.Interceptor;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * Retries connection failures and 408/429/5xx answers per {@link RetryPolicy}. OkHttp itself never backs off,
+ * so this is the one place that does. Requests whose body can be sent only once (a streamed blob) are not
+ * retried here; the blob copier repeats its whole transfer instead.
+ */
+public final class RetryInterceptor implements Interceptor {
+  /** Waits; replaced in tests to record delays without sleeping. */
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  private final RetryPolicy policy;
+  private final Sleeper sleeper;
+
+  public RetryInterceptor(RetryPolicy policy, Sleeper sleeper) {
+    this.policy = policy;
+    this.sleeper = sleeper;
+  }
+
+  @Override
+  public Response intercept(Chain chain) throws IOException {
+    Request request = chain.request();
+    boolean replayable = request.body() == null || !request.body().isOneShot();
+    for (int attempt = 1; ; attempt++) {
+      boolean last = !replayable || !policy.mayRetryAfter(attempt);
+      Response response;
+      try {
+        response = chain.proceed(request);
+      } catch (IOException e) {
+        if (last || e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        pause(attempt, null);
+        continue;
+      }
+      if (last || !RetryPolicy.isRetryableStatus(response.code())) {
+        return response;
+      }
+      String retryAfter = response.header("Retry-After");
+      response.close();
+      pause(attempt, retryAfter);
+    }
+  }
+
+  private void pause(int attempt, String retryAfter) throws IOException {
+    Duration d = policy.delay(attempt, retryAfter, ThreadLocalRandom.current()::nextDouble, ZonedDateTime.now(ZoneOffset.UTC));
+    try {
+      sleeper.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting to retry");
+    }
+  }
+}

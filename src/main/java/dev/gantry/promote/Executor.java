@@ -1,0 +1,101 @@
+package dev.gantry.promote;
+
+import dev.gantry.Jobs;
+import dev.gantry.promote.PromotePlan.ImagePlan;
+import dev.gantry.promote.PromotePlan.TagStep;
+import dev.gantry.promote.PromoteReport.Outcome;
+import dev.gantry.promote.PromoteReport.TagResult;
+import dev.gantry.registry.Manifest;
+import dev.gantry.registry.RemoteRepository;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Applies a plan: PUTs the source bytes to every target that needs it, at most {@code jobs} at once. When a
+ * write fails no new write starts, and every target already moved is put back: its previous manifest is read
+ * by digest (a tag move leaves it in the registry) and PUT under the tag again.
+ */
+public final class Executor {
+  private Executor() {}
+
+  private record Write(ImagePlan image, TagStep step, RemoteRepository repo) {}
+
+  public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, RemoteRepository> open, int jobs) {
+    List<Write> writes = new ArrayList<>();
+    for (ImagePlan image : plan.images()) {
+      RemoteRepository repo = open.apply(image.image());
+      for (TagStep step : image.steps()) {
+        if (step.write()) {
+          writes.add(new Write(image, step, repo));
+        }
+      }
+    }
+    List<Jobs.Outcome<Boolean>> outcomes = Jobs.run(writes, jobs, true, w -> {
+      w.repo().putManifest(w.step().tag(), w.image().source());
+      return true;
+    });
+    boolean anyFailed = outcomes.stream().anyMatch(o -> o.failure() != null);
+
+    List<TagResult> results = new ArrayList<>();
+    List<Write> toRestore = new ArrayList<>();
+    int w = 0;
+    for (ImagePlan image : plan.images()) {
+      for (TagStep step : image.steps()) {
+        if (!step.write()) {
+          results.add(result(image, step, Outcome.UNCHANGED, null));
+          continue;
+        }
+        Jobs.Outcome<Boolean> o = outcomes.get(w);
+        Write write = writes.get(w++);
+        if (!o.started()) {
+          results.add(result(image, step, Outcome.NOT_ATTEMPTED, null));
+        } else if (o.failure() != null) {
+          results.add(result(image, step, Outcome.FAILED, o.failure().getMessage()));
+        } else if (!anyFailed) {
+          results.add(result(image, step, Outcome.PROMOTED, null));
+        } else if (step.previous() == null) {
+          results.add(result(image, step, Outcome.LEFT_NEW, null));
+        } else {
+          results.add(null); // filled in by the rollback below
+          toRestore.add(write);
+        }
+      }
+    }
+    if (!toRestore.isEmpty()) {
+      List<Jobs.Outcome<Boolean>> restored = Jobs.run(toRestore, jobs, false, Executor::restore);
+      int r = 0;
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i) == null) {
+          Write write = toRestore.get(r);
+          Jobs.Outcome<Boolean> o = restored.get(r++);
+          results.set(i, o.ok()
+              ? result(write.image(), write.step(), Outcome.ROLLED_BACK, null)
+              : result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure().getMessage()));
+        }
+      }
+    }
+    return new PromoteReport(plan, results, false);
+  }
+
+  /** The dry-run report: what would be written, with nothing written. */
+  public static PromoteReport dryRun(PromotePlan plan) {
+    List<TagResult> results = new ArrayList<>();
+    for (ImagePlan image : plan.images()) {
+      for (TagStep step : image.steps()) {
+        results.add(result(image, step, step.write() ? Outcome.WOULD_PROMOTE : Outcome.UNCHANGED, null));
+      }
+    }
+    return new PromoteReport(plan, results, true);
+  }
+
+  private static boolean restore(Write w) {
+    Manifest previous = w.repo().getManifest(w.step().previous().toString());
+    w.repo().putManifest(w.step().tag(), previous);
+    return true;
+  }
+
+  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, String error) {
+    return new TagResult(image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error);
+  }
+}

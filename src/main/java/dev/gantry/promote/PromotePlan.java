@@ -1,0 +1,26 @@
+package dev.gantry.promote;
+
+import dev.gantry.registry.Digest;
+import dev.gantry.registry.Manifest;
+import java.util.List;
+
+/** What a promote will do, decided from what preflight read and nothing else. */
+public record PromotePlan(PromoteRequest request, List<ImagePlan> images) {
+  public PromotePlan {
+    images = List.copyOf(images);
+  }
+
+  /** One image: the source manifest as read, and one step per target tag. */
+  public record ImagePlan(PromoteRequest.Image image, Manifest source, List<TagStep> steps) {
+    public ImagePlan {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  /** A target tag: where it points now (null when absent) and whether it must be written. */
+  public record TagStep(String tag, Digest previous, boolean write) {}
+
+  public long writes() {
+    return images.stream().flatMap(i -> i.steps().stream()).filter(TagStep::write).count();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.gantry.registry;
+
+import dev.gantry.GantryException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** A content digest such as {@code sha256:0123…}; the identity of a manifest or blob. */
+public record Digest(String algorithm, String hex) {
+  private static final Pattern SHA256 = Pattern.compile("[a-f0-9]{64}");
+  private static final Pattern SHA512 = Pattern.compile("[a-f0-9]{128}");
+
+  public Digest {
+    boolean ok =
+        ("sha256".equals(algorithm) && hex != null && SHA256.matcher(hex).matches())
+            || ("sha512".equals(algorithm) && hex != null && SHA512.matcher(hex).matches());
+    if (!ok) {
+      throw GantryException.badInput("invalid digest '" + algorithm + ":" + hex + "' (expected sha256:<64 hex>)");
+    }
+  }
+
+  public static Digest parse(String value) {
+    int colon = value.indexOf(':');
+    if (colon < 0) {
+      throw GantryException.badInput("invalid digest '" + value + "' (expected sha256:<64 hex>)");
+    }
+    return new Digest(value.substring(0, colon), value.substring(colon + 1));
+  }
+
+  /** The sha256 digest of exactly these bytes. */
+  public static Digest sha256(byte[] bytes) {
+    MessageDigest md = newSha256();
+    return new Digest("sha256", HexFormat.of().formatHex(md.digest(bytes)));
+  }
+
+  public static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+  }
+
+  public MessageDigest newHasher() {
+    try {
+      return MessageDigest.getInstance("sha256".equals(algorithm) ? "SHA-256" : "SHA-512");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no " + algorithm, e);
+    }
+  }
+
+  /** Whether {@code bytes} hash to this digest, in this digest's own algorithm. */
+  public boolean matches(byte[] bytes) {
+    return hex.equals(HexFormat.of().formatHex(newHasher().digest(bytes)));
+  }
+
+  /** {@code sha256:0123456789ab} for human-readable lines. */
+  public String shortForm() {
+    return algorithm + ":" + hex.substring(0, 12);
+  }
+
+  @Override
+  public String toString() {
+    return algorithm + ":" + hex;
+  }
+}

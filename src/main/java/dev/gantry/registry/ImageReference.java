@@ -1,0 +1,126 @@
+package dev.gantry.registry;
+
+import dev.gantry.GantryException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * {@code [registry/]path[:tag][@digest]}, parsed with no I/O. The first component is a registry when it holds
+ * a dot or a colon, is {@code localhost}, or is an IPv6 literal; otherwise the image is on Docker Hub, where a
+ * one-component name gets the {@code library/} prefix.
+ */
+public record ImageReference(Repository repository, String tag, Digest digest) {
+  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+
+  public ImageReference {
+    if (repository == null) {
+      throw new IllegalArgumentException("repository");
+    }
+    if (tag != null) {
+      checkTag(tag);
+    }
+  }
+
+  public static ImageReference parse(String value) {
+    if (value == null || value.isBlank() || !value.equals(value.strip())) {
+      throw GantryException.badInput("invalid image reference '" + value + "'");
+    }
+    String rest = value;
+    Digest digest = null;
+    int at = rest.indexOf('@');
+    if (at >= 0) {
+      digest = parseDigest(rest.substring(at + 1), value);
+      rest = rest.substring(0, at);
+    }
+    String tag = null;
+    int slash = rest.lastIndexOf('/');
+    int colon = rest.lastIndexOf(':');
+    if (colon > slash) {
+      tag = rest.substring(colon + 1);
+      rest = rest.substring(0, colon);
+      if (!TAG.matcher(tag).matches()) {
+        throw GantryException.badInput("invalid tag '" + tag + "' in '" + value + "'");
+      }
+    }
+    return new ImageReference(parseRepository(rest, value), tag, digest);
+  }
+
+  public static Repository parseRepository(String name, String original) {
+    if (name.isEmpty()) {
+      throw GantryException.badInput("invalid image reference '" + original + "'");
+    }
+    int slash = name.indexOf('/');
+    String first = slash < 0 ? name : name.substring(0, slash);
+    boolean hasRegistry =
+        slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("["));
+    String registry = hasRegistry ? first : Repository.DOCKER_HUB;
+    String path = hasRegistry ? name.substring(slash + 1) : name;
+    if (registry.equals("index.docker.io") || registry.equals("registry-1.docker.io")) {
+      registry = Repository.DOCKER_HUB;
+    }
+    if (registry.equals(Repository.DOCKER_HUB) && !path.contains("/")) {
+      path = "library/" + path;
+    }
+    try {
+      return new Repository(registry, path);
+    } catch (GantryException e) {
+      throw GantryException.badInput(e.getMessage() + " in '" + original + "'");
+    }
+  }
+
+  private static Digest parseDigest(String digest, String original) {
+    try {
+      return Digest.parse(digest);
+    } catch (GantryException e) {
+      throw GantryException.badInput("invalid digest '" + digest + "' in '" + original + "' (expected sha256:<64 hex>)");
+    }
+  }
+
+  /** Throws the one-line bad-input error unless {@code tag} is a valid tag. */
+  public static String checkTag(String tag) {
+    if (tag == null || !TAG.matcher(tag).matches()) {
+      throw GantryException.badInput("invalid tag '" + tag + "' (allowed: [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
+    }
+    return tag;
+  }
+
+  public static ImageReference of(Repository repository, String tag) {
+    return new ImageReference(repository, tag, null);
+  }
+
+  public static ImageReference of(Repository repository, Digest digest) {
+    return new ImageReference(repository, null, digest);
+  }
+
+  public ImageReference withTag(String newTag) {
+    return new ImageReference(repository, newTag, null);
+  }
+
+  public Optional<String> tagOpt() {
+    return Optional.ofNullable(tag);
+  }
+
+  public Optional<Digest> digestOpt() {
+    return Optional.ofNullable(digest);
+  }
+
+  /** What goes after {@code /manifests/}: the digest when pinned, else the tag, else {@code latest}. */
+  public String manifestReference() {
+    if (digest != null) {
+      return digest.toString();
+    }
+    return tag != null ? tag : "latest";
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder(repository.toString());
+    if (tag != null) {
+      s.append(':').append(tag);
+    }
+    if (digest != null) {
+      s.append('@').append(digest);
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,230 @@
+package dev.gantry.registry;
+
+import dev.gantry.auth.RegistryAccess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The registry API for one repository: one method per endpoint, each saying its method, route and how it reads
+ * the answer. Every non-success answer becomes a {@link RegistryException} here and nowhere else.
+ */
+public final class RemoteRepository {
+  private static final int MAX_ERROR_BODY = 64 * 1024;
+
+  private final OkHttpClient http;
+  private final HttpUrl base;
+  private final Repository repository;
+  private final RegistryAccess access;
+
+  RemoteRepository(OkHttpClient http, HttpUrl base, Repository repository, RegistryAccess access) {
+    this.http = http;
+    this.base = base;
+    this.repository = repository;
+    this.access = access;
+  }
+
+  public Repository repository() {
+    return repository;
+  }
+
+  /** HEAD a manifest: its digest, or empty when the tag or digest does not exist. */
+  public Optional<Digest> headManifest(String reference) {
+    String subject = subject(reference);
+    Request request = request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
+    try (Response r = execute(request, "check manifest", subject)) {
+      if (r.code() == 404) {
+        return Optional.empty();
+      }
+      if (!r.isSuccessful()) {
+        throw failure("check manifest", subject, r);
+      }
+      String digest = r.header("Docker-Content-Digest");
+      if (digest != null && !digest.isBlank()) {
+        return Optional.of(Digest.parse(digest.trim()));
+      }
+    }
+    // A registry that does not report the digest on HEAD: read the bytes and hash them.
+    return Optional.of(getManifest(reference).digest());
+  }
+
+  /** GET a manifest's exact bytes; verifies them against the digest asked for and the digest reported. */
+  public Manifest getManifest(String reference) {
+    String subject = subject(reference);
+    Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT).build();
+    try (Response r = execute(request, "get manifest", subject)) {
+      if (!r.isSuccessful()) {
+        throw failure("get manifest", subject, r);
+      }
+      byte[] bytes = r.body().bytes();
+      String mediaType = MediaTypes.bare(r.header("Content-Type"));
+      if (!MediaTypes.isKnown(mediaType)) {
+        mediaType = ManifestContent.declaredMediaType(bytes);
+      }
+      if (!MediaTypes.isKnown(mediaType)) {
+        throw RegistryException.protocol("get manifest", subject, r.code(),
+            "unsupported manifest media type " + MediaTypes.bare(r.header("Content-Type")));
+      }
+      Manifest manifest = Manifest.of(bytes, mediaType);
+      String reported = r.header("Docker-Content-Digest");
+      if (reference.contains(":") && !manifest.digest().toString().equals(reference)) {
+        throw mismatch("get manifest", subject, reference, manifest.digest());
+      }
+      if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
+        throw mismatch("get manifest", subject, reported.trim(), manifest.digest());
+      }
+      return manifest;
+    } catch (IOException e) {
+      throw RegistryException.unreachable("get manifest", subject, e);
+    }
+  }
+
+  /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
+  public void putManifest(String reference, Manifest manifest) {
+    String subject = subject(reference);
+    RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
+    Request request = request(manifestUrl(reference)).put(body).build();
+    try (Response r = execute(request, "put manifest", subject)) {
+      if (!r.isSuccessful()) {
+        throw failure("put manifest", subject, r);
+      }
+      String reported = r.header("Docker-Content-Digest");
+      if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
+        throw mismatch("put manifest", subject, reported.trim(), manifest.digest());
+      }
+    }
+  }
+
+  public boolean blobExists(Digest digest) {
+    String subject = repository + "@" + digest;
+    try (Response r = execute(request(blobUrl(digest)).head().build(), "check blob", subject)) {
+      if (r.code() == 404) {
+        return false;
+      }
+      if (!r.isSuccessful()) {
+        throw failure("check blob", subject, r);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Asks the registry to mount a blob from another repository. Empty when mounted; otherwise the upload
+   * location the registry opened instead (it refused or could not mount).
+   */
+  public Optional<HttpUrl> mountBlob(Digest digest, Repository from) {
+    HttpUrl url = uploadsUrl().newBuilder().addQueryParameter("mount", digest.toString())
+        .addQueryParameter("from", from.path()).build();
+    String subject = repository + "@" + digest;
+    try (Response r = execute(request(url).post(RequestBody.create(new byte[0])).build(), "mount blob", subject)) {
+      if (r.code() == 201) {
+        return Optional.empty();
+      }
+      if (r.code() == 202) {
+        return Optional.of(location(r, "mount blob", subject));
+      }
+      throw failure("mount blob", subject, r);
+    }
+  }
+
+  /** Opens an upload session; its location is where the blob is PUT. */
+  public HttpUrl startUpload(Digest digest) {
+    String subject = repository + "@" + digest;
+    try (Response r = execute(request(uploadsUrl()).post(RequestBody.create(new byte[0])).build(), "start upload", subject)) {
+      if (r.code() != 202) {
+        throw failure("start upload", subject, r);
+      }
+      return location(r, "start upload", subject);
+    }
+  }
+
+  /** Completes an upload with one streamed PUT of the whole blob. */
+  public void finishUpload(HttpUrl location, Digest digest, RequestBody body) {
+    String subject = repository + "@" + digest;
+    HttpUrl url = location.newBuilder().addQueryParameter("digest", digest.toString()).build();
+    try (Response r = execute(request(url).put(body).build(), "upload blob", subject)) {
+      if (r.code() != 201 && r.code() != 204) {
+        throw failure("upload blob", subject, r);
+      }
+    }
+  }
+
+  /** GETs a blob as a stream (redirects to storage are followed); the caller closes it. */
+  public InputStream openBlob(Digest digest) {
+    String subject = repository + "@" + digest;
+    Response r = execute(request(blobUrl(digest)).get().build(), "get blob", subject);
+    if (!r.isSuccessful()) {
+      try (r) {
+        throw failure("get blob", subject, r);
+      }
+    }
+    ResponseBody body = r.body();
+    return body.byteStream();
+  }
+
+  private Response execute(Request request, String operation, String subject) {
+    try {
+      return http.newCall(request).execute();
+    } catch (IOException e) {
+      throw RegistryException.unreachable(operation, subject, e);
+    }
+  }
+
+  private Request.Builder request(HttpUrl url) {
+    return new Request.Builder().url(url).tag(RegistryAccess.class, access);
+  }
+
+  private HttpUrl manifestUrl(String reference) {
+    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
+        .addPathSegment("manifests").addPathSegment(reference).build();
+  }
+
+  private HttpUrl blobUrl(Digest digest) {
+    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
+        .addPathSegment("blobs").addPathSegment(digest.toString()).build();
+  }
+
+  private HttpUrl uploadsUrl() {
+    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
+        .addPathSegments("blobs/uploads/").build();
+  }
+
+  private HttpUrl location(Response r, String operation, String subject) {
+    String location = r.header("Location");
+    HttpUrl url = location == null ? null : r.request().url().resolve(location);
+    if (url == null) {
+      throw RegistryException.protocol(operation, subject, r.code(), "the registry gave no upload location");
+    }
+    return url;
+  }
+
+  private String subject(String reference) {
+    return repository + (reference.contains(":") ? "@" : ":") + reference;
+  }
+
+  private static RegistryException failure(String operation, String subject, Response r) {
+    byte[] body = new byte[0];
+    try {
+      ResponseBody b = r.body();
+      if (b != null && !"HEAD".equals(r.request().method())) {
+        okio.BufferedSource source = b.source();
+        source.request(MAX_ERROR_BODY);
+        body = source.getBuffer().readByteArray(Math.min(source.getBuffer().size(), MAX_ERROR_BODY));
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // the status alone still says what happened
+    }
+    return new RegistryException(operation, subject, r.code(), RegistryErrors.parse(body), null);
+  }
+
+  private static RegistryException mismatch(String operation, String subject, String reported, Digest actual) {
+    return RegistryException.digestMismatch(operation, subject, reported, actual);
+  }
+}

@@ -1,11 +1,33 @@
 package dev.gantry.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.GantryException;
+import dev.gantry.copy.CopyReport;
+import dev.gantry.copy.ImageCopier;
+import dev.gantry.registry.ImageReference;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "copy", mixinStandardHelpOptions = true, description = "Copy an image between repositories or registries.")
+@Command(name = "copy", mixinStandardHelpOptions = true,
+    description = "Copy an image, byte-exact and multi-arch included, between repositories or registries. "
+        + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
+        + "at the destination is the digest at the source.")
 final class CopyCommand implements Callable<Integer> {
   private final Environment env;
+
+  @Mixin
+  RegistryOptions registry;
+
+  @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest).")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "DST_REFERENCE",
+      description = "Destination: REPOSITORY[:TAG]; without a tag, the source's tag (or its digest) is used.")
+  String destination;
 
   CopyCommand(Environment env) {
     this.env = env;
@@ -13,6 +35,50 @@ final class CopyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new UnsupportedOperationException("copy: not built yet");
+    ImageReference src = ImageReference.parse(source);
+    ImageReference dst = ImageReference.parse(destination);
+    registry.validate();
+    if (src.repository().equals(dst.repository()) && dst.tag() == null && dst.digest() == null) {
+      throw GantryException.badInput("destination '" + destination + "' is the source repository: name a tag (or use promote)");
+    }
+    CopyReport report;
+    try {
+      report = ImageCopier.copy(src, dst, registry.client(env), registry.dryRun, registry.jobs);
+    } catch (GantryException e) {
+      if (registry.json) {
+        env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
+      }
+      throw e;
+    }
+    env.stdout().println(registry.json ? json(report) : text(report));
+    return ExitCode.OK;
+  }
+
+  private static String text(CopyReport r) {
+    String outcome = r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    String line = String.format(Locale.ROOT, "%-10s %s -> %s  %s", outcome, r.source(), r.destination(), r.digest());
+    if (r.outcome() == CopyReport.Outcome.COPIED) {
+      line += String.format(Locale.ROOT, "  (%d manifests; blobs: %d copied, %d mounted, %d present; %d bytes)",
+          r.manifests(), r.blobsCopied(), r.blobsMounted(), r.blobsPresent(), r.bytesCopied());
+    }
+    return line;
+  }
+
+  private static String json(CopyReport r) {
+    ObjectNode root = new ObjectMapper().createObjectNode();
+    root.put("command", "copy");
+    root.put("status", "ok");
+    root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    root.put("source", r.source().toString());
+    root.put("destination", r.destination().toString());
+    root.put("digest", r.digest().toString());
+    root.put("mediaType", r.mediaType());
+    root.put("manifests", r.manifests());
+    ObjectNode blobs = root.putObject("blobs");
+    blobs.put("copied", r.blobsCopied());
+    blobs.put("mounted", r.blobsMounted());
+    blobs.put("present", r.blobsPresent());
+    blobs.put("bytes", r.bytesCopied());
+    return root.toString();
   }
 }

@@ -24,7 +24,7 @@ import java.util.concurrent.Executors;
 /**
  * The Docker token protocol in test code: {@code GET /token?service=S&scope=repository:NAME:pull,push}.
  * The registry's own login gets every action asked for, no credentials get {@code pull} only (an
- * anonymous public pull), a wrong login gets 401. Every request is recorded so tests can count them.
+ * anonymous public pull; switch off with {@link #anonymousPull(boolean)}), a wrong login gets 401. Every request is recorded so tests can count them.
  */
 public final class TokenServer implements AutoCloseable {
 
@@ -42,6 +42,7 @@ public final class TokenServer implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
     private volatile Duration lifetime = Duration.ofMinutes(5);
+    private volatile boolean anonymousPull = true;
 
     private TokenServer(Login login, Path dir) throws IOException {
         this.login = login;
@@ -77,6 +78,11 @@ public final class TokenServer implements AutoCloseable {
     /** Lifetime of tokens issued from now on (exp and expires_in); the registry adds 60 s leeway to exp. */
     public void tokenLifetime(Duration lifetime) {
         this.lifetime = lifetime;
+    }
+
+    /** Whether requests without credentials get {@code pull} (a public repository) or nothing (a private one). */
+    public void anonymousPull(boolean allowed) {
+        this.anonymousPull = allowed;
     }
 
     public int requestCount() {
@@ -124,7 +130,7 @@ public final class TokenServer implements AutoCloseable {
                 continue;
             }
             List<String> granted = List.of(scope.substring(last + 1).split(",")).stream()
-                    .filter(action -> authenticated || action.equals("pull")).toList();
+                    .filter(action -> authenticated || (anonymousPull && action.equals("pull"))).toList();
             if (!granted.isEmpty()) {
                 access.add(Map.of("type", scope.substring(0, first),
                         "name", scope.substring(first + 1, last), "actions", granted));

@@ -1,7 +1,6 @@
 package dev.gantry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.GantryException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,7 +44,7 @@ public final class CredentialHelper {
         // "credentials not found" is how helpers say they have nothing: fall back to anonymous.
         return Optional.empty();
       }
-      JsonNode json = new ObjectMapper().readTree(out);
+      JsonNode json = dev.gantry.Json.mapper().readTree(out);
       String user = json.path("Username").asText("");
       String secret = json.path("Secret").asText("");
       if (secret.isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.gantry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.GantryException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +36,7 @@ public final class DockerConfig implements CredentialSource {
       return CredentialSource.none();
     }
     try {
-      return new DockerConfig(new ObjectMapper().readTree(file.toFile()), file, helpers);
+      return new DockerConfig(dev.gantry.Json.mapper().readTree(file.toFile()), file, helpers);
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.BAD_INPUT, "invalid Docker config " + file + ": not valid JSON");
     }

@@ -1,7 +1,6 @@
 package dev.gantry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
 import java.io.IOException;
@@ -26,7 +25,6 @@ final class TokenFetcher {
 
   private final OkHttpClient http;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
 
   TokenFetcher(OkHttpClient http, Clock clock) {
     this.http = http;
@@ -53,7 +51,7 @@ final class TokenFetcher {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " answered HTTP " + response.code());
       }
       ResponseBody body = response.body();
-      JsonNode root = json.readTree(body.bytes());
+      JsonNode root = dev.gantry.Json.mapper().readTree(body.bytes());
       String token = root.path("token").asText("");
       if (token.isEmpty()) {
         token = root.path("access_token").asText("");

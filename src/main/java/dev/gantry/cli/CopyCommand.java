@@ -1,6 +1,5 @@
 package dev.gantry.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.copy.CopyReport;
@@ -65,7 +64,7 @@ final class CopyCommand implements Callable<Integer> {
   }
 
   private static String json(CopyReport r) {
-    ObjectNode root = new ObjectMapper().createObjectNode();
+    ObjectNode root = dev.gantry.Json.mapper().createObjectNode();
     root.put("command", "copy");
     root.put("status", "ok");
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));

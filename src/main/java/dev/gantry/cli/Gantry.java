@@ -2,6 +2,7 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.Version;
+import dev.gantry.http.HttpClients;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,7 @@ public final class Gantry implements Runnable {
   }
 
   public static int run(String[] args, Environment env) {
+    HttpClients.warmUp();
     CommandLine cli = new CommandLine(new Gantry(), new Factory(env));
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));

@@ -1,6 +1,5 @@
 package dev.gantry.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
@@ -48,7 +47,7 @@ final class PromoteOutput {
   }
 
   static String json(PromoteReport report) {
-    ObjectMapper mapper = new ObjectMapper();
+    var mapper = dev.gantry.Json.mapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("command", "promote");
     root.put("from", report.plan().request().fromLabel());
@@ -87,7 +86,7 @@ final class PromoteOutput {
   }
 
   static String errorJson(GantryException e, int exitCode) {
-    ObjectNode root = new ObjectMapper().createObjectNode();
+    ObjectNode root = dev.gantry.Json.mapper().createObjectNode();
     root.put("status", "error");
     root.put("exitCode", exitCode);
     root.put("error", Gantry.firstLine(e.getMessage()));

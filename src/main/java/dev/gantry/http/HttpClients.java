@@ -3,6 +3,7 @@ package dev.gantry.http;
 import dev.gantry.Version;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
@@ -12,14 +13,38 @@ import okhttp3.OkHttpClient;
 public final class HttpClients {
   public static final String USER_AGENT = "gantry/" + Version.get();
 
+  private static volatile CompletableFuture<OkHttpClient> warm;
+
   private HttpClients() {}
+
+  /**
+   * Starts building the TLS-ready base client on a background thread. Building it loads the trust store and the
+   * TLS stack (about a quarter of a promote's start-up), which can overlap with parsing the command line.
+   */
+  public static void warmUp() {
+    if (warm == null) {
+      CompletableFuture<OkHttpClient> f = new CompletableFuture<>();
+      warm = f;
+      Thread t = new Thread(() -> {
+        try {
+          f.complete(new OkHttpClient());
+        } catch (Throwable e) {
+          f.completeExceptionally(e);
+        }
+      }, "gantry-http-warmup");
+      t.setDaemon(true);
+      t.start();
+    }
+  }
 
   /**
    * @param jobs how many requests may run at once (sizes the idle pool so parallel work reuses connections)
    * @param inner application interceptors that run inside the retry loop (authentication), outermost first
    */
   public static OkHttpClient create(RetryPolicy retry, RetryInterceptor.Sleeper sleeper, int jobs, List<Interceptor> inner) {
-    OkHttpClient.Builder b = new OkHttpClient.Builder()
+    CompletableFuture<OkHttpClient> w = warm;
+    OkHttpClient base = w == null || w.isCompletedExceptionally() ? new OkHttpClient() : w.join();
+    OkHttpClient.Builder b = base.newBuilder()
         .connectTimeout(Duration.ofSeconds(15))
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))

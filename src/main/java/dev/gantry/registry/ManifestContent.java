@@ -1,7 +1,6 @@
 package dev.gantry.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.GantryException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.List;
  * bytes without looking inside.
  */
 public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+
 
   public ManifestContent {
     children = List.copyOf(children);
@@ -23,7 +22,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   public static ManifestContent of(Manifest manifest, String where) {
     JsonNode root;
     try {
-      root = JSON.readTree(manifest.bytes());
+      root = dev.gantry.Json.mapper().readTree(manifest.bytes());
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "read manifest " + where + ": not valid JSON", e);
     }
@@ -47,7 +46,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   /** The media type a manifest declares in its own {@code mediaType} field, or null. */
   public static String declaredMediaType(byte[] bytes) {
     try {
-      JsonNode type = JSON.readTree(bytes).get("mediaType");
+      JsonNode type = dev.gantry.Json.mapper().readTree(bytes).get("mediaType");
       return type != null && type.isTextual() ? type.asText() : null;
     } catch (IOException e) {
       return null;

@@ -1,7 +1,6 @@
 package dev.gantry.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,7 +11,7 @@ import java.util.List;
  * Bodies that are not of that form (a proxy's HTML page) are kept as a short plain-text reason.
  */
 public record RegistryErrors(List<Entry> errors, String plainText) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+
   private static final int MAX_TEXT = 200;
 
   public record Entry(String code, String message) {}
@@ -26,7 +25,7 @@ public record RegistryErrors(List<Entry> errors, String plainText) {
       return new RegistryErrors(List.of(), "");
     }
     try {
-      JsonNode root = JSON.readTree(body);
+      JsonNode root = dev.gantry.Json.mapper().readTree(body);
       if (root != null && root.path("errors").isArray()) {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode e : root.get("errors")) {

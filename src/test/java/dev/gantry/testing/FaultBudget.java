@@ -8,38 +8,38 @@ import java.util.regex.Pattern;
 
 /**
  * Matches requests by method and path until its budget of faults is spent, then never again, so the
- * proxy's catch-all forwards them. An atomic counter rather than a WireMock scenario: scenario state is
- * not updated atomically, and skopeo sends blob requests in parallel, so "fail twice" could fail three times.
- * WireMock evaluates a stub's matcher once per request (higher priority first, stopping at the first match).
+ * proxy's catch-all forwards them. An atomic counter rather than a WireMock scenario: WireMock does not
+ * serialise stub matching, so with skopeo's parallel blob requests a scenario's "fail twice" could fail
+ * three times. Fault stubs have the highest priority, so WireMock asks this matcher first, once per request.
  */
 final class FaultBudget implements ValueMatcher<Request> {
 
-    static final int UNLIMITED = -1;
+  static final int UNLIMITED = -1;
 
-    private final String method;
-    private final Pattern path;
-    private final AtomicInteger remaining;
+  private final String method;
+  private final Pattern path;
+  private final AtomicInteger remaining;
 
-    /** {@code method} "ANY" matches every method; {@code times} UNLIMITED never runs out. */
-    FaultBudget(String method, String pathRegex, int times) {
-        this.method = method;
-        this.path = Pattern.compile(pathRegex);
-        this.remaining = new AtomicInteger(times);
+  /** {@code method} "ANY" matches every method; {@code times} UNLIMITED never runs out. */
+  FaultBudget(String method, String pathRegex, int times) {
+    this.method = method;
+    this.path = Pattern.compile(pathRegex);
+    this.remaining = new AtomicInteger(times);
+  }
+
+  @Override
+  public MatchResult match(Request request) {
+    boolean sameMethod = method.equals("ANY") || method.equalsIgnoreCase(request.getMethod().getName());
+    String url = request.getUrl();
+    int query = url.indexOf('?');
+    if (!sameMethod || !path.matcher(query < 0 ? url : url.substring(0, query)).matches()) {
+      return MatchResult.noMatch();
     }
+    return MatchResult.of(remaining.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0);
+  }
 
-    @Override
-    public MatchResult match(Request request) {
-        boolean sameMethod = method.equals("ANY") || method.equalsIgnoreCase(request.getMethod().getName());
-        String url = request.getUrl();
-        int query = url.indexOf('?');
-        if (!sameMethod || !path.matcher(query < 0 ? url : url.substring(0, query)).matches()) {
-            return MatchResult.noMatch();
-        }
-        return MatchResult.of(remaining.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0);
-    }
-
-    /** Faults still to be served; 0 once spent. */
-    int remaining() {
-        return Math.max(remaining.get(), 0);
-    }
+  /** Faults still to be served; 0 once spent. */
+  int remaining() {
+    return Math.max(remaining.get(), 0);
+  }
 }

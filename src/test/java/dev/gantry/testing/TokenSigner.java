@@ -28,71 +28,71 @@ import java.util.Map;
  */
 final class TokenSigner {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration OPENSSL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final PrivateKey key;
-    private final String x5c;
-    private final Path certificatePem;
+  private final PrivateKey key;
+  private final String x5c;
+  private final Path certificatePem;
 
-    private TokenSigner(PrivateKey key, String x5c, Path certificatePem) {
-        this.key = key;
-        this.x5c = x5c;
-        this.certificatePem = certificatePem;
+  private TokenSigner(PrivateKey key, String x5c, Path certificatePem) {
+    this.key = key;
+    this.x5c = x5c;
+    this.certificatePem = certificatePem;
+  }
+
+  /** Makes a fresh RSA key and certificate in {@code dir}. */
+  static TokenSigner generate(Path dir) {
+    Path keyPem = dir.resolve("token-key.pem");
+    Path keyDer = dir.resolve("token-key.der");
+    Path certPem = dir.resolve("token-cert.pem");
+    ProcessRunner.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+        "-keyout", keyPem.toString(), "-out", certPem.toString(), "-days", "2",
+        "-subj", "/CN=gantry-test-token"), OPENSSL_TIMEOUT, Map.of(), null);
+    // openssl 1.x writes PKCS#1 and 3.x PKCS#8 PEM; converting always gives the PKCS#8 DER the JDK reads.
+    ProcessRunner.check(List.of("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", keyPem.toString(),
+        "-outform", "DER", "-out", keyDer.toString()), OPENSSL_TIMEOUT, Map.of(), null);
+    try (InputStream in = Files.newInputStream(certPem)) {
+      PrivateKey key = KeyFactory.getInstance("RSA")
+          .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyDer)));
+      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(in);
+      return new TokenSigner(key, Base64.getEncoder().encodeToString(cert.getEncoded()), certPem);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot load the token signing key made by openssl", e);
     }
+  }
 
-    /** Makes a fresh RSA key and certificate in {@code dir}. */
-    static TokenSigner generate(Path dir) {
-        Path keyPem = dir.resolve("token-key.pem");
-        Path keyDer = dir.resolve("token-key.der");
-        Path certPem = dir.resolve("token-cert.pem");
-        ProcessRunner.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                "-keyout", keyPem.toString(), "-out", certPem.toString(), "-days", "2",
-                "-subj", "/CN=gantry-test-token"), OPENSSL_TIMEOUT, Map.of(), null);
-        // openssl 1.x writes PKCS#1 and 3.x PKCS#8 PEM; converting always gives the PKCS#8 DER the JDK reads.
-        ProcessRunner.check(List.of("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", keyPem.toString(),
-                "-outform", "DER", "-out", keyDer.toString()), OPENSSL_TIMEOUT, Map.of(), null);
-        try (InputStream in = Files.newInputStream(certPem)) {
-            PrivateKey key = KeyFactory.getInstance("RSA")
-                    .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyDer)));
-            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in);
-            return new TokenSigner(key, Base64.getEncoder().encodeToString(cert.getEncoded()), certPem);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the token signing key made by openssl", e);
-        }
-    }
+  Path certificatePem() {
+    return certificatePem;
+  }
 
-    Path certificatePem() {
-        return certificatePem;
+  /** A compact JWS: base64url(header).base64url(claims).base64url(signature). */
+  String sign(Map<String, Object> claims) {
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("typ", "JWT");
+    header.put("alg", "RS256");
+    header.put("x5c", List.of(x5c));
+    String signingInput = base64Url(json(header)) + "." + base64Url(json(claims));
+    try {
+      Signature signature = Signature.getInstance("SHA256withRSA");
+      signature.initSign(key);
+      signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + base64Url(signature.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign token", e);
     }
+  }
 
-    /** A compact JWS: base64url(header).base64url(claims).base64url(signature). */
-    String sign(Map<String, Object> claims) {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("typ", "JWT");
-        header.put("alg", "RS256");
-        header.put("x5c", List.of(x5c));
-        String signingInput = base64Url(json(header)) + "." + base64Url(json(claims));
-        try {
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(key);
-            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + base64Url(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign token", e);
-        }
+  private static byte[] json(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    private static byte[] json(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
+  private static String base64Url(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
 }

@@ -1,0 +1,90 @@
+package dev.gantry.testing;
+
+import dev.gantry.cli.Environment;
+import dev.gantry.cli.Gantry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs Gantry the way a user does: in-process through {@link Gantry#run}, or as {@code java -jar target/gantry.jar}. */
+public final class GantryRunner {
+  public record Result(int exitCode, String stdout, String stderr) {
+    public String all() {
+      return stdout + stderr;
+    }
+  }
+
+  private final Map<String, String> env = new HashMap<>();
+
+  /** An environment with an empty HOME, so no Docker config of the machine leaks in. */
+  public GantryRunner() {
+    env.put("HOME", TempDirs.create("gantry-home-").toString());
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+  }
+
+  public GantryRunner env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  public Path home() {
+    return Path.of(env.get("HOME"));
+  }
+
+  public Result run(String... args) {
+    return runWithStdin("", args);
+  }
+
+  public Result runWithStdin(String stdin, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Environment environment = new Environment(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        Clock.systemUTC());
+    int code = Gantry.run(args, environment);
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** {@code java JVM_OPTIONS -jar target/gantry.jar ARGS} as a child process (the jar the build just made). */
+  public Result runJar(List<String> jvmOptions, String... args) {
+    String jar = System.getProperty("gantry.jar", "target/gantry.jar");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(jar);
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("gantry-out", ".txt");
+      Path err = Files.createTempFile("gantry-err", ".txt");
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      p.getOutputStream().close();
+      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("gantry did not finish in 5 minutes: " + String.join(" ", args));
+      }
+      Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      return r;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -21,10 +21,43 @@ public record RegistryAccess(String registry, Set<String> scopes) {
     return new RegistryAccess(registry, Set.of(scope(repository, true)));
   }
 
+  /**
+   * These scopes plus {@code more}, merged per resource: {@code repository:a:pull} adds nothing to
+   * {@code repository:a:pull,push}, so a challenge that names a narrower scope does not create a new token key.
+   */
   public RegistryAccess plus(Set<String> more) {
-    TreeSet<String> all = new TreeSet<>(scopes);
-    all.addAll(more);
-    return new RegistryAccess(registry, all);
+    java.util.Map<String, TreeSet<String>> actions = new java.util.TreeMap<>();
+    java.util.List<String> opaque = new java.util.ArrayList<>();
+    for (String scope : concat(scopes, more)) {
+      int last = scope.lastIndexOf(':');
+      if (last <= 0) {
+        opaque.add(scope);
+        continue;
+      }
+      actions.computeIfAbsent(scope.substring(0, last), k -> new TreeSet<>())
+          .addAll(java.util.Arrays.asList(scope.substring(last + 1).split(",")));
+    }
+    TreeSet<String> merged = new TreeSet<>(opaque);
+    actions.forEach((resource, acts) -> merged.add(resource + ":" + orderActions(acts)));
+    return new RegistryAccess(registry, merged);
+  }
+
+  private static java.util.List<String> concat(Set<String> a, Set<String> b) {
+    java.util.List<String> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /** "pull,push" in that order (the form registries and Docker write), other actions after. */
+  private static String orderActions(TreeSet<String> acts) {
+    java.util.List<String> ordered = new java.util.ArrayList<>();
+    for (String known : java.util.List.of("pull", "push")) {
+      if (acts.remove(known)) {
+        ordered.add(known);
+      }
+    }
+    ordered.addAll(acts);
+    return String.join(",", ordered);
   }
 
   public static String scope(String repository, boolean push) {

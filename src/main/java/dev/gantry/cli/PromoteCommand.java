@@ -51,13 +51,19 @@ final class PromoteCommand implements Callable<Integer> {
     }
     env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
+    PromoteReport.TagResult failure = report.firstFailure();
+    if (failure == null) {
+      return ExitCode.OK;
+    }
     if (report.rollbackIncomplete()) {
       throw new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
-          report.firstError() + "; restoring the targets already moved failed too: see the report above");
+          failure.error() + "; restoring the targets already moved failed too: see the report above");
     }
-    if (report.failed()) {
-      throw new GantryException(GantryException.Kind.ROLLED_BACK, report.firstError() + "; every target already moved was restored");
+    if (report.movedAny()) {
+      throw new GantryException(GantryException.Kind.ROLLED_BACK,
+          failure.error() + "; every target already moved was restored (new tags are left, see the report)");
     }
-    return ExitCode.OK;
+    // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
+    throw new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
   }
 }

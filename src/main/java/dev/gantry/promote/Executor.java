@@ -1,5 +1,6 @@
 package dev.gantry.promote;
 
+import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
@@ -51,7 +52,7 @@ public final class Executor {
         if (!o.started()) {
           results.add(result(image, step, Outcome.NOT_ATTEMPTED, null));
         } else if (o.failure() != null) {
-          results.add(result(image, step, Outcome.FAILED, o.failure().getMessage()));
+          results.add(result(image, step, Outcome.FAILED, o.failure()));
         } else if (!anyFailed) {
           results.add(result(image, step, Outcome.PROMOTED, null));
         } else if (step.previous() == null) {
@@ -71,7 +72,7 @@ public final class Executor {
           Jobs.Outcome<Boolean> o = restored.get(r++);
           results.set(i, o.ok()
               ? result(write.image(), write.step(), Outcome.ROLLED_BACK, null)
-              : result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure().getMessage()));
+              : result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
         }
       }
     }
@@ -95,7 +96,10 @@ public final class Executor {
     return true;
   }
 
-  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, String error) {
-    return new TagResult(image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error);
+  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, RuntimeException failure) {
+    String error = failure == null ? null : failure.getMessage();
+    GantryException.Kind kind = failure == null ? null
+        : failure instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
+    return new TagResult(image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error, kind);
   }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.promote;
 
+import dev.gantry.GantryException;
 import dev.gantry.registry.Digest;
 import java.util.List;
 
@@ -24,7 +25,9 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
     ROLLBACK_FAILED
   }
 
-  public record TagResult(PromoteRequest.Image image, String tag, Digest source, Digest previous, Outcome outcome, String error) {}
+  /** One target's result; {@code errorKind} says why a write failed (null unless FAILED or ROLLBACK_FAILED). */
+  public record TagResult(PromoteRequest.Image image, String tag, Digest source, Digest previous, Outcome outcome,
+      String error, GantryException.Kind errorKind) {}
 
   public PromoteReport {
     results = List.copyOf(results);
@@ -39,7 +42,13 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
   }
 
   /** The first write failure, for the one-line error. */
-  public String firstError() {
-    return results.stream().filter(r -> r.outcome() == Outcome.FAILED).map(TagResult::error).findFirst().orElse(null);
+  public TagResult firstFailure() {
+    return results.stream().filter(r -> r.outcome() == Outcome.FAILED).findFirst().orElse(null);
+  }
+
+  /** Whether any target was actually changed before the failure (and so had to be restored or left). */
+  public boolean movedAny() {
+    return results.stream().anyMatch(r -> r.outcome() == Outcome.ROLLED_BACK || r.outcome() == Outcome.LEFT_NEW
+        || r.outcome() == Outcome.ROLLBACK_FAILED);
   }
 }

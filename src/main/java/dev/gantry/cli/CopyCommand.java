@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
+import dev.gantry.layout.LayoutReference;
 import dev.gantry.registry.ImageReference;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
-    description = "Copy an image, byte-exact and multi-arch included, between repositories or registries. "
+    description = "Copy an image, byte-exact and multi-arch included, between registries, repositories and OCI layouts. "
         + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
         + "at the destination is the digest at the source.")
 final class CopyCommand implements Callable<Integer> {
@@ -21,11 +22,11 @@ final class CopyCommand implements Callable<Integer> {
   @Mixin
   RegistryOptions registry;
 
-  @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest).")
+  @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
 
   @Parameters(index = "1", paramLabel = "DST_REFERENCE",
-      description = "Destination: REPOSITORY[:TAG]; without a tag, the source's tag (or its digest) is used.")
+      description = "Destination: REPOSITORY[:TAG] or oci:PATH[:TAG] (created if missing); without a tag, the source's tag (or its digest) is used.")
   String destination;
 
   CopyCommand(Environment env) {
@@ -34,15 +35,14 @@ final class CopyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ImageReference src = ImageReference.parse(source);
-    ImageReference dst = ImageReference.parse(destination);
+    checkSyntax(source);
+    checkSyntax(destination);
     registry.validate();
-    if (src.repository().equals(dst.repository()) && dst.tag() == null && dst.digest() == null) {
-      throw GantryException.badInput("destination '" + destination + "' is the source repository: name a tag (or use promote)");
-    }
     CopyReport report;
-    try {
-      report = ImageCopier.copy(src, dst, registry.client(env), registry.dryRun, registry.jobs);
+    try (Stores stores = new Stores(registry, env)) {
+      ImageCopier.Endpoint from = stores.source(source);
+      ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
+      report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs);
     } catch (GantryException e) {
       if (registry.json) {
         env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
@@ -51,6 +51,15 @@ final class CopyCommand implements Callable<Integer> {
     }
     env.stdout().println(registry.json ? json(report) : text(report));
     return ExitCode.OK;
+  }
+
+  /** Rejects a malformed reference before anything is opened or sent. */
+  private static void checkSyntax(String value) {
+    if (LayoutReference.isLayout(value)) {
+      LayoutReference.parse(value);
+    } else {
+      ImageReference.parse(value);
+    }
   }
 
   private static String text(CopyReport r) {
@@ -68,8 +77,8 @@ final class CopyCommand implements Callable<Integer> {
     root.put("command", "copy");
     root.put("status", "ok");
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    root.put("source", r.source().toString());
-    root.put("destination", r.destination().toString());
+    root.put("source", r.source());
+    root.put("destination", r.destination());
     root.put("digest", r.digest().toString());
     root.put("mediaType", r.mediaType());
     root.put("manifests", r.manifests());

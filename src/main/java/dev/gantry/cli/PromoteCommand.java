@@ -41,8 +41,8 @@ final class PromoteCommand implements Callable<Integer> {
     PromoteRequest request = PromoteRequest.parse(images, from, to);
     registry.validate();
     PromoteReport report;
-    try {
-      report = Promoter.promote(request, registry.client(env), registry.dryRun, registry.jobs);
+    try (Stores stores = new Stores(registry, env)) {
+      report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
     } catch (GantryException e) {
       if (registry.json) {
         env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));

@@ -1,10 +1,9 @@
 package dev.gantry.copy;
 
 import dev.gantry.registry.Digest;
-import dev.gantry.registry.ImageReference;
 
 /** What a copy did: the digest (the same at both ends) and how each blob got there. */
-public record CopyReport(ImageReference source, ImageReference destination, Digest digest, String mediaType,
+public record CopyReport(String source, String destination, Digest digest, String mediaType,
     Outcome outcome, int manifests, int blobsCopied, int blobsMounted, int blobsPresent, long bytesCopied) {
   public enum Outcome { COPIED, UNCHANGED, WOULD_COPY }
 }

@@ -2,61 +2,66 @@ package dev.gantry.copy;
 
 import dev.gantry.Jobs;
 import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.Manifest;
 import dev.gantry.registry.ManifestContent;
-import dev.gantry.registry.RegistryClient;
-import dev.gantry.registry.RemoteRepository;
+import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Copies an image, byte-exact, between repositories or registries: the blobs first (mounted or streamed), then
- * the child manifests of an index by digest, then the top manifest under the destination tag, so a reader never
- * sees a manifest whose content is missing. A destination already at the digest is left alone.
+ * Copies an image, byte-exact, between any two stores (registry repositories, OCI layouts): the blobs first
+ * (mounted or streamed), then the child manifests of an index by digest, then the top manifest under the
+ * destination reference, so a reader never sees a manifest whose content is missing. A destination already at
+ * the digest is left alone.
  */
 public final class ImageCopier {
+  /** A store and the tag or digest within it. {@code reference} null at the destination: decided by {@link #copy}. */
+  public record Endpoint(ImageStore store, String reference) {
+    public String describe() {
+      return store.describe(reference);
+    }
+  }
+
   private ImageCopier() {}
 
-  public static CopyReport copy(ImageReference source, ImageReference destination, RegistryClient client, boolean dryRun, int jobs) {
-    RemoteRepository from = client.forPull(source.repository());
-    RemoteRepository to = dryRun ? client.forPull(destination.repository()) : client.forPush(destination.repository(), source.repository());
-    Manifest top = from.getManifest(source.manifestReference());
-    ImageReference target = resolveTarget(source, destination, top);
-    String targetRef = target.manifestReference();
+  public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs) {
+    ImageStore from = source.store();
+    ImageStore to = destination.store();
+    Manifest top = from.getManifest(source.reference());
+    String targetRef = destination.reference() != null ? destination.reference()
+        : source.reference().contains(":") ? top.digest().toString() : source.reference();
+    if (targetRef.contains(":") && !targetRef.equals(top.digest().toString())) {
+      throw dev.gantry.GantryException.badInput("destination digest " + targetRef + " does not match the source manifest " + top.digest());
+    }
+    Endpoint target = new Endpoint(to, targetRef);
 
     boolean present = to.headManifest(targetRef).map(top.digest()::equals).orElse(false);
     if (present || dryRun) {
       CopyReport.Outcome outcome = present ? CopyReport.Outcome.UNCHANGED : CopyReport.Outcome.WOULD_COPY;
-      return new CopyReport(source, target, top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0);
+      return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0);
     }
 
     // Every manifest below the top one (an index's children, depth first), read once and kept as bytes.
     List<Manifest> children = new ArrayList<>();
     collectChildren(top, from, jobs, children);
-    List<Manifest> missing = new ArrayList<>();
-    for (Manifest child : children) {
-      if (to.headManifest(child.digest().toString()).isEmpty()) {
-        missing.add(child);
-      }
-    }
+    List<Manifest> missing = Jobs.valuesOrThrow(Jobs.run(children, jobs, true,
+        m -> to.headManifest(m.digest().toString()).isEmpty() ? m : null)).stream().filter(m -> m != null).toList();
     Map<String, Descriptor> blobs = new LinkedHashMap<>();
     List<Manifest> withBlobs = new ArrayList<>(missing);
     if (!top.isIndex()) {
       withBlobs.add(top);
     }
     for (Manifest m : withBlobs) {
-      for (Descriptor d : ManifestContent.of(m, source.toString()).blobs()) {
+      for (Descriptor d : ManifestContent.of(m, source.describe()).blobs()) {
         if (!d.isForeign()) {
           blobs.putIfAbsent(d.digest().toString(), d);
         }
       }
     }
-    boolean sameRegistry = source.repository().registry().equals(destination.repository().registry());
-    List<BlobTransfer.How> how = Jobs.valuesOrThrow(Jobs.run(new ArrayList<>(blobs.values()), jobs, true,
-        d -> BlobTransfer.transfer(d, from, to, sameRegistry)));
+    List<Descriptor> list = new ArrayList<>(blobs.values());
+    List<BlobTransfer.How> how = Jobs.valuesOrThrow(Jobs.run(list, jobs, true, d -> BlobTransfer.transfer(d, from, to)));
     // Image manifests in parallel; nested indexes after them, in order, since each needs its children present.
     List<Manifest> leaves = missing.stream().filter(m -> !m.isIndex()).toList();
     Jobs.valuesOrThrow(Jobs.run(leaves, jobs, true, m -> {
@@ -67,41 +72,23 @@ public final class ImageCopier {
     to.putManifest(targetRef, top);
 
     long bytes = 0;
-    int copied = 0;
-    int mounted = 0;
-    int existing = 0;
-    List<Descriptor> list = new ArrayList<>(blobs.values());
+    int[] counts = new int[BlobTransfer.How.values().length];
     for (int i = 0; i < how.size(); i++) {
-      switch (how.get(i)) {
-        case COPIED -> {
-          copied++;
-          bytes += list.get(i).size();
-        }
-        case MOUNTED -> mounted++;
-        case PRESENT -> existing++;
+      counts[how.get(i).ordinal()]++;
+      if (how.get(i) == BlobTransfer.How.COPIED) {
+        bytes += list.get(i).size();
       }
     }
-    return new CopyReport(source, target, top.digest(), top.mediaType(), CopyReport.Outcome.COPIED,
-        missing.size() + 1, copied, mounted, existing, bytes);
+    return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), CopyReport.Outcome.COPIED,
+        missing.size() + 1, counts[BlobTransfer.How.COPIED.ordinal()], counts[BlobTransfer.How.MOUNTED.ordinal()],
+        counts[BlobTransfer.How.PRESENT.ordinal()], bytes);
   }
 
-  /** The destination with its tag or digest filled in: as given, else the source's tag, else by digest. */
-  static ImageReference resolveTarget(ImageReference source, ImageReference destination, Manifest top) {
-    if (destination.tag() != null || destination.digest() != null) {
-      if (destination.digest() != null && !destination.digest().equals(top.digest())) {
-        throw dev.gantry.GantryException.badInput("destination digest " + destination.digest()
-            + " does not match the source manifest " + top.digest());
-      }
-      return destination;
-    }
-    return source.tag() != null ? destination.withTag(source.tag()) : ImageReference.of(destination.repository(), top.digest());
-  }
-
-  private static void collectChildren(Manifest manifest, RemoteRepository from, int jobs, List<Manifest> out) {
+  private static void collectChildren(Manifest manifest, ImageStore from, int jobs, List<Manifest> out) {
     if (!manifest.isIndex()) {
       return;
     }
-    List<Descriptor> refs = ManifestContent.of(manifest, from.repository().toString()).children();
+    List<Descriptor> refs = ManifestContent.of(manifest, from.name()).children();
     List<Manifest> read = Jobs.valuesOrThrow(Jobs.run(refs, jobs, true, d -> from.getManifest(d.digest().toString())));
     for (Manifest child : read) {
       collectChildren(child, from, jobs, out);

@@ -7,7 +7,7 @@ import dev.gantry.promote.PromotePlan.TagStep;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
 import dev.gantry.registry.Manifest;
-import dev.gantry.registry.RemoteRepository;
+import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -20,12 +20,12 @@ import java.util.function.Function;
 public final class Executor {
   private Executor() {}
 
-  private record Write(ImagePlan image, TagStep step, RemoteRepository repo) {}
+  private record Write(ImagePlan image, TagStep step, ImageStore repo) {}
 
-  public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, RemoteRepository> open, int jobs) {
+  public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
     List<Write> writes = new ArrayList<>();
     for (ImagePlan image : plan.images()) {
-      RemoteRepository repo = open.apply(image.image());
+      ImageStore repo = open.apply(image.image());
       for (TagStep step : image.steps()) {
         if (step.write()) {
           writes.add(new Write(image, step, repo));

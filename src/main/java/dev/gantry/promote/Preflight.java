@@ -3,7 +3,7 @@ package dev.gantry.promote;
 import dev.gantry.Jobs;
 import dev.gantry.registry.Digest;
 import dev.gantry.registry.Manifest;
-import dev.gantry.registry.RemoteRepository;
+import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ public final class Preflight {
 
   private Preflight() {}
 
-  public static List<ImageState> read(PromoteRequest request, Function<PromoteRequest.Image, RemoteRepository> open, int jobs) {
+  public static List<ImageState> read(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
     // One task per (image, read) so a four-image promote issues all its reads at once.
     record Read(PromoteRequest.Image image, String tag) {}
     List<Read> reads = new ArrayList<>();
@@ -33,10 +33,10 @@ public final class Preflight {
       reads.add(new Read(image, null));
       request.to().forEach(t -> reads.add(new Read(image, t)));
     }
-    Map<PromoteRequest.Image, RemoteRepository> repos = new HashMap<>();
+    Map<PromoteRequest.Image, ImageStore> repos = new HashMap<>();
     request.images().forEach(i -> repos.put(i, open.apply(i)));
     List<Object> results = Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> {
-      RemoteRepository repo = repos.get(read.image());
+      ImageStore repo = repos.get(read.image());
       return read.tag() == null
           ? repo.getManifest(request.sourceReference())
           : repo.headManifest(read.tag()).orElse(null);

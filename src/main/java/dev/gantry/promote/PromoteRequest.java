@@ -1,6 +1,7 @@
 package dev.gantry.promote;
 
 import dev.gantry.GantryException;
+import dev.gantry.layout.LayoutReference;
 import dev.gantry.registry.Digest;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.Repository;
@@ -13,19 +14,38 @@ import java.util.List;
  * must still have), the source ({@code --from TAG} or {@code --from @sha256:…}) and the target tags.
  */
 public record PromoteRequest(List<Image> images, String fromTag, Digest fromDigest, List<String> to) {
-  /** A repository to promote in; {@code pinned} is the digest the source must resolve to, or null. */
-  public record Image(Repository repository, Digest pinned) {
+  /**
+   * Where to promote: a registry repository, or an OCI layout ({@code oci:PATH}; exactly one of the two is set).
+   * {@code pinned} is the digest the source must still resolve to, or null.
+   */
+  public record Image(Repository repository, LayoutReference layout, Digest pinned) {
+    public Image(Repository repository, Digest pinned) {
+      this(repository, null, pinned);
+    }
+
     public static Image parse(String value) {
+      if (LayoutReference.isLayout(value)) {
+        int at = value.lastIndexOf('@');
+        Digest pinned = at > 0 ? Digest.parse(value.substring(at + 1)) : null;
+        LayoutReference layout = LayoutReference.parse(at > 0 ? value.substring(0, at) : value);
+        if (layout.archive()) {
+          throw GantryException.badInput("image '" + value + "' is an archive, which is read-only: promote needs oci:PATH");
+        }
+        if (layout.tag() != null) {
+          throw GantryException.badInput("image '" + value + "' must not carry a tag: name the source with --from");
+        }
+        return new Image(null, layout, pinned);
+      }
       ImageReference ref = ImageReference.parse(value);
       if (ref.tag() != null) {
         throw GantryException.badInput("image '" + value + "' must not carry a tag: name the source with --from");
       }
-      return new Image(ref.repository(), ref.digest());
+      return new Image(ref.repository(), null, ref.digest());
     }
 
     @Override
     public String toString() {
-      return repository.toString();
+      return repository != null ? repository.toString() : layout.name();
     }
   }
 
@@ -62,10 +82,10 @@ public record PromoteRequest(List<Image> images, String fromTag, Digest fromDige
       tags.add(t);
     }
     List<Image> parsed = new ArrayList<>();
-    LinkedHashSet<Repository> seen = new LinkedHashSet<>();
+    LinkedHashSet<String> seen = new LinkedHashSet<>();
     for (String i : images) {
       Image image = Image.parse(i);
-      if (!seen.add(image.repository())) {
+      if (!seen.add(image.toString())) {
         throw GantryException.badInput("image '" + i + "' is named twice");
       }
       parsed.add(image);

@@ -1,20 +1,19 @@
 package dev.gantry.promote;
 
-import dev.gantry.registry.RegistryClient;
-import dev.gantry.registry.RemoteRepository;
+import dev.gantry.store.ImageStore;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /** Promote in one call: preflight, plan, then apply (or only report, for a dry run). */
 public final class Promoter {
   private Promoter() {}
 
-  public static PromoteReport promote(PromoteRequest request, RegistryClient client, boolean dryRun, int jobs) {
-    // Ask for push rights up front (one token per repository) unless nothing will be written.
-    Function<PromoteRequest.Image, RemoteRepository> open =
-        dryRun ? i -> client.forPull(i.repository()) : i -> client.forPush(i.repository());
-    java.util.Map<PromoteRequest.Image, RemoteRepository> repos = new java.util.concurrent.ConcurrentHashMap<>();
-    Function<PromoteRequest.Image, RemoteRepository> cached = i -> repos.computeIfAbsent(i, open);
+  /** @param open opens the store an image lives in (asking for write access unless this is a dry run) */
+  public static PromoteReport promote(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, boolean dryRun, int jobs) {
+    Map<PromoteRequest.Image, ImageStore> stores = new ConcurrentHashMap<>();
+    Function<PromoteRequest.Image, ImageStore> cached = i -> stores.computeIfAbsent(i, open);
     List<Preflight.ImageState> states = Preflight.read(request, cached, jobs);
     PromotePlan plan = Planner.plan(request, states);
     return dryRun ? Executor.dryRun(plan) : Executor.apply(plan, cached, jobs);

@@ -1,6 +1,8 @@
 package dev.gantry.registry;
 
+import dev.gantry.GantryException;
 import dev.gantry.auth.RegistryAccess;
+import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
@@ -16,7 +18,7 @@ import okhttp3.ResponseBody;
  * The registry API for one repository: one method per endpoint, each saying its method, route and how it reads
  * the answer. Every non-success answer becomes a {@link RegistryException} here and nowhere else.
  */
-public final class RemoteRepository {
+public final class RemoteRepository implements ImageStore {
   private static final int MAX_ERROR_BODY = 64 * 1024;
 
   private final OkHttpClient http;
@@ -35,7 +37,35 @@ public final class RemoteRepository {
     return repository;
   }
 
+  @Override
+  public String name() {
+    return repository.toString();
+  }
+
+  @Override
+  public void writeBlob(Descriptor blob, InputStream in) {
+    uploadTo(startUpload(blob.digest()), blob, in);
+  }
+
+  /**
+   * Streams a blob into an open upload session with one PUT, counting and hashing on the way: a source that
+   * does not match its descriptor aborts the PUT, so the registry never commits it.
+   */
+  public void uploadTo(HttpUrl location, Descriptor blob, InputStream in) {
+    VerifyingBody body = new VerifyingBody(blob, in);
+    try {
+      finishUpload(location, blob.digest(), body);
+    } catch (RegistryException e) {
+      if (body.problem() != null) {
+        throw new GantryException(GantryException.Kind.FAILED,
+            "copy blob " + repository + "@" + blob.digest() + ": " + body.problem() + "; nothing was committed");
+      }
+      throw e;
+    }
+  }
+
   /** HEAD a manifest: its digest, or empty when the tag or digest does not exist. */
+  @Override
   public Optional<Digest> headManifest(String reference) {
     String subject = subject(reference);
     Request request = request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
@@ -56,6 +86,7 @@ public final class RemoteRepository {
   }
 
   /** GET a manifest's exact bytes; verifies them against the digest asked for and the digest reported. */
+  @Override
   public Manifest getManifest(String reference) {
     String subject = subject(reference);
     Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT).build();
@@ -87,6 +118,7 @@ public final class RemoteRepository {
   }
 
   /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
+  @Override
   public void putManifest(String reference, Manifest manifest) {
     String subject = subject(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
@@ -102,6 +134,7 @@ public final class RemoteRepository {
     }
   }
 
+  @Override
   public boolean blobExists(Digest digest) {
     String subject = repository + "@" + digest;
     try (Response r = execute(request(blobUrl(digest)).head().build(), "check blob", subject)) {
@@ -146,7 +179,7 @@ public final class RemoteRepository {
   }
 
   /** Completes an upload with one streamed PUT of the whole blob. */
-  public void finishUpload(HttpUrl location, Digest digest, RequestBody body) {
+  private void finishUpload(HttpUrl location, Digest digest, RequestBody body) {
     String subject = repository + "@" + digest;
     HttpUrl url = location.newBuilder().addQueryParameter("digest", digest.toString()).build();
     try (Response r = execute(request(url).put(body).build(), "upload blob", subject)) {
@@ -157,6 +190,7 @@ public final class RemoteRepository {
   }
 
   /** GETs a blob as a stream (redirects to storage are followed); the caller closes it. */
+  @Override
   public InputStream openBlob(Digest digest) {
     String subject = repository + "@" + digest;
     Response r = execute(request(blobUrl(digest)).get().build(), "get blob", subject);

@@ -1,0 +1,85 @@
+package dev.gantry.cli;
+
+import dev.gantry.GantryException;
+import dev.gantry.copy.ImageCopier.Endpoint;
+import dev.gantry.layout.LayoutReference;
+import dev.gantry.layout.OciArchive;
+import dev.gantry.layout.OciLayout;
+import dev.gantry.promote.PromoteRequest;
+import dev.gantry.registry.ImageReference;
+import dev.gantry.registry.RegistryClient;
+import dev.gantry.registry.Repository;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens the store behind a reference: a registry repository (through one registry client, built only when a
+ * registry is named, so a layout-only run sets up no networking at all) or an OCI layout or archive. Closing it
+ * removes the temporary directories archives were unpacked into.
+ */
+final class Stores implements AutoCloseable {
+  private final RegistryOptions options;
+  private final Environment env;
+  private final List<Path> unpacked = new ArrayList<>();
+  private RegistryClient client;
+
+  Stores(RegistryOptions options, Environment env) {
+    this.options = options;
+    this.env = env;
+  }
+
+  /** A copy source: a registry image (tag defaults to latest), a layout or archive image (tag defaults to its only one). */
+  Endpoint source(String value) {
+    if (LayoutReference.isLayout(value)) {
+      LayoutReference ref = LayoutReference.parse(value);
+      OciLayout layout = ref.archive() ? unpack(ref) : OciLayout.open(ref.path(), ref.name(), true);
+      return new Endpoint(layout, ref.tag() != null ? ref.tag() : layout.onlyImage());
+    }
+    ImageReference ref = ImageReference.parse(value);
+    return new Endpoint(client().forPull(ref.repository()), ref.manifestReference());
+  }
+
+  /** A copy destination; the reference is null when the value names none (the copier then keeps the source's). */
+  Endpoint destination(String value, String source, boolean dryRun) {
+    if (LayoutReference.isLayout(value)) {
+      LayoutReference ref = LayoutReference.parse(value);
+      if (ref.archive()) {
+        throw GantryException.badInput("destination '" + value + "' is an archive, which is read-only: use oci:PATH");
+      }
+      OciLayout layout = dryRun ? OciLayout.open(ref.path(), ref.name(), true) : OciLayout.openOrCreate(ref.path(), ref.name());
+      return new Endpoint(layout, ref.tag());
+    }
+    ImageReference ref = ImageReference.parse(value);
+    Repository repo = ref.repository();
+    Repository[] mountFrom = LayoutReference.isLayout(source) ? new Repository[0] : new Repository[] {ImageReference.parse(source).repository()};
+    String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
+    return new Endpoint(dryRun ? client().forPull(repo) : client().forPush(repo, mountFrom), reference);
+  }
+
+  /** The store to promote in: the layout, or the repository with push rights asked for up front. */
+  dev.gantry.store.ImageStore forPromote(PromoteRequest.Image image, boolean push) {
+    if (image.layout() != null) {
+      return OciLayout.open(image.layout().path(), image.layout().name(), !push);
+    }
+    return push ? client().forPush(image.repository()) : client().forPull(image.repository());
+  }
+
+  private OciLayout unpack(LayoutReference ref) {
+    Path dir = OciArchive.unpack(ref.path(), ref.name());
+    unpacked.add(dir);
+    return OciLayout.open(dir, ref.name(), true);
+  }
+
+  private synchronized RegistryClient client() {
+    if (client == null) {
+      client = options.client(env);
+    }
+    return client;
+  }
+
+  @Override
+  public void close() {
+    unpacked.forEach(OciArchive::delete);
+  }
+}

@@ -1,0 +1,317 @@
+package dev.gantry.layout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.GantryException;
+import dev.gantry.GantryException.Kind;
+import dev.gantry.Json;
+import dev.gantry.registry.Descriptor;
+import dev.gantry.registry.Digest;
+import dev.gantry.registry.Manifest;
+import dev.gantry.registry.ManifestContent;
+import dev.gantry.registry.MediaTypes;
+import dev.gantry.store.ImageStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Optional;
+
+/**
+ * An OCI image layout directory ({@code oci-layout}, {@code index.json}, {@code blobs/<alg>/<hex>}) as an image
+ * store. Tags are the {@code org.opencontainers.image.ref.name} annotations of index.json. Every write lands in a
+ * temporary file first and is renamed into place: blobs before the index entry that names them, and index.json
+ * replaced whole, so a crash at any moment leaves a valid layout.
+ */
+public final class OciLayout implements ImageStore {
+  static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  private final Path dir;
+  private final String name;
+  private final boolean readOnly;
+
+  private OciLayout(Path dir, String name, boolean readOnly) {
+    this.dir = dir;
+    this.name = name;
+    this.readOnly = readOnly;
+  }
+
+  /** Opens an existing layout; a directory without {@code oci-layout} is bad input. */
+  public static OciLayout open(Path dir, String name, boolean readOnly) {
+    if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(dir.resolve("index.json"))) {
+      throw GantryException.badInput("'" + name + "' is not an OCI image layout (no oci-layout and index.json in " + dir + ")");
+    }
+    return new OciLayout(dir, name, readOnly);
+  }
+
+  /** Opens a layout for writing, creating an empty one when the directory is missing or empty. */
+  public static OciLayout openOrCreate(Path dir, String name) {
+    try {
+      if (!Files.exists(dir) || Files.isDirectory(dir) && isEmpty(dir)) {
+        Files.createDirectories(dir.resolve("blobs/sha256"));
+        writeAtomically(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+        writeAtomically(dir.resolve("index.json"),
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}".getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new GantryException(Kind.FAILED, "create layout " + name + ": " + e.getMessage(), e);
+    }
+    return open(dir, name, false);
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    }
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  @Override
+  public synchronized Optional<Digest> headManifest(String reference) {
+    if (reference.contains(":")) {
+      Digest d = Digest.parse(reference);
+      return blobExists(d) ? Optional.of(d) : Optional.empty();
+    }
+    return findTag(readIndex(), reference).map(e -> Digest.parse(e.path("digest").asText()));
+  }
+
+  @Override
+  public Manifest getManifest(String reference) {
+    String mediaType;
+    Digest digest;
+    if (reference.contains(":")) {
+      digest = Digest.parse(reference);
+      mediaType = null;
+    } else {
+      JsonNode entry = findTag(readIndexSynchronized(), reference)
+          .orElseThrow(() -> new GantryException(Kind.NOT_FOUND, "get manifest " + describe(reference) + ": no such tag in index.json"));
+      digest = Digest.parse(entry.path("digest").asText());
+      mediaType = entry.path("mediaType").asText(null);
+    }
+    byte[] bytes = readBlob(digest, "get manifest " + describe(reference));
+    if (!MediaTypes.isKnown(mediaType)) {
+      mediaType = ManifestContent.declaredMediaType(bytes);
+    }
+    if (!MediaTypes.isKnown(mediaType)) {
+      throw new GantryException(Kind.FAILED, "get manifest " + describe(reference) + ": unsupported manifest media type " + mediaType);
+    }
+    return new Manifest(bytes, mediaType, digest);
+  }
+
+  @Override
+  public synchronized void putManifest(String reference, Manifest manifest) {
+    checkWritable("put manifest " + describe(reference));
+    writeBytesAsBlob(manifest.digest(), manifest.bytes(), "put manifest " + describe(reference));
+    if (reference.contains(":")) {
+      return;
+    }
+    ObjectNode index = readIndex();
+    ArrayNode manifests = index.withArray("manifests");
+    for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
+      if (reference.equals(it.next().path("annotations").path(REF_NAME).asText(null))) {
+        it.remove();
+      }
+    }
+    ObjectNode entry = manifests.addObject();
+    entry.put("mediaType", manifest.mediaType());
+    entry.put("digest", manifest.digest().toString());
+    entry.put("size", manifest.size());
+    entry.putObject("annotations").put(REF_NAME, reference);
+    try {
+      writeAtomically(dir.resolve("index.json"), Json.mapper().writeValueAsBytes(index));
+    } catch (IOException e) {
+      throw new GantryException(Kind.FAILED, "put manifest " + describe(reference) + ": writing index.json failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The reference of the layout's only image (its tag, or its digest when untagged), for a source named without
+   * a tag. A layout holding several images must be given one.
+   */
+  public synchronized String onlyImage() {
+    JsonNode manifests = readIndex().path("manifests");
+    if (manifests.size() != 1) {
+      throw GantryException.badInput("'" + name + "' holds " + manifests.size() + " images: name one as " + name + ":TAG");
+    }
+    JsonNode entry = manifests.get(0);
+    String tag = entry.path("annotations").path(REF_NAME).asText("");
+    return tag.isEmpty() || tag.contains("/") || tag.contains(":") ? entry.path("digest").asText() : tag;
+  }
+
+  @Override
+  public boolean blobExists(Digest digest) {
+    return Files.isRegularFile(blobPath(digest));
+  }
+
+  @Override
+  public InputStream openBlob(Digest digest) {
+    try {
+      return Files.newInputStream(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new GantryException(Kind.NOT_FOUND, "get blob " + name + "@" + digest + ": missing from the layout");
+    } catch (IOException e) {
+      throw new GantryException(Kind.FAILED, "get blob " + name + "@" + digest + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void writeBlob(Descriptor blob, InputStream in) {
+    String what = "write blob " + name + "@" + blob.digest();
+    checkWritable(what);
+    Path target = blobPath(blob.digest());
+    Path temp = null;
+    try {
+      Files.createDirectories(target.getParent());
+      temp = Files.createTempFile(target.getParent(), ".tmp-", "");
+      MessageDigest hasher = blob.digest().newHasher();
+      long total = 0;
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) != -1; ) {
+          total += n;
+          hasher.update(buffer, 0, n);
+          out.write(buffer, 0, n);
+        }
+      }
+      String actual = HexFormat.of().formatHex(hasher.digest());
+      if (total != blob.size() || !actual.equals(blob.digest().hex())) {
+        throw new GantryException(Kind.FAILED, what + ": the source bytes (" + total + " bytes) hash to "
+            + blob.digest().algorithm() + ":" + actual + ", not the " + blob.size() + "-byte " + blob.digest() + "; nothing was written");
+      }
+      sync(temp);
+      move(temp, target);
+      temp = null;
+    } catch (IOException e) {
+      throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  /** Reads a whole blob (a manifest) and checks it against its digest. */
+  private byte[] readBlob(Digest digest, String what) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new GantryException(Kind.NOT_FOUND, what + ": blob " + digest + " is missing from the layout");
+    } catch (IOException e) {
+      throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
+    }
+    if (!digest.matches(bytes)) {
+      throw new GantryException(Kind.FAILED, what + ": corrupt blob: " + digest + " hashes to " + Digest.sha256(bytes));
+    }
+    return bytes;
+  }
+
+  private void writeBytesAsBlob(Digest digest, byte[] bytes, String what) {
+    if (blobExists(digest)) {
+      return;
+    }
+    try {
+      Path target = blobPath(digest);
+      Files.createDirectories(target.getParent());
+      Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
+      try {
+        Files.write(temp, bytes);
+        sync(temp);
+        move(temp, target);
+      } finally {
+        deleteQuietly(temp);
+      }
+    } catch (IOException e) {
+      throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private synchronized ObjectNode readIndexSynchronized() {
+    return readIndex();
+  }
+
+  private ObjectNode readIndex() {
+    try {
+      JsonNode root = Json.mapper().readTree(dir.resolve("index.json").toFile());
+      if (!(root instanceof ObjectNode o) || !root.path("manifests").isArray()) {
+        throw new GantryException(Kind.BAD_INPUT, "'" + name + "' is not an OCI image layout: index.json has no manifests list");
+      }
+      return o;
+    } catch (IOException e) {
+      throw new GantryException(Kind.BAD_INPUT, "'" + name + "' is not an OCI image layout: index.json is not valid JSON");
+    }
+  }
+
+  private static Optional<JsonNode> findTag(ObjectNode index, String tag) {
+    for (JsonNode entry : index.path("manifests")) {
+      if (tag.equals(entry.path("annotations").path(REF_NAME).asText(null))) {
+        return Optional.of(entry);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Path blobPath(Digest digest) {
+    return dir.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+  }
+
+  private void checkWritable(String what) {
+    if (readOnly) {
+      throw GantryException.badInput(what + ": " + name + " is read-only (an archive is a source only)");
+    }
+  }
+
+  /** Writes {@code bytes} to a temporary sibling, forces it to disk, and renames it over {@code target}. */
+  static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path temp = Files.createTempFile(target.getParent(), ".tmp-" + target.getFileName(), "");
+    try {
+      Files.write(temp, bytes);
+      sync(temp);
+      move(temp, target);
+    } finally {
+      deleteQuietly(temp);
+    }
+  }
+
+  private static void sync(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p != null) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException ignored) {
+        // a stray temporary file is harmless: nothing refers to it
+      }
+    }
+  }
+}

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -24,14 +25,21 @@ public final class AuthInterceptor implements Interceptor {
   private final CredentialSource credentials;
   private final TokenFetcher tokens;
   private final Clock clock;
+  private final Consumer<String> onToken;
   private final ConcurrentMap<String, Challenge> challenges = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, CompletableFuture<Token>> cache = new ConcurrentHashMap<>();
 
   /** @param tokenHttp the client used for token requests (the shared one, without this interceptor) */
   public AuthInterceptor(CredentialSource credentials, OkHttpClient tokenHttp, Clock clock) {
+    this(credentials, tokenHttp, clock, token -> {});
+  }
+
+  /** @param onToken told every token fetched, so output can be redacted of it */
+  public AuthInterceptor(CredentialSource credentials, OkHttpClient tokenHttp, Clock clock, Consumer<String> onToken) {
     this.credentials = credentials;
     this.tokens = new TokenFetcher(tokenHttp, clock);
     this.clock = clock;
+    this.onToken = onToken;
   }
 
   @Override
@@ -96,7 +104,9 @@ public final class AuthInterceptor implements Interceptor {
     });
     if (fetchedNow[0]) {
       try {
-        future.complete(tokens.fetch(access.registry(), challenge, new HashSet<>(access.scopes()), creds));
+        Token fetched = tokens.fetch(access.registry(), challenge, new HashSet<>(access.scopes()), creds);
+        onToken.accept(fetched.value());
+        future.complete(fetched);
       } catch (RuntimeException e) {
         cache.remove(key, future);
         future.completeExceptionally(e);

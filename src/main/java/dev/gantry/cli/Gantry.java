@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.Secrets;
 import dev.gantry.Version;
 import dev.gantry.http.HttpClients;
 import picocli.CommandLine;
@@ -19,8 +20,10 @@ public final class Gantry implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote or copy");
   }
 
-  public static int run(String[] args, Environment env) {
+  public static int run(String[] args, Environment raw) {
     HttpClients.warmUp();
+    Secrets secrets = new Secrets();
+    Environment env = raw.redacting(secrets);
     CommandLine cli = new CommandLine(new Gantry(), new Factory(env));
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));
@@ -39,7 +42,12 @@ public final class Gantry implements Runnable {
       }
       return ExitCode.FAILED;
     });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } finally {
+      env.stdout().flush();
+      env.stderr().flush();
+    }
   }
 
   static String firstLine(String message) {
@@ -59,6 +67,9 @@ public final class Gantry implements Runnable {
       }
       if (cls == CopyCommand.class) {
         return cls.cast(new CopyCommand(env));
+      }
+      if (cls == RegistryOptions.class) {
+        return cls.cast(new RegistryOptions(env.secrets()));
       }
       return CommandLine.defaultFactory().create(cls);
     }

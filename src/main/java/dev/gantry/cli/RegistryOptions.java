@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.Secrets;
 import dev.gantry.auth.AuthInterceptor;
 import dev.gantry.auth.CredentialHelper;
 import dev.gantry.auth.CredentialSource;
@@ -22,6 +23,12 @@ import picocli.CommandLine.Option;
 
 /** Options every registry command shares, and the one place the registry client is assembled from them. */
 public final class RegistryOptions {
+  private final Secrets secrets;
+
+  RegistryOptions(Secrets secrets) {
+    this.secrets = secrets;
+  }
+
   private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
 
   @Option(names = "--username", paramLabel = "USER", description = "Registry user name (with --password-stdin).")
@@ -66,17 +73,27 @@ public final class RegistryOptions {
     List<CredentialSource> sources = new ArrayList<>();
     if (passwordStdin) {
       String password = readPassword(env);
+      secrets.add(password);
       Credentials given = Credentials.basic(username, password);
       sources.add(registry -> Optional.of(given));
     }
     sources.add(DockerConfig.load(env.env(), new CredentialHelper(env.env())));
-    return CredentialSource.firstOf(sources);
+    CredentialSource all = CredentialSource.firstOf(sources);
+    return registry -> {
+      Optional<Credentials> found = all.lookup(registry);
+      found.ifPresent(c -> {
+        secrets.add(c.password());
+        secrets.add(c.identityToken());
+        secrets.add(c.basicHeader().substring("Basic ".length()));
+      });
+      return found;
+    };
   }
 
   RegistryClient client(Environment env) {
     CredentialSource creds = credentials(env);
     OkHttpClient base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs, List.of());
-    OkHttpClient withAuth = base.newBuilder().addInterceptor(new AuthInterceptor(creds, base, env.clock())).build();
+    OkHttpClient withAuth = base.newBuilder().addInterceptor(new AuthInterceptor(creds, base, env.clock(), secrets::add)).build();
     return new RegistryClient(withAuth, new Endpoints(new LinkedHashSet<>(insecure)));
   }
 

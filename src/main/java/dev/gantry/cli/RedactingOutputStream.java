@@ -1,0 +1,54 @@
+package dev.gantry.cli;
+
+import dev.gantry.Secrets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Passes output through line by line, with every known secret blanked out. */
+final class RedactingOutputStream extends OutputStream {
+  private final OutputStream out;
+  private final Secrets secrets;
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+  RedactingOutputStream(OutputStream out, Secrets secrets) {
+    this.out = out;
+    this.secrets = secrets;
+  }
+
+  @Override
+  public synchronized void write(int b) throws IOException {
+    line.write(b);
+    if (b == '\n') {
+      emit();
+    }
+  }
+
+  @Override
+  public synchronized void write(byte[] b, int off, int len) throws IOException {
+    for (int i = off; i < off + len; i++) {
+      write(b[i]);
+    }
+  }
+
+  @Override
+  public synchronized void flush() throws IOException {
+    emit();
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    flush();
+  }
+
+  private void emit() throws IOException {
+    if (line.size() == 0) {
+      return;
+    }
+    String text = line.toString(StandardCharsets.UTF_8);
+    line.reset();
+    out.write(secrets.redact(text).getBytes(StandardCharsets.UTF_8));
+  }
+}

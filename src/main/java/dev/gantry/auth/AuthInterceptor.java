@@ -71,11 +71,12 @@ public final class AuthInterceptor implements Interceptor {
     if (sameBasic || freshToken) {
       return response;
     }
-    Authorization retry = authorize(wanted, challenge, auth.token());
-    if (retry.header() == null) {
-      return response;
+    if (challenge.isBasic() && credentials.lookup(access.registry()).isEmpty()) {
+      return response; // nothing better to send
     }
+    // Closed before the token request, so a failing token endpoint cannot leak the challenged connection.
     response.close();
+    Authorization retry = authorize(wanted, challenge, auth.token());
     return chain.proceed(retry.apply(request));
   }
 

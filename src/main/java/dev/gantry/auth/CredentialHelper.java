@@ -31,18 +31,26 @@ public final class CredentialHelper {
           "get credentials for " + serverUrl + ": credential helper " + program + " not found on PATH");
     }
     try {
-      Process p = new ProcessBuilder(exe.toString(), "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      try (OutputStream in = p.getOutputStream()) {
-        in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
-      }
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw helperFailed(program, serverUrl, "timed out");
-      }
-      if (p.exitValue() != 0) {
-        // "credentials not found" is how helpers say they have nothing: fall back to anonymous.
-        return Optional.empty();
+      // The answer goes to a file, so a helper that hangs cannot block us past the timeout.
+      Path answer = Files.createTempFile("gantry-credential-", ".json");
+      byte[] out;
+      try {
+        Process p = new ProcessBuilder(exe.toString(), "get").redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectOutput(answer.toFile()).start();
+        try (OutputStream in = p.getOutputStream()) {
+          in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+        }
+        if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          throw helperFailed(program, serverUrl, "timed out after " + TIMEOUT_SECONDS + " s");
+        }
+        if (p.exitValue() != 0) {
+          // "credentials not found" is how helpers say they have nothing: fall back to anonymous.
+          return Optional.empty();
+        }
+        out = Files.readAllBytes(answer);
+      } finally {
+        Files.deleteIfExists(answer);
       }
       JsonNode json = dev.gantry.Json.mapper().readTree(out);
       String user = json.path("Username").asText("");

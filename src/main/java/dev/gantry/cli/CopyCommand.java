@@ -35,11 +35,11 @@ final class CopyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    checkSyntax(source);
-    checkSyntax(destination);
-    registry.validate();
     CopyReport report;
     try (Stores stores = new Stores(registry, env)) {
+      checkSyntax(source);
+      checkSyntax(destination);
+      registry.validate();
       ImageCopier.Endpoint from = stores.source(source);
       ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
       report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs);

@@ -38,10 +38,10 @@ final class PromoteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PromoteRequest request = PromoteRequest.parse(images, from, to);
-    registry.validate();
     PromoteReport report;
     try (Stores stores = new Stores(registry, env)) {
+      PromoteRequest request = PromoteRequest.parse(images, from, to);
+      registry.validate();
       report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
     } catch (GantryException e) {
       if (registry.json) {

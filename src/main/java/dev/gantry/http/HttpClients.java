@@ -49,7 +49,8 @@ public final class HttpClients {
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))
         .connectionPool(new ConnectionPool(Math.max(5, jobs), 1, TimeUnit.MINUTES))
-        .retryOnConnectionFailure(true)
+        // Off: OkHttp's own silent retry would replay a 408 or a reset at once, outside our backoff and budget.
+        .retryOnConnectionFailure(false)
         .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
         .addInterceptor(new RetryInterceptor(retry, sleeper));
     inner.forEach(b::addInterceptor);

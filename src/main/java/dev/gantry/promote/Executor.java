@@ -7,6 +7,7 @@ import dev.gantry.promote.PromotePlan.TagStep;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
 import dev.gantry.registry.Manifest;
+import dev.gantry.registry.RegistryException;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class Executor {
 
     List<TagResult> results = new ArrayList<>();
     List<Write> toRestore = new ArrayList<>();
+    java.util.Map<Write, RuntimeException> failedRestores = new java.util.IdentityHashMap<>();
     int w = 0;
     for (ImagePlan image : plan.images()) {
       for (TagStep step : image.steps()) {
@@ -51,6 +53,11 @@ public final class Executor {
         Write write = writes.get(w++);
         if (!o.started()) {
           results.add(result(image, step, Outcome.NOT_ATTEMPTED, null));
+        } else if (o.failure() != null && isAmbiguous(o.failure()) && step.previous() != null) {
+          // The registry may have applied this write before it failed: restore it like the others.
+          results.add(null);
+          toRestore.add(write);
+          failedRestores.put(write, o.failure());
         } else if (o.failure() != null) {
           results.add(result(image, step, Outcome.FAILED, o.failure()));
         } else if (!anyFailed) {
@@ -70,9 +77,14 @@ public final class Executor {
         if (results.get(i) == null) {
           Write write = toRestore.get(r);
           Jobs.Outcome<Boolean> o = restored.get(r++);
-          results.set(i, o.ok()
-              ? result(write.image(), write.step(), Outcome.ROLLED_BACK, null)
-              : result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
+          RuntimeException ownFailure = failedRestores.get(write);
+          if (!o.ok()) {
+            results.set(i, result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
+          } else if (ownFailure != null) {
+            results.set(i, result(write.image(), write.step(), Outcome.FAILED, ownFailure));
+          } else {
+            results.set(i, result(write.image(), write.step(), Outcome.ROLLED_BACK, null));
+          }
         }
       }
     }
@@ -88,6 +100,11 @@ public final class Executor {
       }
     }
     return new PromoteReport(plan, results, true);
+  }
+
+  /** No HTTP answer, or an answer with the wrong digest: the write may or may not have landed. */
+  private static boolean isAmbiguous(RuntimeException failure) {
+    return failure instanceof RegistryException r && r.status() == 0;
   }
 
   private static boolean restore(Write w) {

@@ -19,11 +19,11 @@ public final class MediaTypes {
   private MediaTypes() {}
 
   public static boolean isKnown(String mediaType) {
-    return KNOWN.contains(mediaType);
+    return mediaType != null && KNOWN.contains(mediaType);
   }
 
   public static boolean isIndex(String mediaType) {
-    return INDEXES.contains(mediaType);
+    return mediaType != null && INDEXES.contains(mediaType);
   }
 
   /** {@code application/json; charset=utf-8} → {@code application/json}. */

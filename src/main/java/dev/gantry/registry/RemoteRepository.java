@@ -78,7 +78,11 @@ public final class RemoteRepository implements ImageStore {
       }
       String digest = r.header("Docker-Content-Digest");
       if (digest != null && !digest.isBlank()) {
-        return Optional.of(Digest.parse(digest.trim()));
+        try {
+          return Optional.of(Digest.parse(digest.trim()));
+        } catch (GantryException malformed) {
+          throw RegistryException.protocol("check manifest", subject, r.code(), "malformed Docker-Content-Digest '" + digest.trim() + "'");
+        }
       }
     }
     // A registry that does not report the digest on HEAD: read the bytes and hash them.
@@ -105,7 +109,7 @@ public final class RemoteRepository implements ImageStore {
       }
       Manifest manifest = Manifest.of(bytes, mediaType);
       String reported = r.header("Docker-Content-Digest");
-      if (reference.contains(":") && !manifest.digest().toString().equals(reference)) {
+      if (reference.contains(":") && !Digest.parse(reference).matches(bytes)) {
         throw mismatch("get manifest", subject, reference, manifest.digest());
       }
       if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {

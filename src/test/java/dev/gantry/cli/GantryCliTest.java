@@ -1,0 +1,199 @@
+package dev.gantry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.registry.InMemoryRegistry;
+import dev.gantry.registry.Manifest;
+import dev.gantry.registry.MockRegistry;
+import dev.gantry.registry.TestManifests;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The command line as a user meets it: exit code, one line on stderr, and nothing sent on bad input. */
+class GantryCliTest {
+  private static final Manifest SRC = TestManifests.index("src");
+  private static final String IMAGE = "{registry}/demo/api";
+
+  private final MockRegistry registry = new MockRegistry();
+  private final InMemoryRegistry store = new InMemoryRegistry();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @AfterEach
+  void close() {
+    registry.close();
+  }
+
+  private int runWithStdin(String stdin, String... args) {
+    String[] resolved = Arrays.stream(args).map(a -> a.replace("{registry}", registry.registry())).toArray(String[]::new);
+    // No HOME and no DOCKER_CONFIG: the developer's own Docker credentials never take part.
+    Environment env = new Environment(Map.of(), new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        Clock.systemUTC());
+    return Gantry.run(resolved, env);
+  }
+
+  private int run(String... args) {
+    return runWithStdin("", args);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private List<String> stderrLines() {
+    String s = err.toString(StandardCharsets.UTF_8);
+    return s.isEmpty() ? List.of() : s.lines().toList();
+  }
+
+  static Stream<Arguments> badInputs() {
+    return Stream.of(
+        Arguments.of("unknown option", List.of("promote", "--bogus", "--from", "sha-1", "--to", "latest", IMAGE), "--bogus"),
+        Arguments.of("missing --to", List.of("promote", "--from", "sha-1", IMAGE), "--to"),
+        Arguments.of("missing --from", List.of("promote", "--to", "latest", IMAGE), "--from"),
+        Arguments.of("bad tag", List.of("promote", "--from", "sha-1", "--to", "bad!tag", IMAGE), "bad!tag"),
+        Arguments.of("129-char tag", List.of("promote", "--from", "sha-1", "--to", "t".repeat(129), IMAGE), "t".repeat(129)),
+        Arguments.of("bad digest", List.of("promote", "--from", "@sha256:abc", "--to", "latest", IMAGE), "sha256:abc"),
+        Arguments.of("bad pinned digest", List.of("promote", "--from", "sha-1", "--to", "latest", IMAGE + "@sha256:xyz"), "sha256:xyz"),
+        Arguments.of("no image", List.of("promote", "--from", "sha-1", "--to", "latest"), "IMAGE"),
+        Arguments.of("image with tag", List.of("promote", "--from", "sha-1", "--to", "latest", IMAGE + ":sha-1"), "demo/api:sha-1"),
+        Arguments.of("upper-case repository", List.of("promote", "--from", "sha-1", "--to", "latest", "{registry}/Demo/api"), "Demo/api"),
+        Arguments.of("same tag", List.of("promote", "--from", "latest", "--to", "latest", IMAGE), "latest"),
+        Arguments.of("--jobs 0", List.of("promote", "--jobs", "0", "--from", "sha-1", "--to", "latest", IMAGE), "--jobs 0"),
+        Arguments.of("--jobs 65", List.of("promote", "--jobs", "65", "--from", "sha-1", "--to", "latest", IMAGE), "--jobs 65"),
+        Arguments.of("--jobs not a number", List.of("promote", "--jobs", "many", "--from", "sha-1", "--to", "latest", IMAGE), "many"),
+        Arguments.of("--username without --password-stdin",
+            List.of("promote", "--username", "bob", "--from", "sha-1", "--to", "latest", IMAGE), "--username"),
+        Arguments.of("--password-stdin without --username",
+            List.of("promote", "--password-stdin", "--from", "sha-1", "--to", "latest", IMAGE), "--password-stdin"),
+        Arguments.of("bad --insecure-registry",
+            List.of("promote", "--insecure-registry", "bad host!", "--from", "sha-1", "--to", "latest", IMAGE), "bad host!"),
+        Arguments.of("no command", List.of(), "missing command"),
+        Arguments.of("unknown command", List.of("promot", "--from", "sha-1", "--to", "latest", IMAGE), "promot"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badInputs")
+  void badInputIsExitTwoWithOneLineAndNoRequest(String what, List<String> args, String named) {
+    registry.server.setDispatcher(store);
+
+    int code = run(args.toArray(String[]::new));
+
+    List<String> lines = stderrLines();
+    assertEquals(ExitCode.BAD_INPUT, code, () -> String.join("\n", lines));
+    assertEquals(1, lines.size(), () -> "stderr: " + lines);
+    assertTrue(lines.get(0).startsWith("gantry: "), lines.get(0));
+    assertTrue(lines.get(0).contains(named), () -> "'" + named + "' not in: " + lines.get(0));
+    assertEquals("", stdout());
+    assertEquals(0, registry.server.getRequestCount(), "bad input must not reach the registry");
+  }
+
+  @Test
+  void validInputDoesReachTheRegistry() {
+    store.put("demo/api", "sha-1", SRC);
+    registry.server.setDispatcher(store);
+
+    int code = run("promote", "--from", "sha-1", "--to", "latest", IMAGE);
+
+    assertEquals(ExitCode.OK, code, err::toString);
+    assertEquals(3, registry.server.getRequestCount());
+    assertTrue(stdout().startsWith("promoted "), stdout());
+    assertTrue(stdout().contains(registry.registry() + "/demo/api:latest"), stdout());
+    assertEquals("", err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void missingSourceIsExitFourWithTheReadmeMessage() {
+    registry.server.setDispatcher(store);
+
+    int code = run("promote", "--from", "sha-abc1234", "--to", "latest", IMAGE);
+
+    assertEquals(ExitCode.NOT_FOUND, code);
+    assertEquals(List.of("gantry: get manifest " + registry.registry()
+        + "/demo/api:sha-abc1234: HTTP 404 MANIFEST_UNKNOWN: manifest unknown"), stderrLines());
+  }
+
+  @Test
+  void failedWriteAfterAMoveIsExitSixWithOneLine() {
+    store.put("demo/api", "sha-1", SRC).put("demo/api", "latest", TestManifests.index("old"))
+        .put("demo/web", "sha-1", SRC)
+        .override("PUT /v2/demo/web/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+    registry.server.setDispatcher(store);
+
+    int code = run("promote", "--jobs", "1", "--from", "sha-1", "--to", "latest", IMAGE, "{registry}/demo/web");
+
+    assertEquals(ExitCode.ROLLED_BACK, code);
+    List<String> lines = stderrLines();
+    assertEquals(1, lines.size(), lines::toString);
+    assertTrue(lines.get(0).startsWith("gantry: put manifest " + registry.registry() + "/demo/web:latest: HTTP 400"),
+        lines.get(0));
+    assertTrue(stdout().contains("rolled-back"), stdout());
+    assertTrue(stdout().contains("failed"), stdout());
+  }
+
+  /**
+   * Regression test (fixed; the bug was in PromoteCommand.call: {@code PromoteRequest.parse} and {@code registry.validate()} run before the
+   * try block that prints {@code PromoteOutput.errorJson}): with --json, bad input prints nothing on stdout,
+   * although the README says --json prints one JSON document "also on failure:
+   * {"status":"error","exitCode":N,"error":"…"}". A workflow parsing stdout gets an empty document on exit 2.
+   */
+  @Test
+  void jsonBadInputStillPrintsTheErrorDocument() {
+    registry.server.setDispatcher(store);
+
+    int code = run("promote", "--json", "--from", "sha-1", "--to", "bad!tag", IMAGE);
+
+    assertEquals(ExitCode.BAD_INPUT, code);
+    assertTrue(stdout().startsWith("{\"status\":\"error\",\"exitCode\":2,\"error\":\"invalid tag 'bad!tag'"), stdout());
+  }
+
+  @Test
+  void secretsFromStdinAndTheTokenNeverReachTheOutput() {
+    List<RecordedRequest> seen = new ArrayList<>();
+    registry.server.setDispatcher(new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest r) {
+        seen.add(r);
+        if (r.getUrl().encodedPath().equals("/token")) {
+          return new MockResponse.Builder().code(200).body("{\"token\":\"tok-SECRET\"}").build();
+        }
+        if (r.getHeaders().get("Authorization") == null) {
+          return new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Bearer realm=\"" + registry.realm()
+              + "\",service=\"reg\",scope=\"repository:demo/api:pull\"").build();
+        }
+        return r.getMethod().equals("HEAD") ? MockRegistry.status(403)
+            : MockRegistry.error(403, "DENIED", "requested access to the resource is denied");
+      }
+    });
+
+    int code = runWithStdin("s3cr3t-PASSWORD\n", "promote", "--json", "--username", "ci-bot", "--password-stdin",
+        "--from", "sha-1", "--to", "latest", IMAGE);
+
+    assertEquals(ExitCode.AUTHENTICATION, code, err::toString);
+    String all = stdout() + err.toString(StandardCharsets.UTF_8);
+    assertFalse(all.contains("s3cr3t-PASSWORD"), all);
+    assertFalse(all.contains("tok-SECRET"), all);
+    assertEquals(1, stderrLines().size(), all);
+    assertTrue(stdout().contains("\"exitCode\":3"), stdout());
+    assertTrue(seen.stream().anyMatch(r -> "Bearer tok-SECRET".equals(r.getHeaders().get("Authorization"))),
+        "the token was used");
+  }
+}

@@ -10,14 +10,14 @@ import picocli.CommandLine.Command;
 /** The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
     description = "Promote, copy and release container images at the registry level.",
-    subcommands = {PromoteCommand.class, CopyCommand.class})
+    subcommands = {PromoteCommand.class, CopyCommand.class, ReleaseCommand.class})
 public final class Gantry implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote or copy");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy or release");
   }
 
   public static int run(String[] args, Environment raw) {
@@ -67,6 +67,9 @@ public final class Gantry implements Runnable {
       }
       if (cls == CopyCommand.class) {
         return cls.cast(new CopyCommand(env));
+      }
+      if (cls == ReleaseCommand.class) {
+        return cls.cast(new ReleaseCommand(env));
       }
       if (cls == RegistryOptions.class) {
         return cls.cast(new RegistryOptions(env.secrets()));

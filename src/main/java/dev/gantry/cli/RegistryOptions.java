@@ -90,9 +90,19 @@ public final class RegistryOptions {
     };
   }
 
+  private OkHttpClient base;
+
+  /** The shared HTTP client (retries, user agent), without registry authentication: for GitHub calls. */
+  synchronized OkHttpClient httpClient(Environment env) {
+    if (base == null) {
+      base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs, List.of());
+    }
+    return base;
+  }
+
   RegistryClient client(Environment env) {
     CredentialSource creds = credentials(env);
-    OkHttpClient base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs, List.of());
+    OkHttpClient base = httpClient(env);
     OkHttpClient withAuth = base.newBuilder().addInterceptor(new AuthInterceptor(creds, base, env.clock(), secrets::add)).build();
     return new RegistryClient(withAuth, new Endpoints(new LinkedHashSet<>(insecure)));
   }

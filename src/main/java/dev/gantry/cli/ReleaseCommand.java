@@ -1,0 +1,166 @@
+package dev.gantry.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.GantryException;
+import dev.gantry.Json;
+import dev.gantry.promote.PromoteReport;
+import dev.gantry.release.GitHubApi;
+import dev.gantry.release.GitHubLimits;
+import dev.gantry.release.ReleaseRequest;
+import dev.gantry.release.Releaser;
+import dev.gantry.release.ReleaseNotes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "release", mixinStandardHelpOptions = true,
+    description = "Release a commit: the next CalVer version, an annotated tag on exactly that commit, a GitHub Release "
+        + "with notes since the previous version, and every --image tagged with the version at the registry level. "
+        + "Re-running on a released commit completes what is missing and changes nothing else.")
+final class ReleaseCommand implements Callable<Integer> {
+  private final Environment env;
+
+  @Option(names = "--repository", paramLabel = "OWNER/NAME", required = true, description = "The GitHub repository.")
+  String repository;
+
+  @Option(names = "--sha", paramLabel = "COMMIT", required = true, description = "The commit to release (7 to 40 hex characters).")
+  String sha;
+
+  @Option(names = "--image", paramLabel = "IMAGE", description = "An image to tag with the version (repeatable).")
+  List<String> images = new ArrayList<>();
+
+  @Option(names = "--from", paramLabel = "TAG", description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
+  String from;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "YYYY.M.PATCH",
+      description = "YYYY.M.PATCH (default), YYYY.0M.PATCH or YY.M.PATCH; the date is today's in UTC.")
+  String format;
+
+  @Option(names = "--draft", description = "Create the release as a draft.")
+  boolean draft;
+
+  @Option(names = "--prerelease", description = "Mark the release as a pre-release.")
+  boolean prerelease;
+
+  @Option(names = "--no-latest", description = "Do not mark the release as the latest one.")
+  boolean noLatest;
+
+  @Option(names = "--github-token-stdin", description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
+  boolean tokenStdin;
+
+  @Mixin
+  RegistryOptions registry;
+
+  ReleaseCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    Releaser.Result result;
+    try (Stores stores = new Stores(registry, env)) {
+      ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
+      registry.validate();
+      if (tokenStdin && registry.passwordStdin) {
+        throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
+      }
+      String token = token();
+      String api = env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com");
+      GitHubApi gitHub = new GitHubApi(registry.httpClient(env), api, token, request.repository(),
+          new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
+      YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
+      result = Releaser.release(request, gitHub, image -> stores.forPromote(image, !registry.dryRun), now, registry.dryRun, registry.jobs);
+    } catch (GantryException e) {
+      if (registry.json) {
+        env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
+      }
+      throw e;
+    }
+    env.stdout().println(registry.json ? json(result) : text(result));
+    return ExitCode.OK;
+  }
+
+  private String token() {
+    String token;
+    if (tokenStdin) {
+      try {
+        token = new String(env.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
+      } catch (IOException e) {
+        throw GantryException.badInput("--github-token-stdin: standard input could not be read");
+      }
+    } else {
+      token = env.get("GITHUB_TOKEN");
+    }
+    if (token == null || token.isBlank()) {
+      throw GantryException.badInput("GITHUB_TOKEN is not set (or pass the token on standard input with --github-token-stdin)");
+    }
+    env.secrets().add(token.strip());
+    return token.strip();
+  }
+
+  private static String text(Releaser.Result r) {
+    StringBuilder s = new StringBuilder();
+    if (r.dryRun()) {
+      s.append("dry run, nothing written: would release ").append(r.version());
+    } else if (r.alreadyReleased()) {
+      s.append("already released as ").append(r.version());
+    } else {
+      s.append("released ").append(r.version());
+    }
+    s.append(" (commit ").append(r.commit()).append(", previous ").append(r.previousTag() == null ? "none" : r.previousTag()).append(")\n");
+    if (r.release() != null) {
+      s.append(r.releaseCreated() ? "release created: " : "release exists: ").append(r.release().url()).append('\n');
+    }
+    for (ReleaseNotes.ImageLine i : r.images()) {
+      s.append(r.dryRun() ? "would tag " : "tagged ").append(i.image()).append(':').append(r.version()).append("  ").append(i.digest()).append('\n');
+    }
+    if (r.dryRun()) {
+      s.append("\n").append(r.body());
+    }
+    return s.toString().stripTrailing();
+  }
+
+  private static String json(Releaser.Result r) {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("command", "release");
+    root.put("status", r.dryRun() ? "planned" : "ok");
+    root.put("dryRun", r.dryRun());
+    root.put("version", r.version());
+    root.put("tag", r.version());
+    root.put("previousTag", r.previousTag());
+    root.put("alreadyReleased", r.alreadyReleased());
+    root.put("sha", r.commit());
+    if (r.release() != null) {
+      ObjectNode release = root.putObject("release");
+      release.put("id", r.release().id());
+      release.put("url", r.release().url());
+      release.put("created", r.releaseCreated());
+    } else {
+      root.putNull("release");
+    }
+    ArrayNode images = root.putArray("images");
+    for (ReleaseNotes.ImageLine i : r.images()) {
+      ObjectNode image = images.addObject();
+      image.put("image", i.image());
+      image.put("digest", i.digest());
+      image.put("outcome", outcome(r.imageReport(), i.image(), r.dryRun()));
+    }
+    return root.toString();
+  }
+
+  private static String outcome(PromoteReport report, String image, boolean dryRun) {
+    if (report == null) {
+      return dryRun ? "would-promote" : "unknown";
+    }
+    return report.results().stream().filter(t -> t.image().toString().equals(image)).findFirst()
+        .map(t -> PromoteOutput.label(t.outcome())).orElse("unknown");
+  }
+}

@@ -1,0 +1,42 @@
+package dev.gantry.release;
+
+import dev.gantry.GantryException;
+import dev.gantry.promote.PromoteRequest;
+import dev.gantry.registry.ImageReference;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** What to release, validated before any request. */
+public record ReleaseRequest(String repository, String sha, List<PromoteRequest.Image> images, String fromTag,
+    CalVerFormat format, boolean draft, boolean prerelease, boolean latest) {
+  private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
+  private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,40}");
+
+  public ReleaseRequest {
+    images = List.copyOf(images);
+  }
+
+  public static ReleaseRequest parse(String repository, String sha, List<String> images, String from, String format,
+      boolean draft, boolean prerelease, boolean noLatest) {
+    if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.endsWith("/.") || repository.endsWith("/..")) {
+      throw GantryException.badInput("invalid --repository '" + repository + "' (expected OWNER/NAME)");
+    }
+    if (sha == null || !SHA.matcher(sha).matches()) {
+      throw GantryException.badInput("invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
+    }
+    CalVerFormat f = CalVerFormat.parse(format == null ? "YYYY.M.PATCH" : format);
+    String fromTag = from == null ? "sha-" + sha.toLowerCase(Locale.ROOT).substring(0, 7) : ImageReference.checkTag(from);
+    List<PromoteRequest.Image> parsed = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String image : images) {
+      PromoteRequest.Image i = PromoteRequest.Image.parse(image);
+      if (!seen.add(i.toString())) {
+        throw GantryException.badInput("image '" + image + "' is named twice");
+      }
+      parsed.add(i);
+    }
+    return new ReleaseRequest(repository, sha.toLowerCase(Locale.ROOT), parsed, fromTag, f, draft, prerelease,
+        !noLatest && !draft && !prerelease);
+  }
+}

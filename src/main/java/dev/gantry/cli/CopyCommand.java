@@ -1,7 +1,6 @@
 package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.GantryException;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.layout.LayoutReference;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Parameters;
     description = "Copy an image, byte-exact and multi-arch included, between registries, repositories and OCI layouts. "
         + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
         + "at the destination is the digest at the source.")
-final class CopyCommand implements Callable<Integer> {
+final class CopyCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
   @Mixin
@@ -34,6 +33,11 @@ final class CopyCommand implements Callable<Integer> {
   }
 
   @Override
+  public boolean json() {
+    return registry.json;
+  }
+
+  @Override
   public Integer call() {
     CopyReport report;
     try (Stores stores = new Stores(registry, env)) {
@@ -43,11 +47,6 @@ final class CopyCommand implements Callable<Integer> {
       ImageCopier.Endpoint from = stores.source(source);
       ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
       report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs);
-    } catch (GantryException e) {
-      if (registry.json) {
-        env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
-      }
-      throw e;
     }
     env.stdout().println(registry.json ? json(report) : text(report));
     return ExitCode.OK;

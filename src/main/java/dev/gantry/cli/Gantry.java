@@ -33,8 +33,12 @@ public final class Gantry implements Runnable {
     });
     cli.setExecutionExceptionHandler((e, c, parsed) -> {
       if (e instanceof GantryException g) {
+        int code = ExitCode.of(g.kind());
+        if (c.getCommand() instanceof JsonOutput j && j.json()) {
+          env.stdout().println(PromoteOutput.errorJson(g, code));
+        }
         env.stderr().println("gantry: " + firstLine(g.getMessage()));
-        return ExitCode.of(g.kind());
+        return code;
       }
       env.stderr().println("gantry: internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
       if (env.get("GANTRY_STACKTRACE") != null) {

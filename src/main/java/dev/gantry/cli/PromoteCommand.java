@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     description = "Point target tags at the manifest a source tag (or digest) points at, in every IMAGE, "
         + "by copying the manifest bytes: nothing is pulled or rebuilt and the digest never changes. "
         + "All images are read before the first write; if a write fails, every target already moved is restored.")
-final class PromoteCommand implements Callable<Integer> {
+final class PromoteCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
   @Option(names = "--from", paramLabel = "TAG", required = true, description = "Source tag, or @sha256:<hex> for a digest.")
@@ -37,17 +37,17 @@ final class PromoteCommand implements Callable<Integer> {
   }
 
   @Override
+  public boolean json() {
+    return registry.json;
+  }
+
+  @Override
   public Integer call() {
     PromoteReport report;
     try (Stores stores = new Stores(registry, env)) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
       report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
-    } catch (GantryException e) {
-      if (registry.json) {
-        env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
-      }
-      throw e;
     }
     env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();

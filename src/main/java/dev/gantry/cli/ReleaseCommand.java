@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     description = "Release a commit: the next CalVer version, an annotated tag on exactly that commit, a GitHub Release "
         + "with notes since the previous version, and every --image tagged with the version at the registry level. "
         + "Re-running on a released commit completes what is missing and changes nothing else.")
-final class ReleaseCommand implements Callable<Integer> {
+final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
   @Option(names = "--repository", paramLabel = "OWNER/NAME", required = true, description = "The GitHub repository.")
@@ -64,6 +64,11 @@ final class ReleaseCommand implements Callable<Integer> {
   }
 
   @Override
+  public boolean json() {
+    return registry.json;
+  }
+
+  @Override
   public Integer call() {
     Releaser.Result result;
     try (Stores stores = new Stores(registry, env)) {
@@ -78,11 +83,6 @@ final class ReleaseCommand implements Callable<Integer> {
           new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
       result = Releaser.release(request, gitHub, image -> stores.forPromote(image, !registry.dryRun), now, registry.dryRun, registry.jobs);
-    } catch (GantryException e) {
-      if (registry.json) {
-        env.stdout().println(PromoteOutput.errorJson(e, ExitCode.of(e.kind())));
-      }
-      throw e;
     }
     env.stdout().println(registry.json ? json(result) : text(result));
     return ExitCode.OK;

@@ -1,6 +1,7 @@
 package dev.gantry.release;
 
 import dev.gantry.GantryException;
+import dev.gantry.http.RetryInterceptor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,15 +18,10 @@ public final class GitHubLimits {
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
   static final Duration MAX_RESET_WAIT = Duration.ofMinutes(2);
 
-  /** Sleeps; replaced in tests. */
-  public interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
-  }
-
   private final Clock clock;
-  private final Sleeper sleeper;
+  private final RetryInterceptor.Sleeper sleeper;
 
-  public GitHubLimits(Clock clock, Sleeper sleeper) {
+  public GitHubLimits(Clock clock, RetryInterceptor.Sleeper sleeper) {
     this.clock = clock;
     this.sleeper = sleeper;
   }

@@ -1,7 +1,6 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
-import dev.gantry.Secrets;
 import dev.gantry.Version;
 import dev.gantry.http.HttpClients;
 import picocli.CommandLine;
@@ -10,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
     description = "Promote, copy and release container images at the registry level.",
-    subcommands = {PromoteCommand.class, CopyCommand.class, ReleaseCommand.class})
+    subcommands = {PromoteCommand.class, CopyCommand.class, ReleaseCommand.class, ActionCommand.class})
 public final class Gantry implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -22,8 +21,7 @@ public final class Gantry implements Runnable {
 
   public static int run(String[] args, Environment raw) {
     HttpClients.warmUp();
-    Secrets secrets = new Secrets();
-    Environment env = raw.redacting(secrets);
+    Environment env = raw.redacting(raw.secrets());
     CommandLine cli = new CommandLine(new Gantry(), new Factory(env));
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));
@@ -71,6 +69,9 @@ public final class Gantry implements Runnable {
       }
       if (cls == CopyCommand.class) {
         return cls.cast(new CopyCommand(env));
+      }
+      if (cls == ActionCommand.class) {
+        return cls.cast(new ActionCommand(env));
       }
       if (cls == ReleaseCommand.class) {
         return cls.cast(new ReleaseCommand(env));

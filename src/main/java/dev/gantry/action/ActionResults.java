@@ -1,0 +1,107 @@
+package dev.gantry.action;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Pure: turns a command's JSON result into the action's step outputs and its Markdown step summary. */
+public final class ActionResults {
+  private ActionResults() {}
+
+  public static Map<String, String> outputs(String command, JsonNode result) {
+    Map<String, String> out = new LinkedHashMap<>();
+    ObjectNode digests = Json.mapper().createObjectNode();
+    ArrayNode promoted = Json.mapper().createArrayNode();
+    switch (command) {
+      case "promote" -> {
+        for (JsonNode image : result.path("images")) {
+          digests.put(image.path("image").asText(), image.path("digest").asText());
+          for (JsonNode tag : image.path("tags")) {
+            if (tag.path("outcome").asText().equals("promoted")) {
+              promoted.addObject().put("image", image.path("image").asText()).put("tag", tag.path("tag").asText())
+                  .put("digest", image.path("digest").asText()).put("previous", tag.path("previous").asText(null));
+            }
+          }
+        }
+      }
+      case "copy" -> {
+        digests.put(result.path("destination").asText(), result.path("digest").asText());
+        if (result.path("outcome").asText().equals("copied")) {
+          promoted.addObject().put("source", result.path("source").asText()).put("destination", result.path("destination").asText())
+              .put("digest", result.path("digest").asText());
+        }
+      }
+      default -> {
+        for (JsonNode image : result.path("images")) {
+          digests.put(image.path("image").asText(), image.path("digest").asText());
+          if (image.path("outcome").asText().equals("promoted")) {
+            promoted.addObject().put("image", image.path("image").asText()).put("tag", result.path("version").asText())
+                .put("digest", image.path("digest").asText());
+          }
+        }
+        out.put("version", result.path("version").asText(""));
+        out.put("tag", result.path("tag").asText(""));
+        out.put("previous-tag", result.path("previousTag").asText(""));
+        out.put("release-url", result.path("release").path("url").asText(""));
+        out.put("release-id", result.path("release").path("id").asText(""));
+      }
+    }
+    out.put("digests", digests.toString());
+    out.put("promoted", promoted.toString());
+    return out;
+  }
+
+  public static String summary(String command, JsonNode result) {
+    StringBuilder s = new StringBuilder();
+    boolean dry = result.path("dryRun").asBoolean(false);
+    switch (command) {
+      case "promote" -> {
+        s.append("### Gantry promote ").append(code(result.path("from").asText())).append(dry ? " (dry run)" : "").append("\n\n");
+        s.append("| image | source digest | tag | result |\n| --- | --- | --- | --- |\n");
+        StringBuilder pulls = new StringBuilder();
+        for (JsonNode image : result.path("images")) {
+          for (JsonNode tag : image.path("tags")) {
+            s.append("| ").append(code(image.path("image").asText())).append(" | ").append(code(image.path("digest").asText()))
+                .append(" | ").append(code(tag.path("tag").asText())).append(" | ").append(tag.path("outcome").asText()).append(" |\n");
+            pulls.append("docker pull ").append(image.path("image").asText()).append(':').append(tag.path("tag").asText()).append('\n');
+          }
+        }
+        s.append("\n```\n").append(pulls).append("```\n");
+      }
+      case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
+          .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))
+          .append(" at ").append(code(result.path("digest").asText())).append('\n');
+      default -> {
+        String version = result.path("version").asText();
+        s.append("### Gantry release ").append(code(version)).append(dry ? " (dry run)" : "").append("\n\n");
+        if (result.path("alreadyReleased").asBoolean(false)) {
+          s.append("Already released as ").append(code(version)).append(".\n\n");
+        }
+        s.append("Commit ").append(code(result.path("sha").asText())).append(", previous tag ")
+            .append(result.path("previousTag").isNull() ? "none" : code(result.path("previousTag").asText())).append(".\n\n");
+        String url = result.path("release").path("url").asText("");
+        if (!url.isEmpty()) {
+          s.append("Release: [").append(version).append("](").append(url).append(")\n\n");
+        }
+        if (!result.path("images").isEmpty()) {
+          s.append("| image | digest | result |\n| --- | --- | --- |\n");
+          StringBuilder pulls = new StringBuilder();
+          for (JsonNode image : result.path("images")) {
+            s.append("| ").append(code(image.path("image").asText() + ":" + version)).append(" | ")
+                .append(code(image.path("digest").asText())).append(" | ").append(image.path("outcome").asText()).append(" |\n");
+            pulls.append("docker pull ").append(image.path("image").asText()).append(':').append(version).append('\n');
+          }
+          s.append("\n```\n").append(pulls).append("```\n");
+        }
+      }
+    }
+    return s.toString();
+  }
+
+  private static String code(String s) {
+    return "`" + s.replace("`", "'") + "`";
+  }
+}

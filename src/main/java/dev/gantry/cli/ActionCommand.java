@@ -1,0 +1,132 @@
+package dev.gantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.GantryException;
+import dev.gantry.Json;
+import dev.gantry.action.ActionInputs;
+import dev.gantry.action.ActionResults;
+import dev.gantry.action.RunnerContext;
+import dev.gantry.action.WorkflowCommands;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/**
+ * Gantry as a GitHub Action step: reads the inputs the runner passes ({@code INPUT_*}), masks the secret ones first,
+ * runs promote, copy or release exactly as the CLI does (in this process, with {@code --json}), then writes the step
+ * outputs, the step summary and, on failure, an {@code ::error::} annotation. The exit code is the CLI's.
+ */
+@Command(name = "action", mixinStandardHelpOptions = true,
+    description = "Run as a GitHub Action step: inputs from INPUT_* variables, outputs to $GITHUB_OUTPUT, a summary to $GITHUB_STEP_SUMMARY.")
+final class ActionCommand implements Callable<Integer> {
+  private final Environment env;
+
+  ActionCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    WorkflowCommands runner = new WorkflowCommands(env.stdout(), env.env());
+    ActionInputs in;
+    List<String> args;
+    Map<String, String> innerEnv = new HashMap<>(env.env());
+    try {
+      in = ActionInputs.read(env.env());
+      // Masked first (the runner needs the value itself here), and only then known to our own redaction.
+      in.secrets().forEach(runner::mask);
+      in.secrets().forEach(env.secrets()::add);
+      args = arguments(in, innerEnv);
+    } catch (GantryException e) {
+      runner.error("gantry action: bad input", Gantry.firstLine(e.getMessage()));
+      throw e;
+    }
+
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    Environment inner = new Environment(innerEnv, new ByteArrayInputStream(in.registryPassword().getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(json, true, StandardCharsets.UTF_8), env.stderr(), env.clock(), env.secrets());
+    runner.group("gantry " + String.join(" ", args));
+    int code = Gantry.run(args.toArray(String[]::new), inner);
+    String text = json.toString(StandardCharsets.UTF_8).strip();
+    env.stdout().println(text);
+    runner.endGroup();
+
+    JsonNode result = text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text.substring(text.lastIndexOf('\n') + 1));
+    if (code != ExitCode.OK || "error".equals(result.path("status").asText())) {
+      String error = result.path("error").asText("");
+      runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
+      if (result.path("images").isArray() || result.has("version")) {
+        runner.summary(ActionResults.summary(in.command(), result));
+      }
+      return code == ExitCode.OK ? ExitCode.FAILED : code;
+    }
+    runner.outputs(ActionResults.outputs(in.command(), result));
+    runner.summary(ActionResults.summary(in.command(), result));
+    return ExitCode.OK;
+  }
+
+  /** The CLI arguments the inputs mean; the token and password travel in the environment and stdin, never here. */
+  private List<String> arguments(ActionInputs in, Map<String, String> innerEnv) {
+    List<String> a = new ArrayList<>(List.of(in.command(), "--json"));
+    if (!in.registryPassword().isEmpty()) {
+      if (in.registryUsername().isEmpty()) {
+        throw GantryException.badInput("input registry-password needs registry-username");
+      }
+      a.addAll(List.of("--username", in.registryUsername(), "--password-stdin"));
+    }
+    if (in.dryRun()) {
+      a.add("--dry-run");
+    }
+    switch (in.command()) {
+      case "promote" -> {
+        String sha = RunnerContext.commit(in, env.env());
+        if (in.images().isEmpty()) {
+          throw GantryException.badInput("input images is empty: name at least one image");
+        }
+        a.addAll(List.of("--from", in.from().isEmpty() ? "sha-" + sha.substring(0, 7) : in.from()));
+        for (String t : in.to().isEmpty() ? List.of("latest") : in.to()) {
+          a.addAll(List.of("--to", t));
+        }
+        a.addAll(in.images());
+      }
+      case "copy" -> {
+        if (in.from().isEmpty() || in.to().size() != 1) {
+          throw GantryException.badInput("copy needs input from (the source reference) and exactly one to (the destination)");
+        }
+        a.add(in.from());
+        a.add(in.to().get(0));
+      }
+      default -> {
+        String sha = RunnerContext.commit(in, env.env());
+        a.addAll(List.of("--repository", RunnerContext.repository(in, env.env()), "--sha", sha));
+        for (String image : in.images()) {
+          a.addAll(List.of("--image", image));
+        }
+        if (!in.from().isEmpty()) {
+          a.addAll(List.of("--from", in.from()));
+        }
+        if (!in.format().isEmpty()) {
+          a.addAll(List.of("--format", in.format()));
+        }
+        if (in.draft()) {
+          a.add("--draft");
+        }
+        if (in.prerelease()) {
+          a.add("--prerelease");
+        }
+        if (!in.githubToken().isEmpty()) {
+          innerEnv.put("GITHUB_TOKEN", in.githubToken());
+        }
+      }
+    }
+    return a;
+  }
+}

@@ -47,7 +47,8 @@ final class Stores implements AutoCloseable {
       if (ref.archive()) {
         throw GantryException.badInput("destination '" + value + "' is an archive, which is read-only: use oci:PATH");
       }
-      OciLayout layout = dryRun ? OciLayout.open(ref.path(), ref.name(), true) : OciLayout.openOrCreate(ref.path(), ref.name());
+      OciLayout layout = !dryRun ? OciLayout.openOrCreate(ref.path(), ref.name())
+          : OciLayout.willBeCreated(ref.path()) ? emptyStandIn(ref) : OciLayout.open(ref.path(), ref.name(), true);
       return new Endpoint(layout, ref.tag());
     }
     ImageReference ref = ImageReference.parse(value);
@@ -63,6 +64,19 @@ final class Stores implements AutoCloseable {
       return OciLayout.open(image.layout().path(), image.layout().name(), !push);
     }
     return push ? client().forPush(image.repository()) : client().forPull(image.repository());
+  }
+
+  /** A dry run into a layout that does not exist yet: an empty stand-in in a temporary directory, nothing created there. */
+  private OciLayout emptyStandIn(LayoutReference ref) {
+    Path dir;
+    try {
+      dir = java.nio.file.Files.createTempDirectory("gantry-dry-run-").resolve("layout");
+    } catch (java.io.IOException e) {
+      throw new GantryException(GantryException.Kind.FAILED, "dry run into " + ref.name() + ": " + e.getMessage(), e);
+    }
+    unpacked.add(dir.getParent());
+    OciLayout.openOrCreate(dir, ref.name());
+    return OciLayout.open(dir, ref.name(), true);
   }
 
   private OciLayout unpack(LayoutReference ref) {

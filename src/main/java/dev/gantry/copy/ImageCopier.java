@@ -37,7 +37,7 @@ public final class ImageCopier {
     }
     Endpoint target = new Endpoint(to, targetRef);
 
-    boolean present = to.headManifest(targetRef).map(top.digest()::equals).orElse(false);
+    boolean present = to.headImage(targetRef).map(top.digest()::equals).orElse(false);
     if (present || dryRun) {
       CopyReport.Outcome outcome = present ? CopyReport.Outcome.UNCHANGED : CopyReport.Outcome.WOULD_COPY;
       return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0);
@@ -69,7 +69,7 @@ public final class ImageCopier {
       return m;
     }));
     missing.stream().filter(Manifest::isIndex).forEach(m -> to.putManifest(m.digest().toString(), m));
-    to.putManifest(targetRef, top);
+    to.putImage(targetRef, top);
 
     long bytes = 0;
     int[] counts = new int[BlobTransfer.How.values().length];

@@ -59,15 +59,35 @@ public final class OciLayout implements ImageStore {
   public static OciLayout openOrCreate(Path dir, String name) {
     try {
       if (!Files.exists(dir) || Files.isDirectory(dir) && isEmpty(dir)) {
-        Files.createDirectories(dir.resolve("blobs/sha256"));
-        writeAtomically(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-        writeAtomically(dir.resolve("index.json"),
-            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}".getBytes(StandardCharsets.UTF_8));
+        // Built beside the target and renamed into place, so a crash never leaves a half-made layout behind.
+        Path parent = dir.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path temp = Files.createTempDirectory(parent, ".tmp-layout-");
+        try {
+          Files.createDirectories(temp.resolve("blobs/sha256"));
+          writeAtomically(temp.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+          writeAtomically(temp.resolve("index.json"),
+              "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}".getBytes(StandardCharsets.UTF_8));
+          move(temp, dir.toAbsolutePath());
+        } finally {
+          if (Files.exists(temp)) {
+            OciArchive.delete(temp);
+          }
+        }
       }
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, "create layout " + name + ": " + e.getMessage(), e);
     }
     return open(dir, name, false);
+  }
+
+  /** Whether {@link #openOrCreate} would create a new layout here (the directory is missing or empty). */
+  public static boolean willBeCreated(Path dir) {
+    try {
+      return !Files.exists(dir) || Files.isDirectory(dir) && isEmpty(dir);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean isEmpty(Path dir) throws IOException {
@@ -119,6 +139,35 @@ public final class OciLayout implements ImageStore {
   }
 
   @Override
+  public synchronized Optional<Digest> headImage(String reference) {
+    if (!reference.contains(":")) {
+      return headManifest(reference);
+    }
+    for (JsonNode entry : readIndex().path("manifests")) {
+      if (reference.equals(entry.path("digest").asText())) {
+        return Optional.of(Digest.parse(reference));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** By digest: stored and listed in index.json without a name, as skopeo does for an untagged image. */
+  @Override
+  public synchronized void putImage(String reference, Manifest manifest) {
+    if (!reference.contains(":")) {
+      putManifest(reference, manifest);
+      return;
+    }
+    checkWritable("put manifest " + describe(reference));
+    writeBytesAsBlob(manifest.digest(), manifest.bytes(), "put manifest " + describe(reference));
+    if (headImage(reference).isEmpty()) {
+      ObjectNode index = readIndex();
+      addEntry(index.withArray("manifests"), manifest, null);
+      writeIndex(index, reference);
+    }
+  }
+
+  @Override
   public synchronized void putManifest(String reference, Manifest manifest) {
     checkWritable("put manifest " + describe(reference));
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), "put manifest " + describe(reference));
@@ -132,11 +181,21 @@ public final class OciLayout implements ImageStore {
         it.remove();
       }
     }
+    addEntry(manifests, manifest, reference);
+    writeIndex(index, reference);
+  }
+
+  private static void addEntry(ArrayNode manifests, Manifest manifest, String tag) {
     ObjectNode entry = manifests.addObject();
     entry.put("mediaType", manifest.mediaType());
     entry.put("digest", manifest.digest().toString());
     entry.put("size", manifest.size());
-    entry.putObject("annotations").put(REF_NAME, reference);
+    if (tag != null) {
+      entry.putObject("annotations").put(REF_NAME, tag);
+    }
+  }
+
+  private void writeIndex(ObjectNode index, String reference) {
     try {
       writeAtomically(dir.resolve("index.json"), Json.mapper().writeValueAsBytes(index));
     } catch (IOException e) {

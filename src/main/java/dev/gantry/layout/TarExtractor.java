@@ -45,8 +45,11 @@ final class TarExtractor {
           default -> skip(in, size);
         }
       }
+    } catch (java.io.EOFException e) {
+      throw GantryException.badInput("'" + name + "' is not a readable tar archive: it is truncated");
     } catch (IOException e) {
-      throw GantryException.badInput("'" + name + "' is not a readable tar archive: " + e.getMessage());
+      String why = e.getMessage() == null ? "corrupt archive" : e.getMessage().replaceAll("[^\\x20-\\x7e]", "?");
+      throw GantryException.badInput("'" + name + "' is not a readable tar archive: " + why);
     }
   }
 

@@ -24,6 +24,19 @@ public interface ImageStore {
   /** Stores the exact bytes under a tag, or by digest when {@code reference} is one. */
   void putManifest(String reference, Manifest manifest);
 
+  /**
+   * The digest an image is listed under, for the top manifest of an image: like {@link #headManifest}, except that
+   * a layout only counts an image named by digest when its index lists it (a stored manifest blob is not enough).
+   */
+  default Optional<Digest> headImage(String reference) {
+    return headManifest(reference);
+  }
+
+  /** Stores an image's top manifest under a tag or digest so that readers find it (a layout lists it in its index). */
+  default void putImage(String reference, Manifest manifest) {
+    putManifest(reference, manifest);
+  }
+
   boolean blobExists(Digest digest);
 
   /** A stream of the blob's bytes; the caller closes it. */

@@ -27,14 +27,14 @@ public record ActionInputs(String command, List<String> images, String from, Lis
         bool(env, "dry-run"), get(env, "format"), bool(env, "draft"), bool(env, "prerelease"));
   }
 
-  /** Secret inputs, masked before anything else is printed. */
-  public List<String> secrets() {
+  /** The secret inputs, read raw so they can be masked before any input is validated or anything printed. */
+  public static List<String> secrets(Map<String, String> env) {
     List<String> s = new ArrayList<>();
-    if (!registryPassword.isEmpty()) {
-      s.add(registryPassword);
-    }
-    if (!githubToken.isEmpty()) {
-      s.add(githubToken);
+    for (String name : List.of("registry-password", "github-token")) {
+      String v = get(env, name);
+      if (!v.isEmpty()) {
+        s.add(v);
+      }
     }
     return s;
   }

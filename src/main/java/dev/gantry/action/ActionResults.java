@@ -66,10 +66,14 @@ public final class ActionResults {
           for (JsonNode tag : image.path("tags")) {
             s.append("| ").append(code(image.path("image").asText())).append(" | ").append(code(image.path("digest").asText()))
                 .append(" | ").append(code(tag.path("tag").asText())).append(" | ").append(tag.path("outcome").asText()).append(" |\n");
-            pulls.append("docker pull ").append(image.path("image").asText()).append(':').append(tag.path("tag").asText()).append('\n');
+            if (!image.path("image").asText().startsWith("oci:")) {
+              pulls.append("docker pull ").append(image.path("image").asText()).append(':').append(tag.path("tag").asText()).append('\n');
+            }
           }
         }
-        s.append("\n```\n").append(pulls).append("```\n");
+        if (pulls.length() > 0) {
+          s.append("\n```\n").append(pulls).append("```\n");
+        }
       }
       case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
           .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))

@@ -28,6 +28,11 @@ public final class RunnerContext {
     if (sha.isEmpty() && event.equals("workflow_run")) {
       sha = payload(env).path("workflow_run").path("head_sha").asText("");
       source = "workflow_run.head_sha";
+      if (sha.isEmpty()) {
+        // Never GITHUB_SHA here: on workflow_run it is the default branch's head, not the commit that was tested.
+        throw GantryException.badInput("workflow_run event without workflow_run.head_sha in GITHUB_EVENT_PATH '"
+            + env.getOrDefault("GITHUB_EVENT_PATH", "") + "': set the sha input");
+      }
     }
     if (sha.isEmpty() && event.equals("workflow_dispatch")) {
       sha = payload(env).path("inputs").path("sha").asText("").strip();

@@ -39,11 +39,13 @@ final class ActionCommand implements Callable<Integer> {
     ActionInputs in;
     List<String> args;
     Map<String, String> innerEnv = new HashMap<>(env.env());
+    // Masked first, before any input is checked (the runner needs the value itself here), and only then known to
+    // our own redaction.
+    List<String> secrets = ActionInputs.secrets(env.env());
+    secrets.forEach(runner::mask);
+    secrets.forEach(env.secrets()::add);
     try {
       in = ActionInputs.read(env.env());
-      // Masked first (the runner needs the value itself here), and only then known to our own redaction.
-      in.secrets().forEach(runner::mask);
-      in.secrets().forEach(env.secrets()::add);
       args = arguments(in, innerEnv);
     } catch (GantryException e) {
       runner.error("gantry action: bad input", Gantry.firstLine(e.getMessage()));
@@ -59,11 +61,19 @@ final class ActionCommand implements Callable<Integer> {
     env.stdout().println(text);
     runner.endGroup();
 
-    JsonNode result = text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text.substring(text.lastIndexOf('\n') + 1));
-    if (code != ExitCode.OK || "error".equals(result.path("status").asText())) {
-      String error = result.path("error").asText("");
+    // The result document first; on failure an error document follows it (or stands alone when nothing ran).
+    List<JsonNode> documents = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("{")) {
+        documents.add(Json.mapper().readTree(line));
+      }
+    }
+    JsonNode result = documents.isEmpty() ? Json.mapper().createObjectNode() : documents.get(0);
+    JsonNode last = documents.isEmpty() ? result : documents.get(documents.size() - 1);
+    if (code != ExitCode.OK || "error".equals(last.path("status").asText())) {
+      String error = last.path("error").asText("");
       runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
-      if (result.path("images").isArray() || result.has("version")) {
+      if (!"error".equals(result.path("status").asText())) {
         runner.summary(ActionResults.summary(in.command(), result));
       }
       return code == ExitCode.OK ? ExitCode.FAILED : code;
@@ -95,12 +105,14 @@ final class ActionCommand implements Callable<Integer> {
         for (String t : in.to().isEmpty() ? List.of("latest") : in.to()) {
           a.addAll(List.of("--to", t));
         }
+        a.add("--"); // whatever an input says, it is never read as an option
         a.addAll(in.images());
       }
       case "copy" -> {
         if (in.from().isEmpty() || in.to().size() != 1) {
           throw GantryException.badInput("copy needs input from (the source reference) and exactly one to (the destination)");
         }
+        a.add("--");
         a.add(in.from());
         a.add(in.to().get(0));
       }
@@ -121,6 +133,11 @@ final class ActionCommand implements Callable<Integer> {
         }
         if (in.prerelease()) {
           a.add("--prerelease");
+        }
+        for (String value : List.of(in.from(), in.format())) {
+          if (value.startsWith("-")) {
+            throw GantryException.badInput("invalid input value '" + value + "'");
+          }
         }
         if (!in.githubToken().isEmpty()) {
           innerEnv.put("GITHUB_TOKEN", in.githubToken());

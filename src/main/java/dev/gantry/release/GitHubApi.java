@@ -24,6 +24,7 @@ import org.kohsuke.github.GitHubAbuseLimitHandler;
 import org.kohsuke.github.GitHubBuilder;
 import org.kohsuke.github.GitHubRateLimitHandler;
 import org.kohsuke.github.HttpException;
+import org.kohsuke.github.authorization.ImmutableAuthorizationProvider;
 import org.kohsuke.github.connector.GitHubConnectorResponse;
 import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
 
@@ -66,7 +67,8 @@ public final class GitHubApi {
     try {
       GitHub gitHub = new GitHubBuilder()
           .withEndpoint(api.toString().replaceAll("/$", ""))
-          .withOAuthToken(token)
+          // An installation-style provider: with a bare OAuth token hub4j first asks GET /user who we are.
+          .withAuthorizationProvider(ImmutableAuthorizationProvider.fromAppInstallationToken(token))
           .withConnector(new OkHttpGitHubConnector(http))
           .withRateLimitHandler(new GitHubRateLimitHandler() {
             @Override

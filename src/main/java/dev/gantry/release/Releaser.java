@@ -61,15 +61,34 @@ public final class Releaser {
 
     boolean tagCreated = false;
     if (existing.isEmpty()) {
-      version = createTag(format, version, commit, now, gh, recent);
-      previous = previousTag(format, version, recent, now, gh);
-      tagCreated = true;
+      TagOutcome tagged = createTag(format, version, commit, now, gh, recent);
+      if (!tagged.version().equals(version)) {
+        // A collision moved us up; the re-listed tags are in `recent`, and nothing older than before can appear.
+        CalVer moved = tagged.version();
+        previous = VersionPlanner.previous(format, moved, names(recent)).map(CalVer::tag).orElse(previous);
+        version = moved;
+      }
+      tagCreated = tagged.created();
+      if (!tagged.created()) {
+        existing = Optional.of(version);
+      }
     }
     String v = version.tag();
     PromoteReport report = null;
     if (!req.images().isEmpty()) {
-      PromoteRequest promote = new PromoteRequest(req.images(), req.fromTag(), null, List.of(v));
-      report = Promoter.promote(promote, open, false, jobs);
+      // Pinned to the digests checked above, so the version tag holds exactly what the release body names.
+      List<PromoteRequest.Image> pinned = new ArrayList<>();
+      for (int i = 0; i < req.images().size(); i++) {
+        PromoteRequest.Image image = req.images().get(i);
+        pinned.add(new PromoteRequest.Image(image.repository(), image.layout(), dev.gantry.registry.Digest.parse(lines.get(i).digest())));
+      }
+      PromoteRequest promote = new PromoteRequest(pinned, req.fromTag(), null, List.of(v));
+      try {
+        report = Promoter.promote(promote, open, false, jobs);
+      } catch (GantryException e) {
+        throw new GantryException(e.kind(), "tag images with " + v + ": " + e.getMessage()
+            + "; the git tag " + v + " exists: re-run the same command to complete the release", e);
+      }
       PromoteReport.TagResult failure = report.firstFailure();
       if (failure != null) {
         throw new GantryException(failure.errorKind() == null ? Kind.FAILED : failure.errorKind(),
@@ -119,17 +138,24 @@ public final class Releaser {
   }
 
   /** Creates the annotated tag and its ref; a ref someone else created first means: re-list, take the next patch. */
-  private static CalVer createTag(CalVerFormat format, CalVer version, String commit, YearMonth now, GitHubApi gh,
+  /** The version tagged, and whether this run created the tag (false: a concurrent run of this commit did). */
+  private record TagOutcome(CalVer version, boolean created) {}
+
+  private static TagOutcome createTag(CalVerFormat format, CalVer version, String commit, YearMonth now, GitHubApi gh,
       List<TagRef> recent) {
     CalVer v = version;
     for (int attempt = 1; attempt <= TAG_ATTEMPTS; attempt++) {
       String tagObject = gh.createTagObject(v.tag(), "Release " + v.tag(), commit);
       if (gh.createTagRef(v.tag(), tagObject)) {
-        return v;
+        return new TagOutcome(v, true);
       }
       CalVer taken = v;
       List<TagRef> again = gh.matchingTags(format.prefix(now));
       recent.addAll(again);
+      Optional<CalVer> ours = taggedVersion(format, again, commit, gh);
+      if (ours.isPresent()) {
+        return new TagOutcome(ours.get(), false); // the same commit won the race: never tag it twice
+      }
       v = VersionPlanner.next(format, now, names(again));
       if (v.compareTo(taken) <= 0) {
         v = format.version(now, taken.patch() + 1);

@@ -180,7 +180,7 @@ class ActionContractIT {
   }
 
   /**
-   * BUG (src/main/java/dev/gantry/action/RunnerContext.java): on a workflow_run event whose payload cannot be read
+   * Regression test (fixed; the bug was in src/main/java/dev/gantry/action/RunnerContext.java): on a workflow_run event whose payload cannot be read
    * (GITHUB_EVENT_PATH missing or not a file: payload(), lines 52-53, silently answers {}) or has no usable
    * workflow_run.head_sha (lines 28-31 leave sha empty), commit() falls through to GITHUB_SHA (lines 36-39), the
    * default branch's head, and the step promotes a commit that was never tested. The contract (and commit()'s
@@ -204,7 +204,7 @@ class ActionContractIT {
   }
 
   /**
-   * BUG (src/main/java/dev/gantry/cli/ActionCommand.java, arguments(), line 98 {@code a.addAll(in.images())}, and
+   * Regression test (fixed; the bug was in src/main/java/dev/gantry/cli/ActionCommand.java, arguments(), line 98 {@code a.addAll(in.images())}, and
    * lines 104-105 for copy's from/to): input values go into the CLI's argument list with no {@code --} before them,
    * so an entry that starts with "-" is parsed as an option. Here {@code images: --dry-run} silently turns the
    * promote into a dry run (exit 0, nothing moved); {@code --insecure-registry=ghcr.io} would switch a registry to

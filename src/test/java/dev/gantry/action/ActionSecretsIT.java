@@ -101,7 +101,7 @@ class ActionSecretsIT {
   }
 
   /**
-   * BUG (src/main/java/dev/gantry/cli/ActionCommand.java, call(), line 43 before line 45): ActionInputs.read
+   * Regression test (fixed; the bug was in src/main/java/dev/gantry/cli/ActionCommand.java, call(), line 43 before line 45): ActionInputs.read
    * validates every input (command, dry-run, draft, prerelease) before any secret is masked, and a failure there
    * prints {@code ::error} (line 49) and exits without masking at all. The contract is to mask every secret input before anything
    * else is printed; the secrets should be collected (and masked) first, whatever else is wrong with the inputs.

@@ -1,0 +1,108 @@
+package dev.gantry.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gantry.deploy.RemoteDeploy.Result;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the deploy tests share: one sshd and one health endpoint per test class, a fresh {@link DeployHost} per
+ * test, and the settings of a typical deploy of {@link #NEW} with {@link #OLD} as the previous version.
+ */
+final class DeployFixture implements AutoCloseable {
+
+  static final String NEW = "2026.11.0";
+  static final String OLD = "2026.10.4";
+  static final String UP = "docker compose up -d --remove-orphans";
+  static final String TOKEN = "ghs_" + randomAlphanumeric(36);
+  /** Beyond HEALTH_TIMEOUT: the ssh connection, the steps, a busy CI machine. */
+  private static final Duration MARGIN = Duration.ofMillis(2500);
+
+  private final SshServer ssh;
+  private final HealthEndpoint health;
+  private DeployHost host;
+
+  private DeployFixture(SshServer ssh, HealthEndpoint health) {
+    this.ssh = ssh;
+    this.health = health;
+  }
+
+  static DeployFixture start() {
+    SshServer ssh = SshServer.start();
+    try {
+      return new DeployFixture(ssh, HealthEndpoint.start());
+    } catch (RuntimeException e) {
+      ssh.close();
+      throw e;
+    }
+  }
+
+  SshServer ssh() {
+    return ssh;
+  }
+
+  HealthEndpoint health() {
+    return health;
+  }
+
+  /** A new, empty host (the previous one is removed) with a healthy endpoint. */
+  DeployHost freshHost() {
+    removeHost();
+    host = DeployHost.create();
+    health.healthy();
+    return host;
+  }
+
+  RemoteDeploy deploy() {
+    return new RemoteDeploy(ssh, host);
+  }
+
+  /** DEPLOY_DIR, IMAGE_TAG=NEW, HEALTH_URL, REGISTRY_USER and a 5 s HEALTH_TIMEOUT; a mutable copy. */
+  Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("DEPLOY_DIR", host.deployDir().toString());
+    settings.put("IMAGE_TAG", NEW);
+    settings.put("HEALTH_URL", health.url());
+    settings.put("REGISTRY_USER", "deployer");
+    settings.put("HEALTH_TIMEOUT", "5");
+    return settings;
+  }
+
+  void removeHost() {
+    if (host != null) {
+      host.close();
+      host = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    removeHost();
+    health.close();
+    ssh.close();
+  }
+
+  /** The run waited the whole health timeout, and gave up soon after. */
+  static void assertWithin(Duration timeout, Result r) {
+    assertTrue(r.elapsed().compareTo(timeout) >= 0, "waited the whole timeout: " + r.all());
+    assertTrue(r.elapsed().compareTo(timeout.plus(MARGIN)) < 0, "gave up in time: " + r.all());
+  }
+
+  static <T> T last(List<T> list) {
+    return list.get(list.size() - 1);
+  }
+
+  private static String randomAlphanumeric(int length) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
+}

@@ -1,11 +1,14 @@
 package dev.gantry;
 
-/** Gantry's version, from the jar manifest (or "dev" when run from classes). */
+/** Gantry's version: the jar manifest, else the gantry.version property (the Jib image), else "dev". */
 public final class Version {
   private Version() {}
 
   public static String get() {
     String v = Version.class.getPackage().getImplementationVersion();
+    if (v == null) {
+      v = System.getProperty("gantry.version"); // the Jib image runs classes, not the jar
+    }
     return v == null ? "dev" : v;
   }
 }

@@ -1,0 +1,289 @@
+package dev.gantry.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The suite's shell steps do what they say, run as the runner runs them (bash -eo pipefail, GITHUB_OUTPUT,
+ * GITHUB_STEP_SUMMARY): input checks, image lists, the findings gates, the digest report, the commit a chained
+ * workflow acts on, and the webhook notification.
+ */
+class RunBlockTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+  private static final String OTHER_SHA = "89abcdef0123456789abcdef0123456789abcdef";
+  private static final String BUILD = ".github/workflows/build-images.yml";
+  private static final String SCAN = ".github/workflows/scan-and-promote.yml";
+  private static final String RELEASE = ".github/workflows/release-and-deploy.yml";
+  private static final String SBOM = ".github/workflows/sbom.yml";
+  private static final String T_PROMOTE = "workflows-templates/docker-scan-and-promote.yml";
+  private static final String T_RELEASE = "workflows-templates/release-and-deploy.yml";
+
+  @TempDir
+  Path dir;
+
+  // build-images: plan
+
+  private static Map<String, String> buildPlanEnv(String images, String sha) {
+    return Map.of("IMAGES", images, "REGISTRY", "ghcr.io", "SHA", sha, "WANT_PUSH", "true", "PR_HEAD_REPOSITORY", "");
+  }
+
+  @Test
+  void buildPlanExpandsTheImagesAndTagsTheCommit() throws IOException {
+    RunBlock.Result r = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, buildPlanEnv(
+        "[{\"name\": \"api\", \"context\": \"api\", \"dockerfile\": \"api/Dockerfile.prod\"}, {\"name\": \"tools/web\"}]",
+        SHA.toUpperCase()));
+    assertEquals(0, r.exitCode(), r::all);
+    assertEquals("sha-0123456", r.outputs().get("tag"));
+    assertEquals(SHA, r.outputs().get("sha"));
+    assertEquals("true", r.outputs().get("push"));
+    JsonNode matrix = JSON.readTree(r.outputs().get("matrix"));
+    assertEquals("{\"name\":\"api\",\"image\":\"ghcr.io/acme/api\",\"context\":\"api\",\"dockerfile\":\"api/Dockerfile.prod\"}",
+        matrix.get(0).toString());
+    assertEquals("{\"name\":\"web\",\"image\":\"ghcr.io/tools/web\",\"context\":\".\",\"dockerfile\":\"./Dockerfile\"}",
+        matrix.get(1).toString());
+  }
+
+  @Test
+  void forkPullRequestsAndDependabotBuildWithoutPushing() {
+    Map<String, String> env = new HashMap<>(buildPlanEnv("[{\"name\": \"api\"}]", SHA));
+    env.put("PR_HEAD_REPOSITORY", "mallory/shop");
+    RunBlock.Result fork = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, env,
+        Map.of("GITHUB_EVENT_NAME", "pull_request"), Duration.ofSeconds(30));
+    assertEquals("false", fork.outputs().get("push"), fork::all);
+    env.put("PR_HEAD_REPOSITORY", "Acme/shop");
+    RunBlock.Result same = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, env,
+        Map.of("GITHUB_EVENT_NAME", "pull_request"), Duration.ofSeconds(30));
+    assertEquals("true", same.outputs().get("push"), same::all);
+    RunBlock.Result bot = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, buildPlanEnv("[{\"name\": \"api\"}]", SHA),
+        Map.of("GITHUB_ACTOR", "dependabot[bot]"), Duration.ofSeconds(30));
+    assertEquals("false", bot.outputs().get("push"), bot::all);
+  }
+
+  @Test
+  void buildPlanRefusesBadInput() {
+    RunBlock plan = RunBlock.of(BUILD, "plan", "Check the image list");
+    for (Map<String, String> env : List.of(
+        buildPlanEnv("[{\"name\": \"api\"}]", "abc1234"),
+        buildPlanEnv("[{\"name\": \"API\"}]", SHA),
+        buildPlanEnv("[{\"name\": \"a/api\"}, {\"name\": \"b/api\"}]", SHA),
+        buildPlanEnv("[]", SHA),
+        buildPlanEnv("not json", SHA))) {
+      RunBlock.Result r = plan.run(dir, env);
+      assertEquals(1, r.exitCode(), r::all);
+      assertTrue(r.stdout().contains("::error title=build-images"), r::all);
+      assertFalse(r.outputs().containsKey("matrix"), r::all);
+    }
+  }
+
+  // build-images: collect
+
+  @Test
+  void collectReportsEveryImageThatWasNotPushed() throws IOException {
+    String matrix = "[{\"name\":\"api\",\"image\":\"ghcr.io/acme/api\"},{\"name\":\"web\",\"image\":\"ghcr.io/acme/web\"}]";
+    Path digests = Files.createDirectories(dir.resolve(".runner/temp/digests"));
+    Files.writeString(digests.resolve("api.json"), "{\"ghcr.io/acme/api\": \"sha256:" + "a".repeat(64) + "\"}");
+    RunBlock collect = RunBlock.of(BUILD, "collect", "Collect the digests");
+    RunBlock.Result partial = collect.run(dir, Map.of("MATRIX", matrix, "TAG", "sha-0123456", "PUSH", "true",
+        "BUILD_RESULT", "failure"));
+    assertEquals(1, partial.exitCode(), partial::all);
+    assertTrue(partial.stdout().contains("::error title=push failed: ghcr.io/acme/web::ghcr.io/acme/web:sha-0123456 "
+        + "was not built or not pushed"), partial::all);
+    assertFalse(partial.stdout().contains("push failed: ghcr.io/acme/api"), partial::all);
+    assertEquals("{\"ghcr.io/acme/api\":\"sha256:" + "a".repeat(64) + "\"}", partial.outputs().get("digests"));
+
+    Files.writeString(digests.resolve("web.json"), "{\"ghcr.io/acme/web\": \"sha256:" + "b".repeat(64) + "\"}");
+    RunBlock.Result all = collect.run(dir, Map.of("MATRIX", matrix, "TAG", "sha-0123456", "PUSH", "true",
+        "BUILD_RESULT", "success"));
+    assertEquals(0, all.exitCode(), all::all);
+    assertEquals(2, JSON.readTree(all.outputs().get("digests")).size());
+    assertTrue(all.summary().contains("| `ghcr.io/acme/web:sha-0123456` | `sha256:" + "b".repeat(64) + "` |"), all::all);
+  }
+
+  // scan-and-promote
+
+  private static Map<String, String> scanPlanEnv(String images, String sha, String ref) {
+    return Map.of("SHA", sha, "REF", ref, "IMAGES", images, "REGISTRY", "ghcr.io");
+  }
+
+  @Test
+  void scanPlanTakesNamesAndFullRepositories() throws IOException {
+    RunBlock.Result r = RunBlock.of(SCAN, "plan", "Check the commit").run(dir,
+        scanPlanEnv("Api, tools/web\nregistry.example.com:5000/team/worker", SHA, "refs/heads/main"));
+    assertEquals(0, r.exitCode(), r::all);
+    assertEquals("ghcr.io/acme/api\nghcr.io/tools/web\nregistry.example.com:5000/team/worker", r.outputs().get("images"));
+    assertEquals("sha-0123456", r.outputs().get("tag"));
+    assertEquals("worker", JSON.readTree(r.outputs().get("matrix")).get(2).path("name").asText());
+    for (Map<String, String> bad : List.of(scanPlanEnv("api", SHA, "main"), scanPlanEnv("api", SHA.substring(1), "refs/heads/main"),
+        scanPlanEnv(" , ", SHA, "refs/heads/main"), scanPlanEnv("api!", SHA, "refs/heads/main"),
+        scanPlanEnv("a/api b/api", SHA, "refs/heads/main"))) {
+      RunBlock.Result refused = RunBlock.of(SCAN, "plan", "Check the commit").run(dir, bad);
+      assertEquals(1, refused.exitCode(), refused::all);
+    }
+  }
+
+  private RunBlock.Result gate(int high, int medium, boolean block) throws IOException {
+    StringBuilder results = new StringBuilder();
+    for (int i = 0; i < high + medium; i++) {
+      results.append(i == 0 ? "" : ",").append("{\"ruleId\":\"CVE-2026-").append(1000 + i).append("\",\"level\":\"")
+          .append(i < high ? "error" : "warning").append("\"}");
+    }
+    Files.writeString(dir.resolve("trivy-api.sarif"), "{\"runs\":[{\"results\":[" + results + "]}]}");
+    return RunBlock.of(SCAN, "scan", "Gate on the findings").run(dir, Map.of("IMAGE", "ghcr.io/acme/api",
+        "TAG", "sha-0123456", "SARIF", "trivy-api.sarif", "BLOCK", String.valueOf(block)));
+  }
+
+  @Test
+  void findingsBlockThePromotionUnlessTold() throws IOException {
+    RunBlock.Result blocked = gate(2, 3, true);
+    assertEquals(1, blocked.exitCode(), blocked::all);
+    assertTrue(blocked.stdout().contains("::error title=Trivy: 2 finding(s) in ghcr.io/acme/api::promotion blocked: "
+        + "CVE-2026-1000, CVE-2026-1001"), blocked::all);
+    assertTrue(blocked.summary().contains("CRITICAL/HIGH findings with a fix: **2**"), blocked::all);
+    RunBlock.Result reported = gate(2, 0, false);
+    assertEquals(0, reported.exitCode(), reported::all);
+    assertTrue(reported.stdout().contains("::warning title=Trivy: 2 finding(s)"), reported::all);
+    assertEquals(0, gate(0, 4, true).exitCode());
+  }
+
+  @Test
+  void thePromotionRecordSaysWhichCommit() throws IOException {
+    RunBlock.Result r = RunBlock.of(SCAN, "promote", "Record the promotion").run(dir, Map.of("SHA", SHA,
+        "TAG", "sha-0123456", "IMAGES", "ghcr.io/acme/api\nghcr.io/acme/web", "DIGESTS", ""));
+    assertEquals(0, r.exitCode(), r::all);
+    JsonNode record = JSON.readTree(dir.resolve(".runner/temp/promotion/promotion.json").toFile());
+    assertEquals(SHA, record.path("sha").asText());
+    assertEquals("[\"ghcr.io/acme/api\",\"ghcr.io/acme/web\"]", record.path("images").toString());
+    assertEquals("{}", record.path("digests").toString());
+  }
+
+  // release-and-deploy, sbom
+
+  @Test
+  void releasePlanAllowsNoImages() {
+    RunBlock plan = RunBlock.of(RELEASE, "release", "Check the commit");
+    RunBlock.Result none = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "", "REGISTRY", "ghcr.io"));
+    assertEquals(0, none.exitCode(), none::all);
+    assertEquals("", none.outputs().get("images"));
+    RunBlock.Result two = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "api,web", "REGISTRY", "ghcr.io"));
+    assertEquals("ghcr.io/acme/api\nghcr.io/acme/web", two.outputs().get("images"), two::all);
+  }
+
+  @Test
+  void sbomTakesAPathOrAnImage() {
+    RunBlock plan = RunBlock.of(SBOM, "sbom", "Check the inputs");
+    RunBlock.Result image = plan.run(dir, Map.of("SCAN_PATH", ".", "IMAGE", "gantry", "NAME", "action-image",
+        "REGISTRY", "ghcr.io", "CUTOFF", "high"));
+    assertEquals("ghcr.io/acme/gantry:latest", image.outputs().get("image"), image::all);
+    for (Map.Entry<String, String> e : Map.of("Acme/Gantry", "ghcr.io/acme/gantry:latest",
+        "localhost:5000/x/y:1.0", "localhost:5000/x/y:1.0",
+        "ghcr.io/acme/api@sha256:" + "c".repeat(64), "ghcr.io/acme/api@sha256:" + "c".repeat(64)).entrySet()) {
+      RunBlock.Result r = plan.run(dir, Map.of("SCAN_PATH", ".", "IMAGE", e.getKey(), "NAME", "img",
+          "REGISTRY", "ghcr.io", "CUTOFF", "high"));
+      assertEquals(e.getValue(), r.outputs().get("image"), r::all);
+    }
+    RunBlock.Result path = plan.run(dir, Map.of("SCAN_PATH", "services/api", "IMAGE", "", "NAME", "api",
+        "REGISTRY", "ghcr.io", "CUTOFF", "high"));
+    assertEquals("services/api", path.outputs().get("target"), path::all);
+    assertEquals(1, plan.run(dir, Map.of("SCAN_PATH", "../..", "IMAGE", "", "NAME", "x", "REGISTRY", "ghcr.io",
+        "CUTOFF", "high")).exitCode());
+    assertEquals(1, plan.run(dir, Map.of("SCAN_PATH", ".", "IMAGE", "", "NAME", "x", "REGISTRY", "ghcr.io",
+        "CUTOFF", "severe")).exitCode());
+  }
+
+  // the templates' resolve steps: which commit a chained workflow acts on
+
+  @Test
+  void scanAndPromoteActsOnTheTestedCommit() {
+    RunBlock resolve = RunBlock.of(T_PROMOTE, "resolve", "Resolve and check the commit");
+    RunBlock.Result chained = resolve.run(dir, Map.of("SHA", SHA, "HEAD_BRANCH", "main"),
+        Map.of("GITHUB_EVENT_NAME", "workflow_run", "GITHUB_SHA", OTHER_SHA), Duration.ofSeconds(30));
+    assertEquals(Map.of("sha", SHA, "ref", "refs/heads/main"), chained.outputs(), chained::all);
+    RunBlock.Result manual = resolve.run(dir, Map.of("SHA", "abc1234", "HEAD_BRANCH", ""),
+        Map.of("GITHUB_EVENT_NAME", "workflow_dispatch"), Duration.ofSeconds(30));
+    assertEquals(1, manual.exitCode(), manual::all);
+    assertTrue(manual.stdout().contains("::error title=bad sha::"), manual::all);
+  }
+
+  @Test
+  void releaseActsOnThePromotedCommitNotTheBranchHead() throws IOException {
+    Path record = Files.createDirectories(dir.resolve(".runner/temp/promotion")).resolve("promotion.json");
+    Files.writeString(record, "{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\"}");
+    RunBlock resolve = RunBlock.of(T_RELEASE, "resolve", "Resolve and check the commit");
+    RunBlock.Result chained = resolve.run(dir, Map.of("DISPATCH_SHA", ""),
+        Map.of("GITHUB_EVENT_NAME", "workflow_run", "GITHUB_SHA", OTHER_SHA), Duration.ofSeconds(30));
+    assertEquals(Map.of("sha", SHA), chained.outputs(), chained::all);
+    Files.writeString(record, "{\"sha\": \"$(touch pwned)\"}");
+    RunBlock.Result forged = resolve.run(dir, Map.of("DISPATCH_SHA", ""),
+        Map.of("GITHUB_EVENT_NAME", "workflow_run"), Duration.ofSeconds(30));
+    assertEquals(1, forged.exitCode(), forged::all);
+    assertFalse(Files.exists(dir.resolve("pwned")));
+    RunBlock.Result manual = resolve.run(dir, Map.of("DISPATCH_SHA", OTHER_SHA),
+        Map.of("GITHUB_EVENT_NAME", "workflow_dispatch"), Duration.ofSeconds(30));
+    assertEquals(Map.of("sha", OTHER_SHA), manual.outputs(), manual::all);
+  }
+
+  // notification
+
+  @Test
+  void theWebhookGetsTheJenkinsSeedJson() throws IOException {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/hook", exchange -> {
+      bodies.add(exchange.getRequestHeaders().getFirst("Content-Type") + " "
+          + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    server.start();
+    try {
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook?token=s3cret";
+      RunBlock.Result release = RunBlock.of(RELEASE, "notify", "Post the result").run(dir, Map.of("WEBHOOK_URL", url,
+          "RESULTS", "[\"success\", \"failure\"]", "IMAGE", "ghcr.io/acme/api", "TAG", "2026.11.0"));
+      assertEquals(0, release.exitCode(), release::all);
+      RunBlock.Result scan = RunBlock.of(SCAN, "notify", "Post the result").run(dir, Map.of("WEBHOOK_URL", url,
+          "RESULTS", "[\"success\", \"skipped\"]", "IMAGE", "ghcr.io/acme/api", "TAG", "sha-0123456"));
+      assertEquals(0, scan.exitCode(), scan::all);
+      assertEquals(2, bodies.size(), bodies::toString);
+      assertTrue(bodies.get(0).startsWith("application/json "), bodies::toString);
+      JsonNode failure = JSON.readTree(bodies.get(0).substring("application/json ".length()));
+      assertEquals(List.of("status", "job", "build", "image", "tag", "url"), fieldNames(failure));
+      assertEquals("failure", failure.path("status").asText());
+      assertEquals("Acme/shop/Release & Deploy", failure.path("job").asText());
+      assertEquals("17", failure.path("build").asText());
+      assertEquals("2026.11.0", failure.path("tag").asText());
+      assertEquals("https://github.com/Acme/shop/actions/runs/4242", failure.path("url").asText());
+      assertEquals("success", JSON.readTree(bodies.get(1).substring("application/json ".length())).path("status").asText());
+      assertFalse(release.stdout().contains("s3cret") || release.stderr().contains("s3cret"), release::all);
+    } finally {
+      server.stop(0);
+    }
+    RunBlock.Result off = RunBlock.of(RELEASE, "notify", "Post the result").run(dir, Map.of("WEBHOOK_URL", "",
+        "RESULTS", "[]", "IMAGE", "", "TAG", ""));
+    assertEquals(0, off.exitCode(), off::all);
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+}

@@ -45,7 +45,7 @@ class RedactionTest {
       Environment env = new Environment(Map.of("HOME", "/nonexistent"), new ByteArrayInputStream(PASSWORD.getBytes(StandardCharsets.UTF_8)),
           new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC());
 
-      int code = Gantry.run(new String[] {"promote", "--json", "--username", "ci", "--password-stdin", "--from", "sha-abc1234",
+      int code = Gantry.run(new String[] {"promote", "--json", "--jobs", "1", "--username", "ci", "--password-stdin", "--from", "sha-abc1234",
           "--to", "latest", "127.0.0.1:" + server.getPort() + "/demo/api"}, env);
 
       String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);

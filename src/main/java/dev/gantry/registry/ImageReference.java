@@ -1,7 +1,6 @@
 package dev.gantry.registry;
 
 import dev.gantry.GantryException;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -84,24 +83,8 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
     return tag;
   }
 
-  public static ImageReference of(Repository repository, String tag) {
-    return new ImageReference(repository, tag, null);
-  }
-
-  public static ImageReference of(Repository repository, Digest digest) {
-    return new ImageReference(repository, null, digest);
-  }
-
   public ImageReference withTag(String newTag) {
     return new ImageReference(repository, newTag, null);
-  }
-
-  public Optional<String> tagOpt() {
-    return Optional.ofNullable(tag);
-  }
-
-  public Optional<Digest> digestOpt() {
-    return Optional.ofNullable(digest);
   }
 
   /** What goes after {@code /manifests/}: the digest when pinned, else the tag, else {@code latest}. */

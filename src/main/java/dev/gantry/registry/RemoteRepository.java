@@ -110,10 +110,10 @@ public final class RemoteRepository implements ImageStore {
       Manifest manifest = Manifest.of(bytes, mediaType);
       String reported = r.header("Docker-Content-Digest");
       if (reference.contains(":") && !Digest.parse(reference).matches(bytes)) {
-        throw mismatch("get manifest", subject, reference, manifest.digest());
+        throw RegistryException.digestMismatch("get manifest", subject, reference, manifest.digest());
       }
       if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
-        throw mismatch("get manifest", subject, reported.trim(), manifest.digest());
+        throw RegistryException.digestMismatch("get manifest", subject, reported.trim(), manifest.digest());
       }
       return manifest;
     } catch (IOException e) {
@@ -133,7 +133,7 @@ public final class RemoteRepository implements ImageStore {
       }
       String reported = r.header("Docker-Content-Digest");
       if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
-        throw mismatch("put manifest", subject, reported.trim(), manifest.digest());
+        throw RegistryException.digestMismatch("put manifest", subject, reported.trim(), manifest.digest());
       }
     }
   }
@@ -260,9 +260,5 @@ public final class RemoteRepository implements ImageStore {
       // the status alone still says what happened
     }
     return new RegistryException(operation, subject, r.code(), RegistryErrors.parse(body), null);
-  }
-
-  private static RegistryException mismatch(String operation, String subject, String reported, Digest actual) {
-    return RegistryException.digestMismatch(operation, subject, reported, actual);
   }
 }

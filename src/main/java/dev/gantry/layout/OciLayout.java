@@ -11,6 +11,7 @@ import dev.gantry.registry.Digest;
 import dev.gantry.registry.Manifest;
 import dev.gantry.registry.ManifestContent;
 import dev.gantry.registry.MediaTypes;
+import dev.gantry.registry.VerifiedCopy;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +24,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Optional;
 
@@ -242,20 +241,10 @@ public final class OciLayout implements ImageStore {
     try {
       Files.createDirectories(target.getParent());
       temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-      MessageDigest hasher = blob.digest().newHasher();
-      long total = 0;
       try (OutputStream out = Files.newOutputStream(temp)) {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = in.read(buffer)) != -1; ) {
-          total += n;
-          hasher.update(buffer, 0, n);
-          out.write(buffer, 0, n);
-        }
-      }
-      String actual = HexFormat.of().formatHex(hasher.digest());
-      if (total != blob.size() || !actual.equals(blob.digest().hex())) {
-        throw new GantryException(Kind.FAILED, what + ": the source bytes (" + total + " bytes) hash to "
-            + blob.digest().algorithm() + ":" + actual + ", not the " + blob.size() + "-byte " + blob.digest() + "; nothing was written");
+        VerifiedCopy.copy(blob, in, out);
+      } catch (VerifiedCopy.Mismatch e) {
+        throw new GantryException(Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
       }
       sync(temp);
       move(temp, target);

@@ -79,7 +79,7 @@ public final class RegistryOptions {
     }
     sources.add(DockerConfig.load(env.env(), new CredentialHelper(env.env())));
     CredentialSource all = CredentialSource.firstOf(sources);
-    return registry -> {
+    return CredentialSource.memoized(registry -> {
       Optional<Credentials> found = all.lookup(registry);
       found.ifPresent(c -> {
         secrets.add(c.password());
@@ -87,7 +87,7 @@ public final class RegistryOptions {
         secrets.add(c.basicHeader().substring("Basic ".length()));
       });
       return found;
-    };
+    });
   }
 
   private OkHttpClient base;

@@ -13,8 +13,8 @@ public final class ActionResults {
 
   public static Map<String, String> outputs(String command, JsonNode result) {
     Map<String, String> out = new LinkedHashMap<>();
-    ObjectNode digests = Json.mapper().createObjectNode();
-    ArrayNode promoted = Json.mapper().createArrayNode();
+    ObjectNode digests = Json.object();
+    ArrayNode promoted = Json.array();
     switch (command) {
       case "promote" -> {
         for (JsonNode image : result.path("images")) {
@@ -49,8 +49,8 @@ public final class ActionResults {
         out.put("release-id", result.path("release").path("id").asText(""));
       }
     }
-    out.put("digests", digests.toString());
-    out.put("promoted", promoted.toString());
+    out.put("digests", Json.write(digests));
+    out.put("promoted", Json.write(promoted));
     return out;
   }
 

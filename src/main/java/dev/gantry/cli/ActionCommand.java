@@ -65,10 +65,10 @@ final class ActionCommand implements Callable<Integer> {
     List<JsonNode> documents = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (line.startsWith("{")) {
-        documents.add(Json.mapper().readTree(line));
+        documents.add(Json.readTree(line));
       }
     }
-    JsonNode result = documents.isEmpty() ? Json.mapper().createObjectNode() : documents.get(0);
+    JsonNode result = documents.isEmpty() ? Json.object() : documents.get(0);
     JsonNode last = documents.isEmpty() ? result : documents.get(documents.size() - 1);
     if (code != ExitCode.OK || "error".equals(last.path("status").asText())) {
       String error = last.path("error").asText("");

@@ -47,8 +47,7 @@ final class PromoteOutput {
   }
 
   static String json(PromoteReport report) {
-    var mapper = dev.gantry.Json.mapper();
-    ObjectNode root = mapper.createObjectNode();
+    ObjectNode root = dev.gantry.Json.object();
     root.put("command", "promote");
     root.put("from", report.plan().request().fromLabel());
     root.put("dryRun", report.dryRun());
@@ -72,7 +71,7 @@ final class PromoteOutput {
         }
       }
     }
-    return root.toString();
+    return dev.gantry.Json.write(root);
   }
 
   private static String status(PromoteReport report) {
@@ -86,10 +85,10 @@ final class PromoteOutput {
   }
 
   static String errorJson(GantryException e, int exitCode) {
-    ObjectNode root = dev.gantry.Json.mapper().createObjectNode();
+    ObjectNode root = dev.gantry.Json.object();
     root.put("status", "error");
     root.put("exitCode", exitCode);
     root.put("error", Gantry.firstLine(e.getMessage()));
-    return root.toString();
+    return dev.gantry.Json.write(root);
   }
 }

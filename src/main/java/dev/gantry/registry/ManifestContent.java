@@ -22,7 +22,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   public static ManifestContent of(Manifest manifest, String where) {
     JsonNode root;
     try {
-      root = dev.gantry.Json.mapper().readTree(manifest.bytes());
+      root = dev.gantry.Json.readTree(manifest.bytes());
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "read manifest " + where + ": not valid JSON", e);
     }
@@ -46,7 +46,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   /** The media type a manifest declares in its own {@code mediaType} field, or null. */
   public static String declaredMediaType(byte[] bytes) {
     try {
-      JsonNode type = dev.gantry.Json.mapper().readTree(bytes).get("mediaType");
+      JsonNode type = dev.gantry.Json.readTree(bytes).get("mediaType");
       return type != null && type.isTextual() ? type.asText() : null;
     } catch (IOException e) {
       return null;

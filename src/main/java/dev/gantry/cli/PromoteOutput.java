@@ -47,31 +47,7 @@ final class PromoteOutput {
   }
 
   static String json(PromoteReport report) {
-    ObjectNode root = dev.gantry.Json.object();
-    root.put("command", "promote");
-    root.put("from", report.plan().request().fromLabel());
-    root.put("dryRun", report.dryRun());
-    root.put("status", status(report));
-    ArrayNode images = root.putArray("images");
-    for (ImagePlan plan : report.plan().images()) {
-      ObjectNode image = images.addObject();
-      image.put("image", plan.image().toString());
-      image.put("digest", plan.source().digest().toString());
-      image.put("mediaType", plan.source().mediaType());
-      ArrayNode tags = image.putArray("tags");
-      for (TagResult r : report.results()) {
-        if (r.image().equals(plan.image())) {
-          ObjectNode t = tags.addObject();
-          t.put("tag", r.tag());
-          t.put("outcome", label(r.outcome()));
-          t.put("previous", r.previous() == null ? null : r.previous().toString());
-          if (r.error() != null) {
-            t.put("error", r.error());
-          }
-        }
-      }
-    }
-    return dev.gantry.Json.write(root);
+    return JsonForm.json(report);
   }
 
   private static String status(PromoteReport report) {
@@ -85,10 +61,48 @@ final class PromoteOutput {
   }
 
   static String errorJson(GantryException e, int exitCode) {
-    ObjectNode root = dev.gantry.Json.object();
-    root.put("status", "error");
-    root.put("exitCode", exitCode);
-    root.put("error", Gantry.firstLine(e.getMessage()));
-    return dev.gantry.Json.write(root);
+    return JsonForm.errorJson(e, exitCode);
+  }
+
+  /**
+   * The JSON forms, in a class of their own: the JVM's verifier loads the JSON node types of a method when its class
+   * is loaded, and a text-output promote needs none of them.
+   */
+  private static final class JsonForm {
+    static String json(PromoteReport report) {
+      ObjectNode root = dev.gantry.Json.object();
+      root.put("command", "promote");
+      root.put("from", report.plan().request().fromLabel());
+      root.put("dryRun", report.dryRun());
+      root.put("status", status(report));
+      ArrayNode images = root.putArray("images");
+      for (ImagePlan plan : report.plan().images()) {
+        ObjectNode image = images.addObject();
+        image.put("image", plan.image().toString());
+        image.put("digest", plan.source().digest().toString());
+        image.put("mediaType", plan.source().mediaType());
+        ArrayNode tags = image.putArray("tags");
+        for (TagResult r : report.results()) {
+          if (r.image().equals(plan.image())) {
+            ObjectNode t = tags.addObject();
+            t.put("tag", r.tag());
+            t.put("outcome", label(r.outcome()));
+            t.put("previous", r.previous() == null ? null : r.previous().toString());
+            if (r.error() != null) {
+              t.put("error", r.error());
+            }
+          }
+        }
+      }
+      return dev.gantry.Json.write(root);
+    }
+
+    static String errorJson(GantryException e, int exitCode) {
+      ObjectNode root = dev.gantry.Json.object();
+      root.put("status", "error");
+      root.put("exitCode", exitCode);
+      root.put("error", Gantry.firstLine(e.getMessage()));
+      return dev.gantry.Json.write(root);
+    }
   }
 }

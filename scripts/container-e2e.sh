@@ -237,7 +237,8 @@ summary_file="/github/file_commands/step_summary_$run_id"
 : >"$runner/_runner_file_commands/step_summary_$run_id"
 readonly FAKE_TOKEN=ghs_e2eFakeTokenThatMustBeMasked0123456
 
-run_action() { # NAME=VALUE... overriding the defaults below; runs the image's entrypoint + cmd
+action_flags=() # set by set_action_flags: buildah run flags that start the container as the runner does
+set_action_flags() { # NAME=VALUE... overriding the defaults below
   local defaults=(
     HOME=/github/home CI=true GITHUB_ACTIONS=true GITHUB_ACTION=__owner_gantry GITHUB_JOB=promote
     GITHUB_REPOSITORY=acme/demo GITHUB_REPOSITORY_OWNER=acme GITHUB_REF=refs/heads/main GITHUB_SHA="$OTHER_SHA"
@@ -255,13 +256,17 @@ run_action() { # NAME=VALUE... overriding the defaults below; runs the image's e
   done
   # Chroot isolation has no network namespace of its own (buildah refuses any --network but host): loopback reaches
   # the registry here as the job's network reaches a real one on a runner.
-  local flags=(--isolation chroot --network host --workingdir /github/workspace
+  action_flags=(--isolation chroot --network host --workingdir /github/workspace
     --volume "$runner/_github_home:/github/home" --volume "$runner/_github_workflow:/github/workflow"
     --volume "$runner/_runner_file_commands:/github/file_commands" --volume "$runner/workspace:/github/workspace")
   for kv in "${!env[@]}"; do
-    flags+=(--env "$kv=${env[$kv]}")
+    action_flags+=(--env "$kv=${env[$kv]}")
   done
-  b run "${flags[@]}" "$ctr" -- "${entrypoint[@]}" "${cmd[@]}"
+}
+
+run_action() { # NAME=VALUE... overriding the defaults; runs the image's entrypoint + cmd
+  set_action_flags "$@"
+  b run "${action_flags[@]}" "$ctr" -- "${entrypoint[@]}" "${cmd[@]}"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -309,17 +314,26 @@ step "start-up in the container"
 # The entrypoint's JVM with --version instead of action, and plain java; each timed inside one container run.
 with_flags=("${entrypoint[@]:0:${#entrypoint[@]}-1}" --version)
 plain=(java -cp @/app/jib-classpath-file dev.gantry.Main --version)
-time_in_container() { # COMMAND... -> one wall time (ms) per line
+run_flags=()
+time_in_container() { # COMMAND... -> one wall time (ms) per line; buildah run flags in run_flags (default: none)
   # shellcheck disable=SC2016 # expanded by the container's bash
-  b run --isolation chroot --network host "$ctr" -- bash -c '
+  b run --isolation chroot --network host "${run_flags[@]}" "$ctr" -- bash -c '
     for ((i = 0; i < '"$((VERSION_RUNS + 1))"'; i++)); do
-      s=$(date +%s%N); "$@" >/dev/null || exit 1; e=$(date +%s%N)
+      s=$(date +%s%N); "$@" >/dev/null 2>&1 || exit 1; e=$(date +%s%N)
       ((i == 0)) || echo $(((e - s) / 1000000))
     done' timer "$@"
 }
 version=$(b run --isolation chroot "$ctr" -- "${with_flags[@]}")
 with_ms=$(time_in_container "${with_flags[@]}" | median) || fail "${with_flags[*]}"
 plain_ms=$(time_in_container "${plain[@]}" | median) || fail "${plain[*]}"
+# `gantry action` as the runner starts it (a promote of the test image, idempotent after the first run) beside a bare
+# JVM, `java -version`, in the same container: the ratio is what the action's start-up costs over the JVM's own.
+set_action_flags
+run_flags=("${action_flags[@]:4}") # the runner's mounts and environment (isolation and network are set already)
+action_ms=$(time_in_container "${entrypoint[@]}" "${cmd[@]}" | median) || fail "gantry action, timed"
+run_flags=()
+bare_ms=$(time_in_container java -version | median) || fail "java -version"
+action_ratio=$(awk -v a="$action_ms" -v b="$bare_ms" 'BEGIN { printf "%.2f", a / b }')
 run_started=$(now_ms)
 b run --isolation chroot "$ctr" -- "${with_flags[@]}" >/dev/null
 run_ms=$(($(now_ms) - run_started))
@@ -334,4 +348,6 @@ printf '  %s\n' "${timings[@]}"
 echo "  image $reg/gantry:e2e: $(kib "$image_bytes") compressed: $layers"
 echo "  '$version' in the container, median of $VERSION_RUNS: $with_ms ms with the entrypoint's JVM flags," \
   "$plain_ms ms plain java; $run_ms ms for a whole buildah run"
+echo "  gantry action (a registry promote) in the container, median of $VERSION_RUNS: $action_ms ms;" \
+  "java -version: $bare_ms ms; action_startup_ratio=$action_ratio"
 echo "container-e2e: 2 passed, 0 failed"

@@ -28,8 +28,8 @@ public final class Gantry implements Runnable {
   }
 
   public static int run(String[] args, Environment raw) {
-    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-      raw.stdout().println(VersionProvider.line());
+    if (Version.requested(args)) {
+      raw.stdout().println(Version.line());
       raw.stdout().flush();
       return ExitCode.OK;
     }
@@ -101,11 +101,7 @@ public final class Gantry implements Runnable {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {line()};
-    }
-
-    static String line() {
-      return "gantry " + Version.get();
+      return new String[] {Version.line()};
     }
   }
 }

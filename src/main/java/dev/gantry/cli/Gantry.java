@@ -34,10 +34,14 @@ public final class Gantry implements Runnable {
       return ExitCode.OK;
     }
     Environment env = raw.redacting(raw.secrets());
-    CommandLine cli = new CommandLine(new Gantry(), new Factory(env));
-    String named = args.length > 0 && COMMANDS.contains(args[0]) ? args[0] : null;
-    for (String name : COMMANDS) {
-      if (named == null || named.equals(name)) {
+    CommandLine cli;
+    if (args.length > 0 && COMMANDS.contains(args[0])) {
+      // The named command alone, under its full name: the top-level model would only be walked past.
+      cli = new CommandLine(command(args[0], env), new Factory(env)).setCommandName("gantry " + args[0]);
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    } else {
+      cli = new CommandLine(new Gantry(), new Factory(env));
+      for (String name : COMMANDS) {
         cli.addSubcommand(name, command(name, env));
       }
     }

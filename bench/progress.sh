@@ -8,14 +8,16 @@
 #   one `java -jar gantry.jar copy --progress=MODE A/src/big:v1 B/rN-MODE/big:v1` (a new repository each time,
 #   so every run streams every byte); stderr goes to a file (tty is forced, so the terminal renderer runs too).
 #   The modes run in every round, the order rotated each round. After each run the destination digest is checked.
+#   Wall time and CPU time (user + system, of the java process) are both taken: on a shared machine CPU time is the
+#   steadier figure of what drawing progress costs.
 #
 # HOW TO RUN
 #   ./mvnw -B -q package -DskipTests && bench/progress.sh [--rounds N] [--size-mb MB] [--jar PATH] [--keep]
 #   Needs: docker-registry, skopeo, python3, java, curl.
 #
 # WHAT THE FIGURES MEAN
-#   MODE median_ms   median wall time of one copy (JVM start-up included)
-#   ratio MODE/none  median of the per-round ratios time(MODE)/time(none): 1.00 means progress costs nothing
+#   MODE_wall_median_ms, MODE_cpu_median_ms   median wall / CPU time of one copy (JVM start-up included)
+#   ratio_MODE_over_none_wall|cpu             median of the per-round ratios MODE/none: 1.00 means no cost
 #   The final block (from "== summary ==") is one key=value line per figure.
 
 set -euo pipefail
@@ -110,22 +112,32 @@ echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$work/policy.json"
 skopeo --policy "$work/policy.json" copy -q --preserve-digests --dest-tls-verify=false "oci:$work/oci:v1" "docker://$a/src/big:v1"
 digest=$(skopeo inspect --tls-verify=false --raw "docker://$a/src/big:v1" | sha256sum | cut -d' ' -f1)
 
-now_ms() { date +%s%3N; }
 modes=(none plain tty)
-declare -A times
+declare -A walls cpus
 echo "copy of $(du -sh "$work/oci/blobs" | cut -f1) between two loopback registries, $rounds rounds, modes: ${modes[*]}"
 for ((r = 1; r <= rounds; r++)); do
   order=("${modes[@]:r%3}" "${modes[@]:0:r%3}")
   line="round $r:"
   for mode in "${order[@]}"; do
-    start=$(now_ms)
-    java -jar "$work/gantry.jar" copy --progress="$mode" "$a/src/big:v1" "$b/r$r-$mode/big:v1" >"$work/out-$r-$mode" 2>"$work/err-$r-$mode" ||
-      die "copy failed: $(cat "$work/err-$r-$mode")"
-    end=$(now_ms)
+    # Wall and CPU (user + system) time of the java process, measured by python around it.
+    read -r wall cpu < <(python3 - "$work/gantry.jar" "$mode" "$a/src/big:v1" "$b/r$r-$mode/big:v1" "$work/out-$r-$mode" "$work/err-$r-$mode" <<'PY'
+import resource, subprocess, sys, time
+jar, mode, src, dst, out, err = sys.argv[1:]
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.monotonic()
+code = subprocess.call(["java", "-jar", jar, "copy", "--progress=" + mode, src, dst], stdout=open(out, "w"), stderr=open(err, "w"))
+wall = time.monotonic() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+print(f"{wall * 1000:.0f} {cpu * 1000:.0f}" if code == 0 else "FAILED 0")
+PY
+)
+    [[ "$wall" != FAILED ]] || die "copy failed: $(cat "$work/err-$r-$mode")"
     got=$(skopeo inspect --tls-verify=false --raw "docker://$b/r$r-$mode/big:v1" | sha256sum | cut -d' ' -f1)
     [[ "$got" == "$digest" ]] || die "round $r $mode: destination has sha256:$got, not sha256:$digest"
-    times[$r-$mode]=$((end - start))
-    line+="  $mode ${times[$r-$mode]} ms"
+    walls[$r-$mode]=$wall
+    cpus[$r-$mode]=$cpu
+    line+="  $mode ${wall} ms (cpu ${cpu} ms)"
   done
   echo "$line"
 done
@@ -133,12 +145,14 @@ done
 python3 - "$rounds" "${modes[@]}" <<PY
 import statistics, sys
 rounds, modes = int(sys.argv[1]), sys.argv[2:]
-t = {$(for k in "${!times[@]}"; do printf '"%s": %s, ' "$k" "${times[$k]}"; done)}
+figures = {"wall": {$(for k in "${!walls[@]}"; do printf '"%s": %s, ' "$k" "${walls[$k]}"; done)},
+           "cpu": {$(for k in "${!cpus[@]}"; do printf '"%s": %s, ' "$k" "${cpus[$k]}"; done)}}
 print("== summary ==")
-for m in modes:
-    print(f"{m}_median_ms={statistics.median(t[f'{r}-{m}'] for r in range(1, rounds + 1)):.0f}")
-for m in modes[1:]:
-    ratios = [t[f"{r}-{m}"] / t[f"{r}-none"] for r in range(1, rounds + 1)]
-    print(f"ratio_{m}_over_none={statistics.median(ratios):.3f} (per round: {', '.join(f'{x:.2f}' for x in ratios)})")
+for kind, t in figures.items():
+    for m in modes:
+        print(f"{m}_{kind}_median_ms={statistics.median(t[f'{r}-{m}'] for r in range(1, rounds + 1)):.0f}")
+    for m in modes[1:]:
+        ratios = [t[f"{r}-{m}"] / t[f"{r}-none"] for r in range(1, rounds + 1)]
+        print(f"ratio_{m}_over_none_{kind}={statistics.median(ratios):.3f} (per round: {', '.join(f'{x:.2f}' for x in ratios)})")
 PY
 echo "stderr of the last plain run:"; sed 's/^/  /' "$work/err-$rounds-plain"

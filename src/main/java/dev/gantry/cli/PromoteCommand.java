@@ -66,10 +66,10 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     }
     env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
-    progress.printSummary(env, "promote", summary);
     summaries.accept(summary);
     PromoteReport.TagResult failure = report.firstFailure();
     if (failure == null) {
+      progress.printSummary(env, "promote", summary); // a failure's stderr stays its one line
       return ExitCode.OK;
     }
     if (report.rollbackIncomplete()) {

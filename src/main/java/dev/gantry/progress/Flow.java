@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /** One blob streaming now: the transfer thread adds to it, the renderer reads it. */
-public final class Flow implements LongConsumer {
+final class Flow implements LongConsumer {
   private final Descriptor blob;
   private final long startedAt;
   private final AtomicLong done = new AtomicLong();
@@ -20,16 +20,16 @@ public final class Flow implements LongConsumer {
     done.addAndGet(bytes);
   }
 
-  public Descriptor blob() {
+  Descriptor blob() {
     return blob;
   }
 
   /** Epoch milliseconds, from the injected clock. */
-  public long startedAt() {
+  long startedAt() {
     return startedAt;
   }
 
-  public long done() {
+  long done() {
     return done.get();
   }
 }

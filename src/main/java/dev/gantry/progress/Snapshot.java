@@ -7,7 +7,7 @@ import java.util.List;
  * accounted for (moved, mounted or already there) out of the planned ones; {@code streamed} counts only bytes
  * that actually moved.
  */
-public record Snapshot(long now, List<Flow> flows, int blobsDone, int blobsPlanned, long bytesDone, long bytesPlanned,
+record Snapshot(long now, List<Flow> flows, int blobsDone, int blobsPlanned, long bytesDone, long bytesPlanned,
     long streamed) {
   public Snapshot {
     flows = List.copyOf(flows);

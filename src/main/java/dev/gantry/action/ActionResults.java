@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
+import dev.gantry.progress.Summary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -103,6 +104,17 @@ public final class ActionResults {
       }
     }
     return s.toString();
+  }
+
+  /** The figures of the summary line that copy and promote print on stderr, as a table; empty for release. */
+  public static String transfer(Summary s) {
+    if (s == null) {
+      return "";
+    }
+    return "\n| moved | blobs uploaded | blobs mounted | blobs already there | manifests written | time | throughput |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- |\n"
+        + "| " + s.movedText() + " | " + s.uploaded() + " | " + s.mounted() + " | " + s.alreadyThere() + " | " + s.manifests()
+        + " | " + s.elapsedText() + " | " + s.throughputText() + " |\n";
   }
 
   private static String code(String s) {

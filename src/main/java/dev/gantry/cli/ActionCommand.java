@@ -7,6 +7,7 @@ import dev.gantry.action.ActionInputs;
 import dev.gantry.action.ActionResults;
 import dev.gantry.action.RunnerContext;
 import dev.gantry.action.WorkflowCommands;
+import dev.gantry.progress.Summary;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 
 /**
@@ -56,7 +58,8 @@ final class ActionCommand implements Callable<Integer> {
     Environment inner = new Environment(innerEnv, new ByteArrayInputStream(in.registryPassword().getBytes(StandardCharsets.UTF_8)),
         new PrintStream(json, true, StandardCharsets.UTF_8), env.stderr(), env.clock(), env.secrets());
     runner.group("gantry " + String.join(" ", args));
-    int code = Gantry.run(args.toArray(String[]::new), inner);
+    AtomicReference<Summary> moved = new AtomicReference<>();
+    int code = Gantry.run(args.toArray(String[]::new), inner, moved::set);
     String text = json.toString(StandardCharsets.UTF_8).strip();
     env.stdout().println(text);
     runner.endGroup();
@@ -74,12 +77,12 @@ final class ActionCommand implements Callable<Integer> {
       String error = last.path("error").asText("");
       runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
       if (!"error".equals(result.path("status").asText())) {
-        runner.summary(ActionResults.summary(in.command(), result));
+        runner.summary(ActionResults.summary(in.command(), result) + ActionResults.transfer(moved.get()));
       }
       return code == ExitCode.OK ? ExitCode.FAILED : code;
     }
     runner.outputs(ActionResults.outputs(in.command(), result));
-    runner.summary(ActionResults.summary(in.command(), result));
+    runner.summary(ActionResults.summary(in.command(), result) + ActionResults.transfer(moved.get()));
     return ExitCode.OK;
   }
 

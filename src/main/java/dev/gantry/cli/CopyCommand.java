@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.layout.LayoutReference;
+import dev.gantry.progress.Progress;
+import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -17,9 +20,13 @@ import picocli.CommandLine.Parameters;
         + "at the destination is the digest at the source.")
 final class CopyCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
+  private final Consumer<Summary> summaries;
 
   @Mixin
   RegistryOptions registry;
+
+  @Mixin
+  ProgressOptions progress;
 
   @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
@@ -28,8 +35,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       description = "Destination: REPOSITORY[:TAG] or oci:PATH[:TAG] (created if missing); without a tag, the source's tag (or its digest) is used.")
   String destination;
 
-  CopyCommand(Environment env) {
+  CopyCommand(Environment env, Consumer<Summary> summaries) {
     this.env = env;
+    this.summaries = summaries;
   }
 
   @Override
@@ -40,15 +48,24 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     CopyReport report;
+    Summary summary;
     try (Stores stores = new Stores(registry, env)) {
       checkSyntax(source);
       checkSyntax(destination);
       registry.validate();
-      ImageCopier.Endpoint from = stores.source(source);
-      ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
-      report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs);
+      progress.mode();
+      try (Progress shown = progress.start(env)) {
+        ImageCopier.Endpoint from = stores.source(source);
+        ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
+        report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs, shown.listener());
+        shown.close(); // the live lines are gone before the report is printed
+        summary = shown.summary();
+      }
     }
     env.stdout().println(registry.json ? json(report) : text(report));
+    env.stdout().flush();
+    progress.printSummary(env, "copy", summary);
+    summaries.accept(summary);
     return ExitCode.OK;
   }
 

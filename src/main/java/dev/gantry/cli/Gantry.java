@@ -3,6 +3,8 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.Version;
 import dev.gantry.http.HttpClients;
+import dev.gantry.progress.Summary;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,9 +22,14 @@ public final class Gantry implements Runnable {
   }
 
   public static int run(String[] args, Environment raw) {
+    return run(args, raw, summary -> {});
+  }
+
+  /** Runs a command; {@code summaries} receives what a copy or promote moved (the action puts it in the step summary). */
+  public static int run(String[] args, Environment raw, Consumer<Summary> summaries) {
     HttpClients.warmUp();
     Environment env = raw.redacting(raw.secrets());
-    CommandLine cli = new CommandLine(new Gantry(), new Factory(env));
+    CommandLine cli = new CommandLine(new Gantry(), new Factory(env, summaries));
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));
     cli.setParameterExceptionHandler((e, a) -> {
@@ -61,14 +68,14 @@ public final class Gantry implements Runnable {
   }
 
   /** Hands the environment to every command picocli creates. */
-  private record Factory(Environment env) implements CommandLine.IFactory {
+  private record Factory(Environment env, Consumer<Summary> summaries) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
       if (cls == PromoteCommand.class) {
-        return cls.cast(new PromoteCommand(env));
+        return cls.cast(new PromoteCommand(env, summaries));
       }
       if (cls == CopyCommand.class) {
-        return cls.cast(new CopyCommand(env));
+        return cls.cast(new CopyCommand(env, summaries));
       }
       if (cls == ActionCommand.class) {
         return cls.cast(new ActionCommand(env));

@@ -1,12 +1,16 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.progress.CountingStore;
+import dev.gantry.progress.Summary;
+import dev.gantry.progress.Tracker;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +22,7 @@ import picocli.CommandLine.Parameters;
         + "All images are read before the first write; if a write fails, every target already moved is restored.")
 final class PromoteCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
+  private final Consumer<Summary> summaries;
 
   @Option(names = "--from", paramLabel = "TAG", required = true, description = "Source tag, or @sha256:<hex> for a digest.")
   String from;
@@ -28,12 +33,16 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Mixin
   RegistryOptions registry;
 
+  @Mixin
+  ProgressOptions progress;
+
   @Parameters(paramLabel = "IMAGE", arity = "1..*",
       description = "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
   List<String> images = new ArrayList<>();
 
-  PromoteCommand(Environment env) {
+  PromoteCommand(Environment env, Consumer<Summary> summaries) {
     this.env = env;
+    this.summaries = summaries;
   }
 
   @Override
@@ -44,15 +53,23 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     PromoteReport report;
+    Summary summary;
     try (Stores stores = new Stores(registry, env)) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
-      report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
+      progress.mode();
+      // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
+      Tracker counted = Tracker.counting(env.clock());
+      report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
+          registry.dryRun, registry.jobs);
+      summary = counted.summary();
     }
     env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
+    summaries.accept(summary);
     PromoteReport.TagResult failure = report.firstFailure();
     if (failure == null) {
+      progress.printSummary(env, "promote", summary); // a failure's stderr stays its one line
       return ExitCode.OK;
     }
     if (report.rollbackIncomplete()) {

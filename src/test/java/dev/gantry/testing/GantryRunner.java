@@ -57,6 +57,15 @@ public final class GantryRunner {
 
   /** {@code java JVM_OPTIONS -jar target/gantry.jar ARGS} as a child process (the jar the build just made). */
   public Result runJar(List<String> jvmOptions, String... args) {
+    return runJar(jvmOptions, false, args);
+  }
+
+  /** The same with standard error written into standard output as it comes, as a CI log interleaves them. */
+  public Result runJarMerged(List<String> jvmOptions, String... args) {
+    return runJar(jvmOptions, true, args);
+  }
+
+  private Result runJar(List<String> jvmOptions, boolean merged, String... args) {
     String jar = System.getProperty("gantry.jar", "target/gantry.jar");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -67,7 +76,8 @@ public final class GantryRunner {
     try {
       Path out = Files.createTempFile("gantry-out", ".txt");
       Path err = Files.createTempFile("gantry-err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectErrorStream(merged);
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();

@@ -11,13 +11,13 @@ import dev.gantry.http.HttpClients;
 import dev.gantry.http.RetryPolicy;
 import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.RegistryClient;
+import dev.gantry.registry.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Option;
 
@@ -28,8 +28,6 @@ public final class RegistryOptions {
   RegistryOptions(Secrets secrets) {
     this.secrets = secrets;
   }
-
-  private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
 
   @Option(names = "--username", paramLabel = "USER", description = "Registry user name (with --password-stdin).")
   String username;
@@ -56,8 +54,10 @@ public final class RegistryOptions {
       throw GantryException.badInput("invalid --jobs " + jobs + " (1 to 64)");
     }
     for (String h : insecure) {
-      if (!HOST_PORT.matcher(h).matches()) {
-        throw GantryException.badInput("invalid --insecure-registry '" + h + "' (expected HOST[:PORT])");
+      try {
+        Repository.checkRegistry(h);
+      } catch (GantryException e) {
+        throw GantryException.badInput("invalid --insecure-registry '" + h + "' (expected HOST[:PORT], port 1 to 65535)");
       }
     }
     if (passwordStdin && (username == null || username.isEmpty())) {

@@ -86,6 +86,12 @@ class GantryCliTest {
             List.of("promote", "--password-stdin", "--from", "sha-1", "--to", "latest", IMAGE), "--password-stdin"),
         Arguments.of("bad --insecure-registry",
             List.of("promote", "--insecure-registry", "bad host!", "--from", "sha-1", "--to", "latest", IMAGE), "bad host!"),
+        Arguments.of("port 0", List.of("promote", "--from", "sha-1", "--to", "latest", "localhost:0/demo/api"), "localhost:0"),
+        Arguments.of("port 65536", List.of("promote", "--from", "sha-1", "--to", "latest", "localhost:65536/demo/api"), "localhost:65536"),
+        Arguments.of("port 99999", List.of("copy", "localhost:99999/demo/api:v1", IMAGE + ":v1"), "localhost:99999"),
+        Arguments.of("port with leading zeros", List.of("copy", IMAGE + ":v1", "localhost:00080/demo/api:v1"), "localhost:00080"),
+        Arguments.of("--insecure-registry port 70000",
+            List.of("promote", "--insecure-registry", "host:70000", "--from", "sha-1", "--to", "latest", IMAGE), "host:70000"),
         Arguments.of("no command", List.of(), "missing command"),
         Arguments.of("unknown command", List.of("promot", "--from", "sha-1", "--to", "latest", IMAGE), "promot"));
   }

@@ -61,17 +61,10 @@ final class ActionCommand implements Callable<Integer> {
     env.stdout().println(text);
     runner.endGroup();
 
-    // The result document first; on failure an error document follows it (or stands alone when nothing ran).
-    List<JsonNode> documents = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.startsWith("{")) {
-        documents.add(Json.mapper().readTree(line));
-      }
-    }
-    JsonNode result = documents.isEmpty() ? Json.mapper().createObjectNode() : documents.get(0);
-    JsonNode last = documents.isEmpty() ? result : documents.get(documents.size() - 1);
-    if (code != ExitCode.OK || "error".equals(last.path("status").asText())) {
-      String error = last.path("error").asText("");
+    // --json prints exactly one document: the result (with exitCode and error when it failed), or an error document.
+    JsonNode result = text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+    if (code != ExitCode.OK || "error".equals(result.path("status").asText())) {
+      String error = result.path("error").asText("");
       runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
       if (!"error".equals(result.path("status").asText())) {
         runner.summary(ActionResults.summary(in.command(), result));

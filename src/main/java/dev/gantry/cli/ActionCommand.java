@@ -43,6 +43,11 @@ final class ActionCommand implements Callable<Integer> {
     // our own redaction.
     List<String> secrets = ActionInputs.secrets(env.env());
     secrets.forEach(runner::mask);
+    if (secrets.stream().anyMatch(dev.gantry.Secrets::tooShort)) {
+      runner.error("gantry action: bad input", "a secret input is too short to keep out of logs");
+      throw GantryException.badInput("a secret input (registry-password or github-token) is too short to keep out of logs"
+          + " (at least " + dev.gantry.Secrets.MIN_LENGTH + " characters)");
+    }
     secrets.forEach(env.secrets()::add);
     try {
       in = ActionInputs.read(env.env());

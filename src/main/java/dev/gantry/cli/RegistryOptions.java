@@ -8,6 +8,7 @@ import dev.gantry.auth.CredentialSource;
 import dev.gantry.auth.Credentials;
 import dev.gantry.auth.DockerConfig;
 import dev.gantry.http.HttpClients;
+import dev.gantry.http.RedactedErrorBodies;
 import dev.gantry.http.RetryPolicy;
 import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.RegistryClient;
@@ -82,6 +83,10 @@ public final class RegistryOptions {
     return CredentialSource.memoized(registry -> {
       Optional<Credentials> found = all.lookup(registry);
       found.ifPresent(c -> {
+        if (Secrets.tooShort(c.password()) || Secrets.tooShort(c.identityToken())) {
+          throw GantryException.badInput("the Docker config's credentials for " + registry
+              + ": password too short to keep out of logs (at least " + Secrets.MIN_LENGTH + " characters)");
+        }
         secrets.add(c.password());
         secrets.add(c.identityToken());
         secrets.add(c.basicHeader().substring("Basic ".length()));
@@ -95,7 +100,9 @@ public final class RegistryOptions {
   /** The shared HTTP client (retries, user agent), without registry authentication: for GitHub calls. */
   synchronized OkHttpClient httpClient(Environment env) {
     if (base == null) {
-      base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs, List.of());
+      // Error bodies are redacted as they arrive, for registry and GitHub answers alike.
+      base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs,
+          List.of(new RedactedErrorBodies(secrets::redact)));
     }
     return base;
   }
@@ -113,6 +120,13 @@ public final class RegistryOptions {
       p = p.replaceAll("[\\r\\n]+$", "");
       if (p.isEmpty()) {
         throw GantryException.badInput("--password-stdin: standard input was empty");
+      }
+      if (Secrets.tooShort(p)) {
+        throw GantryException.badInput("--password-stdin: password too short to keep out of logs (at least "
+            + Secrets.MIN_LENGTH + " characters)");
+      }
+      if (p.contains("\n") || p.contains("\r")) {
+        throw GantryException.badInput("--password-stdin: the password holds a line break (one line is read)");
       }
       return p;
     } catch (IOException e) {

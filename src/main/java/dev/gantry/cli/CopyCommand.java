@@ -41,24 +41,24 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     CopyReport report;
     try (Stores stores = new Stores(registry, env)) {
-      checkSyntax(source);
-      checkSyntax(destination);
+      String from = registryOf(source);
+      String to = registryOf(destination);
       registry.validate();
-      ImageCopier.Endpoint from = stores.source(source);
-      ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
-      report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs);
+      registry.bindCredentials(java.util.stream.Stream.of(from, to).filter(java.util.Objects::nonNull).toList(), to != null ? to : from);
+      report = ImageCopier.copy(stores.source(source), stores.destination(destination, source, registry.dryRun),
+          registry.dryRun, registry.jobs);
     }
     env.stdout().println(registry.json ? json(report) : text(report));
     return ExitCode.OK;
   }
 
-  /** Rejects a malformed reference before anything is opened or sent. */
-  private static void checkSyntax(String value) {
+  /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
+  private static String registryOf(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference.parse(value);
-    } else {
-      ImageReference.parse(value);
+      return null;
     }
+    return ImageReference.parse(value).repository().registry();
   }
 
   private static String text(CopyReport r) {

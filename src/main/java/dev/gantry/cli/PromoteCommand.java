@@ -47,6 +47,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     try (Stores stores = new Stores(registry, env)) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
+      registry.bindCredentialsForImages(request.images());
       report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
     }
     GantryException failure = failure(report);

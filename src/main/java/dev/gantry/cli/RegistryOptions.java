@@ -10,6 +10,7 @@ import dev.gantry.auth.DockerConfig;
 import dev.gantry.http.HttpClients;
 import dev.gantry.http.RedactedErrorBodies;
 import dev.gantry.http.RetryPolicy;
+import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.Repository;
@@ -30,11 +31,19 @@ public final class RegistryOptions {
     this.secrets = secrets;
   }
 
-  @Option(names = "--username", paramLabel = "USER", description = "Registry user name (with --password-stdin).")
+  @Option(names = "--username", paramLabel = "USER",
+      description = "Registry user name (with --password-stdin), for one registry: the destination, or the one --creds-for names.")
   String username;
 
   @Option(names = "--password-stdin", description = "Read the registry password or token from standard input.")
   boolean passwordStdin;
+
+  @Option(names = "--creds-for", paramLabel = "HOST[:PORT]",
+      description = "The registry --username/--password-stdin are for (default: the registry written to).")
+  String credsFor;
+
+  /** The registry the --username credentials belong to, once {@link #bindCredentials} has decided it. */
+  private String credentialsRegistry;
 
   @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
       description = "Speak plain HTTP to this registry (repeatable). Loopback registries always use HTTP.")
@@ -67,16 +76,78 @@ public final class RegistryOptions {
     if (username != null && !passwordStdin) {
       throw GantryException.badInput("--username needs --password-stdin (passwords are never taken as arguments)");
     }
+    if (credsFor != null) {
+      try {
+        Repository.checkRegistry(credsFor);
+      } catch (GantryException e) {
+        throw GantryException.badInput("invalid --creds-for '" + credsFor + "' (expected HOST[:PORT], port 1 to 65535)");
+      }
+      if (username == null) {
+        throw GantryException.badInput("--creds-for " + credsFor + " needs --username and --password-stdin");
+      }
+    }
   }
 
-  /** Credentials in order: the options, the Docker config, anonymous. Reads standard input once. */
+  /**
+   * Decides which registry the {@code --username} credentials belong to, before any I/O: the one {@code --creds-for}
+   * names (which must be among {@code registries}, the registries of the command), else {@code written}, the registry
+   * the command writes to. They are offered to no other registry.
+   */
+  void bindCredentials(List<String> registries, String written) {
+    if (username == null) {
+      return;
+    }
+    if (credsFor != null) {
+      credentialsRegistry = registries.stream().filter(r -> sameRegistry(r, credsFor)).findFirst().orElseThrow(() ->
+          GantryException.badInput("--creds-for " + credsFor + " names no registry of this command (" + String.join(", ",
+              new LinkedHashSet<>(registries)) + ")"));
+    } else if (written != null) {
+      credentialsRegistry = written;
+    } else {
+      throw GantryException.badInput("--username: no registry in this command to use it for");
+    }
+  }
+
+  /** For promote and release: the registry the images are on, when they are all on one (else --creds-for must say). */
+  void bindCredentialsForImages(List<PromoteRequest.Image> images) {
+    if (username == null) {
+      return;
+    }
+    List<String> registries = images.stream().filter(i -> i.repository() != null).map(i -> i.repository().registry()).toList();
+    LinkedHashSet<String> distinct = new LinkedHashSet<>(registries);
+    if (distinct.size() > 1 && credsFor == null) {
+      throw GantryException.badInput("--username: the images are on " + distinct.size() + " registries ("
+          + String.join(", ", distinct) + "): name the one the credentials are for with --creds-for HOST");
+    }
+    bindCredentials(registries, distinct.isEmpty() ? null : distinct.iterator().next());
+  }
+
+  private static boolean sameRegistry(String a, String b) {
+    return hubAlias(a).equalsIgnoreCase(hubAlias(b));
+  }
+
+  private static String hubAlias(String registry) {
+    return switch (registry.toLowerCase(java.util.Locale.ROOT)) {
+      case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> Repository.DOCKER_HUB;
+      default -> registry;
+    };
+  }
+
+  /**
+   * Credentials per registry, in order: the options (for their one registry only), the Docker config's entry for
+   * the registry, anonymous. Reads standard input once.
+   */
   CredentialSource credentials(Environment env) {
     List<CredentialSource> sources = new ArrayList<>();
     if (passwordStdin) {
+      if (credentialsRegistry == null) {
+        throw new IllegalStateException("bindCredentials was not called before the registry client was built");
+      }
       String password = readPassword(env);
       secrets.add(password);
       Credentials given = Credentials.basic(username, password);
-      sources.add(registry -> Optional.of(given));
+      String owner = credentialsRegistry;
+      sources.add(registry -> sameRegistry(registry, owner) ? Optional.of(given) : Optional.empty());
     }
     sources.add(DockerConfig.load(env.env(), new CredentialHelper(env.env())));
     CredentialSource all = CredentialSource.firstOf(sources);

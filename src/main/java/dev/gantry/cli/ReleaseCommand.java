@@ -74,6 +74,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     try (Stores stores = new Stores(registry, env)) {
       ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
       registry.validate();
+      registry.bindCredentialsForImages(request.images());
       if (tokenStdin && registry.passwordStdin) {
         throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
       }

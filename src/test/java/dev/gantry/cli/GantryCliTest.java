@@ -92,6 +92,14 @@ class GantryCliTest {
         Arguments.of("port with leading zeros", List.of("copy", IMAGE + ":v1", "localhost:00080/demo/api:v1"), "localhost:00080"),
         Arguments.of("--insecure-registry port 70000",
             List.of("promote", "--insecure-registry", "host:70000", "--from", "sha-1", "--to", "latest", IMAGE), "host:70000"),
+        Arguments.of("--creds-for a registry the command does not name",
+            List.of("copy", "--creds-for", "other.example:5000", "--username", "bob", "--password-stdin", IMAGE + ":v1",
+                "{registry}/demo/web:v1"), "other.example:5000"),
+        Arguments.of("--username for images on two registries without --creds-for",
+            List.of("promote", "--username", "bob", "--password-stdin", "--from", "sha-1", "--to", "latest", IMAGE,
+                "localhost:5999/demo/web"), "--creds-for"),
+        Arguments.of("--creds-for without --username",
+            List.of("promote", "--creds-for", "localhost:5999", "--from", "sha-1", "--to", "latest", IMAGE), "--creds-for"),
         Arguments.of("no command", List.of(), "missing command"),
         Arguments.of("unknown command", List.of("promot", "--from", "sha-1", "--to", "latest", IMAGE), "promot"));
   }

@@ -89,6 +89,12 @@ final class ActionCommand implements Callable<Integer> {
         throw GantryException.badInput("input registry-password needs registry-username");
       }
       a.addAll(List.of("--username", in.registryUsername(), "--password-stdin"));
+      // The credentials are for one registry: the one the registry input names, else the one written to.
+      if (!in.registry().isEmpty()) {
+        a.addAll(List.of("--creds-for", in.registry()));
+      }
+    } else if (!in.registry().isEmpty()) {
+      throw GantryException.badInput("input registry '" + in.registry() + "' names where registry-password is for, but it is empty");
     }
     if (in.dryRun()) {
       a.add("--dry-run");

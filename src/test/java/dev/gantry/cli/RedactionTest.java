@@ -173,6 +173,37 @@ class RedactionTest {
   }
 
   @Test
+  void aDockerConfigPasswordTooShortToRedactIsRefusedBeforeItIsSent() throws Exception {
+    try (MockWebServer server = new MockWebServer()) {
+      server.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          return request.getHeaders().get("Authorization") != null ? new MockResponse.Builder().code(500).build()
+              : new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"r\"").build();
+        }
+      });
+      server.start(InetAddress.getByName("127.0.0.1"), 0);
+      java.nio.file.Path config = java.nio.file.Files.createTempDirectory("gantry-docker-config-");
+      String auth = Base64.getEncoder().encodeToString("ci:pw".getBytes(StandardCharsets.UTF_8));
+      java.nio.file.Files.writeString(config.resolve("config.json"),
+          "{\"auths\":{\"127.0.0.1:" + server.getPort() + "\":{\"auth\":\"" + auth + "\"}}}");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      Environment env = new Environment(Map.of("DOCKER_CONFIG", config.toString()), new ByteArrayInputStream(new byte[0]),
+          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC());
+
+      int code = Gantry.run(new String[] {"promote", "--from", "sha-abc1234", "--to", "latest",
+          "127.0.0.1:" + server.getPort() + "/demo/api"}, env);
+
+      assertEquals(ExitCode.BAD_INPUT, code, err.toString(StandardCharsets.UTF_8));
+      assertTrue(err.toString(StandardCharsets.UTF_8).contains("too short to keep out of logs"), err.toString(StandardCharsets.UTF_8));
+      for (int i = 0; i < server.getRequestCount(); i++) {
+        assertEquals(null, server.takeRequest().getHeaders().get("Authorization"), "the short password was sent");
+      }
+    }
+  }
+
+  @Test
   void redactsKnownSecretsAndHeaderValues() {
     Secrets secrets = new Secrets();
     secrets.add("tok-SECRET-123");

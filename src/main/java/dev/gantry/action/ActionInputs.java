@@ -11,7 +11,7 @@ import java.util.Map;
  * hyphens kept ({@code registry-password} → {@code INPUT_REGISTRY-PASSWORD}); an input left empty is "".
  */
 public record ActionInputs(String command, List<String> images, String from, List<String> to, String sha,
-    String registryUsername, String registryPassword, String githubToken, String repository, boolean dryRun,
+    String registry, String registryUsername, String registryPassword, String githubToken, String repository, boolean dryRun,
     String format, boolean draft, boolean prerelease) {
 
   public static ActionInputs read(Map<String, String> env) {
@@ -23,7 +23,7 @@ public record ActionInputs(String command, List<String> images, String from, Lis
       throw GantryException.badInput("invalid input command '" + command + "' (promote, release or copy)");
     }
     return new ActionInputs(command, list(get(env, "images")), get(env, "from"), list(get(env, "to")), get(env, "sha"),
-        get(env, "registry-username"), get(env, "registry-password"), get(env, "github-token"), get(env, "repository"),
+        get(env, "registry"), get(env, "registry-username"), get(env, "registry-password"), get(env, "github-token"), get(env, "repository"),
         bool(env, "dry-run"), get(env, "format"), bool(env, "draft"), bool(env, "prerelease"));
   }
 

@@ -17,8 +17,9 @@ import okhttp3.Response;
 
 /**
  * Answers registry challenges. The first 401 from a registry teaches it the challenge; from then on every
- * request to that registry carries credentials up front: Basic, or a Bearer token cached per scope set and
- * fetched once even when many requests want it at the same moment. A later 401 on a cached token (expired or
+ * request to that registry's host carries credentials up front (a request to another host, such as an upload
+ * Location on a storage front end, carries none unless that host challenges too): Basic, or a Bearer token cached
+ * per scope set and fetched once even when many requests want it at the same moment. A later 401 on a cached token (expired or
  * revoked) drops it and fetches a new one, once.
  */
 public final class AuthInterceptor implements Interceptor {
@@ -49,7 +50,10 @@ public final class AuthInterceptor implements Interceptor {
     if (access == null) {
       return chain.proceed(request);
     }
-    Challenge known = challenges.get(access.registry());
+    // Challenges are learned per registry and per host: an upload Location on another host (a storage front end)
+    // is sent no credentials unless that host challenges for them itself.
+    String challenger = access.registry() + "|" + request.url().scheme() + "://" + request.url().host() + ":" + request.url().port();
+    Challenge known = challenges.get(challenger);
     Authorization auth = authorize(access, known, null);
     Response response = chain.proceed(auth.apply(request));
     if (response.code() != 401) {
@@ -59,7 +63,7 @@ public final class AuthInterceptor implements Interceptor {
     if (challenge == null || !(challenge.isBasic() || challenge.isBearer())) {
       return response;
     }
-    challenges.put(access.registry(), challenge);
+    challenges.put(challenger, challenge);
     RegistryAccess wanted = access;
     String extra = challenge.param("scope");
     if (challenge.isBearer() && extra != null && !extra.isBlank()) {

@@ -59,6 +59,10 @@ final class TokenFetcher {
       if (token.isEmpty()) {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " returned no token");
       }
+      if (dev.gantry.Secrets.tooShort(token)) {
+        throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host()
+            + " returned a token too short to keep out of logs");
+      }
       long seconds = root.path("expires_in").asLong(0);
       Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_LIFETIME;
       Duration usable = lifetime.compareTo(MARGIN.multipliedBy(2)) > 0 ? lifetime.minus(MARGIN) : lifetime.dividedBy(2);

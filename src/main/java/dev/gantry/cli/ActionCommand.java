@@ -45,6 +45,11 @@ final class ActionCommand implements Callable<Integer> {
     // our own redaction.
     List<String> secrets = ActionInputs.secrets(env.env());
     secrets.forEach(runner::mask);
+    if (secrets.stream().anyMatch(dev.gantry.Secrets::tooShort)) {
+      runner.error("gantry action: bad input", "a secret input is too short to keep out of logs");
+      throw GantryException.badInput("a secret input (registry-password or github-token) is too short to keep out of logs"
+          + " (at least " + dev.gantry.Secrets.MIN_LENGTH + " characters)");
+    }
     secrets.forEach(env.secrets()::add);
     try {
       in = ActionInputs.read(env.env());
@@ -64,17 +69,10 @@ final class ActionCommand implements Callable<Integer> {
     env.stdout().println(text);
     runner.endGroup();
 
-    // The result document first; on failure an error document follows it (or stands alone when nothing ran).
-    List<JsonNode> documents = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.startsWith("{")) {
-        documents.add(Json.mapper().readTree(line));
-      }
-    }
-    JsonNode result = documents.isEmpty() ? Json.mapper().createObjectNode() : documents.get(0);
-    JsonNode last = documents.isEmpty() ? result : documents.get(documents.size() - 1);
-    if (code != ExitCode.OK || "error".equals(last.path("status").asText())) {
-      String error = last.path("error").asText("");
+    // --json prints exactly one document: the result (with exitCode and error when it failed), or an error document.
+    JsonNode result = text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+    if (code != ExitCode.OK || "error".equals(result.path("status").asText())) {
+      String error = result.path("error").asText("");
       runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
       if (!"error".equals(result.path("status").asText())) {
         runner.summary(ActionResults.summary(in.command(), result) + ActionResults.transfer(moved.get()));
@@ -94,6 +92,12 @@ final class ActionCommand implements Callable<Integer> {
         throw GantryException.badInput("input registry-password needs registry-username");
       }
       a.addAll(List.of("--username", in.registryUsername(), "--password-stdin"));
+      // The credentials are for one registry: the one the registry input names, else the one written to.
+      if (!in.registry().isEmpty()) {
+        a.addAll(List.of("--creds-for", in.registry()));
+      }
+    } else if (!in.registry().isEmpty()) {
+      throw GantryException.badInput("input registry '" + in.registry() + "' names where registry-password is for, but it is empty");
     }
     if (in.dryRun()) {
       a.add("--dry-run");

@@ -8,8 +8,10 @@ import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -50,14 +52,15 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     CopyReport report;
     Summary summary;
     try (Stores stores = new Stores(registry, env)) {
-      checkSyntax(source);
-      checkSyntax(destination);
+      String from = registryOf(source);
+      String to = registryOf(destination);
       registry.validate();
       progress.mode();
+      registry.bindCredentials(Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
       try (Progress shown = progress.start(env)) {
-        ImageCopier.Endpoint from = stores.source(source);
-        ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
-        report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs, shown.listener());
+        ImageCopier.Endpoint src = stores.source(source);
+        ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
+        report = ImageCopier.copy(src, dst, registry.dryRun, registry.jobs, shown.listener());
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
       }
@@ -69,13 +72,13 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return ExitCode.OK;
   }
 
-  /** Rejects a malformed reference before anything is opened or sent. */
-  private static void checkSyntax(String value) {
+  /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
+  private static String registryOf(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference.parse(value);
-    } else {
-      ImageReference.parse(value);
+      return null;
     }
+    return ImageReference.parse(value).repository().registry();
   }
 
   private static String text(CopyReport r) {

@@ -33,19 +33,26 @@ public final class Gantry implements Runnable {
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));
     cli.setParameterExceptionHandler((e, a) -> {
+      if (JsonOutput.requested(a)) {
+        env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
+      }
       env.stderr().println("gantry: " + firstLine(e.getMessage()));
       return ExitCode.BAD_INPUT;
     });
     cli.setExecutionExceptionHandler((e, c, parsed) -> {
       if (e instanceof GantryException g) {
         int code = ExitCode.of(g.kind());
-        if (c.getCommand() instanceof JsonOutput j && j.json()) {
-          env.stdout().println(PromoteOutput.errorJson(g, code));
+        if (!(g instanceof ReportedFailure) && wantsJson(c)) {
+          env.stdout().println(JsonOutput.errorDocument(code, firstLine(g.getMessage())));
         }
         env.stderr().println("gantry: " + firstLine(g.getMessage()));
         return code;
       }
-      env.stderr().println("gantry: internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+      String internal = "internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+      if (wantsJson(c)) {
+        env.stdout().println(JsonOutput.errorDocument(ExitCode.FAILED, internal));
+      }
+      env.stderr().println("gantry: " + internal);
       if (env.get("GANTRY_STACKTRACE") != null) {
         e.printStackTrace(env.stderr());
       }
@@ -57,6 +64,10 @@ public final class Gantry implements Runnable {
       env.stdout().flush();
       env.stderr().flush();
     }
+  }
+
+  private static boolean wantsJson(CommandLine c) {
+    return c.getCommand() instanceof JsonOutput j && j.json();
   }
 
   static String firstLine(String message) {

@@ -58,29 +58,41 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
       progress.mode();
+      registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
           registry.dryRun, registry.jobs);
       summary = counted.summary();
     }
-    env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
+    GantryException failure = failure(report);
+    int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
+    String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
+    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
     summaries.accept(summary);
+    if (failure != null) {
+      throw new ReportedFailure(failure); // a failure's stderr stays its one line
+    }
+    progress.printSummary(env, "promote", summary);
+    return ExitCode.OK;
+  }
+
+  /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
+  private static GantryException failure(PromoteReport report) {
     PromoteReport.TagResult failure = report.firstFailure();
     if (failure == null) {
-      progress.printSummary(env, "promote", summary); // a failure's stderr stays its one line
-      return ExitCode.OK;
+      return null;
     }
     if (report.rollbackIncomplete()) {
-      throw new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
+      return new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
           failure.error() + "; restoring the targets already moved failed too: see the report above");
     }
     if (report.movedAny()) {
-      throw new GantryException(GantryException.Kind.ROLLED_BACK,
+      return new GantryException(GantryException.Kind.ROLLED_BACK,
           failure.error() + "; every target already moved was restored (new tags are left, see the report)");
     }
     // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
-    throw new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
+    return new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
   }
 }

@@ -2,7 +2,6 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.GantryException;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteReport.Outcome;
@@ -46,13 +45,18 @@ final class PromoteOutput {
     return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  static String json(PromoteReport report) {
+  /** The report as one document; for a failed run it also says the exit code and the one-line error. */
+  static String json(PromoteReport report, int exitCode, String error) {
     var mapper = dev.gantry.Json.mapper();
     ObjectNode root = mapper.createObjectNode();
     root.put("command", "promote");
     root.put("from", report.plan().request().fromLabel());
     root.put("dryRun", report.dryRun());
     root.put("status", status(report));
+    if (error != null) {
+      root.put("exitCode", exitCode);
+      root.put("error", error);
+    }
     ArrayNode images = root.putArray("images");
     for (ImagePlan plan : report.plan().images()) {
       ObjectNode image = images.addObject();
@@ -80,16 +84,8 @@ final class PromoteOutput {
       return "rollback-incomplete";
     }
     if (report.failed()) {
-      return "rolled-back";
+      return report.movedAny() ? "rolled-back" : "failed";
     }
     return report.dryRun() ? "planned" : "ok";
-  }
-
-  static String errorJson(GantryException e, int exitCode) {
-    ObjectNode root = dev.gantry.Json.mapper().createObjectNode();
-    root.put("status", "error");
-    root.put("exitCode", exitCode);
-    root.put("error", Gantry.firstLine(e.getMessage()));
-    return root.toString();
   }
 }

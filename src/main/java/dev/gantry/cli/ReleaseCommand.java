@@ -74,6 +74,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     try (Stores stores = new Stores(registry, env)) {
       ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
       registry.validate();
+      registry.bindCredentialsForImages(request.images());
       if (tokenStdin && registry.passwordStdin) {
         throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
       }
@@ -101,6 +102,10 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     }
     if (token == null || token.isBlank()) {
       throw GantryException.badInput("GITHUB_TOKEN is not set (or pass the token on standard input with --github-token-stdin)");
+    }
+    if (dev.gantry.Secrets.tooShort(token.strip())) {
+      throw GantryException.badInput("the GitHub token is too short to keep out of logs (at least "
+          + dev.gantry.Secrets.MIN_LENGTH + " characters)");
     }
     env.secrets().add(token.strip());
     return token.strip();

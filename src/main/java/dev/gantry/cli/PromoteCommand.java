@@ -4,6 +4,7 @@ import dev.gantry.GantryException;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
+import dev.gantry.promote.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,24 +45,35 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     PromoteReport report;
-    try (Stores stores = new Stores(registry, env)) {
+    StopSignal stop = new StopSignal();
+    try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
-      report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
+      report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs,
+          stop, plan -> {
+            // Before the first write, on stderr: the record that lets a person undo a run killed outright.
+            env.stderr().print(PromoteOutput.plan(plan));
+            env.stderr().flush();
+            signals.arm();
+          });
+      signals.disarm();
     }
     env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
-    PromoteReport.TagResult failure = report.firstFailure();
-    if (failure == null) {
+    if (!report.failed()) {
       return ExitCode.OK;
     }
+    PromoteReport.TagResult failure = report.firstFailure();
+    String cause = report.stoppedBy() != null
+        ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
+        : failure.error();
     if (report.rollbackIncomplete()) {
       throw new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
-          failure.error() + "; restoring the targets already moved failed too: see the report above");
+          cause + "; restoring the targets already moved was not completed: see the report above");
     }
-    if (report.movedAny()) {
+    if (report.movedAny() || report.stoppedBy() != null) {
       throw new GantryException(GantryException.Kind.ROLLED_BACK,
-          failure.error() + "; every target already moved was restored (new tags are left, see the report)");
+          cause + "; every target already moved was restored (new tags are left, see the report)");
     }
     // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
     throw new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");

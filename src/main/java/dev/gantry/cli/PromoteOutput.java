@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
+import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteReport.Outcome;
@@ -42,6 +43,25 @@ final class PromoteOutput {
     return s.append(summary).append('\n').toString();
   }
 
+  /**
+   * The writes about to be made, each with the digest its tag holds now: printed before the first write, so a run
+   * killed outright (SIGKILL) can still be undone by hand.
+   */
+  static String plan(PromotePlan plan) {
+    StringBuilder s = new StringBuilder("gantry: plan: ").append(plan.writes())
+        .append(" tag(s) to write; to undo by hand, point each back at its previous digest\n");
+    for (ImagePlan image : plan.images()) {
+      for (PromotePlan.TagStep step : image.steps()) {
+        if (step.write()) {
+          s.append("gantry: plan: ").append(image.image()).append(':').append(step.tag()).append("  ")
+              .append(image.source().digest()).append("  ")
+              .append(step.previous() == null ? "(new tag)" : "(was " + step.previous() + ")").append('\n');
+        }
+      }
+    }
+    return s.toString();
+  }
+
   static String label(Outcome o) {
     return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -53,6 +73,22 @@ final class PromoteOutput {
     root.put("from", report.plan().request().fromLabel());
     root.put("dryRun", report.dryRun());
     root.put("status", status(report));
+    if (report.stoppedBy() != null) {
+      root.put("stoppedBy", report.stoppedBy());
+    }
+    // The plan with every previous digest (also printed on stderr before the first write).
+    ArrayNode writes = root.putArray("plan");
+    for (ImagePlan p : report.plan().images()) {
+      for (PromotePlan.TagStep step : p.steps()) {
+        if (step.write()) {
+          ObjectNode w = writes.addObject();
+          w.put("image", p.image().toString());
+          w.put("tag", step.tag());
+          w.put("digest", p.source().digest().toString());
+          w.put("previous", step.previous() == null ? null : step.previous().toString());
+        }
+      }
+    }
     ArrayNode images = root.putArray("images");
     for (ImagePlan plan : report.plan().images()) {
       ObjectNode image = images.addObject();

@@ -96,6 +96,11 @@ public final class FaultProxy implements AutoCloseable {
         InjectedErrors.response(401).withHeader("WWW-Authenticate", challenge));
   }
 
+  /** Answers the next matching request with {@code status}, after {@code millis}: a slow failing write. */
+  public void failOnceAfter(String method, String urlPathRegex, int status, int millis) {
+    inject(new FaultBudget(method, urlPathRegex, 1), InjectedErrors.response(status).withFixedDelay(millis));
+  }
+
   /** Forwards the next matching request only after {@code millis}: a slow write, for a signal to arrive during. */
   public void delayOnce(String method, String urlPathRegex, int millis, String upstream) {
     inject(new FaultBudget(method, urlPathRegex, 1), aResponse().proxiedFrom(upstream).withFixedDelay(millis));

@@ -49,15 +49,19 @@ class PromoteSignalIT {
 
   @Test
   void sigtermStopsNewWritesAndRollsBackWhatMoved() throws Exception {
-    stopMidPromote("sigterm", "TERM", 6);
+    stopMidPromote("sigterm", "TERM", false);
   }
 
   @Test
-  void sigintDoesTheSame() throws Exception {
-    stopMidPromote("sigint", "INT", 6);
+  void sigintDoesTheSameAndJsonCarriesThePlan() throws Exception {
+    Result r = stopMidPromote("sigint", "INT", true);
+    com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+    assertEquals("SIGINT", doc.path("stoppedBy").asText(), r.stdout());
+    assertEquals(3, doc.path("plan").size(), r.stdout());
+    assertTrue(doc.path("plan").get(0).path("previous").asText().startsWith("sha256:"), r.stdout());
   }
 
-  private void stopMidPromote(String name, String signal, int expectedExit) throws Exception {
+  private Result stopMidPromote(String name, String signal, boolean json) throws Exception {
     List<String> repos = List.of("signal/" + name + "-a", "signal/" + name + "-b", "signal/" + name + "-c");
     List<byte[]> before = new java.util.ArrayList<>();
     List<String> previous = new java.util.ArrayList<>();
@@ -69,9 +73,13 @@ class PromoteSignalIT {
     // The second write is slow, so the signal arrives while it is in flight and before the third starts.
     proxy.delayOnce("PUT", "/v2/" + repos.get(1) + "/manifests/latest", 3000, registry.url());
 
-    GantryRunner.Running run = new GantryRunner().startJar("promote", "--jobs", "1", "--from", "sha-abc1234",
+    List<String> args = new java.util.ArrayList<>(List.of("promote", "--jobs", "1", "--from", "sha-abc1234",
         "--to", "latest", proxy.hostPort() + "/" + repos.get(0), proxy.hostPort() + "/" + repos.get(1),
-        proxy.hostPort() + "/" + repos.get(2));
+        proxy.hostPort() + "/" + repos.get(2)));
+    if (json) {
+      args.add(1, "--json");
+    }
+    GantryRunner.Running run = new GantryRunner().startJar(args.toArray(String[]::new));
     String firstTag = registry.hostPort() + "/" + repos.get(0) + ":latest";
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!skopeo.digest(firstTag, registry).equals(digestOf(repos.get(0), "sha-abc1234"))) {
@@ -82,7 +90,7 @@ class PromoteSignalIT {
     assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(run.process().pid())).start().waitFor());
     Result r = run.await();
 
-    assertEquals(expectedExit, r.exitCode(), r.all());
+    assertEquals(6, r.exitCode(), r.all());
     for (int i = 0; i < repos.size(); i++) {
       String ref = registry.hostPort() + "/" + repos.get(i) + ":latest";
       assertArrayEquals(before.get(i), skopeo.inspectRaw(ref, registry), ref + " is back: " + r.all());
@@ -93,6 +101,7 @@ class PromoteSignalIT {
     assertTrue(r.stdout().contains("not-attempted") && r.stdout().contains("rolled-back"), r.stdout());
     assertTrue(proxy.requests().stream().noneMatch(q -> q.method().equals("PUT") && q.url().contains(repos.get(2))),
         "no write starts after the signal: " + proxy.requests());
+    return r;
   }
 
   private String digestOf(String repo, String tag) {

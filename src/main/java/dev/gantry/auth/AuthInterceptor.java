@@ -2,7 +2,6 @@ package dev.gantry.auth;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +18,10 @@ import okhttp3.Response;
  * Answers registry challenges. The first 401 from a registry teaches it the challenge; from then on every
  * request to that registry's host carries credentials up front (a request to another host, such as an upload
  * Location on a storage front end, carries none unless that host challenges too): Basic, or a Bearer token cached
- * per scope set and fetched once even when many requests want it at the same moment. A later 401 on a cached token (expired or
- * revoked) drops it and fetches a new one, once.
+ * per scope set and fetched once even when many requests want it at the same moment. A later 401 on a cached token
+ * (expired or revoked) drops it and fetches a new one, once. A request whose body can be sent only once (a streamed
+ * blob) is never replayed: its 401 is returned with the stale token dropped, and the caller restarts the whole
+ * transfer.
  */
 public final class AuthInterceptor implements Interceptor {
   private final CredentialSource credentials;
@@ -75,6 +76,13 @@ public final class AuthInterceptor implements Interceptor {
     if (sameBasic || freshToken) {
       return response;
     }
+    if (request.body() != null && request.body().isOneShot()) {
+      // Its body is consumed: replaying it would send nothing. The next request gets a fresh token instead.
+      if (auth.token() != null) {
+        forget(access, challenge, auth.token());
+      }
+      return response;
+    }
     if (challenge.isBasic() && credentials.lookup(access.registry()).isEmpty()) {
       return response; // nothing better to send
     }
@@ -92,12 +100,9 @@ public final class AuthInterceptor implements Interceptor {
     if (challenge.isBasic()) {
       return creds.map(c -> new Authorization(c.basicHeader(), null, false)).orElse(Authorization.NONE);
     }
-    String key = challenge.param("realm") + "|" + challenge.param("service") + "|" + creds.map(Credentials::username).orElse("") + "|" + access.scopeKey();
+    String key = cacheKey(access, challenge, creds);
     if (stale != null) {
-      CompletableFuture<Token> current = cache.get(key);
-      if (current != null && current.isDone() && stale.equals(current.getNow(null))) {
-        cache.remove(key, current);
-      }
+      forget(key, stale);
     }
     boolean[] fetchedNow = {false};
     CompletableFuture<Token> future = cache.compute(key, (k, existing) -> {
@@ -109,7 +114,7 @@ public final class AuthInterceptor implements Interceptor {
     });
     if (fetchedNow[0]) {
       try {
-        Token fetched = tokens.fetch(access.registry(), challenge, new HashSet<>(access.scopes()), creds);
+        Token fetched = tokens.fetch(access.registry(), challenge, access.scopes(), creds);
         onToken.accept(fetched.value());
         future.complete(fetched);
       } catch (RuntimeException e) {
@@ -120,6 +125,22 @@ public final class AuthInterceptor implements Interceptor {
     }
     Token token = join(future);
     return new Authorization("Bearer " + token.value(), token, fetchedNow[0]);
+  }
+
+  private String cacheKey(RegistryAccess access, Challenge challenge, Optional<Credentials> creds) {
+    return challenge.param("realm") + "|" + challenge.param("service") + "|" + creds.map(Credentials::username).orElse("") + "|" + access.scopeKey();
+  }
+
+  private void forget(RegistryAccess access, Challenge challenge, Token stale) {
+    forget(cacheKey(access, challenge, credentials.lookup(access.registry())), stale);
+  }
+
+  /** Drops {@code stale} from the cache, unless another request already replaced it with a newer token. */
+  private void forget(String key, Token stale) {
+    CompletableFuture<Token> current = cache.get(key);
+    if (current != null && current.isDone() && stale.equals(current.getNow(null))) {
+      cache.remove(key, current);
+    }
   }
 
   private boolean isUsable(CompletableFuture<Token> f) {

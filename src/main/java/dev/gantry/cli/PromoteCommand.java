@@ -7,6 +7,7 @@ import dev.gantry.progress.Tracker;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
+import dev.gantry.promote.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,7 +55,8 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     PromoteReport report;
     Summary summary;
-    try (Stores stores = new Stores(registry, env)) {
+    StopSignal stop = new StopSignal();
+    try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
       progress.mode();
@@ -62,7 +64,13 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
-          registry.dryRun, registry.jobs);
+          registry.dryRun, registry.jobs, stop, plan -> {
+            // Before the first write, on stderr: the record that lets a person undo a run killed outright.
+            env.stderr().print(PromoteOutput.plan(plan));
+            env.stderr().flush();
+            signals.arm();
+          });
+      signals.disarm();
       summary = counted.summary();
     }
     GantryException failure = failure(report);
@@ -80,17 +88,20 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
 
   /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
   private static GantryException failure(PromoteReport report) {
-    PromoteReport.TagResult failure = report.firstFailure();
-    if (failure == null) {
+    if (!report.failed()) {
       return null;
     }
+    PromoteReport.TagResult failure = report.firstFailure();
+    String cause = report.stoppedBy() != null
+        ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
+        : failure.error();
     if (report.rollbackIncomplete()) {
       return new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
-          failure.error() + "; restoring the targets already moved failed too: see the report above");
+          cause + "; restoring the targets already moved was not completed: see the report above");
     }
-    if (report.movedAny()) {
+    if (report.movedAny() || report.stoppedBy() != null) {
       return new GantryException(GantryException.Kind.ROLLED_BACK,
-          failure.error() + "; every target already moved was restored (new tags are left, see the report)");
+          cause + "; every target already moved was restored (new tags are left, see the report)");
     }
     // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
     return new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");

@@ -2,6 +2,7 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteReport.Outcome;
@@ -41,6 +42,25 @@ final class PromoteOutput {
     return s.append(summary).append('\n').toString();
   }
 
+  /**
+   * The writes about to be made, each with the digest its tag holds now: printed before the first write, so a run
+   * killed outright (SIGKILL) can still be undone by hand.
+   */
+  static String plan(PromotePlan plan) {
+    StringBuilder s = new StringBuilder("gantry: plan: ").append(plan.writes())
+        .append(" tag(s) to write; to undo by hand, point each back at its previous digest\n");
+    for (ImagePlan image : plan.images()) {
+      for (PromotePlan.TagStep step : image.steps()) {
+        if (step.write()) {
+          s.append("gantry: plan: ").append(image.image()).append(':').append(step.tag()).append("  ")
+              .append(image.source().digest()).append("  ")
+              .append(step.previous() == null ? "(new tag)" : "(was " + step.previous() + ")").append('\n');
+        }
+      }
+    }
+    return s.toString();
+  }
+
   static String label(Outcome o) {
     return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -56,6 +76,22 @@ final class PromoteOutput {
     if (error != null) {
       root.put("exitCode", exitCode);
       root.put("error", error);
+    }
+    if (report.stoppedBy() != null) {
+      root.put("stoppedBy", report.stoppedBy());
+    }
+    // The plan with every previous digest (also printed on stderr before the first write).
+    ArrayNode writes = root.putArray("plan");
+    for (ImagePlan p : report.plan().images()) {
+      for (PromotePlan.TagStep step : p.steps()) {
+        if (step.write()) {
+          ObjectNode w = writes.addObject();
+          w.put("image", p.image().toString());
+          w.put("tag", step.tag());
+          w.put("digest", p.source().digest().toString());
+          w.put("previous", step.previous() == null ? null : step.previous().toString());
+        }
+      }
     }
     ArrayNode images = root.putArray("images");
     for (ImagePlan plan : report.plan().images()) {
@@ -84,7 +120,7 @@ final class PromoteOutput {
       return "rollback-incomplete";
     }
     if (report.failed()) {
-      return report.movedAny() ? "rolled-back" : "failed";
+      return report.movedAny() || report.stoppedBy() != null ? "rolled-back" : "failed";
     }
     return report.dryRun() ? "planned" : "ok";
   }

@@ -30,7 +30,10 @@ final class BlobTransfer {
         return once(blob, from, to, listener);
       } catch (RegistryException e) {
         // The HTTP layer cannot replay a streamed body, so a temporary failure repeats the whole transfer here.
-        if (attempt >= ATTEMPTS || !e.isTemporary()) {
+        // So does a first 401: the token expired mid-stream (it opened the upload a moment ago), and the
+        // authenticator, which never replays a consumed body, has dropped it; the restart fetches a fresh one.
+        boolean expiredToken = e.status() == 401 && attempt == 1;
+        if (attempt >= ATTEMPTS || !(e.isTemporary() || expiredToken)) {
           throw e;
         }
       }

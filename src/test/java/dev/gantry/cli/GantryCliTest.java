@@ -128,12 +128,15 @@ class GantryCliTest {
     int code = run("promote", "--from", "sha-1", "--to", "latest", IMAGE);
 
     assertEquals(ExitCode.OK, code, err::toString);
-    assertEquals(3, registry.server.getRequestCount());
+    assertEquals(4, registry.server.getRequestCount(), "GET source, HEAD target (404, checked by GET), PUT");
     assertTrue(stdout().startsWith("promoted "), stdout());
     assertTrue(stdout().contains(registry.registry() + "/demo/api:latest"), stdout());
-    // Standard error has the summary line only (README, "Progress and the summary line").
-    assertTrue(err.toString(StandardCharsets.UTF_8).matches(
-        "promote: 0 B moved; blobs: 0 uploaded, 0 mounted, 0 already there; 1 manifest written; [0-9.]+ m?s, 0 B/s\n"), err::toString);
+    // Standard error: the plan before the write, then the summary line (README, "Progress and the summary line").
+    List<String> lines = stderrLines();
+    assertTrue(lines.size() >= 2, "plan and summary: " + lines);
+    assertTrue(lines.subList(0, lines.size() - 1).stream().allMatch(l -> l.startsWith("gantry: plan: ")), "the plan first: " + lines);
+    assertTrue(lines.get(lines.size() - 1).matches(
+        "promote: 0 B moved; blobs: 0 uploaded, 0 mounted, 0 already there; 1 manifest written; [0-9.]+ m?s, 0 B/s"), lines::toString);
   }
 
   @Test
@@ -157,7 +160,7 @@ class GantryCliTest {
     int code = run("promote", "--jobs", "1", "--from", "sha-1", "--to", "latest", IMAGE, "{registry}/demo/web");
 
     assertEquals(ExitCode.ROLLED_BACK, code);
-    List<String> lines = stderrLines();
+    List<String> lines = stderrLines().stream().filter(l -> !l.startsWith("gantry: plan: ")).toList();
     assertEquals(1, lines.size(), lines::toString);
     assertTrue(lines.get(0).startsWith("gantry: put manifest " + registry.registry() + "/demo/web:latest: HTTP 400"),
         lines.get(0));

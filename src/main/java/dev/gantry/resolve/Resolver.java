@@ -52,7 +52,7 @@ public final class Resolver {
     List<Digest> digests = Jobs.valuesOrThrow(Jobs.run(images, jobs, true, image -> {
       ImageStore store = open.apply(image);
       return store.headImage(tag).orElseThrow(() -> new GantryException(GantryException.Kind.NOT_FOUND,
-          "resolve " + store.describe(tag) + ": tag " + tag + " not found in " + image));
+          "resolve " + store.describe(tag) + ": tag not found"));
     }));
     List<Pinned> pinned = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {

@@ -209,6 +209,9 @@ class CheckCommitActionIT {
     assertEquals(reason, r.outputs().get("reason"));
     assertEquals("", r.outputs().get("rollback-from"));
     assertTrue(r.summary().contains("**Refused:** " + reason), r.summary());
+    assertEquals(List.of("::add-mask::" + GitHubHistory.TOKEN), r.stdoutLines().stream().filter(l -> l.contains(GitHubHistory.TOKEN)).toList(),
+        "the token is masked first and printed nowhere else");
+    assertTrue(!r.stderr().contains(GitHubHistory.TOKEN) && !r.outputFile().contains(GitHubHistory.TOKEN) && !r.summary().contains(GitHubHistory.TOKEN));
     assertNothingWritten();
   }
 

@@ -15,7 +15,7 @@ public record CheckRequest(String repository, String sha, String branch, String 
   private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
   /** A workflow file name ({@code stack-tests.yml}) or its numeric id, as the workflows API takes it. */
   private static final Pattern WORKFLOW = Pattern.compile("[0-9]{1,19}|[A-Za-z0-9_][A-Za-z0-9._-]{0,254}\\.ya?ml");
-  /** git check-ref-format, less what no one names a branch with: no spaces, control or ~^:?*[\ characters. */
+  /** git check-ref-format's rules (no component empty, starting with a dot or ending .lock; no ..), in a plain alphabet. */
   private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
 
   public static CheckRequest parse(String repository, String sha, String branch, String testedBy, String notBehind,
@@ -27,8 +27,9 @@ public record CheckRequest(String repository, String sha, String branch, String 
       // The workflow-runs filter matches head_sha exactly, so a short SHA would find no run.
       throw GantryException.badInput("invalid --sha '" + sha + "' (expected the full 40-hexadecimal commit SHA)");
     }
-    if (branch != null && (!BRANCH.matcher(branch).matches() || branch.startsWith("-") || branch.startsWith("/")
-        || branch.endsWith("/") || branch.endsWith(".") || branch.endsWith(".lock") || branch.contains("..") || branch.contains("//"))) {
+    if (branch != null && (!BRANCH.matcher(branch).matches() || branch.startsWith("-") || branch.endsWith("/")
+        || branch.contains("..") || java.util.Arrays.stream(branch.split("/", -1))
+            .anyMatch(part -> part.isEmpty() || part.startsWith(".") || part.endsWith(".lock")))) {
       throw GantryException.badInput("invalid --branch '" + branch + "' (expected a branch name such as main)");
     }
     if (testedBy != null && !WORKFLOW.matcher(testedBy).matches()) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * The commit an image was built from: the {@code org.opencontainers.image.revision} label of its config (for an
- * index, of the first platform's image). Reads only; every manifest and the config are checked against their digest.
+ * index, of the first platform's image, attestations skipped). Reads only; every manifest and the config are checked against their digest.
  */
 public final class ImageRevision {
   public static final String LABEL = "org.opencontainers.image.revision";
@@ -33,8 +33,15 @@ public final class ImageRevision {
     }
     Manifest manifest = store.getManifest(top.get().toString());
     if (manifest.isIndex()) {
-      JsonNode first = json(manifest.bytes(), where).path("manifests").path(0);
-      if (!first.path("digest").isTextual()) {
+      JsonNode first = null;
+      for (JsonNode child : json(manifest.bytes(), where).path("manifests")) {
+        // Build attestations are listed as platform unknown/unknown: they carry no image config.
+        if (child.path("digest").isTextual() && !"unknown".equals(child.path("platform").path("os").asText())) {
+          first = child;
+          break;
+        }
+      }
+      if (first == null) {
         return new Found(null, top.get(), "index " + where + " lists no image");
       }
       manifest = store.getManifest(Digest.parse(first.path("digest").asText()).toString());

@@ -164,6 +164,8 @@ class CheckCommitTest {
         List.of("--repository", "acme/api", "--sha", "not-a-sha-at-all-not-a-sha-at-all-00000"),
         List.of("--repository", "acme/api", "--sha", sha, "--branch", "main..topic"),
         List.of("--repository", "acme/api", "--sha", sha, "--branch", "-x"),
+        List.of("--repository", "acme/api", "--sha", sha, "--branch", "release/./2026"),
+        List.of("--repository", "acme/api", "--sha", sha, "--branch", "main.lock"),
         List.of("--repository", "acme/api", "--sha", sha, "--tested-by", "../tests.yml"),
         List.of("--repository", "acme/api", "--sha", sha, "--tested-by", "tests"),
         List.of("--repository", "acme/api", "--sha", sha, "--not-behind", "ghcr.io/acme/api@sha256:" + "a".repeat(64)),

@@ -82,6 +82,9 @@ class PinnedChainIT {
     assertArrayEquals(built.manifest(), skopeo.inspectRaw(api + "@" + recorded.get(api), registry));
     assertEquals(skopeo.digest(web + ":" + TAG, registry), recorded.get(web));
     assertEquals(api + "@" + recorded.get(api) + "\n" + web + "@" + recorded.get(web), resolved.outputs().get("images"));
+    assertTrue(ActionStep.declaredOutputs().containsAll(resolved.outputs().keySet()), resolved.outputs().keySet().toString());
+    assertTrue(resolved.summary().startsWith("### Gantry resolve"), resolved.summary());
+    recorded.forEach((image, digest) -> assertTrue(resolved.summary().contains("| `" + image + "` | `" + digest + "` |"), resolved.summary()));
 
     // A re-run of the build pushes other bytes under the same tag.
     String other = TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),

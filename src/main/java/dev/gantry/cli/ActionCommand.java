@@ -128,7 +128,7 @@ final class ActionCommand implements Callable<Integer> {
         if (in.images().isEmpty()) {
           throw GantryException.badInput("input images is empty: name at least one image");
         }
-        a.addAll(List.of("--tag", tag.isEmpty() ? "sha-" + RunnerContext.commit(in, env.env()).substring(0, 7) : tag));
+        a.add("--tag=" + (tag.isEmpty() ? "sha-" + RunnerContext.commit(in, env.env()).substring(0, 7) : tag));
         a.add("--");
         a.addAll(in.images());
       }

@@ -35,6 +35,22 @@ public final class ActionResults {
               .put("digest", result.path("digest").asText());
         }
       }
+      case "resolve" -> {
+        StringBuilder pinned = new StringBuilder();
+        result.fields().forEachRemaining(e -> {
+          digests.put(e.getKey(), e.getValue().asText());
+          pinned.append(pinned.length() == 0 ? "" : "\n").append(e.getKey()).append('@').append(e.getValue().asText());
+        });
+        out.put("digests", digests.toString());
+        out.put("images", pinned.toString());
+        return out;
+      }
+      case "check-commit" -> {
+        out.put("eligible", String.valueOf(result.path("eligible").asBoolean(false)));
+        out.put("reason", result.path("reason").asText(""));
+        out.put("rollback-from", result.path("rollbackFrom").asText(""));
+        return out;
+      }
       default -> {
         for (JsonNode image : result.path("images")) {
           digests.put(image.path("image").asText(), image.path("digest").asText());
@@ -79,6 +95,21 @@ public final class ActionResults {
       case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
           .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))
           .append(" at ").append(code(result.path("digest").asText())).append('\n');
+      case "resolve" -> {
+        s.append("### Gantry resolve\n\n| image | digest |\n| --- | --- |\n");
+        result.fields().forEachRemaining(e -> s.append("| ").append(code(e.getKey())).append(" | ")
+            .append(code(e.getValue().asText())).append(" |\n"));
+      }
+      case "check-commit" -> {
+        boolean eligible = result.path("eligible").asBoolean(false);
+        s.append("### Gantry check-commit: ").append(eligible ? "eligible" : "refused").append("\n\n")
+            .append(eligible ? "" : "**Refused:** ").append(result.path("reason").asText()).append("\n\n");
+        s.append("| check | result | detail |\n| --- | --- | --- |\n");
+        for (JsonNode check : result.path("checks")) {
+          s.append("| ").append(check.path("check").asText()).append(" | ").append(check.path("ok").asBoolean() ? "ok" : "refused")
+              .append(" | ").append(check.path("detail").asText().replace("|", "\\|")).append(" |\n");
+        }
+      }
       default -> {
         String version = result.path("version").asText();
         s.append("### Gantry release ").append(code(version)).append(dry ? " (dry run)" : "").append("\n\n");

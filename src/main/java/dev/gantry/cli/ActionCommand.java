@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 
 /**
  * Gantry as a GitHub Action step: reads the inputs the runner passes ({@code INPUT_*}), masks the secret ones first,
- * runs promote, copy or release exactly as the CLI does (in this process, with {@code --json}), then writes the step
+ * runs promote, copy, release, resolve or check-commit exactly as the CLI does (in this process, with {@code --json}), then writes the step
  * outputs, the step summary and, on failure, an {@code ::error::} annotation. The exit code is the CLI's.
  */
 @Command(name = "action", mixinStandardHelpOptions = true,
@@ -71,6 +71,13 @@ final class ActionCommand implements Callable<Integer> {
 
     // --json prints exactly one document: the result (with exitCode and error when it failed), or an error document.
     JsonNode result = text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+    if (code == ExitCode.REFUSED && "refused".equals(result.path("status").asText())) {
+      // An answer, not a failure: the outputs say it too, for a job that goes on to report it.
+      runner.error("gantry check-commit refused", result.path("reason").asText());
+      runner.outputs(ActionResults.outputs(in.command(), result));
+      runner.summary(ActionResults.summary(in.command(), result));
+      return code;
+    }
     if (code != ExitCode.OK || "error".equals(result.path("status").asText())) {
       String error = result.path("error").asText("");
       runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
@@ -122,6 +129,30 @@ final class ActionCommand implements Callable<Integer> {
         a.add("--");
         a.add(in.from());
         a.add(in.to().get(0));
+      }
+      case "resolve" -> {
+        String tag = ActionInputs.get(env.env(), "tag");
+        if (in.images().isEmpty()) {
+          throw GantryException.badInput("input images is empty: name at least one image");
+        }
+        a.add("--tag=" + (tag.isEmpty() ? "sha-" + RunnerContext.commit(in, env.env()).substring(0, 7) : tag));
+        a.add("--");
+        a.addAll(in.images());
+      }
+      case "check-commit" -> {
+        a.addAll(List.of("--repository", RunnerContext.repository(in, env.env()), "--sha", RunnerContext.commit(in, env.env())));
+        for (String name : List.of("branch", "tested-by", "not-behind")) {
+          String value = ActionInputs.get(env.env(), name);
+          if (!value.isEmpty()) {
+            a.add("--" + name + "=" + value); // one argument: a value starting with - is never read as an option
+          }
+        }
+        if (ActionInputs.bool(env.env(), "allow-rollback")) {
+          a.add("--allow-rollback");
+        }
+        if (!in.githubToken().isEmpty()) {
+          innerEnv.put("GITHUB_TOKEN", in.githubToken());
+        }
       }
       default -> {
         String sha = RunnerContext.commit(in, env.env());

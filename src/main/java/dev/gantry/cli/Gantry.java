@@ -11,14 +11,15 @@ import picocli.CommandLine.Command;
 /** The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
     description = "Promote, copy and release container images at the registry level.",
-    subcommands = {PromoteCommand.class, CopyCommand.class, ReleaseCommand.class, ActionCommand.class})
+    subcommands = {PromoteCommand.class, CopyCommand.class, ReleaseCommand.class, ActionCommand.class,
+        ResolveCommand.class, CheckCommitCommand.class})
 public final class Gantry implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy or release");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve or check-commit");
   }
 
   public static int run(String[] args, Environment raw) {
@@ -93,6 +94,12 @@ public final class Gantry implements Runnable {
       }
       if (cls == ReleaseCommand.class) {
         return cls.cast(new ReleaseCommand(env));
+      }
+      if (cls == ResolveCommand.class) {
+        return cls.cast(new ResolveCommand(env));
+      }
+      if (cls == CheckCommitCommand.class) {
+        return cls.cast(new CheckCommitCommand(env));
       }
       if (cls == RegistryOptions.class) {
         return cls.cast(new RegistryOptions(env.secrets()));

@@ -10,8 +10,6 @@ import dev.gantry.release.GitHubLimits;
 import dev.gantry.release.ReleaseRequest;
 import dev.gantry.release.Releaser;
 import dev.gantry.release.ReleaseNotes;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,7 +32,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   @Option(names = "--sha", paramLabel = "COMMIT", required = true, description = "The commit to release (7 to 40 hex characters).")
   String sha;
 
-  @Option(names = "--image", paramLabel = "IMAGE", description = "An image to tag with the version (repeatable).")
+  @Option(names = "--image", paramLabel = "IMAGE", description = "An image to tag with the version (repeatable); IMAGE@sha256:<hex> tags exactly that digest (exit 5 if --from moved).")
   List<String> images = new ArrayList<>();
 
   @Option(names = "--from", paramLabel = "TAG", description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
@@ -78,7 +76,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
       if (tokenStdin && registry.passwordStdin) {
         throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
       }
-      String token = token();
+      String token = GitHubToken.read(env, tokenStdin);
       String api = env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com");
       GitHubApi gitHub = new GitHubApi(registry.httpClient(env), api, token, request.repository(),
           new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
@@ -87,28 +85,6 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     }
     env.stdout().println(registry.json ? json(result) : text(result));
     return ExitCode.OK;
-  }
-
-  private String token() {
-    String token;
-    if (tokenStdin) {
-      try {
-        token = new String(env.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw GantryException.badInput("--github-token-stdin: standard input could not be read");
-      }
-    } else {
-      token = env.get("GITHUB_TOKEN");
-    }
-    if (token == null || token.isBlank()) {
-      throw GantryException.badInput("GITHUB_TOKEN is not set (or pass the token on standard input with --github-token-stdin)");
-    }
-    if (dev.gantry.Secrets.tooShort(token.strip())) {
-      throw GantryException.badInput("the GitHub token is too short to keep out of logs (at least "
-          + dev.gantry.Secrets.MIN_LENGTH + " characters)");
-    }
-    env.secrets().add(token.strip());
-    return token.strip();
   }
 
   private static String text(Releaser.Result r) {

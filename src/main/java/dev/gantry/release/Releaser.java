@@ -2,6 +2,7 @@ package dev.gantry.release;
 
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
+import dev.gantry.promote.Planner;
 import dev.gantry.promote.Preflight;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
@@ -49,7 +50,9 @@ public final class Releaser {
     List<ReleaseNotes.ImageLine> lines = new ArrayList<>();
     if (!req.images().isEmpty()) {
       PromoteRequest check = new PromoteRequest(req.images(), req.fromTag(), null, List.of(version.tag()));
-      for (Preflight.ImageState s : Preflight.read(check, open, jobs)) {
+      List<Preflight.ImageState> states = Preflight.read(check, open, jobs);
+      Planner.plan(check, states); // an IMAGE@sha256: pin the source no longer has: exit 5 here, before the git tag
+      for (Preflight.ImageState s : states) {
         lines.add(new ReleaseNotes.ImageLine(s.image().toString(), s.source().digest().toString()));
       }
     }

@@ -45,12 +45,12 @@ import java.util.stream.Collectors;
  * name, refs in name order (so {@code 2026.10.10} comes before {@code 2026.10.2}). Writes are stubbed strictly, so a
  * request with a wrong body gets WireMock's 404 and shows up in {@link #unmatched()}.
  */
-final class FakeGitHub implements AutoCloseable {
+public final class FakeGitHub implements AutoCloseable {
   static final String OWNER = "acme";
   static final String REPO = "api";
-  static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+  public static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
   static final String SHORT_SHA = SHA.substring(0, 7);
-  static final String TOKEN = "ghs_testtoken123456";
+  public static final String TOKEN = "ghs_testtoken123456";
   static final long REPO_ID = 1296269;
   static final long RELEASE_ID = 183410567;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +68,7 @@ final class FakeGitHub implements AutoCloseable {
   private final String prefix;
 
   /** A fake github.com: the API at the server's root. */
-  FakeGitHub() {
+  public FakeGitHub() {
     this("");
   }
 
@@ -94,12 +94,12 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   /** The value for GITHUB_API_URL. */
-  String apiUrl() {
+  public String apiUrl() {
     return "http://127.0.0.1:" + wm.port() + prefix;
   }
 
   /** The full request path of {@code /repos/acme/api} + {@code rest}. */
-  String repoPath(String rest) {
+  public String repoPath(String rest) {
     return prefix + "/repos/" + OWNER + "/" + REPO + rest;
   }
 
@@ -229,7 +229,7 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   /** A fresh release of {@code version}: tag, ref, notes since {@code previous}, release. */
-  FakeGitHub freshRelease(String version, String previous) {
+  public FakeGitHub freshRelease(String version, String previous) {
     return tagCreated(version).notesGenerated(version, previous, notes(version, previous)).releaseCreated(version);
   }
 
@@ -285,7 +285,7 @@ final class FakeGitHub implements AutoCloseable {
   // ---- the journal ----
 
   /** Every request, oldest first, as "METHOD /path" (query left out). */
-  List<String> calls() {
+  public List<String> calls() {
     return requests().stream().map(r -> r.getMethod().getName() + " " + path(r)).toList();
   }
 
@@ -300,7 +300,7 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   /** The JSON body of the only {@code method path} request. */
-  JsonNode onlyBody(String method, String path) {
+  public JsonNode onlyBody(String method, String path) {
     List<LoggedRequest> matching = requests().stream()
         .filter(r -> r.getMethod().getName().equals(method) && path(r).equals(path)).toList();
     if (matching.size() != 1) {
@@ -310,7 +310,7 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   /** Requests that matched no stub, with WireMock's near misses: the first thing to read when a test fails. */
-  String unmatched() {
+  public String unmatched() {
     List<LoggedRequest> misses = wm.findAllUnmatchedRequests();
     if (misses.isEmpty()) {
       return "no unmatched requests";

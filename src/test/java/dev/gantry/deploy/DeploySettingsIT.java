@@ -63,6 +63,7 @@ class DeploySettingsIT {
       "GIT_TAG          | v1/../../x         | is not a tag name",
       "IMAGES           | ghcr.io/acme/api:2026.11.0 | is not IMAGE@sha256:<64 hex>",
       "IMAGES           | api@sha256:0123    | is not IMAGE@sha256:<64 hex>",
+      "IMAGES           | ghcr.io/a/api@sha256:1111111111111111111111111111111111111111111111111111111111111111 ghcr.io/b/api@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has two images for the compose service 'api'",
       "PRUNE_UNTIL      | --all              | is not a duration or timestamp",
       "REGISTRY         | ghcr.io -u x       | is not a registry host"})
   void invalidSettingExitsTwoAndRunsNothing(String name, String value, String message) {

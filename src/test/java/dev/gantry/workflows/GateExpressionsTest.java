@@ -143,6 +143,15 @@ class GateExpressionsTest {
     expect(false, "no version (a refused commit)", deploy, GitHubExpressions.json("""
         {"inputs": {"skip-deploy": false, "dry-run": false}, "needs": {"release": {"outputs": {"version": ""}}}}"""));
     expect(true, "the notification runs after a failure", jobIf(RELEASE, "notify"), GitHubExpressions.json("{}"), "failure");
+    String explain = workflow(".github/workflows/scan-and-promote.yml").steps("promote").stream()
+        .filter(step -> step.node().path("name").asText().equals("Say why nothing was promoted")).findFirst()
+        .orElseThrow().node().path("if").asText();
+    expect(true, "a promote that failed (a moved tag) is explained", explain,
+        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"failure\"}}}"), "failure");
+    expect(false, "a later failure is not blamed on the promote", explain,
+        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"success\"}}}"), "failure");
+    expect(false, "nor is anything said when all went well", explain,
+        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"success\"}}}"));
     String collect = jobIf(BUILD, "collect");
     expect(true, "build digests are collected after a failed leg", collect,
         GitHubExpressions.json("{\"needs\": {\"plan\": {\"result\": \"success\"}}}"), "failure");

@@ -3,30 +3,42 @@
 # healthy. It runs on the server, sent over SSH by the release workflow, for example:
 #
 #   { printf 'export REGISTRY_TOKEN=%q\n' "$TOKEN"; cat scripts/deploy.sh; } |
-#     ssh deploy@host 'DEPLOY_DIR=/srv/app IMAGE_TAG=2026.11.0 HEALTH_URL=http://127.0.0.1:8080/health bash -s'
+#     ssh deploy@host 'DEPLOY_DIR=/srv/app IMAGE_TAG=2026.11.0 HEALTH_URL=http://127.0.0.1:8080/health \
+#       IMAGES="ghcr.io/acme/api@sha256:..." bash -s'
+#
+# The release is the git tag GIT_TAG (checked out detached: the compose file of the release, not of a branch head)
+# and the digests in IMAGES: each IMAGE@sha256:... runs as the compose service named after the image's last path
+# segment (ghcr.io/acme/api -> service `api`), through a generated override file compose.gantry.yml
+# (`services: {api: {image: ghcr.io/acme/api@sha256:...}}`) given to compose after the checkout's own files.
+# The state file DEPLOY_DIR/.gantry-deployed-tag records the last healthy deploy (version=, tag=, commit=, one
+# image= line per digest); a rollback restores that checkout and those digests.
 #
 # Settings (environment):
-#   DEPLOY_DIR        required  the checkout holding the compose file, which refers to ${IMAGE_TAG}
-#   IMAGE_TAG         required  the version to run, e.g. 2026.11.0
+#   DEPLOY_DIR        required  the git checkout holding the compose file
+#   IMAGE_TAG         required  the version to run, e.g. 2026.11.0 (also exported for compose files using it)
+#   GIT_TAG           IMAGE_TAG the release's git tag, fetched from origin and checked out detached
+#   IMAGES            optional  the released images by digest, IMAGE@sha256:<64 hex>, whitespace-separated
 #   HEALTH_URL        required  http(s) URL that answers 2xx once the new version is healthy
 #   HEALTH_TIMEOUT    120       seconds to wait for a 2xx before rolling back
 #   HEALTH_REQUEST_TIMEOUT 10   seconds one health request may take (never past HEALTH_TIMEOUT)
 #   REGISTRY          ghcr.io   registry to log in to
 #   REGISTRY_USER, REGISTRY_TOKEN  optional; when the token is set it goes to `docker login --password-stdin`
 #                     on standard input and nowhere else (it is removed from the environment at once)
-#   GIT_REF           main      branch or tag to `git pull --ff-only` from origin
 #   PRUNE_UNTIL       72h       `docker image prune -af --filter until=...` after a healthy deploy
 #   MIGRATE_COMMAND   optional  run by bash in DEPLOY_DIR after `up` and before the health check
 #
-# Exit codes: 0 deployed and healthy; 1 a step failed before `up` (the running containers were not touched)
-# or after the health check passed (record, prune); 2 bad settings or missing tools, nothing was run;
-# 3 a step from `up` on failed and the last healthy tag was started again; 4 a step from `up` on failed and
-# there was nothing to roll back to, or the rollback failed.
+# Exit codes: 0 deployed and healthy; 1 a step failed before `up` (the running containers were not touched, the
+# checkout was put back) or after the health check passed (record, prune); 2 bad settings or missing tools,
+# nothing was run; 3 a step from `up` on failed and the last healthy release (checkout and digests) was started
+# again; 4 a step from `up` on failed and there was nothing to roll back to, or the rollback failed.
 set -euo pipefail
 # Tracing would print the token; every step says what it runs instead.
 { set +x; } 2>/dev/null
 
 readonly TAG_FILE=.gantry-deployed-tag
+readonly OVERRIDE=compose.gantry.yml
+readonly DIGEST_REF='^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9][a-z0-9._-]*)+@sha256:[0-9a-f]{64}$'
+readonly TAG_NAME='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$'
 readonly LOG_LINES=50
 readonly POLL_SECONDS=2
 
@@ -43,7 +55,8 @@ read_settings() {
   HEALTH_REQUEST_TIMEOUT=${HEALTH_REQUEST_TIMEOUT:-10}
   REGISTRY=${REGISTRY:-ghcr.io}
   REGISTRY_USER=${REGISTRY_USER:-}
-  GIT_REF=${GIT_REF:-main}
+  GIT_TAG=${GIT_TAG:-$IMAGE_TAG}
+  IMAGES=${IMAGES:-}
   PRUNE_UNTIL=${PRUNE_UNTIL:-72h}
   MIGRATE_COMMAND=${MIGRATE_COMMAND:-}
 
@@ -54,7 +67,7 @@ read_settings() {
   fi
   if [[ -z $IMAGE_TAG ]]; then
     problems+=("IMAGE_TAG is not set: the version to deploy, e.g. 2026.11.0")
-  elif [[ ! $IMAGE_TAG =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
+  elif [[ ! $IMAGE_TAG =~ $TAG_NAME ]]; then
     problems+=("IMAGE_TAG '$IMAGE_TAG' is not an image tag (letters, digits, _ . -; at most 128)")
   fi
   if [[ -z $HEALTH_URL ]]; then
@@ -68,8 +81,23 @@ read_settings() {
     problems+=("HEALTH_REQUEST_TIMEOUT '$HEALTH_REQUEST_TIMEOUT' is not a whole number of seconds")
   [[ $REGISTRY =~ ^[A-Za-z0-9][A-Za-z0-9.:/_-]*$ ]] ||
     problems+=("REGISTRY '$REGISTRY' is not a registry host, e.g. ghcr.io")
-  [[ $GIT_REF =~ ^[A-Za-z0-9_][A-Za-z0-9._/-]*$ ]] ||
-    problems+=("GIT_REF '$GIT_REF' is not a branch or tag name")
+  [[ $GIT_TAG =~ ^[A-Za-z0-9_][A-Za-z0-9._/-]{0,127}$ && $GIT_TAG != *..* ]] ||
+    problems+=("GIT_TAG '$GIT_TAG' is not a tag name")
+  images=()
+  local image service seen=' '
+  for image in $IMAGES; do
+    if [[ ! $image =~ $DIGEST_REF ]]; then
+      problems+=("IMAGES entry '$image' is not IMAGE@sha256:<64 hex>")
+      continue
+    fi
+    service=${image%@*}
+    service=${service##*/}
+    if [[ $seen == *" $service "* ]]; then
+      problems+=("IMAGES has two images for the compose service '$service'")
+    fi
+    seen+="$service "
+    images+=("$image")
+  done
   [[ $PRUNE_UNTIL =~ ^[0-9][0-9A-Za-z:.+-]*$ ]] ||
     problems+=("PRUNE_UNTIL '$PRUNE_UNTIL' is not a duration or timestamp, e.g. 72h")
   if [[ -n $registry_token && -z $REGISTRY_USER ]]; then
@@ -77,7 +105,7 @@ read_settings() {
   fi
 
   local tool
-  for tool in git docker; do
+  for tool in git docker mv rm; do
     command -v "$tool" >/dev/null || problems+=("$tool is not on PATH")
   done
   # curl bounds a whole request with --max-time; wget only bounds idle time, so timeout(1) bounds it.
@@ -99,17 +127,84 @@ read_settings() {
   fi
 }
 
-# The tag recorded by the last healthy deploy, or nothing.
-recorded_tag() {
-  local tag=''
-  if [[ -f $TAG_FILE ]]; then
-    read -r tag <"$TAG_FILE" || true
+# The last healthy deploy from the state file into previous_version, previous_tag, previous_commit and
+# previous_images. An older file holds just a version; anything unreadable is ignored (nothing to roll back to).
+read_state() {
+  previous_version='' previous_tag='' previous_commit='' previous_images=()
+  [[ -f $TAG_FILE ]] || return 0
+  local line key value bad=''
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ -n $line ]] || continue
+    if [[ $line != *=* ]]; then
+      key=version value=$line # the one-line file of earlier versions
+    else
+      key=${line%%=*} value=${line#*=}
+    fi
+    case $key in
+      version) [[ $value =~ $TAG_NAME ]] && previous_version=$value || bad=$line ;;
+      tag) [[ $value =~ ^[A-Za-z0-9_][A-Za-z0-9._/-]{0,127}$ ]] && previous_tag=$value || bad=$line ;;
+      commit) [[ $value =~ ^[0-9a-f]{40,64}$ ]] && previous_commit=$value || bad=$line ;;
+      image) [[ $value =~ $DIGEST_REF ]] && previous_images+=("$value") || bad=$line ;;
+      *) bad=$line ;;
+    esac
+  done <"$TAG_FILE"
+  if [[ -n $bad ]]; then
+    complain "ignoring $DEPLOY_DIR/$TAG_FILE: '$bad' is not a line it writes"
+    previous_version='' previous_tag='' previous_commit='' previous_images=()
   fi
-  if [[ -n $tag && ! $tag =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]]; then
-    complain "ignoring $DEPLOY_DIR/$TAG_FILE: '$tag' is not an image tag"
-    tag=''
+}
+
+# Writes the compose override that pins each service to its digest (or removes it when there are none).
+write_override() {
+  local image service
+  if (($# == 0)); then
+    rm -f "$OVERRIDE"
+    return
   fi
-  printf '%s' "$tag"
+  {
+    printf '# Written by Gantry scripts/deploy.sh: the released digests, one per service. Do not edit.\n'
+    printf 'services:\n'
+    for image in "$@"; do
+      service=${image%@*}
+      printf '  %s:\n    image: %s\n' "${service##*/}" "$image"
+    done
+  } >"$OVERRIDE.tmp" && mv -f "$OVERRIDE.tmp" "$OVERRIDE"
+}
+
+# The compose files of the checkout (as compose would pick them), then the override: into compose_files.
+find_compose_files() {
+  local name
+  compose_files=()
+  for name in compose.yaml compose.yml docker-compose.yaml docker-compose.yml; do
+    if [[ -f $name ]]; then
+      compose_files+=(-f "$name")
+      break
+    fi
+  done
+  if ((${#compose_files[@]} == 0)); then
+    complain "no compose file (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml) in the checkout"
+    return 1
+  fi
+  for name in compose.override.yaml compose.override.yml docker-compose.override.yaml docker-compose.override.yml; do
+    if [[ -f $name ]]; then
+      compose_files+=(-f "$name")
+      break
+    fi
+  done
+  if [[ -f $OVERRIDE ]]; then
+    compose_files+=(-f "$OVERRIDE")
+  fi
+}
+
+compose() {
+  docker compose "${compose_files[@]}" "$@"
+}
+
+# Checks out $1 (a commit or ref) detached, and pins the services to the rest of the arguments.
+switch_to() {
+  local ref=$1
+  shift
+  git -c advice.detachedHead=false checkout --quiet --detach "$ref" && write_override "$@" && find_compose_files
 }
 
 registry_login() {
@@ -122,14 +217,25 @@ registry_login() {
 step() {
   local name=$1 status=0
   shift
-  [[ $(type -t "$1") == function ]] || say "$name: $*"
+  if [[ $1 == compose ]]; then
+    say "$name: docker compose ${compose_files[*]} ${*:2}"
+  elif [[ $(type -t "$1") != function ]]; then
+    say "$name: $*"
+  fi
   "$@" || status=$?
   ((status == 0)) || complain "FAILED: step '$name' exited $status"
   return "$status"
 }
 
-# A step before `up` failed: nothing that runs was changed.
+# A step before `up` failed: nothing that runs was changed; the checkout and the override go back as they were.
 untouched() {
+  if ((switched)) && [[ -n $start_commit ]]; then
+    if switch_to "$start_commit" "${start_images[@]}"; then
+      complain "the checkout is back at $start_commit"
+    else
+      complain "FAILED: could not put the checkout back at $start_commit"
+    fi
+  fi
   complain "the running containers were not touched"
   exit 1
 }
@@ -208,33 +314,42 @@ health_check() {
 
 show_containers() {
   say "docker compose ps:"
-  docker compose ps || true
+  compose ps || true
   say "last $LOG_LINES log lines per container:"
-  docker compose logs --no-color --tail "$LOG_LINES" || true
+  compose logs --no-color --tail "$LOG_LINES" || true
 }
 
-# Starts the last healthy tag again and exits 3, or exits 4 when that is not possible.
+# Starts the last healthy release again (its checkout, its digests) and exits 3, or exits 4 when that is not
+# possible.
 roll_back() {
   show_containers
-  if [[ -z $previous_tag ]]; then
-    complain "not rolled back: no healthy tag recorded in $DEPLOY_DIR/$TAG_FILE; $IMAGE_TAG stays up"
+  if [[ -z $previous_version ]]; then
+    complain "not rolled back: no healthy version recorded in $DEPLOY_DIR/$TAG_FILE; $IMAGE_TAG stays up"
     exit 4
   fi
-  if [[ $previous_tag == "$IMAGE_TAG" ]]; then
-    complain "not rolled back: the last healthy tag is $IMAGE_TAG itself"
+  if [[ $previous_version == "$IMAGE_TAG" ]]; then
+    complain "not rolled back: the last healthy version is $IMAGE_TAG itself"
     exit 4
   fi
-  say "rollback: IMAGE_TAG=$previous_tag docker compose up -d --remove-orphans"
-  if IMAGE_TAG=$previous_tag docker compose up -d --remove-orphans; then
-    complain "rolled back to $previous_tag; $IMAGE_TAG was not deployed"
+  # The recorded commit; an older state file has none, and then the checkout as this run found it.
+  local commit=${previous_commit:-$start_commit}
+  say "rollback: git checkout --detach $commit, ${#previous_images[@]} digest(s), IMAGE_TAG=$previous_version" \
+    "docker compose up -d --remove-orphans"
+  if switch_to "$commit" "${previous_images[@]}" && IMAGE_TAG=$previous_version compose up -d --remove-orphans; then
+    complain "rolled back to $previous_version; $IMAGE_TAG was not deployed"
     exit 3
   fi
-  complain "FAILED: rollback to $previous_tag failed; $IMAGE_TAG may still be running"
+  complain "FAILED: rollback to $previous_version failed; $IMAGE_TAG may still be running"
   exit 4
 }
 
-record_tag() {
-  printf '%s\n' "$IMAGE_TAG" >"$TAG_FILE.tmp" && mv -f "$TAG_FILE.tmp" "$TAG_FILE"
+record_state() {
+  {
+    printf 'version=%s\ntag=%s\ncommit=%s\n' "$IMAGE_TAG" "$GIT_TAG" "$commit"
+    if ((${#images[@]})); then
+      printf 'image=%s\n' "${images[@]}"
+    fi
+  } >"$TAG_FILE.tmp" && mv -f "$TAG_FILE.tmp" "$TAG_FILE"
 }
 
 main() {
@@ -249,26 +364,42 @@ main() {
     complain "cannot enter DEPLOY_DIR $DEPLOY_DIR: nothing was run"
     exit 2
   fi
-  previous_tag=$(recorded_tag)
+  read_state
   export IMAGE_TAG
-  say "deploying $IMAGE_TAG in $DEPLOY_DIR (last healthy: ${previous_tag:-none})"
+  say "deploying $IMAGE_TAG (git tag $GIT_TAG, ${#images[@]} digest(s)) in $DEPLOY_DIR" \
+    "(last healthy: ${previous_version:-none}${previous_tag:+, git tag $previous_tag})"
 
-  step "git pull" git pull --ff-only origin "$GIT_REF" || untouched
+  # What to put back if a step before `up` fails.
+  switched=0
+  start_commit=$(git rev-parse --verify --quiet 'HEAD^{commit}') || start_commit=''
+  start_images=()
+  if [[ -f $OVERRIDE ]]; then
+    start_images=("${previous_images[@]}")
+  fi
+  step "git fetch" git fetch --quiet --no-tags --force origin "refs/tags/$GIT_TAG:refs/tags/$GIT_TAG" || untouched
+  commit=$(git rev-parse --verify --quiet "refs/tags/$GIT_TAG^{commit}") || commit=''
+  if [[ -z $commit ]]; then
+    complain "FAILED: step 'git fetch': the tag $GIT_TAG names no commit"
+    untouched
+  fi
+  switched=1
+  step "git checkout" switch_to "$commit" "${images[@]}" || untouched
+  say "checked out $GIT_TAG ($commit); compose files: ${compose_files[*]}"
   if [[ -n $registry_token ]]; then
     step "registry login" registry_login || untouched
   else
     say "registry login: skipped, REGISTRY_TOKEN is not set"
   fi
-  step "compose pull" docker compose pull || untouched
+  step "compose pull" compose pull || untouched
 
   # From here on the server runs something new: any failure rolls back.
-  step "compose up" docker compose up -d --remove-orphans || roll_back
+  step "compose up" compose up -d --remove-orphans || roll_back
   if [[ -n $MIGRATE_COMMAND ]]; then
     step "migrations" bash -c "$MIGRATE_COMMAND" || roll_back
   fi
   health_check || roll_back
 
-  if ! record_tag; then
+  if ! record_state; then
     complain "FAILED: step 'record tag': cannot write $DEPLOY_DIR/$TAG_FILE; $IMAGE_TAG is up and healthy"
     exit 1
   fi

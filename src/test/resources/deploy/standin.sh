@@ -3,7 +3,8 @@
 # state/. Only bash builtins, so it also works on the narrow PATH of the wget test.
 #
 # Per call it appends to state/:
-#   calls.log    one line: time<TAB>tool<TAB>cwd<TAB>IMAGE_TAG<TAB>args (space-joined)<TAB>stdin (\n escaped)
+#   calls.log    one line: time<TAB>tool<TAB>cwd<TAB>IMAGE_TAG<TAB>args (space-joined)<TAB>stdin (\n escaped)<TAB>
+#                what `docker compose -f compose.gantry.yml ...` read in that file (\n escaped; empty otherwise)
 #   env.log      its exported environment
 #   procs.log    one line (\\n escaped) per process on the machine with its command line, and one per ancestor
 #                of the stand-in with its environment
@@ -16,8 +17,13 @@ stdin=''
 IFS= read -r -d '' stdin || true
 args="$*"
 escaped=${stdin//$'\n'/\\n}
-printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$EPOCHREALTIME" "$tool" "$PWD" "${IMAGE_TAG-<unset>}" "$args" "$escaped" \
-  >>"$state/calls.log"
+override=''
+if [[ " $args " == *" -f compose.gantry.yml "* ]]; then
+  IFS= read -r -d '' override <compose.gantry.yml || true
+  override=${override//$'\n'/\\n}
+fi
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$EPOCHREALTIME" "$tool" "$PWD" "${IMAGE_TAG-<unset>}" "$args" "$escaped" \
+  "$override" >>"$state/calls.log"
 
 {
   printf '=== %s %s\n' "$tool" "$args"
@@ -62,11 +68,11 @@ fi
 
 case "$tool $args" in
   "docker login "*) echo "Login Succeeded" ;;
-  "docker compose ps"*)
+  "docker compose "*" ps")
     printf 'NAME    IMAGE                     STATUS\n'
     printf 'app-1   example/app:%s   Up 3 seconds (unhealthy)\n' "${IMAGE_TAG-}"
     ;;
-  "docker compose logs"*)
+  "docker compose "*" logs "*)
     printf 'app-1  | stand-in log line %s\n' 1 2 3
     ;;
 esac

@@ -1,23 +1,46 @@
 package dev.gantry;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Every secret this run has seen (passwords, identity tokens, registry tokens, Basic header values), and the
- * one function that blanks them out of text. The CLI runs all of its output through {@link #redact}, so even a
- * registry that echoes our Authorization header in its error body cannot make us print it.
+ * one function that blanks them out of text. It is applied twice: to a server's error body as it arrives (before
+ * anything parses, collapses, cuts or escapes it), and to every line the CLI prints. Each secret is matched in
+ * every form it can take in output: as is, JSON-escaped, URL-encoded, Base64 (with or without padding), and with
+ * its whitespace collapsed or removed.
  */
 public final class Secrets {
-  private static final int MIN_LENGTH = 4;
+  /** Fewer non-blank characters than this cannot be blanked out without blanking ordinary words: refuse at input. */
+  public static final int MIN_LENGTH = 4;
   private static final Pattern HEADER_VALUE = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{6,}");
-  private final Set<String> values = ConcurrentHashMap.newKeySet();
+  // A run of whitespace in a secret, as output may show it: collapsed, removed, or JSON-escaped.
+  private static final String BLANKS = "(?:\\s|\\\\[tnrfb])*";
+  private final Map<String, Pattern> values = new ConcurrentHashMap<>();
 
+  /** Whether a secret is too short to keep out of output (callers refuse it as bad input). */
+  public static boolean tooShort(String secret) {
+    return secret != null && !secret.isEmpty() && secret.replaceAll("\\s", "").length() < MIN_LENGTH;
+  }
+
+  /** @throws IllegalArgumentException for a secret {@link #tooShort}: it must have been refused at input */
   public void add(String secret) {
-    if (secret != null && secret.length() >= MIN_LENGTH) {
-      values.add(secret);
+    if (secret == null || secret.isEmpty()) {
+      return;
     }
+    if (tooShort(secret)) {
+      throw new IllegalArgumentException("a secret under " + MIN_LENGTH + " characters reached redaction");
+    }
+    values.computeIfAbsent(secret, Secrets::pattern);
   }
 
   public String redact(String text) {
@@ -25,11 +48,89 @@ public final class Secrets {
       return text;
     }
     String out = text;
-    for (String secret : values) {
-      if (out.contains(secret)) {
-        out = out.replace(secret, "***");
-      }
+    for (Pattern p : values.values()) {
+      out = p.matcher(out).replaceAll("***");
     }
     return HEADER_VALUE.matcher(out).replaceAll("$1 ***");
+  }
+
+  private static Pattern pattern(String secret) {
+    Set<String> forms = new LinkedHashSet<>();
+    forms.add(secret);
+    forms.add(secret.replaceAll("=+$", ""));
+    forms.add(jsonEscaped(secret));
+    byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+    forms.add(Base64.getEncoder().encodeToString(bytes));
+    forms.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
+    forms.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+    List<String> alternatives = new ArrayList<>();
+    forms.stream().filter(f -> f.replaceAll("\\s", "").length() >= MIN_LENGTH)
+        .sorted(Comparator.comparingInt(String::length).reversed()).forEach(f -> alternatives.add(flexible(f)));
+    String url = URLEncoder.encode(secret, StandardCharsets.UTF_8);
+    alternatives.add("(?i:" + Pattern.quote(url) + ")");
+    alternatives.add("(?i:" + Pattern.quote(url.replace("+", "%20")) + ")");
+    return Pattern.compile(String.join("|", alternatives));
+  }
+
+  /** The form quoted literally, except that each run of whitespace (or of JSON whitespace escapes) matches any such run. */
+  private static String flexible(String form) {
+    StringBuilder regex = new StringBuilder();
+    StringBuilder literal = new StringBuilder();
+    int i = 0;
+    while (i < form.length()) {
+      int blank = blankAt(form, i);
+      if (blank == 0) {
+        literal.append(form.charAt(i++));
+        continue;
+      }
+      while (blank > 0) {
+        i += blank;
+        blank = blankAt(form, i);
+      }
+      if (!literal.isEmpty()) {
+        regex.append(Pattern.quote(literal.toString()));
+        literal.setLength(0);
+      }
+      regex.append(BLANKS);
+    }
+    if (!literal.isEmpty()) {
+      regex.append(Pattern.quote(literal.toString()));
+    }
+    return regex.toString();
+  }
+
+  /** The length of the whitespace (one character, or a two-character JSON escape such as \t) at {@code i}, else 0. */
+  private static int blankAt(String s, int i) {
+    if (i >= s.length()) {
+      return 0;
+    }
+    if (Character.isWhitespace(s.charAt(i))) {
+      return 1;
+    }
+    return s.charAt(i) == '\\' && i + 1 < s.length() && "tnrfb".indexOf(s.charAt(i + 1)) >= 0 ? 2 : 0;
+  }
+
+  /** The secret as a JSON string body shows it (Jackson's escaping: quote, backslash, control characters). */
+  static String jsonEscaped(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        case '\b' -> b.append("\\b");
+        case '\f' -> b.append("\\f");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format("\\u%04X", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * hyphens kept ({@code registry-password} → {@code INPUT_REGISTRY-PASSWORD}); an input left empty is "".
  */
 public record ActionInputs(String command, List<String> images, String from, List<String> to, String sha,
-    String registryUsername, String registryPassword, String githubToken, String repository, boolean dryRun,
+    String registry, String registryUsername, String registryPassword, String githubToken, String repository, boolean dryRun,
     String format, boolean draft, boolean prerelease) {
 
   public static ActionInputs read(Map<String, String> env) {
@@ -19,11 +19,11 @@ public record ActionInputs(String command, List<String> images, String from, Lis
     if (command.isEmpty()) {
       command = "promote";
     }
-    if (!List.of("promote", "release", "copy").contains(command)) {
-      throw GantryException.badInput("invalid input command '" + command + "' (promote, release or copy)");
+    if (!List.of("promote", "release", "copy", "resolve", "check-commit").contains(command)) {
+      throw GantryException.badInput("invalid input command '" + command + "' (promote, release, copy, resolve or check-commit)");
     }
     return new ActionInputs(command, list(get(env, "images")), get(env, "from"), list(get(env, "to")), get(env, "sha"),
-        get(env, "registry-username"), get(env, "registry-password"), get(env, "github-token"), get(env, "repository"),
+        get(env, "registry"), get(env, "registry-username"), get(env, "registry-password"), get(env, "github-token"), get(env, "repository"),
         bool(env, "dry-run"), get(env, "format"), bool(env, "draft"), bool(env, "prerelease"));
   }
 
@@ -39,7 +39,8 @@ public record ActionInputs(String command, List<String> images, String from, Lis
     return s;
   }
 
-  static String get(Map<String, String> env, String name) {
+  /** One input by its action.yml name, stripped; "" when unset. */
+  public static String get(Map<String, String> env, String name) {
     String v = env.get("INPUT_" + name.toUpperCase(Locale.ROOT));
     return v == null ? "" : v.strip();
   }
@@ -55,7 +56,7 @@ public record ActionInputs(String command, List<String> images, String from, Lis
     return items;
   }
 
-  static boolean bool(Map<String, String> env, String name) {
+  public static boolean bool(Map<String, String> env, String name) {
     String v = get(env, name).toLowerCase(Locale.ROOT);
     return switch (v) {
       case "", "false" -> false;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
+import dev.gantry.progress.Summary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,6 +34,22 @@ public final class ActionResults {
           promoted.addObject().put("source", result.path("source").asText()).put("destination", result.path("destination").asText())
               .put("digest", result.path("digest").asText());
         }
+      }
+      case "resolve" -> {
+        StringBuilder pinned = new StringBuilder();
+        result.fields().forEachRemaining(e -> {
+          digests.put(e.getKey(), e.getValue().asText());
+          pinned.append(pinned.length() == 0 ? "" : "\n").append(e.getKey()).append('@').append(e.getValue().asText());
+        });
+        out.put("digests", Json.write(digests));
+        out.put("images", pinned.toString());
+        return out;
+      }
+      case "check-commit" -> {
+        out.put("eligible", String.valueOf(result.path("eligible").asBoolean(false)));
+        out.put("reason", result.path("reason").asText(""));
+        out.put("rollback-from", result.path("rollbackFrom").asText(""));
+        return out;
       }
       default -> {
         for (JsonNode image : result.path("images")) {
@@ -78,6 +95,21 @@ public final class ActionResults {
       case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
           .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))
           .append(" at ").append(code(result.path("digest").asText())).append('\n');
+      case "resolve" -> {
+        s.append("### Gantry resolve\n\n| image | digest |\n| --- | --- |\n");
+        result.fields().forEachRemaining(e -> s.append("| ").append(code(e.getKey())).append(" | ")
+            .append(code(e.getValue().asText())).append(" |\n"));
+      }
+      case "check-commit" -> {
+        boolean eligible = result.path("eligible").asBoolean(false);
+        s.append("### Gantry check-commit: ").append(eligible ? "eligible" : "refused").append("\n\n")
+            .append(eligible ? "" : "**Refused:** ").append(result.path("reason").asText()).append("\n\n");
+        s.append("| check | result | detail |\n| --- | --- | --- |\n");
+        for (JsonNode check : result.path("checks")) {
+          s.append("| ").append(check.path("check").asText()).append(" | ").append(check.path("ok").asBoolean() ? "ok" : "refused")
+              .append(" | ").append(check.path("detail").asText().replace("|", "\\|")).append(" |\n");
+        }
+      }
       default -> {
         String version = result.path("version").asText();
         s.append("### Gantry release ").append(code(version)).append(dry ? " (dry run)" : "").append("\n\n");
@@ -103,6 +135,17 @@ public final class ActionResults {
       }
     }
     return s.toString();
+  }
+
+  /** The figures of the summary line that copy and promote print on stderr, as a table; empty for release. */
+  public static String transfer(Summary s) {
+    if (s == null) {
+      return "";
+    }
+    return "\n| moved | blobs uploaded | blobs mounted | blobs already there | manifests written | time | throughput |\n"
+        + "| --- | --- | --- | --- | --- | --- | --- |\n"
+        + "| " + s.movedText() + " | " + s.uploaded() + " | " + s.mounted() + " | " + s.alreadyThere() + " | " + s.manifests()
+        + " | " + s.elapsedText() + " | " + s.throughputText() + " |\n";
   }
 
   private static String code(String s) {

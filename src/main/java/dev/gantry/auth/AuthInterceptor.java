@@ -2,7 +2,6 @@ package dev.gantry.auth;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +16,12 @@ import okhttp3.Response;
 
 /**
  * Answers registry challenges. The first 401 from a registry teaches it the challenge; from then on every
- * request to that registry carries credentials up front: Basic, or a Bearer token cached per scope set and
- * fetched once even when many requests want it at the same moment. A later 401 on a cached token (expired or
- * revoked) drops it and fetches a new one, once.
+ * request to that registry's host carries credentials up front (a request to another host, such as an upload
+ * Location on a storage front end, carries none unless that host challenges too): Basic, or a Bearer token cached
+ * per scope set and fetched once even when many requests want it at the same moment. A later 401 on a cached token
+ * (expired or revoked) drops it and fetches a new one, once. A request whose body can be sent only once (a streamed
+ * blob) is never replayed: its 401 is returned with the stale token dropped, and the caller restarts the whole
+ * transfer.
  */
 public final class AuthInterceptor implements Interceptor {
   private final CredentialSource credentials;
@@ -49,7 +51,10 @@ public final class AuthInterceptor implements Interceptor {
     if (access == null) {
       return chain.proceed(request);
     }
-    Challenge known = challenges.get(access.registry());
+    // Challenges are learned per registry and per host: an upload Location on another host (a storage front end)
+    // is sent no credentials unless that host challenges for them itself.
+    String challenger = access.registry() + "|" + request.url().scheme() + "://" + request.url().host() + ":" + request.url().port();
+    Challenge known = challenges.get(challenger);
     Authorization auth = authorize(access, known, null);
     Response response = chain.proceed(auth.apply(request));
     if (response.code() != 401) {
@@ -59,7 +64,7 @@ public final class AuthInterceptor implements Interceptor {
     if (challenge == null || !(challenge.isBasic() || challenge.isBearer())) {
       return response;
     }
-    challenges.put(access.registry(), challenge);
+    challenges.put(challenger, challenge);
     RegistryAccess wanted = access;
     String extra = challenge.param("scope");
     if (challenge.isBearer() && extra != null && !extra.isBlank()) {
@@ -69,6 +74,13 @@ public final class AuthInterceptor implements Interceptor {
     boolean sameBasic = challenge.isBasic() && auth.header() != null;
     boolean freshToken = challenge.isBearer() && auth.fresh() && wanted.equals(access);
     if (sameBasic || freshToken) {
+      return response;
+    }
+    if (request.body() != null && request.body().isOneShot()) {
+      // Its body is consumed: replaying it would send nothing. The next request gets a fresh token instead.
+      if (auth.token() != null) {
+        forget(access, challenge, auth.token());
+      }
       return response;
     }
     if (challenge.isBasic() && credentials.lookup(access.registry()).isEmpty()) {
@@ -88,12 +100,9 @@ public final class AuthInterceptor implements Interceptor {
     if (challenge.isBasic()) {
       return creds.map(c -> new Authorization(c.basicHeader(), null, false)).orElse(Authorization.NONE);
     }
-    String key = challenge.param("realm") + "|" + challenge.param("service") + "|" + creds.map(Credentials::username).orElse("") + "|" + access.scopeKey();
+    String key = cacheKey(access, challenge, creds);
     if (stale != null) {
-      CompletableFuture<Token> current = cache.get(key);
-      if (current != null && current.isDone() && stale.equals(current.getNow(null))) {
-        cache.remove(key, current);
-      }
+      forget(key, stale);
     }
     boolean[] fetchedNow = {false};
     CompletableFuture<Token> future = cache.compute(key, (k, existing) -> {
@@ -105,7 +114,7 @@ public final class AuthInterceptor implements Interceptor {
     });
     if (fetchedNow[0]) {
       try {
-        Token fetched = tokens.fetch(access.registry(), challenge, new HashSet<>(access.scopes()), creds);
+        Token fetched = tokens.fetch(access.registry(), challenge, access.scopes(), creds);
         onToken.accept(fetched.value());
         future.complete(fetched);
       } catch (RuntimeException e) {
@@ -116,6 +125,22 @@ public final class AuthInterceptor implements Interceptor {
     }
     Token token = join(future);
     return new Authorization("Bearer " + token.value(), token, fetchedNow[0]);
+  }
+
+  private String cacheKey(RegistryAccess access, Challenge challenge, Optional<Credentials> creds) {
+    return challenge.param("realm") + "|" + challenge.param("service") + "|" + creds.map(Credentials::username).orElse("") + "|" + access.scopeKey();
+  }
+
+  private void forget(RegistryAccess access, Challenge challenge, Token stale) {
+    forget(cacheKey(access, challenge, credentials.lookup(access.registry())), stale);
+  }
+
+  /** Drops {@code stale} from the cache, unless another request already replaced it with a newer token. */
+  private void forget(String key, Token stale) {
+    CompletableFuture<Token> current = cache.get(key);
+    if (current != null && current.isDone() && stale.equals(current.getNow(null))) {
+      cache.remove(key, current);
+    }
   }
 
   private boolean isUsable(CompletableFuture<Token> f) {

@@ -1,5 +1,8 @@
 package dev.gantry.auth;
 
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -7,10 +10,21 @@ import java.util.TreeSet;
  * Tagged onto every registry request: which registry it is for (to find credentials and the learned challenge)
  * and which token scopes the whole operation needs, e.g. {@code repository:acme/api:pull,push}. Asking for every
  * action up front is what keeps token traffic to one request per registry and scope set.
+ *
+ * <p>The scopes are kept in one stable order, the order they are sent to the token server in: those asking for
+ * {@code push} first, then the rest, each group sorted. Some token servers grant only the first scope of a request;
+ * the one the write needs then comes first (pull on a mount source is only an optimisation).
  */
-public record RegistryAccess(String registry, Set<String> scopes) {
+public record RegistryAccess(String registry, List<String> scopes) {
+  private static final Comparator<String> SEND_ORDER =
+      Comparator.comparing((String s) -> !asksForPush(s)).thenComparing(Comparator.naturalOrder());
+
   public RegistryAccess {
-    scopes = Set.copyOf(new TreeSet<>(scopes));
+    scopes = new TreeSet<>(scopes).stream().sorted(SEND_ORDER).toList();
+  }
+
+  public RegistryAccess(String registry, Set<String> scopes) {
+    this(registry, List.copyOf(scopes));
   }
 
   public static RegistryAccess pull(String registry, String repository) {
@@ -25,7 +39,7 @@ public record RegistryAccess(String registry, Set<String> scopes) {
    * These scopes plus {@code more}, merged per resource: {@code repository:a:pull} adds nothing to
    * {@code repository:a:pull,push}, so a challenge that names a narrower scope does not create a new token key.
    */
-  public RegistryAccess plus(Set<String> more) {
+  public RegistryAccess plus(Collection<String> more) {
     java.util.Map<String, TreeSet<String>> actions = new java.util.TreeMap<>();
     java.util.List<String> opaque = new java.util.ArrayList<>();
     for (String scope : concat(scopes, more)) {
@@ -42,7 +56,7 @@ public record RegistryAccess(String registry, Set<String> scopes) {
     return new RegistryAccess(registry, merged);
   }
 
-  private static java.util.List<String> concat(Set<String> a, Set<String> b) {
+  private static java.util.List<String> concat(Collection<String> a, Collection<String> b) {
     java.util.List<String> all = new java.util.ArrayList<>(a);
     all.addAll(b);
     return all;
@@ -58,6 +72,10 @@ public record RegistryAccess(String registry, Set<String> scopes) {
     }
     ordered.addAll(acts);
     return String.join(",", ordered);
+  }
+
+  private static boolean asksForPush(String scope) {
+    return List.of(scope.substring(scope.lastIndexOf(':') + 1).split(",")).contains("push");
   }
 
   public static String scope(String repository, boolean push) {

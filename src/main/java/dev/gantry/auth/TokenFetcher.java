@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
+import java.util.List;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -31,7 +31,7 @@ final class TokenFetcher {
     this.clock = clock;
   }
 
-  Token fetch(String registry, Challenge challenge, Set<String> scopes, Optional<Credentials> credentials) {
+  Token fetch(String registry, Challenge challenge, List<String> scopes, Optional<Credentials> credentials) {
     String realm = challenge.param("realm");
     HttpUrl realmUrl = realm == null ? null : HttpUrl.parse(realm);
     String what = "get token for " + registry + " (" + String.join(" ", scopes) + ")";
@@ -59,6 +59,10 @@ final class TokenFetcher {
       if (token.isEmpty()) {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " returned no token");
       }
+      if (dev.gantry.Secrets.tooShort(token)) {
+        throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host()
+            + " returned a token too short to keep out of logs");
+      }
       long seconds = root.path("expires_in").asLong(0);
       Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_LIFETIME;
       Duration usable = lifetime.compareTo(MARGIN.multipliedBy(2)) > 0 ? lifetime.minus(MARGIN) : lifetime.dividedBy(2);
@@ -68,7 +72,7 @@ final class TokenFetcher {
     }
   }
 
-  private static Request basicRequest(HttpUrl realm, String service, Set<String> scopes, Optional<Credentials> credentials) {
+  private static Request basicRequest(HttpUrl realm, String service, List<String> scopes, Optional<Credentials> credentials) {
     HttpUrl.Builder url = realm.newBuilder();
     if (service != null) {
       url.addQueryParameter("service", service);
@@ -79,7 +83,7 @@ final class TokenFetcher {
     return b.build();
   }
 
-  private static Request refreshTokenRequest(HttpUrl realm, String service, Set<String> scopes, Credentials credentials) {
+  private static Request refreshTokenRequest(HttpUrl realm, String service, List<String> scopes, Credentials credentials) {
     FormBody.Builder form = new FormBody.Builder()
         .add("grant_type", "refresh_token")
         .add("refresh_token", credentials.identityToken())

@@ -7,6 +7,7 @@ import dev.gantry.action.ActionInputs;
 import dev.gantry.action.ActionResults;
 import dev.gantry.action.RunnerContext;
 import dev.gantry.action.WorkflowCommands;
+import dev.gantry.progress.Summary;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,11 +18,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 
 /**
  * Gantry as a GitHub Action step: reads the inputs the runner passes ({@code INPUT_*}), masks the secret ones first,
- * runs promote, copy or release exactly as the CLI does (in this process, with {@code --json}), then writes the step
+ * runs promote, copy, release, resolve or check-commit exactly as the CLI does (in this process, with {@code --json}), then writes the step
  * outputs, the step summary and, on failure, an {@code ::error::} annotation. The exit code is the CLI's.
  */
 @Command(name = "action", mixinStandardHelpOptions = true,
@@ -43,6 +45,11 @@ final class ActionCommand implements Callable<Integer> {
     // our own redaction.
     List<String> secrets = ActionInputs.secrets(env.env());
     secrets.forEach(runner::mask);
+    if (secrets.stream().anyMatch(dev.gantry.Secrets::tooShort)) {
+      runner.error("gantry action: bad input", "a secret input is too short to keep out of logs");
+      throw GantryException.badInput("a secret input (registry-password or github-token) is too short to keep out of logs"
+          + " (at least " + dev.gantry.Secrets.MIN_LENGTH + " characters)");
+    }
     secrets.forEach(env.secrets()::add);
     try {
       in = ActionInputs.read(env.env());
@@ -56,30 +63,31 @@ final class ActionCommand implements Callable<Integer> {
     Environment inner = new Environment(innerEnv, new ByteArrayInputStream(in.registryPassword().getBytes(StandardCharsets.UTF_8)),
         new PrintStream(json, true, StandardCharsets.UTF_8), env.stderr(), env.clock(), env.secrets());
     runner.group("gantry " + String.join(" ", args));
-    int code = Gantry.run(args.toArray(String[]::new), inner);
+    AtomicReference<Summary> moved = new AtomicReference<>();
+    int code = Gantry.run(args.toArray(String[]::new), inner, moved::set);
     String text = json.toString(StandardCharsets.UTF_8).strip();
     env.stdout().println(text);
     runner.endGroup();
 
-    // The result document first; on failure an error document follows it (or stands alone when nothing ran).
-    List<JsonNode> documents = new ArrayList<>();
-    for (String line : text.split("\n")) {
-      if (line.startsWith("{")) {
-        documents.add(Json.readTree(line));
-      }
+    // --json prints exactly one document: the result (with exitCode and error when it failed), or an error document.
+    JsonNode result = text.isEmpty() ? Json.object() : Json.readTree(text);
+    if (code == ExitCode.REFUSED && "refused".equals(result.path("status").asText())) {
+      // An answer, not a failure: the outputs say it too, for a job that goes on to report it.
+      runner.error("gantry check-commit refused", result.path("reason").asText());
+      runner.outputs(ActionResults.outputs(in.command(), result));
+      runner.summary(ActionResults.summary(in.command(), result));
+      return code;
     }
-    JsonNode result = documents.isEmpty() ? Json.object() : documents.get(0);
-    JsonNode last = documents.isEmpty() ? result : documents.get(documents.size() - 1);
-    if (code != ExitCode.OK || "error".equals(last.path("status").asText())) {
-      String error = last.path("error").asText("");
+    if (code != ExitCode.OK || "error".equals(result.path("status").asText())) {
+      String error = result.path("error").asText("");
       runner.error("gantry " + in.command() + " failed", error.isEmpty() ? "exit code " + code : error);
       if (!"error".equals(result.path("status").asText())) {
-        runner.summary(ActionResults.summary(in.command(), result));
+        runner.summary(ActionResults.summary(in.command(), result) + ActionResults.transfer(moved.get()));
       }
       return code == ExitCode.OK ? ExitCode.FAILED : code;
     }
     runner.outputs(ActionResults.outputs(in.command(), result));
-    runner.summary(ActionResults.summary(in.command(), result));
+    runner.summary(ActionResults.summary(in.command(), result) + ActionResults.transfer(moved.get()));
     return ExitCode.OK;
   }
 
@@ -91,6 +99,12 @@ final class ActionCommand implements Callable<Integer> {
         throw GantryException.badInput("input registry-password needs registry-username");
       }
       a.addAll(List.of("--username", in.registryUsername(), "--password-stdin"));
+      // The credentials are for one registry: the one the registry input names, else the one written to.
+      if (!in.registry().isEmpty()) {
+        a.addAll(List.of("--creds-for", in.registry()));
+      }
+    } else if (!in.registry().isEmpty()) {
+      throw GantryException.badInput("input registry '" + in.registry() + "' names where registry-password is for, but it is empty");
     }
     if (in.dryRun()) {
       a.add("--dry-run");
@@ -115,6 +129,30 @@ final class ActionCommand implements Callable<Integer> {
         a.add("--");
         a.add(in.from());
         a.add(in.to().get(0));
+      }
+      case "resolve" -> {
+        String tag = ActionInputs.get(env.env(), "tag");
+        if (in.images().isEmpty()) {
+          throw GantryException.badInput("input images is empty: name at least one image");
+        }
+        a.add("--tag=" + (tag.isEmpty() ? "sha-" + RunnerContext.commit(in, env.env()).substring(0, 7) : tag));
+        a.add("--");
+        a.addAll(in.images());
+      }
+      case "check-commit" -> {
+        a.addAll(List.of("--repository", RunnerContext.repository(in, env.env()), "--sha", RunnerContext.commit(in, env.env())));
+        for (String name : List.of("branch", "tested-by", "not-behind")) {
+          String value = ActionInputs.get(env.env(), name);
+          if (!value.isEmpty()) {
+            a.add("--" + name + "=" + value); // one argument: a value starting with - is never read as an option
+          }
+        }
+        if (ActionInputs.bool(env.env(), "allow-rollback")) {
+          a.add("--allow-rollback");
+        }
+        if (!in.githubToken().isEmpty()) {
+          innerEnv.put("GITHUB_TOKEN", in.githubToken());
+        }
       }
       default -> {
         String sha = RunnerContext.commit(in, env.env());

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.layout.LayoutReference;
+import dev.gantry.progress.Progress;
+import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -17,9 +22,13 @@ import picocli.CommandLine.Parameters;
         + "at the destination is the digest at the source.")
 final class CopyCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
+  private final Consumer<Summary> summaries;
 
   @Mixin
   RegistryOptions registry;
+
+  @Mixin
+  ProgressOptions progress;
 
   @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
@@ -28,8 +37,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       description = "Destination: REPOSITORY[:TAG] or oci:PATH[:TAG] (created if missing); without a tag, the source's tag (or its digest) is used.")
   String destination;
 
-  CopyCommand(Environment env) {
+  CopyCommand(Environment env, Consumer<Summary> summaries) {
     this.env = env;
+    this.summaries = summaries;
   }
 
   @Override
@@ -40,25 +50,35 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     CopyReport report;
+    Summary summary;
     try (Stores stores = new Stores(registry, env)) {
-      checkSyntax(source);
-      checkSyntax(destination);
+      String from = registryOf(source);
+      String to = registryOf(destination);
       registry.validate();
-      ImageCopier.Endpoint from = stores.source(source);
-      ImageCopier.Endpoint to = stores.destination(destination, source, registry.dryRun);
-      report = ImageCopier.copy(from, to, registry.dryRun, registry.jobs);
+      progress.mode();
+      registry.bindCredentials(Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
+      try (Progress shown = progress.start(env)) {
+        ImageCopier.Endpoint src = stores.source(source);
+        ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
+        report = ImageCopier.copy(src, dst, registry.dryRun, registry.jobs, shown.listener());
+        shown.close(); // the live lines are gone before the report is printed
+        summary = shown.summary();
+      }
     }
     env.stdout().println(registry.json ? json(report) : text(report));
+    env.stdout().flush();
+    progress.printSummary(env, "copy", summary);
+    summaries.accept(summary);
     return ExitCode.OK;
   }
 
-  /** Rejects a malformed reference before anything is opened or sent. */
-  private static void checkSyntax(String value) {
+  /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
+  private static String registryOf(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference.parse(value);
-    } else {
-      ImageReference.parse(value);
+      return null;
     }
+    return ImageReference.parse(value).repository().registry();
   }
 
   private static String text(CopyReport r) {

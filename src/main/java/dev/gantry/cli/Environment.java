@@ -1,17 +1,28 @@
 package dev.gantry.cli;
 
 import dev.gantry.Secrets;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
-/** Everything Gantry takes from its surroundings, handed in once so tests never touch globals. */
+/**
+ * Everything Gantry takes from its surroundings, handed in once so tests never touch globals. {@code terminal}:
+ * whether standard error is a terminal (progress is then redrawn in place).
+ */
 public record Environment(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Clock clock,
-    Secrets secrets) {
+    Secrets secrets, boolean terminal) {
   public Environment {
     env = Map.copyOf(env);
+  }
+
+  public Environment(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Clock clock,
+      Secrets secrets) {
+    this(env, stdin, stdout, stderr, clock, secrets, false);
   }
 
   public Environment(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Clock clock) {
@@ -19,12 +30,13 @@ public record Environment(Map<String, String> env, InputStream stdin, PrintStrea
   }
 
   public static Environment system() {
-    return new Environment(System.getenv(), System.in, System.out, System.err, Clock.systemUTC());
+    return new Environment(System.getenv(), System.in, System.out, System.err, Clock.systemUTC(), new Secrets(),
+        stderrIsTerminal());
   }
 
   /** The same environment with standard output and error passed through {@code secrets}' redaction. */
   Environment redacting(Secrets secrets) {
-    return new Environment(env, stdin, wrap(stdout, secrets), wrap(stderr, secrets), clock, secrets);
+    return new Environment(env, stdin, wrap(stdout, secrets), wrap(stderr, secrets), clock, secrets, terminal);
   }
 
   private static PrintStream wrap(PrintStream out, Secrets secrets) {
@@ -33,5 +45,18 @@ public record Environment(Map<String, String> env, InputStream stdin, PrintStrea
 
   public String get(String name) {
     return env.get(name);
+  }
+
+  /**
+   * Linux says where file descriptor 2 goes; elsewhere {@code System.console()} (which on Java 17 asks about
+   * standard input and output) is the best guess.
+   */
+  private static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return System.console() != null;
+    }
   }
 }

@@ -12,6 +12,8 @@ public final class ExitCode {
   public static final int SOURCE_MOVED = 5;
   public static final int ROLLED_BACK = 6;
   public static final int ROLLBACK_INCOMPLETE = 7;
+  /** check-commit: the commit may not move forward. An answer, not a failure kind, so no {@code Kind} maps to it. */
+  public static final int REFUSED = 8;
 
   private ExitCode() {}
 

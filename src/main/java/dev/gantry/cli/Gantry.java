@@ -2,7 +2,9 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.Version;
+import dev.gantry.progress.Summary;
 import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,24 +12,29 @@ import picocli.CommandLine.Command;
  * The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once.
  *
  * <p>Start-up is most of a run (a promote's network part is a few round trips), so nothing is set up that the
- * command line does not ask for: {@code --version} is answered before picocli is loaded, and only the subcommand
- * that is named gets a picocli model (reflecting all four cost a third of {@code promote --help}).
+ * command line does not ask for: {@code --version} is answered before picocli is loaded, and a named subcommand gets
+ * its picocli model alone (reflecting all of them, and the top level, cost a third of {@code promote --help}).
  */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
     description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
   /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
-  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action");
+  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy or release");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve or check-commit");
   }
 
   public static int run(String[] args, Environment raw) {
+    return run(args, raw, summary -> {});
+  }
+
+  /** Runs a command; {@code summaries} receives what a copy or promote moved (the action puts it in the step summary). */
+  public static int run(String[] args, Environment raw, Consumer<Summary> summaries) {
     if (Version.requested(args)) {
       raw.stdout().println(Version.line());
       raw.stdout().flush();
@@ -37,30 +44,37 @@ public final class Gantry implements Runnable {
     CommandLine cli;
     if (args.length > 0 && COMMANDS.contains(args[0])) {
       // The named command alone, under its full name: the top-level model would only be walked past.
-      cli = new CommandLine(command(args[0], env), new Factory(env)).setCommandName("gantry " + args[0]);
+      cli = new CommandLine(command(args[0], env, summaries), new Factory(env)).setCommandName("gantry " + args[0]);
       args = java.util.Arrays.copyOfRange(args, 1, args.length);
     } else {
       cli = new CommandLine(new Gantry(), new Factory(env));
       for (String name : COMMANDS) {
-        cli.addSubcommand(name, command(name, env));
+        cli.addSubcommand(name, command(name, env, summaries));
       }
     }
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));
     cli.setParameterExceptionHandler((e, a) -> {
+      if (JsonOutput.requested(a)) {
+        env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
+      }
       env.stderr().println("gantry: " + firstLine(e.getMessage()));
       return ExitCode.BAD_INPUT;
     });
     cli.setExecutionExceptionHandler((e, c, parsed) -> {
       if (e instanceof GantryException g) {
         int code = ExitCode.of(g.kind());
-        if (c.getCommand() instanceof JsonOutput j && j.json()) {
-          env.stdout().println(PromoteOutput.errorJson(g, code));
+        if (!(g instanceof ReportedFailure) && wantsJson(c)) {
+          env.stdout().println(JsonOutput.errorDocument(code, firstLine(g.getMessage())));
         }
         env.stderr().println("gantry: " + firstLine(g.getMessage()));
         return code;
       }
-      env.stderr().println("gantry: internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())));
+      String internal = "internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+      if (wantsJson(c)) {
+        env.stdout().println(JsonOutput.errorDocument(ExitCode.FAILED, internal));
+      }
+      env.stderr().println("gantry: " + internal);
       if (env.get("GANTRY_STACKTRACE") != null) {
         e.printStackTrace(env.stderr());
       }
@@ -74,13 +88,19 @@ public final class Gantry implements Runnable {
     }
   }
 
-  private static Object command(String name, Environment env) {
+  private static Object command(String name, Environment env, Consumer<Summary> summaries) {
     return switch (name) {
-      case "promote" -> new PromoteCommand(env);
-      case "copy" -> new CopyCommand(env);
+      case "promote" -> new PromoteCommand(env, summaries);
+      case "copy" -> new CopyCommand(env, summaries);
       case "release" -> new ReleaseCommand(env);
-      default -> new ActionCommand(env);
+      case "action" -> new ActionCommand(env);
+      case "resolve" -> new ResolveCommand(env);
+      default -> new CheckCommitCommand(env);
     };
+  }
+
+  private static boolean wantsJson(CommandLine c) {
+    return c.getCommand() instanceof JsonOutput j && j.json();
   }
 
   static String firstLine(String message) {

@@ -1,12 +1,17 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.progress.CountingStore;
+import dev.gantry.progress.Summary;
+import dev.gantry.progress.Tracker;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
+import dev.gantry.promote.StopSignal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,6 +23,7 @@ import picocli.CommandLine.Parameters;
         + "All images are read before the first write; if a write fails, every target already moved is restored.")
 final class PromoteCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
+  private final Consumer<Summary> summaries;
 
   @Option(names = "--from", paramLabel = "TAG", required = true, description = "Source tag, or @sha256:<hex> for a digest.")
   String from;
@@ -28,12 +34,16 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Mixin
   RegistryOptions registry;
 
+  @Mixin
+  ProgressOptions progress;
+
   @Parameters(paramLabel = "IMAGE", arity = "1..*",
       description = "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
   List<String> images = new ArrayList<>();
 
-  PromoteCommand(Environment env) {
+  PromoteCommand(Environment env, Consumer<Summary> summaries) {
     this.env = env;
+    this.summaries = summaries;
   }
 
   @Override
@@ -44,26 +54,56 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     PromoteReport report;
-    try (Stores stores = new Stores(registry, env)) {
+    Summary summary;
+    StopSignal stop = new StopSignal();
+    try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
-      report = Promoter.promote(request, image -> stores.forPromote(image, !registry.dryRun), registry.dryRun, registry.jobs);
+      progress.mode();
+      registry.bindCredentialsForImages(request.images());
+      // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
+      Tracker counted = Tracker.counting(env.clock());
+      report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
+          registry.dryRun, registry.jobs, stop, plan -> {
+            // Before the first write, on stderr: the record that lets a person undo a run killed outright.
+            env.stderr().print(PromoteOutput.plan(plan));
+            env.stderr().flush();
+            signals.arm();
+          });
+      signals.disarm();
+      summary = counted.summary();
     }
-    env.stdout().print(registry.json ? PromoteOutput.json(report) + "\n" : PromoteOutput.text(report));
+    GantryException failure = failure(report);
+    int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
+    String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
+    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
+    summaries.accept(summary);
+    if (failure != null) {
+      throw new ReportedFailure(failure); // a failure's stderr stays its one line
+    }
+    progress.printSummary(env, "promote", summary);
+    return ExitCode.OK;
+  }
+
+  /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
+  private static GantryException failure(PromoteReport report) {
+    if (!report.failed()) {
+      return null;
+    }
     PromoteReport.TagResult failure = report.firstFailure();
-    if (failure == null) {
-      return ExitCode.OK;
-    }
+    String cause = report.stoppedBy() != null
+        ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
+        : failure.error();
     if (report.rollbackIncomplete()) {
-      throw new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
-          failure.error() + "; restoring the targets already moved failed too: see the report above");
+      return new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
+          cause + "; restoring the targets already moved was not completed: see the report above");
     }
-    if (report.movedAny()) {
-      throw new GantryException(GantryException.Kind.ROLLED_BACK,
-          failure.error() + "; every target already moved was restored (new tags are left, see the report)");
+    if (report.movedAny() || report.stoppedBy() != null) {
+      return new GantryException(GantryException.Kind.ROLLED_BACK,
+          cause + "; every target already moved was restored (new tags are left, see the report)");
     }
     // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
-    throw new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
+    return new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
   }
 }

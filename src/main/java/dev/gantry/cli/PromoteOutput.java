@@ -2,7 +2,7 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.GantryException;
+import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteReport.Outcome;
@@ -42,12 +42,32 @@ final class PromoteOutput {
     return s.append(summary).append('\n').toString();
   }
 
+  /**
+   * The writes about to be made, each with the digest its tag holds now: printed before the first write, so a run
+   * killed outright (SIGKILL) can still be undone by hand.
+   */
+  static String plan(PromotePlan plan) {
+    StringBuilder s = new StringBuilder("gantry: plan: ").append(plan.writes())
+        .append(" tag(s) to write; to undo by hand, point each back at its previous digest\n");
+    for (ImagePlan image : plan.images()) {
+      for (PromotePlan.TagStep step : image.steps()) {
+        if (step.write()) {
+          s.append("gantry: plan: ").append(image.image()).append(':').append(step.tag()).append("  ")
+              .append(image.source().digest()).append("  ")
+              .append(step.previous() == null ? "(new tag)" : "(was " + step.previous() + ")").append('\n');
+        }
+      }
+    }
+    return s.toString();
+  }
+
   static String label(Outcome o) {
     return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  static String json(PromoteReport report) {
-    return JsonForm.json(report);
+  /** The report as one document; for a failed run it also says the exit code and the one-line error. */
+  static String json(PromoteReport report, int exitCode, String error) {
+    return JsonForm.json(report, exitCode, error);
   }
 
   private static String status(PromoteReport report) {
@@ -55,26 +75,42 @@ final class PromoteOutput {
       return "rollback-incomplete";
     }
     if (report.failed()) {
-      return "rolled-back";
+      return report.movedAny() || report.stoppedBy() != null ? "rolled-back" : "failed";
     }
     return report.dryRun() ? "planned" : "ok";
   }
 
-  static String errorJson(GantryException e, int exitCode) {
-    return JsonForm.errorJson(e, exitCode);
-  }
-
   /**
-   * The JSON forms, in a class of their own: the JVM's verifier loads the JSON node types of a method when its class
-   * is loaded, and a text-output promote needs none of them.
+   * The JSON form, in a class of its own: the JVM's verifier loads the JSON node types of a method when its class is
+   * loaded, and a text-output promote needs none of them.
    */
   private static final class JsonForm {
-    static String json(PromoteReport report) {
+    static String json(PromoteReport report, int exitCode, String error) {
       ObjectNode root = dev.gantry.Json.object();
       root.put("command", "promote");
       root.put("from", report.plan().request().fromLabel());
       root.put("dryRun", report.dryRun());
       root.put("status", status(report));
+      if (error != null) {
+        root.put("exitCode", exitCode);
+        root.put("error", error);
+      }
+      if (report.stoppedBy() != null) {
+        root.put("stoppedBy", report.stoppedBy());
+      }
+      // The plan with every previous digest (also printed on stderr before the first write).
+      ArrayNode writes = root.putArray("plan");
+      for (ImagePlan p : report.plan().images()) {
+        for (PromotePlan.TagStep step : p.steps()) {
+          if (step.write()) {
+            ObjectNode w = writes.addObject();
+            w.put("image", p.image().toString());
+            w.put("tag", step.tag());
+            w.put("digest", p.source().digest().toString());
+            w.put("previous", step.previous() == null ? null : step.previous().toString());
+          }
+        }
+      }
       ArrayNode images = root.putArray("images");
       for (ImagePlan plan : report.plan().images()) {
         ObjectNode image = images.addObject();
@@ -94,14 +130,6 @@ final class PromoteOutput {
           }
         }
       }
-      return dev.gantry.Json.write(root);
-    }
-
-    static String errorJson(GantryException e, int exitCode) {
-      ObjectNode root = dev.gantry.Json.object();
-      root.put("status", "error");
-      root.put("exitCode", exitCode);
-      root.put("error", Gantry.firstLine(e.getMessage()));
       return dev.gantry.Json.write(root);
     }
   }

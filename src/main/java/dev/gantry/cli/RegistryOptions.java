@@ -8,16 +8,18 @@ import dev.gantry.auth.CredentialSource;
 import dev.gantry.auth.Credentials;
 import dev.gantry.auth.DockerConfig;
 import dev.gantry.http.HttpClients;
+import dev.gantry.http.RedactedErrorBodies;
 import dev.gantry.http.RetryPolicy;
+import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.RegistryClient;
+import dev.gantry.registry.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Option;
 
@@ -29,13 +31,19 @@ public final class RegistryOptions {
     this.secrets = secrets;
   }
 
-  private static final Pattern HOST_PORT = Pattern.compile("(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?");
-
-  @Option(names = "--username", paramLabel = "USER", description = "Registry user name (with --password-stdin).")
+  @Option(names = "--username", paramLabel = "USER",
+      description = "Registry user name (with --password-stdin), for one registry: the destination, or the one --creds-for names.")
   String username;
 
   @Option(names = "--password-stdin", description = "Read the registry password or token from standard input.")
   boolean passwordStdin;
+
+  @Option(names = "--creds-for", paramLabel = "HOST[:PORT]",
+      description = "The registry --username/--password-stdin are for (default: the registry written to).")
+  String credsFor;
+
+  /** The registry the --username credentials belong to, once {@link #bindCredentials} has decided it. */
+  private String credentialsRegistry;
 
   @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
       description = "Speak plain HTTP to this registry (repeatable). Loopback registries always use HTTP.")
@@ -56,8 +64,10 @@ public final class RegistryOptions {
       throw GantryException.badInput("invalid --jobs " + jobs + " (1 to 64)");
     }
     for (String h : insecure) {
-      if (!HOST_PORT.matcher(h).matches()) {
-        throw GantryException.badInput("invalid --insecure-registry '" + h + "' (expected HOST[:PORT])");
+      try {
+        Repository.checkRegistry(h);
+      } catch (GantryException e) {
+        throw GantryException.badInput("invalid --insecure-registry '" + h + "' (expected HOST[:PORT], port 1 to 65535)");
       }
     }
     if (passwordStdin && (username == null || username.isEmpty())) {
@@ -66,22 +76,88 @@ public final class RegistryOptions {
     if (username != null && !passwordStdin) {
       throw GantryException.badInput("--username needs --password-stdin (passwords are never taken as arguments)");
     }
+    if (credsFor != null) {
+      try {
+        Repository.checkRegistry(credsFor);
+      } catch (GantryException e) {
+        throw GantryException.badInput("invalid --creds-for '" + credsFor + "' (expected HOST[:PORT], port 1 to 65535)");
+      }
+      if (username == null) {
+        throw GantryException.badInput("--creds-for " + credsFor + " needs --username and --password-stdin");
+      }
+    }
   }
 
-  /** Credentials in order: the options, the Docker config, anonymous. Reads standard input once. */
+  /**
+   * Decides which registry the {@code --username} credentials belong to, before any I/O: the one {@code --creds-for}
+   * names (which must be among {@code registries}, the registries of the command), else {@code written}, the registry
+   * the command writes to. They are offered to no other registry.
+   */
+  void bindCredentials(List<String> registries, String written) {
+    if (username == null) {
+      return;
+    }
+    if (credsFor != null) {
+      credentialsRegistry = registries.stream().filter(r -> sameRegistry(r, credsFor)).findFirst().orElseThrow(() ->
+          GantryException.badInput("--creds-for " + credsFor + " names no registry of this command (" + String.join(", ",
+              new LinkedHashSet<>(registries)) + ")"));
+    } else if (written != null) {
+      credentialsRegistry = written;
+    } else {
+      throw GantryException.badInput("--username: no registry in this command to use it for");
+    }
+  }
+
+  /** For promote and release: the registry the images are on, when they are all on one (else --creds-for must say). */
+  void bindCredentialsForImages(List<PromoteRequest.Image> images) {
+    if (username == null) {
+      return;
+    }
+    List<String> registries = images.stream().filter(i -> i.repository() != null).map(i -> i.repository().registry()).toList();
+    LinkedHashSet<String> distinct = new LinkedHashSet<>(registries);
+    if (distinct.size() > 1 && credsFor == null) {
+      throw GantryException.badInput("--username: the images are on " + distinct.size() + " registries ("
+          + String.join(", ", distinct) + "): name the one the credentials are for with --creds-for HOST");
+    }
+    bindCredentials(registries, distinct.isEmpty() ? null : distinct.iterator().next());
+  }
+
+  private static boolean sameRegistry(String a, String b) {
+    return hubAlias(a).equalsIgnoreCase(hubAlias(b));
+  }
+
+  private static String hubAlias(String registry) {
+    return switch (registry.toLowerCase(java.util.Locale.ROOT)) {
+      case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> Repository.DOCKER_HUB;
+      default -> registry;
+    };
+  }
+
+  /**
+   * Credentials per registry, in order: the options (for their one registry only), the Docker config's entry for
+   * the registry, anonymous. Reads standard input once.
+   */
   CredentialSource credentials(Environment env) {
     List<CredentialSource> sources = new ArrayList<>();
     if (passwordStdin) {
+      if (credentialsRegistry == null) {
+        throw new IllegalStateException("bindCredentials was not called before the registry client was built");
+      }
       String password = readPassword(env);
       secrets.add(password);
       Credentials given = Credentials.basic(username, password);
-      sources.add(registry -> Optional.of(given));
+      String owner = credentialsRegistry;
+      sources.add(registry -> sameRegistry(registry, owner) ? Optional.of(given) : Optional.empty());
     }
     sources.add(DockerConfig.load(env.env(), new CredentialHelper(env.env())));
     CredentialSource all = CredentialSource.firstOf(sources);
     return CredentialSource.memoized(registry -> {
       Optional<Credentials> found = all.lookup(registry);
       found.ifPresent(c -> {
+        if (Secrets.tooShort(c.password()) || Secrets.tooShort(c.identityToken())) {
+          throw GantryException.badInput("the Docker config's credentials for " + registry
+              + ": password too short to keep out of logs (at least " + Secrets.MIN_LENGTH + " characters)");
+        }
         secrets.add(c.password());
         secrets.add(c.identityToken());
         secrets.add(c.basicHeader().substring("Basic ".length()));
@@ -95,7 +171,9 @@ public final class RegistryOptions {
   /** The shared HTTP client (retries, user agent), without registry authentication: for GitHub calls. */
   synchronized OkHttpClient httpClient(Environment env) {
     if (base == null) {
-      base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs, List.of());
+      // Error bodies are redacted as they arrive, for registry and GitHub answers alike.
+      base = HttpClients.create(RetryPolicy.DEFAULT, d -> Thread.sleep(d.toMillis()), jobs,
+          List.of(new RedactedErrorBodies(secrets::redact)));
     }
     return base;
   }
@@ -113,6 +191,13 @@ public final class RegistryOptions {
       p = p.replaceAll("[\\r\\n]+$", "");
       if (p.isEmpty()) {
         throw GantryException.badInput("--password-stdin: standard input was empty");
+      }
+      if (Secrets.tooShort(p)) {
+        throw GantryException.badInput("--password-stdin: password too short to keep out of logs (at least "
+            + Secrets.MIN_LENGTH + " characters)");
+      }
+      if (p.contains("\n") || p.contains("\r")) {
+        throw GantryException.badInput("--password-stdin: the password holds a line break (one line is read)");
       }
       return p;
     } catch (IOException e) {

@@ -11,8 +11,6 @@ import dev.gantry.release.GitHubLimits;
 import dev.gantry.release.ReleaseRequest;
 import dev.gantry.release.Releaser;
 import dev.gantry.release.ReleaseNotes;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,7 +33,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   @Option(names = "--sha", paramLabel = "COMMIT", required = true, description = "The commit to release (7 to 40 hex characters).")
   String sha;
 
-  @Option(names = "--image", paramLabel = "IMAGE", description = "An image to tag with the version (repeatable).")
+  @Option(names = "--image", paramLabel = "IMAGE", description = "An image to tag with the version (repeatable); IMAGE@sha256:<hex> tags exactly that digest (exit 5 if --from moved).")
   List<String> images = new ArrayList<>();
 
   @Option(names = "--from", paramLabel = "TAG", description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
@@ -75,10 +73,11 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     try (Stores stores = new Stores(registry, env)) {
       ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
       registry.validate();
+      registry.bindCredentialsForImages(request.images());
       if (tokenStdin && registry.passwordStdin) {
         throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
       }
-      String token = token();
+      String token = GitHubToken.read(env, tokenStdin);
       String api = env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com");
       if (api.startsWith("https:")) {
         HttpClients.prepareTls();
@@ -90,24 +89,6 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     }
     env.stdout().println(registry.json ? json(result) : text(result));
     return ExitCode.OK;
-  }
-
-  private String token() {
-    String token;
-    if (tokenStdin) {
-      try {
-        token = new String(env.stdin().readAllBytes(), StandardCharsets.UTF_8).strip();
-      } catch (IOException e) {
-        throw GantryException.badInput("--github-token-stdin: standard input could not be read");
-      }
-    } else {
-      token = env.get("GITHUB_TOKEN");
-    }
-    if (token == null || token.isBlank()) {
-      throw GantryException.badInput("GITHUB_TOKEN is not set (or pass the token on standard input with --github-token-stdin)");
-    }
-    env.secrets().add(token.strip());
-    return token.strip();
   }
 
   private static String text(Releaser.Result r) {

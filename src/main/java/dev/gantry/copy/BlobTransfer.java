@@ -1,5 +1,6 @@
 package dev.gantry.copy;
 
+import dev.gantry.progress.TransferListener;
 import dev.gantry.registry.Descriptor;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.registry.RemoteRepository;
@@ -20,23 +21,26 @@ final class BlobTransfer {
 
   private BlobTransfer() {}
 
-  static How transfer(Descriptor blob, ImageStore from, ImageStore to) {
+  static How transfer(Descriptor blob, ImageStore from, ImageStore to, TransferListener listener) {
     if (to.blobExists(blob.digest())) {
       return How.PRESENT;
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return once(blob, from, to);
+        return once(blob, from, to, listener);
       } catch (RegistryException e) {
         // The HTTP layer cannot replay a streamed body, so a temporary failure repeats the whole transfer here.
-        if (attempt >= ATTEMPTS || !e.isTemporary()) {
+        // So does a first 401: the token expired mid-stream (it opened the upload a moment ago), and the
+        // authenticator, which never replays a consumed body, has dropped it; the restart fetches a fresh one.
+        boolean expiredToken = e.status() == 401 && attempt == 1;
+        if (attempt >= ATTEMPTS || !(e.isTemporary() || expiredToken)) {
           throw e;
         }
       }
     }
   }
 
-  private static How once(Descriptor blob, ImageStore from, ImageStore to) {
+  private static How once(Descriptor blob, ImageStore from, ImageStore to, TransferListener listener) {
     if (from instanceof RemoteRepository src && to instanceof RemoteRepository dst
         && src.repository().registry().equals(dst.repository().registry())
         && !src.repository().equals(dst.repository())) {
@@ -44,14 +48,14 @@ final class BlobTransfer {
       if (upload.isEmpty()) {
         return How.MOUNTED;
       }
-      try (InputStream in = src.openBlob(blob.digest())) {
+      try (InputStream in = listener.watch(blob, src.openBlob(blob.digest()))) {
         dst.uploadTo(upload.get(), blob, in);
       } catch (IOException e) {
         throw RegistryException.unreachable("get blob", src.name() + "@" + blob.digest(), e);
       }
       return How.COPIED;
     }
-    try (InputStream in = from.openBlob(blob.digest())) {
+    try (InputStream in = listener.watch(blob, from.openBlob(blob.digest()))) {
       to.writeBlob(blob, in);
     } catch (IOException e) {
       throw RegistryException.unreachable("get blob", from.name() + "@" + blob.digest(), e);

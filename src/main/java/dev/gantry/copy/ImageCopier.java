@@ -1,6 +1,8 @@
 package dev.gantry.copy;
 
 import dev.gantry.Jobs;
+import dev.gantry.progress.Moved;
+import dev.gantry.progress.TransferListener;
 import dev.gantry.registry.Descriptor;
 import dev.gantry.registry.Manifest;
 import dev.gantry.registry.ManifestContent;
@@ -26,7 +28,8 @@ public final class ImageCopier {
 
   private ImageCopier() {}
 
-  public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs) {
+  /** Copies, telling {@code listener} about every blob and manifest as it goes (for progress and the summary). */
+  public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs, TransferListener listener) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
     Manifest top = from.getManifest(source.reference());
@@ -61,15 +64,25 @@ public final class ImageCopier {
       }
     }
     List<Descriptor> list = new ArrayList<>(blobs.values());
-    List<BlobTransfer.How> how = Jobs.valuesOrThrow(Jobs.run(list, jobs, true, d -> BlobTransfer.transfer(d, from, to)));
+    listener.planned(list);
+    List<BlobTransfer.How> how = Jobs.valuesOrThrow(Jobs.run(list, jobs, true, d -> {
+      BlobTransfer.How h = BlobTransfer.transfer(d, from, to, listener);
+      listener.blobFinished(d, moved(h));
+      return h;
+    }));
     // Image manifests in parallel; nested indexes after them, in order, since each needs its children present.
     List<Manifest> leaves = missing.stream().filter(m -> !m.isIndex()).toList();
     Jobs.valuesOrThrow(Jobs.run(leaves, jobs, true, m -> {
       to.putManifest(m.digest().toString(), m);
+      listener.manifestWritten(m.digest());
       return m;
     }));
-    missing.stream().filter(Manifest::isIndex).forEach(m -> to.putManifest(m.digest().toString(), m));
+    missing.stream().filter(Manifest::isIndex).forEach(m -> {
+      to.putManifest(m.digest().toString(), m);
+      listener.manifestWritten(m.digest());
+    });
     to.putImage(targetRef, top);
+    listener.manifestWritten(top.digest());
 
     long bytes = 0;
     int[] counts = new int[BlobTransfer.How.values().length];
@@ -82,6 +95,14 @@ public final class ImageCopier {
     return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), CopyReport.Outcome.COPIED,
         missing.size() + 1, counts[BlobTransfer.How.COPIED.ordinal()], counts[BlobTransfer.How.MOUNTED.ordinal()],
         counts[BlobTransfer.How.PRESENT.ordinal()], bytes);
+  }
+
+  private static Moved moved(BlobTransfer.How how) {
+    return switch (how) {
+      case PRESENT -> Moved.ALREADY_THERE;
+      case MOUNTED -> Moved.MOUNTED;
+      case COPIED -> Moved.UPLOADED;
+    };
   }
 
   private static void collectChildren(Manifest manifest, ImageStore from, int jobs, List<Manifest> out) {

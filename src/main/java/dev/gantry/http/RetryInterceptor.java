@@ -9,6 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
 
 /**
  * Retries connection failures and 408/429/5xx answers per {@link RetryPolicy}. OkHttp itself never backs off,
@@ -45,12 +46,30 @@ public final class RetryInterceptor implements Interceptor {
         pause(attempt, null);
         continue;
       }
+      if (response.isSuccessful() && request.tag(WholeBody.class) != null) {
+        try {
+          return readWhole(response);
+        } catch (IOException e) {
+          if (last || e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+            throw e;
+          }
+          pause(attempt, null);
+          continue;
+        }
+      }
       if (last || !RetryPolicy.isRetryableStatus(response.code())) {
         return response;
       }
       String retryAfter = response.header("Retry-After");
       response.close();
       pause(attempt, retryAfter);
+    }
+  }
+
+  private static Response readWhole(Response response) throws IOException {
+    try (ResponseBody body = response.body()) {
+      byte[] bytes = body.bytes();
+      return response.newBuilder().body(ResponseBody.create(bytes, body.contentType())).build();
     }
   }
 

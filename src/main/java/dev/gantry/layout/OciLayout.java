@@ -128,9 +128,7 @@ public final class OciLayout implements ImageStore {
       mediaType = entry.path("mediaType").asText(null);
     }
     byte[] bytes = readBlob(digest, "get manifest " + describe(reference));
-    if (!MediaTypes.isKnown(mediaType)) {
-      mediaType = ManifestContent.declaredMediaType(bytes);
-    }
+    mediaType = ManifestContent.mediaTypeOf(bytes, mediaType);
     if (!MediaTypes.isKnown(mediaType)) {
       throw new GantryException(Kind.FAILED, "get manifest " + describe(reference) + ": unsupported manifest media type " + mediaType);
     }

@@ -6,24 +6,43 @@ import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
+import dev.gantry.registry.Digest;
 import dev.gantry.registry.Manifest;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Applies a plan: PUTs the source bytes to every target that needs it, at most {@code jobs} at once. When a
- * write fails no new write starts, and every target already moved is put back: its previous manifest is read
- * by digest (a tag move leaves it in the registry) and PUT under the tag again.
+ * write fails (or a stop is asked for) no new write starts, and every target already moved is put back: if it
+ * still holds the digest Gantry wrote, its previous manifest is read by digest (a tag move leaves it in the
+ * registry) and PUT under the tag again; if someone else moved it meanwhile, it is left to them.
  */
 public final class Executor {
   private Executor() {}
 
   private record Write(ImagePlan image, TagStep step, ImageStore repo) {}
 
-  public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
+  /** What a rollback of one target found: put back (or never moved), or moved by someone else (to {@code now}). */
+  private record Restore(boolean restored, Optional<Digest> now) {}
+
+  /** Thrown instead of starting a write once a stop was asked for: the write is reported not attempted. */
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * @param beforeFirstWrite told the plan before anything is written (only if something will be), so it can be
+   *     printed with every previous digest: the record a person needs to undo a run that is killed outright
+   */
+  public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, ImageStore> open, int jobs,
+      StopSignal stop, Consumer<PromotePlan> beforeFirstWrite) {
     List<Write> writes = new ArrayList<>();
     for (ImagePlan image : plan.images()) {
       ImageStore repo = open.apply(image.image());
@@ -33,15 +52,23 @@ public final class Executor {
         }
       }
     }
+    if (!writes.isEmpty()) {
+      beforeFirstWrite.accept(plan);
+    }
     List<Jobs.Outcome<Boolean>> outcomes = Jobs.run(writes, jobs, true, w -> {
+      if (stop.requested()) {
+        throw new Stopped();
+      }
       w.repo().putManifest(w.step().tag(), w.image().source());
       return true;
     });
     boolean anyFailed = outcomes.stream().anyMatch(o -> o.failure() != null);
+    // Stopped only if the stop kept a write from starting; one that came after the last write changes nothing.
+    String stoppedBy = outcomes.stream().anyMatch(o -> o.failure() instanceof Stopped) ? stop.reason() : null;
 
     List<TagResult> results = new ArrayList<>();
     List<Write> toRestore = new ArrayList<>();
-    java.util.Map<Write, RuntimeException> failedRestores = new java.util.IdentityHashMap<>();
+    java.util.Map<Write, RuntimeException> ambiguous = new java.util.IdentityHashMap<>();
     int w = 0;
     for (ImagePlan image : plan.images()) {
       for (TagStep step : image.steps()) {
@@ -51,44 +78,47 @@ public final class Executor {
         }
         Jobs.Outcome<Boolean> o = outcomes.get(w);
         Write write = writes.get(w++);
-        if (!o.started()) {
+        RuntimeException failure = o.failure();
+        if (!o.started() || failure instanceof Stopped) {
           results.add(result(image, step, Outcome.NOT_ATTEMPTED, null));
-        } else if (o.failure() != null && isAmbiguous(o.failure()) && step.previous() != null) {
-          // The registry may have applied this write before it failed: restore it like the others.
-          results.add(null);
-          toRestore.add(write);
-          failedRestores.put(write, o.failure());
-        } else if (o.failure() != null) {
-          results.add(result(image, step, Outcome.FAILED, o.failure()));
-        } else if (!anyFailed) {
+        } else if (failure != null && !isAmbiguous(failure)) {
+          results.add(result(image, step, Outcome.FAILED, failure));
+        } else if (failure == null && !anyFailed) {
           results.add(result(image, step, Outcome.PROMOTED, null));
         } else if (step.previous() == null) {
-          results.add(result(image, step, Outcome.LEFT_NEW, null));
+          // Written (or, for an ambiguous failure, maybe written) and new: left, since deleting would delete the source.
+          results.add(result(image, step, Outcome.LEFT_NEW, failure));
         } else {
           results.add(null); // filled in by the rollback below
           toRestore.add(write);
-        }
-      }
-    }
-    if (!toRestore.isEmpty()) {
-      List<Jobs.Outcome<Boolean>> restored = Jobs.run(toRestore, jobs, false, Executor::restore);
-      int r = 0;
-      for (int i = 0; i < results.size(); i++) {
-        if (results.get(i) == null) {
-          Write write = toRestore.get(r);
-          Jobs.Outcome<Boolean> o = restored.get(r++);
-          RuntimeException ownFailure = failedRestores.get(write);
-          if (!o.ok()) {
-            results.set(i, result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
-          } else if (ownFailure != null) {
-            results.set(i, result(write.image(), write.step(), Outcome.FAILED, ownFailure));
-          } else {
-            results.set(i, result(write.image(), write.step(), Outcome.ROLLED_BACK, null));
+          if (failure != null) {
+            ambiguous.put(write, failure);
           }
         }
       }
     }
-    return new PromoteReport(plan, results, false);
+    if (!toRestore.isEmpty()) {
+      List<Jobs.Outcome<Restore>> restored = Jobs.run(toRestore, jobs, false, Executor::restore);
+      int r = 0;
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i) == null) {
+          Write write = toRestore.get(r);
+          Jobs.Outcome<Restore> o = restored.get(r++);
+          RuntimeException own = ambiguous.get(write);
+          if (!o.ok()) {
+            results.set(i, result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
+          } else if (!o.value().restored()) {
+            String why = "moved by someone else (" + o.value().now().map(d -> "digest " + d).orElse("tag deleted") + ")";
+            results.set(i, result(write.image(), write.step(), Outcome.SKIPPED,
+                own == null ? why : own.getMessage() + "; " + why, own));
+          } else {
+            // An ambiguous write keeps its own error: it is the failure this rollback answers.
+            results.set(i, result(write.image(), write.step(), Outcome.ROLLED_BACK, own));
+          }
+        }
+      }
+    }
+    return new PromoteReport(plan, results, false, stoppedBy);
   }
 
   /** The dry-run report: what would be written, with nothing written. */
@@ -99,7 +129,7 @@ public final class Executor {
         results.add(result(image, step, step.write() ? Outcome.WOULD_PROMOTE : Outcome.UNCHANGED, null));
       }
     }
-    return new PromoteReport(plan, results, true);
+    return new PromoteReport(plan, results, true, null);
   }
 
   /** No HTTP answer, or an answer with the wrong digest: the write may or may not have landed. */
@@ -107,14 +137,29 @@ public final class Executor {
     return failure instanceof RegistryException r && r.status() == 0;
   }
 
-  private static boolean restore(Write w) {
+  /**
+   * Puts a target back on its previous digest, unless it no longer holds the digest Gantry wrote: then another
+   * writer moved it after us, and restoring would undo their write. At the previous digest already (an ambiguous
+   * write that did not land), there is nothing to do.
+   */
+  private static Restore restore(Write w) {
+    Optional<Digest> now = w.repo().headManifest(w.step().tag());
+    if (now.isPresent() && now.get().equals(w.step().previous())) {
+      return new Restore(true, now);
+    }
+    if (now.isEmpty() || !now.get().equals(w.image().source().digest())) {
+      return new Restore(false, now);
+    }
     Manifest previous = w.repo().getManifest(w.step().previous().toString());
     w.repo().putManifest(w.step().tag(), previous);
-    return true;
+    return new Restore(true, now);
   }
 
   private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, RuntimeException failure) {
-    String error = failure == null ? null : failure.getMessage();
+    return result(image, step, outcome, failure == null ? null : failure.getMessage(), failure);
+  }
+
+  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, String error, RuntimeException failure) {
     GantryException.Kind kind = failure == null ? null
         : failure instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
     return new TagResult(image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error, kind);

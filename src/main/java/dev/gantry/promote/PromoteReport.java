@@ -4,8 +4,11 @@ import dev.gantry.GantryException;
 import dev.gantry.registry.Digest;
 import java.util.List;
 
-/** What happened, per image and tag: the text and JSON outputs are both written from this. */
-public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean dryRun) {
+/**
+ * What happened, per image and tag: the text and JSON outputs are both written from this. {@code stoppedBy} names
+ * the signal that stopped the run ("SIGTERM"), or is null.
+ */
+public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean dryRun, String stoppedBy) {
   public enum Outcome {
     /** The tag now points at the source digest. */
     PROMOTED,
@@ -17,15 +20,21 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
     FAILED,
     /** Not attempted because another write failed first. */
     NOT_ATTEMPTED,
-    /** Written, then restored to its previous digest because another write failed. */
+    /** Written (or maybe written: an ambiguous write, which carries its error), then restored to its previous digest. */
     ROLLED_BACK,
-    /** Written and did not exist before: left in place, since deleting a manifest would delete the source. */
+    /** Written (or maybe written) and did not exist before: left in place, since deleting it would delete the source. */
     LEFT_NEW,
     /** Written, and restoring its previous digest failed: needs attention. */
-    ROLLBACK_FAILED
+    ROLLBACK_FAILED,
+    /** Written, then moved by someone else before the rollback: left as they set it, not restored. */
+    SKIPPED
   }
 
-  /** One target's result; {@code errorKind} says why a write failed (null unless FAILED or ROLLBACK_FAILED). */
+  /**
+   * One target's result; {@code error} says why its write failed (FAILED, or an ambiguous write that is ROLLED_BACK,
+   * LEFT_NEW or SKIPPED), why its restore failed (ROLLBACK_FAILED) or who moved it (SKIPPED); {@code errorKind} is
+   * the failure's kind (null without one).
+   */
   public record TagResult(PromoteRequest.Image image, String tag, Digest source, Digest previous, Outcome outcome,
       String error, GantryException.Kind errorKind) {}
 
@@ -33,22 +42,32 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
     results = List.copyOf(results);
   }
 
+  public PromoteReport(PromotePlan plan, List<TagResult> results, boolean dryRun) {
+    this(plan, results, dryRun, null);
+  }
+
+  /** Whether the run did not complete: a write failed (or may have failed), or a stop was asked for. */
   public boolean failed() {
-    return results.stream().anyMatch(r -> r.outcome() == Outcome.FAILED);
+    return firstFailure() != null || stoppedBy != null;
   }
 
+  /** At least one target was not put back: restoring it failed, or someone else moved it meanwhile. */
   public boolean rollbackIncomplete() {
-    return results.stream().anyMatch(r -> r.outcome() == Outcome.ROLLBACK_FAILED);
+    return results.stream().anyMatch(r -> r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED);
   }
 
-  /** The first write failure, for the one-line error. */
+  /** The first write failure (a clear one first, else an ambiguous one), for the one-line error; null if none. */
   public TagResult firstFailure() {
-    return results.stream().filter(r -> r.outcome() == Outcome.FAILED).findFirst().orElse(null);
+    return results.stream().filter(r -> r.outcome() == Outcome.FAILED).findFirst()
+        .or(() -> results.stream().filter(r -> r.error() != null && r.errorKind() != null
+            && r.outcome() != Outcome.ROLLBACK_FAILED && r.outcome() != Outcome.SKIPPED).findFirst())
+        .or(() -> results.stream().filter(r -> r.error() != null).findFirst())
+        .orElse(null);
   }
 
-  /** Whether any target was actually changed before the failure (and so had to be restored or left). */
+  /** Whether any target was (or may have been) changed before the failure, and so had to be restored or left. */
   public boolean movedAny() {
     return results.stream().anyMatch(r -> r.outcome() == Outcome.ROLLED_BACK || r.outcome() == Outcome.LEFT_NEW
-        || r.outcome() == Outcome.ROLLBACK_FAILED);
+        || r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED);
   }
 }

@@ -4,6 +4,7 @@ import dev.gantry.store.ImageStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Promote in one call: preflight, plan, then apply (or only report, for a dry run). */
@@ -12,10 +13,19 @@ public final class Promoter {
 
   /** @param open opens the store an image lives in (asking for write access unless this is a dry run) */
   public static PromoteReport promote(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, boolean dryRun, int jobs) {
+    return promote(request, open, dryRun, jobs, StopSignal.never(), plan -> {});
+  }
+
+  /**
+   * @param stop once set, no new write starts and what moved is rolled back
+   * @param beforeFirstWrite told the plan just before the first write (not called when nothing is to be written)
+   */
+  public static PromoteReport promote(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, boolean dryRun,
+      int jobs, StopSignal stop, Consumer<PromotePlan> beforeFirstWrite) {
     Map<PromoteRequest.Image, ImageStore> stores = new ConcurrentHashMap<>();
     Function<PromoteRequest.Image, ImageStore> cached = i -> stores.computeIfAbsent(i, open);
     List<Preflight.ImageState> states = Preflight.read(request, cached, jobs);
     PromotePlan plan = Planner.plan(request, states);
-    return dryRun ? Executor.dryRun(plan) : Executor.apply(plan, cached, jobs);
+    return dryRun ? Executor.dryRun(plan) : Executor.apply(plan, cached, jobs, stop, beforeFirstWrite);
   }
 }

@@ -43,14 +43,33 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
     return new ManifestContent(children, blobs);
   }
 
-  /** The media type a manifest declares in its own {@code mediaType} field, or null. */
-  public static String declaredMediaType(byte[] bytes) {
+  /**
+   * The media type to PUT a manifest back with. The manifest's own {@code mediaType} wins over what it was served
+   * as (a registry may serve an OCI index as a Docker list, which the registry then refuses on PUT); with none (legal
+   * for OCI) it is read from the structure: {@code manifests} is an index, {@code config} and {@code layers} an image
+   * manifest. Otherwise {@code served} (the Content-Type, or a layout's descriptor), which may be null or unknown.
+   */
+  public static String mediaTypeOf(byte[] bytes, String served) {
+    JsonNode root;
     try {
-      JsonNode type = dev.gantry.Json.readTree(bytes).get("mediaType");
-      return type != null && type.isTextual() ? type.asText() : null;
+      root = dev.gantry.Json.readTree(bytes);
     } catch (IOException e) {
-      return null;
+      return served;
     }
+    if (root == null || !root.isObject()) {
+      return served;
+    }
+    JsonNode declared = root.get("mediaType");
+    if (declared != null && declared.isTextual()) {
+      return declared.asText();
+    }
+    if (root.path("manifests").isArray()) {
+      return MediaTypes.isIndex(served) ? served : MediaTypes.OCI_INDEX;
+    }
+    if (root.path("config").isObject() && root.path("layers").isArray()) {
+      return MediaTypes.isKnown(served) && !MediaTypes.isIndex(served) ? served : MediaTypes.OCI_MANIFEST;
+    }
+    return served;
   }
 
   private static Descriptor descriptor(JsonNode node, String where) {

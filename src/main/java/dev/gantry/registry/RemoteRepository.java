@@ -2,6 +2,7 @@ package dev.gantry.registry;
 
 import dev.gantry.GantryException;
 import dev.gantry.auth.RegistryAccess;
+import dev.gantry.http.WholeBody;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,19 +65,23 @@ public final class RemoteRepository implements ImageStore {
     }
   }
 
-  /** HEAD a manifest: its digest, or empty when the tag or digest does not exist. */
+  /**
+   * HEAD a manifest: its digest, or empty when the tag or digest does not exist. A registry that refuses HEAD (405)
+   * is asked with GET instead; so is one that says a tag is missing, since some answer HEAD 404 for a tag GET finds,
+   * and an existing tag that looks new would lose its previous digest (one more request, for new tags only).
+   */
   @Override
   public Optional<Digest> headManifest(String reference) {
     String subject = subject(reference);
     Request request = request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
     try (Response r = execute(request, "check manifest", subject)) {
-      if (r.code() == 404) {
+      if (r.code() == 404 && isDigest(reference)) {
         return Optional.empty();
       }
-      if (!r.isSuccessful()) {
+      if (r.code() != 404 && r.code() != 405 && !r.isSuccessful()) {
         throw failure("check manifest", subject, r);
       }
-      String digest = r.header("Docker-Content-Digest");
+      String digest = r.isSuccessful() ? r.header("Docker-Content-Digest") : null;
       if (digest != null && !digest.isBlank()) {
         try {
           return Optional.of(Digest.parse(digest.trim()));
@@ -85,40 +90,51 @@ public final class RemoteRepository implements ImageStore {
         }
       }
     }
-    // A registry that does not report the digest on HEAD: read the bytes and hash them.
-    return Optional.of(getManifest(reference).digest());
+    // No digest on HEAD (or no usable HEAD at all): read the bytes and hash them.
+    return fetchManifest(reference, true).map(Manifest::digest);
   }
 
   /** GET a manifest's exact bytes; verifies them against the digest asked for and the digest reported. */
   @Override
   public Manifest getManifest(String reference) {
+    return fetchManifest(reference, false).orElseThrow();
+  }
+
+  private Optional<Manifest> fetchManifest(String reference, boolean missingIsEmpty) {
     String subject = subject(reference);
-    Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT).build();
+    // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried like any other.
+    Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT)
+        .tag(WholeBody.class, WholeBody.INSTANCE).build();
     try (Response r = execute(request, "get manifest", subject)) {
+      if (missingIsEmpty && r.code() == 404) {
+        return Optional.empty();
+      }
       if (!r.isSuccessful()) {
         throw failure("get manifest", subject, r);
       }
       byte[] bytes = r.body().bytes();
-      String mediaType = MediaTypes.bare(r.header("Content-Type"));
-      if (!MediaTypes.isKnown(mediaType)) {
-        mediaType = ManifestContent.declaredMediaType(bytes);
-      }
+      String served = MediaTypes.bare(r.header("Content-Type"));
+      String mediaType = ManifestContent.mediaTypeOf(bytes, served);
       if (!MediaTypes.isKnown(mediaType)) {
         throw RegistryException.protocol("get manifest", subject, r.code(),
-            "unsupported manifest media type " + MediaTypes.bare(r.header("Content-Type")));
+            "unsupported manifest media type " + (mediaType != null ? mediaType : served));
       }
       Manifest manifest = Manifest.of(bytes, mediaType);
       String reported = r.header("Docker-Content-Digest");
-      if (reference.contains(":") && !Digest.parse(reference).matches(bytes)) {
+      if (isDigest(reference) && !Digest.parse(reference).matches(bytes)) {
         throw RegistryException.digestMismatch("get manifest", subject, reference, manifest.digest());
       }
       if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
         throw RegistryException.digestMismatch("get manifest", subject, reported.trim(), manifest.digest());
       }
-      return manifest;
+      return Optional.of(manifest);
     } catch (IOException e) {
       throw RegistryException.unreachable("get manifest", subject, e);
     }
+  }
+
+  private static boolean isDigest(String reference) {
+    return reference.contains(":");
   }
 
   /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
@@ -154,7 +170,9 @@ public final class RemoteRepository implements ImageStore {
 
   /**
    * Asks the registry to mount a blob from another repository. Empty when mounted; otherwise the upload
-   * location the registry opened instead (it refused or could not mount).
+   * location the registry opened instead (it refused or could not mount). A mount refused for lack of rights
+   * (a token server that grants only the first scope asked for leaves out {@code pull} on the source) opens a
+   * plain upload instead: the blob is then streamed, and a real lack of push rights fails there.
    */
   public Optional<HttpUrl> mountBlob(Digest digest, Repository from) {
     HttpUrl url = uploadsUrl().newBuilder().addQueryParameter("mount", digest.toString())
@@ -167,8 +185,11 @@ public final class RemoteRepository implements ImageStore {
       if (r.code() == 202) {
         return Optional.of(location(r, "mount blob", subject));
       }
-      throw failure("mount blob", subject, r);
+      if (r.code() != 401 && r.code() != 403) {
+        throw failure("mount blob", subject, r);
+      }
     }
+    return Optional.of(startUpload(digest));
   }
 
   /** Opens an upload session; its location is where the blob is PUT. */

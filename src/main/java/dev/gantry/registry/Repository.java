@@ -17,9 +17,7 @@ public record Repository(String registry, String path) {
           + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
 
   public Repository {
-    if (registry == null || !REGISTRY.matcher(registry).matches()) {
-      throw GantryException.badInput("invalid registry '" + registry + "'");
-    }
+    checkRegistry(registry);
     if (path == null || path.isEmpty() || path.length() > 255) {
       throw GantryException.badInput("invalid repository name '" + path + "'");
     }
@@ -29,6 +27,25 @@ public record Repository(String registry, String path) {
             "invalid repository name '" + path + "' (lower-case letters, digits and . _ - separators only)");
       }
     }
+  }
+
+  /**
+   * Throws the one-line bad-input error unless {@code registry} is {@code HOST[:PORT]} with a port from 1 to 65535
+   * written without leading zeros (a URL library would read {@code :00080} as 80, or fail later on {@code :0}).
+   */
+  public static String checkRegistry(String registry) {
+    if (registry == null || !REGISTRY.matcher(registry).matches()) {
+      throw GantryException.badInput("invalid registry '" + registry + "'");
+    }
+    int colon = registry.lastIndexOf(':');
+    if (colon > registry.lastIndexOf(']')) {
+      String port = registry.substring(colon + 1);
+      if (port.startsWith("0") || Integer.parseInt(port) > 65535) {
+        throw GantryException.badInput("invalid registry '" + registry + "': port " + port
+            + " is not 1 to 65535 without leading zeros");
+      }
+    }
+    return registry;
   }
 
   /** {@code registry/path}, which {@link ImageReference#parse} reads back to this repository. */

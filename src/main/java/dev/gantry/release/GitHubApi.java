@@ -9,29 +9,18 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.kohsuke.github.GHRelease;
-import org.kohsuke.github.GHReleaseBuilder;
-import org.kohsuke.github.GHRepository;
-import org.kohsuke.github.GHTagObject;
-import org.kohsuke.github.GitHub;
-import org.kohsuke.github.GitHubAbuseLimitHandler;
-import org.kohsuke.github.GitHubBuilder;
-import org.kohsuke.github.GitHubRateLimitHandler;
-import org.kohsuke.github.HttpException;
-import org.kohsuke.github.authorization.ImmutableAuthorizationProvider;
-import org.kohsuke.github.connector.GitHubConnectorResponse;
-import org.kohsuke.github.extras.okhttp3.OkHttpGitHubConnector;
 
 /**
- * The GitHub calls a release makes: hub4j's github-api for repository, commit, tag, ref and release calls, on our
- * shared OkHttp client; direct calls for the two endpoints the library lacks ({@code matching-refs} and
- * {@code releases/generate-notes}). One method per call, each mapping its failure through {@link GitHubErrors}.
+ * The GitHub REST calls a release makes, one method per call, on the shared OkHttp client, each mapping its failure
+ * through {@link GitHubErrors}. Called directly (no client library): a library's opening GET of the repository is a
+ * call the budget of 8 cannot afford, and each call here is one small request.
  */
 public final class GitHubApi {
   private static final MediaType JSON = MediaType.get("application/json");
@@ -43,12 +32,17 @@ public final class GitHubApi {
   /** A release: its id and the page people open. */
   public record ReleaseInfo(long id, String url) {}
 
+  /** A listed release, draft or not; {@code commitish} is its {@code target_commitish} as given when it was created. */
+  public record Release(ReleaseInfo info, String tag, String commitish, boolean draft) {}
+
+  /** One page of releases, newest first, and the next page's address (null on the last). */
+  public record ReleasePage(List<Release> releases, HttpUrl next) {}
+
   private final OkHttpClient http;
   private final HttpUrl api;
   private final String token;
   private final String repositoryName;
   private final GitHubLimits limits;
-  private GHRepository repository;
 
   public GitHubApi(OkHttpClient http, String apiUrl, String token, String repositoryName, GitHubLimits limits) {
     this.http = http;
@@ -62,46 +56,24 @@ public final class GitHubApi {
     this.limits = limits;
   }
 
-  /** GET /repos/{o}/{r}. */
-  void open() {
-    try {
-      GitHub gitHub = new GitHubBuilder()
-          .withEndpoint(api.toString().replaceAll("/$", ""))
-          // An installation-style provider: with a bare OAuth token hub4j first asks GET /user who we are.
-          .withAuthorizationProvider(ImmutableAuthorizationProvider.fromAppInstallationToken(token))
-          .withConnector(new OkHttpGitHubConnector(http))
-          .withRateLimitHandler(new GitHubRateLimitHandler() {
-            @Override
-            public void onError(GitHubConnectorResponse r) {
-              limits.waitOrFail("call GitHub for " + repositoryName, r::header);
-            }
-          })
-          .withAbuseLimitHandler(new GitHubAbuseLimitHandler() {
-            @Override
-            public void onError(GitHubConnectorResponse r) {
-              limits.waitOrFail("call GitHub for " + repositoryName, r::header);
-            }
-          })
-          .build();
-      repository = gitHub.getRepository(repositoryName);
-    } catch (IOException e) {
-      throw GitHubErrors.of("open repository " + repositoryName, e);
-    }
+  String repository() {
+    return repositoryName;
   }
 
-  /** GET /repos/{o}/{r}/commits/{sha}: the full SHA; an unknown commit is "not found". */
+  /** GET /repos/{o}/{r}/commits/{sha}: the full SHA. GitHub answers 422 for a commit it does not know, 404 for a repository. */
   String resolveCommit(String sha) {
-    try {
-      return repository.getCommit(sha).getSHA1();
-    } catch (HttpException e) {
-      if (e.getResponseCode() == 422 || e.getResponseCode() == 404) {
-        throw new GantryException(Kind.NOT_FOUND, "find commit " + sha + " in " + repositoryName + ": GitHub does not know it ("
-            + "HTTP " + e.getResponseCode() + " " + GitHubErrors.messageOf(e.getMessage()) + ")", e);
-      }
-      throw GitHubErrors.of("find commit " + sha + " in " + repositoryName, e);
-    } catch (IOException e) {
-      throw GitHubErrors.of("find commit " + sha + " in " + repositoryName, e);
+    String operation = "find commit " + sha + " in " + repositoryName;
+    Answer a = call(new Request.Builder().url(repoUrl().addPathSegment("commits").addPathSegment(sha).build()).get(),
+        operation, 422);
+    if (a.status() == 422) {
+      throw new GantryException(Kind.NOT_FOUND, operation + ": GitHub does not know it (HTTP 422 "
+          + GitHubErrors.messageOf(a.text()) + ")");
     }
+    String full = a.json().path("sha").asText("");
+    if (full.isEmpty()) {
+      throw new GantryException(Kind.FAILED, operation + ": GitHub's answer has no sha");
+    }
+    return full;
   }
 
   /** GET /repos/{o}/{r}/git/matching-refs/tags/{prefix}: every tag whose name starts with the prefix. */
@@ -111,51 +83,47 @@ public final class GitHubApi {
         .addQueryParameter("per_page", "100").build();
     String operation = "list tags " + prefix + "* in " + repositoryName;
     for (int page = 0; url != null && page < MAX_PAGES; page++) {
-      Fetched f = send(new Request.Builder().url(url).get(), operation);
-      for (JsonNode ref : f.json()) {
+      Answer a = call(new Request.Builder().url(url).get(), operation);
+      for (JsonNode ref : a.json()) {
         String name = ref.path("ref").asText("");
         if (name.startsWith("refs/tags/")) {
           refs.add(new TagRef(name.substring("refs/tags/".length()), ref.path("object").path("type").asText(""),
               ref.path("object").path("sha").asText("")));
         }
       }
-      url = f.next();
+      url = a.next();
     }
     return refs;
   }
 
   /** GET /repos/{o}/{r}/git/tags/{sha}: the commit an annotated tag object points at (null if not a commit). */
   String annotatedTagCommit(String tagObjectSha) {
-    try {
-      GHTagObject tag = repository.getTagObject(tagObjectSha);
-      return "commit".equals(tag.getObject().getType()) ? tag.getObject().getSha() : null;
-    } catch (IOException e) {
-      throw GitHubErrors.of("read tag object " + tagObjectSha + " in " + repositoryName, e);
-    }
+    HttpUrl url = repoUrl().addPathSegments("git/tags").addPathSegment(tagObjectSha).build();
+    JsonNode object = call(new Request.Builder().url(url).get(), "read tag object " + tagObjectSha + " in " + repositoryName)
+        .json().path("object");
+    return "commit".equals(object.path("type").asText()) ? object.path("sha").asText(null) : null;
   }
 
   /** POST /repos/{o}/{r}/git/tags: an annotated tag object on the commit; returns its sha. */
   String createTagObject(String tag, String message, String commit) {
-    try {
-      return repository.createTag(tag, message, commit, "commit").getSha();
-    } catch (IOException e) {
-      throw GitHubErrors.of("create tag object " + tag + " in " + repositoryName, e);
-    }
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("tag", tag).put("message", message).put("object", commit).put("type", "commit");
+    return call(post("git/tags", body), "create tag object " + tag + " in " + repositoryName).json().path("sha").asText();
   }
 
   /** POST /repos/{o}/{r}/git/refs: false when the ref already exists (someone else took the version). */
   boolean createTagRef(String tag, String tagObjectSha) {
-    try {
-      repository.createRef("refs/tags/" + tag, tagObjectSha);
-      return true;
-    } catch (HttpException e) {
-      if (e.getResponseCode() == 422 && String.valueOf(e.getMessage()).contains("already exists")) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("ref", "refs/tags/" + tag).put("sha", tagObjectSha);
+    String operation = "create tag " + tag + " in " + repositoryName;
+    Answer a = call(post("git/refs", body), operation, 422);
+    if (a.status() == 422) {
+      if (GitHubErrors.messageOf(a.text()).contains("already exists")) {
         return false;
       }
-      throw GitHubErrors.of("create tag " + tag + " in " + repositoryName, e);
-    } catch (IOException e) {
-      throw GitHubErrors.of("create tag " + tag + " in " + repositoryName, e);
+      throw GitHubErrors.of(operation, a.status(), a.text(), null);
     }
+    return true;
   }
 
   /** POST /repos/{o}/{r}/releases/generate-notes: GitHub's notes, honouring .github/release.yml. */
@@ -166,49 +134,74 @@ public final class GitHubApi {
     if (previousTag != null) {
       body.put("previous_tag_name", previousTag);
     }
-    HttpUrl url = repoUrl().addPathSegments("releases/generate-notes").build();
-    Fetched f = send(new Request.Builder().url(url).post(RequestBody.create(body.toString(), JSON)), "generate release notes for " + tag);
-    return f.json().path("body").asText("");
+    return call(post("releases/generate-notes", body), "generate release notes for " + tag).json().path("body").asText("");
   }
 
-  /** GET /repos/{o}/{r}/releases/tags/{tag}. */
-  Optional<ReleaseInfo> releaseByTag(String tag) {
-    try {
-      GHRelease r = repository.getReleaseByTagName(tag);
-      return r == null ? Optional.empty() : Optional.of(new ReleaseInfo(r.getId(), String.valueOf(r.getHtmlUrl())));
-    } catch (java.io.FileNotFoundException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw GitHubErrors.of("read release " + tag + " in " + repositoryName, e);
-    }
+  /** The first page of GET /repos/{o}/{r}/releases: the 100 newest releases, drafts included (the token can push). */
+  ReleasePage firstReleases() {
+    return releases(repoUrl().addPathSegment("releases").addQueryParameter("per_page", "100").build());
   }
 
-  /** POST /repos/{o}/{r}/releases. */
-  ReleaseInfo createRelease(String tag, String commit, String body, boolean draft, boolean prerelease, boolean latest) {
-    try {
-      GHRelease r = repository.createRelease(tag).name(tag).body(body).commitish(commit).draft(draft).prerelease(prerelease)
-          .makeLatest(latest ? GHReleaseBuilder.MakeLatest.TRUE : GHReleaseBuilder.MakeLatest.FALSE).create();
-      return new ReleaseInfo(r.getId(), String.valueOf(r.getHtmlUrl()));
-    } catch (IOException e) {
-      throw GitHubErrors.of("create release " + tag + " in " + repositoryName, e);
+  /** A page of GET /repos/{o}/{r}/releases, from the {@code next} of the page before. */
+  ReleasePage releases(HttpUrl page) {
+    Answer a = call(new Request.Builder().url(page).get(), "list releases of " + repositoryName);
+    List<Release> releases = new ArrayList<>();
+    for (JsonNode r : a.json()) {
+      releases.add(new Release(new ReleaseInfo(r.path("id").asLong(), r.path("html_url").asText("")),
+          r.path("tag_name").asText(""), r.path("target_commitish").asText(""), r.path("draft").asBoolean()));
     }
+    return new ReleasePage(releases, a.next());
+  }
+
+  /**
+   * POST /repos/{o}/{r}/releases; empty when GitHub refuses it because a release of the tag already exists (422,
+   * {@code already_exists} on {@code tag_name}): a concurrent run made it between our check and this call.
+   */
+  Optional<ReleaseInfo> createRelease(String tag, String commit, String body, boolean draft, boolean prerelease,
+      boolean latest) {
+    ObjectNode request = Json.mapper().createObjectNode();
+    request.put("tag_name", tag).put("target_commitish", commit).put("name", tag).put("body", body).put("draft", draft)
+        .put("prerelease", prerelease).put("make_latest", latest ? "true" : "false");
+    String operation = "create release " + tag + " in " + repositoryName;
+    Answer a = call(post("releases", request), operation, 422);
+    if (a.status() == 422) {
+      if (GitHubErrors.isAlreadyExists(a.text(), "Release", "tag_name")) {
+        return Optional.empty();
+      }
+      throw GitHubErrors.of(operation, a.status(), a.text(), null);
+    }
+    JsonNode r = a.json();
+    return Optional.of(new ReleaseInfo(r.path("id").asLong(), r.path("html_url").asText("")));
   }
 
   private HttpUrl.Builder repoUrl() {
     return api.newBuilder().addPathSegment("repos").addPathSegments(repositoryName);
   }
 
-  private record Fetched(JsonNode json, HttpUrl next) {}
+  private Request.Builder post(String path, ObjectNode body) {
+    return new Request.Builder().url(repoUrl().addPathSegments(path).build()).post(RequestBody.create(body.toString(), JSON));
+  }
 
-  /** One direct call with GitHub's headers; waits out short rate limits; maps failures. */
-  private Fetched send(Request.Builder request, String operation) {
+  /** An answer: a success, or a status the caller said it handles. */
+  private record Answer(int status, String text, HttpUrl next) {
+    JsonNode json() {
+      try {
+        return text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+      } catch (IOException e) {
+        throw new GantryException(Kind.FAILED, "GitHub answered HTTP " + status + " with a body that is not JSON", e);
+      }
+    }
+  }
+
+  /** One call with GitHub's headers; waits out short rate limits; maps failures but the {@code handled} statuses. */
+  private Answer call(Request.Builder request, String operation, Integer... handled) {
     Request r = request.header("Authorization", "Bearer " + token).header("Accept", "application/vnd.github+json")
         .header("X-GitHub-Api-Version", "2022-11-28").build();
     for (int attempt = 1; ; attempt++) {
       try (Response response = http.newCall(r).execute()) {
         String text = response.body().string();
-        if (response.isSuccessful()) {
-          return new Fetched(text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text), next(response));
+        if (response.isSuccessful() || Set.of(handled).contains(response.code())) {
+          return new Answer(response.code(), text, next(response));
         }
         if (attempt < 4 && GitHubLimits.isLimited(response.code(), response::header)) {
           limits.waitOrFail(operation, response::header);
@@ -221,8 +214,8 @@ public final class GitHubApi {
     }
   }
 
-  /** The {@code rel="next"} page from a Link header, if any. */
-  private static HttpUrl next(Response response) {
+  /** The {@code rel="next"} page from a Link header, if any, and only on the API's own host: it gets the token. */
+  private HttpUrl next(Response response) {
     String link = response.header("Link");
     if (link == null) {
       return null;
@@ -231,9 +224,9 @@ public final class GitHubApi {
       if (part.contains("rel=\"next\"")) {
         int lt = part.indexOf('<');
         int gt = part.indexOf('>');
-        if (lt >= 0 && gt > lt) {
-          return HttpUrl.parse(part.substring(lt + 1, gt));
-        }
+        HttpUrl next = lt >= 0 && gt > lt ? HttpUrl.parse(part.substring(lt + 1, gt)) : null;
+        return next != null && next.scheme().equals(api.scheme()) && next.host().equals(api.host())
+            && next.port() == api.port() ? next : null;
       }
     }
     return null;

@@ -1,22 +1,18 @@
 package dev.gantry.release;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
+import dev.gantry.Json;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.kohsuke.github.HttpException;
 
-/** Maps a failed GitHub call to one line and an exit code, once, for the library's calls and ours. */
+/** Maps a failed GitHub call to one line and an exit code, once. */
 final class GitHubErrors {
   private static final Pattern MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private GitHubErrors() {}
-
-  static GantryException of(String operation, IOException e) {
-    int status = e instanceof HttpException h ? h.getResponseCode() : e instanceof java.io.FileNotFoundException ? 404 : -1;
-    return of(operation, status, e.getMessage(), e);
-  }
 
   static GantryException of(String operation, int status, String body, Throwable cause) {
     String message = messageOf(body);
@@ -32,6 +28,24 @@ final class GitHubErrors {
       case 404 -> new GantryException(Kind.NOT_FOUND, operation + ": " + reason + " (check --repository and that the token can see it)", cause);
       default -> new GantryException(Kind.FAILED, operation + ": " + reason, cause);
     };
+  }
+
+  /**
+   * Whether a 422 body is GitHub's validation error saying {@code resource} with this {@code field} already exists:
+   * {@code {"message":"Validation Failed","errors":[{"resource":"Release","code":"already_exists","field":"tag_name"}]}}.
+   */
+  static boolean isAlreadyExists(String body, String resource, String field) {
+    try {
+      for (JsonNode e : Json.mapper().readTree(body).path("errors")) {
+        if ("already_exists".equals(e.path("code").asText()) && resource.equals(e.path("resource").asText())
+            && field.equals(e.path("field").asText())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** GitHub's {@code "message"} field, or a short form of whatever the body was. */

@@ -2,6 +2,7 @@ package dev.gantry.release;
 
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
+import dev.gantry.promote.Planner;
 import dev.gantry.promote.Preflight;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
@@ -17,14 +18,14 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A release, in order: read what GitHub has (commit, this and last month's tags), decide the version (or find the
- * one this commit already has), check every image's source, then write: the annotated tag (the ref is the lock;
- * a collision moves to the next patch), the images tagged with the version, the release. Every step is skipped
- * when already done, so re-running a release that failed half-way completes it.
+ * A release, in order: read what GitHub has (commit, this and last month's tags, the newest releases), decide the
+ * version (or find the one this commit already has), check every image's source, then write: the annotated tag (the
+ * ref is the lock; a collision moves to the next patch), the images tagged with the version, the release (a release
+ * of the tag made meanwhile by another run of this commit is reused). Every step is skipped when already done, so
+ * re-running a release that failed half-way completes it.
  */
 public final class Releaser {
   private static final int TAG_ATTEMPTS = 5;
-  private static final int MONTHS_BACK = 24;
 
   private Releaser() {}
 
@@ -35,21 +36,23 @@ public final class Releaser {
 
   public static Result release(ReleaseRequest req, GitHubApi gh, Function<PromoteRequest.Image, ImageStore> open,
       YearMonth now, boolean dryRun, int jobs) {
-    gh.open();
     String commit = gh.resolveCommit(req.sha());
     CalVerFormat format = req.format();
     List<TagRef> recent = new ArrayList<>(gh.matchingTags(format.prefix(now)));
     recent.addAll(gh.matchingTags(format.prefix(now.minusMonths(1))));
+    ListedReleases releases = ListedReleases.read(gh);
 
-    Optional<CalVer> existing = taggedVersion(format, recent, commit, gh);
+    Optional<CalVer> existing = taggedVersion(format, recent, commit, gh, releases);
     CalVer version = existing.orElseGet(() -> VersionPlanner.next(format, now, names(recent)));
-    String previous = previousTag(format, version, recent, now, gh);
+    String previous = previousTag(format, version, recent, releases);
 
     // Every image's source must exist before anything is written.
     List<ReleaseNotes.ImageLine> lines = new ArrayList<>();
     if (!req.images().isEmpty()) {
       PromoteRequest check = new PromoteRequest(req.images(), req.fromTag(), null, List.of(version.tag()));
-      for (Preflight.ImageState s : Preflight.read(check, open, jobs)) {
+      List<Preflight.ImageState> states = Preflight.read(check, open, jobs);
+      Planner.plan(check, states); // an IMAGE@sha256: pin the source no longer has: exit 5 here, before the git tag
+      for (Preflight.ImageState s : states) {
         lines.add(new ReleaseNotes.ImageLine(s.image().toString(), s.source().digest().toString()));
       }
     }
@@ -61,7 +64,7 @@ public final class Releaser {
 
     boolean tagCreated = false;
     if (existing.isEmpty()) {
-      TagOutcome tagged = createTag(format, version, commit, now, gh, recent);
+      TagOutcome tagged = createTag(format, version, commit, now, gh, recent, releases);
       if (!tagged.version().equals(version)) {
         // A collision moved us up; the re-listed tags are in `recent`, and nothing older than before can appear.
         CalVer moved = tagged.version();
@@ -95,54 +98,81 @@ public final class Releaser {
             "tag images with " + v + ": " + failure.error() + "; the git tag " + v + " exists: re-run the same command to complete the release");
       }
     }
-    Optional<ReleaseInfo> found = existing.isPresent() ? gh.releaseByTag(v) : Optional.empty();
-    ReleaseInfo release;
+    Optional<ReleaseInfo> found = existing.isPresent() ? releases.find(v).map(r -> ours(r, v, commit, gh)) : Optional.empty();
     String body = null;
-    if (found.isPresent()) {
-      release = found.get();
-    } else {
+    Optional<ReleaseInfo> created = Optional.empty();
+    if (found.isEmpty()) {
       try {
         body = ReleaseNotes.body(v, commit, lines, gh.generateNotes(v, commit, previous));
-        release = gh.createRelease(v, commit, body, req.draft(), req.prerelease(), req.latest());
+        created = gh.createRelease(v, commit, body, req.draft(), req.prerelease(), req.latest());
       } catch (GantryException e) {
         throw new GantryException(e.kind(), e.getMessage() + "; the git tag " + v + " exists: re-run the same command to complete the release", e);
       }
+      if (created.isEmpty()) {
+        // A concurrent run released the tag between our check and our create: read again, reuse it if it is ours.
+        found = Optional.of(concurrentRelease(v, commit, gh));
+      }
     }
-    return new Result(v, previous, commit, existing.isPresent(), tagCreated, release, found.isEmpty(), lines, report, body, false);
+    ReleaseInfo release = created.isPresent() ? created.get() : found.orElseThrow();
+    return new Result(v, previous, commit, existing.isPresent(), tagCreated, release, created.isPresent(), lines, report, body, false);
   }
 
-  /** The CalVer tag this commit already carries (lightweight first, then annotated tags newest first). */
-  static Optional<CalVer> taggedVersion(CalVerFormat format, List<TagRef> refs, String commit, GitHubApi gh) {
+  /** The release of the tag this run holds, after GitHub refused a second one: listed again, from the newest. */
+  private static ReleaseInfo concurrentRelease(String tag, String commit, GitHubApi gh) {
+    return ListedReleases.read(gh).find(tag).map(r -> ours(r, tag, commit, gh)).orElseThrow(() -> new GantryException(
+        Kind.FAILED, "create release " + tag + " in " + gh.repository() + ": GitHub says a release of " + tag
+        + " already exists, but it is not among the listed releases (is the token allowed to see drafts?)"));
+  }
+
+  /** The release, when it is on this commit; otherwise the tag's release belongs to someone else: a clear stop. */
+  private static ReleaseInfo ours(GitHubApi.Release r, String tag, String commit, GitHubApi gh) {
+    if (!ListedReleases.isOn(r, commit)) {
+      throw new GantryException(Kind.FAILED, "create release " + tag + " in " + gh.repository() + ": a release of " + tag
+          + " already exists on commit " + r.commitish() + ", not " + commit + " (" + r.info().url()
+          + "); nothing was changed on it");
+    }
+    return r.info();
+  }
+
+  /**
+   * The CalVer tag this commit already carries: a lightweight ref on it, or a tag whose release was created on it;
+   * then, newest first, annotated tags whose commit the releases do not say, dereferenced one call each.
+   */
+  static Optional<CalVer> taggedVersion(CalVerFormat format, List<TagRef> refs, String commit, GitHubApi gh,
+      ListedReleases releases) {
     List<TagRef> calver = refs.stream().filter(r -> format.parseTag(r.name()).isPresent())
         .sorted(Comparator.comparing((TagRef r) -> format.parseTag(r.name()).orElseThrow()).reversed()).toList();
     for (TagRef r : calver) {
-      if ("commit".equals(r.objectType()) && commit.equals(r.objectSha())) {
+      if ("commit".equals(r.objectType()) && commit.equals(r.objectSha())
+          || "tag".equals(r.objectType()) && releases.commitOf(r.name()).filter(commit::equals).isPresent()) {
         return format.parseTag(r.name());
       }
     }
     for (TagRef r : calver) {
-      if ("tag".equals(r.objectType()) && commit.equals(gh.annotatedTagCommit(r.objectSha()))) {
+      if ("tag".equals(r.objectType()) && releases.commitOf(r.name()).isEmpty()
+          && commit.equals(gh.annotatedTagCommit(r.objectSha()))) {
         return format.parseTag(r.name());
       }
     }
     return Optional.empty();
   }
 
-  /** The highest CalVer tag below the version: from the two months read, else walking back month by month. */
-  private static String previousTag(CalVerFormat format, CalVer version, List<TagRef> recent, YearMonth now, GitHubApi gh) {
-    Optional<CalVer> p = VersionPlanner.previous(format, version, names(recent));
-    for (int back = 2; p.isEmpty() && back <= MONTHS_BACK; back++) {
-      p = VersionPlanner.previous(format, version, names(gh.matchingTags(format.prefix(now.minusMonths(back)))));
-    }
-    return p.map(CalVer::tag).orElse(null);
+  /**
+   * The highest CalVer tag below the version among the two months read and the newest releases (published: a
+   * draft's tag may not exist). No walking back month by month: a first release costs no more calls than any other.
+   */
+  private static String previousTag(CalVerFormat format, CalVer version, List<TagRef> recent, ListedReleases releases) {
+    List<String> known = new ArrayList<>(names(recent));
+    known.addAll(releases.publishedTags());
+    return VersionPlanner.previous(format, version, known).map(CalVer::tag).orElse(null);
   }
 
-  /** Creates the annotated tag and its ref; a ref someone else created first means: re-list, take the next patch. */
   /** The version tagged, and whether this run created the tag (false: a concurrent run of this commit did). */
   private record TagOutcome(CalVer version, boolean created) {}
 
+  /** Creates the annotated tag and its ref; a ref someone else created first means: re-list, take the next patch. */
   private static TagOutcome createTag(CalVerFormat format, CalVer version, String commit, YearMonth now, GitHubApi gh,
-      List<TagRef> recent) {
+      List<TagRef> recent, ListedReleases releases) {
     CalVer v = version;
     for (int attempt = 1; attempt <= TAG_ATTEMPTS; attempt++) {
       String tagObject = gh.createTagObject(v.tag(), "Release " + v.tag(), commit);
@@ -152,7 +182,7 @@ public final class Releaser {
       CalVer taken = v;
       List<TagRef> again = gh.matchingTags(format.prefix(now));
       recent.addAll(again);
-      Optional<CalVer> ours = taggedVersion(format, again, commit, gh);
+      Optional<CalVer> ours = taggedVersion(format, again, commit, gh, releases);
       if (ours.isPresent()) {
         return new TagOutcome(ours.get(), false); // the same commit won the race: never tag it twice
       }

@@ -9,6 +9,7 @@ import dev.gantry.testing.RegistryServer;
 import dev.gantry.testing.Skopeo;
 import dev.gantry.testing.TempDirs;
 import dev.gantry.testing.TestImages;
+import dev.gantry.testing.TokenServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,6 +145,43 @@ class ActionSecretsIT {
     } finally {
       TempDirs.delete(config);
     }
+  }
+
+  @Test
+  void registryCredentialsGoToTheDestinationOnlyNeverToThePublicSource() {
+    try (RegistryServer source = RegistryServer.tokenAuth()) {
+      String digest = TestImages.push(TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+          source, "public/app", "v1");
+      int before = source.tokenServer().requestCount();
+      String sha = EventPayloads.sha();
+      Result r = push(sha).input("command", "copy").input("from", source.hostPort() + "/public/app:v1")
+          .input("to", image("copied") + ":v1")
+          .input("registry-username", registry.username()).input("registry-password", registry.password()).run();
+
+      assertEquals(0, r.exitCode(), r.all());
+      assertEquals(digest, skopeo.digest(image("copied") + ":v1", registry));
+      List<TokenServer.TokenRequest> seen = source.tokenServer().requests().subList(before, source.tokenServer().requestCount());
+      assertFalse(seen.isEmpty());
+      assertTrue(seen.stream().noneMatch(TokenServer.TokenRequest::withCredentials),
+          "the source's token endpoint was offered the destination's password: " + seen);
+      assertNowhere(r, registry.password());
+    }
+  }
+
+  @Test
+  void registryInputNamesTheRegistryTheCredentialsAreFor() {
+    String sha = EventPayloads.sha();
+    pushAt("registry-input", sha);
+
+    Result elsewhere = push(sha).input("images", image("registry-input")).input("registry", "elsewhere.example")
+        .input("registry-username", registry.username()).input("registry-password", registry.password()).run();
+    assertEquals(2, elsewhere.exitCode(), elsewhere.all());
+    assertTrue(elsewhere.all().contains("elsewhere.example"), elsewhere.all());
+
+    Result named = push(sha).input("images", image("registry-input")).input("registry", registry.hostPort())
+        .input("registry-username", registry.username()).input("registry-password", registry.password()).run();
+    assertEquals(0, named.exitCode(), named.all());
+    assertNowhere(named, registry.password());
   }
 
   /** The first line of the log masks {@code secret}; failure messages say so without printing it. */

@@ -103,10 +103,19 @@ final class ActionStep {
 
   /** Runs the step: {@code java -jar target/gantry.jar action} in a child process with exactly this environment. */
   Result run() {
+    return run(false);
+  }
+
+  /** The same, with stderr interleaved into stdout as the step's log shows them ({@code stderr} is then empty). */
+  Result runMerged() {
+    return run(true);
+  }
+
+  private Result run(boolean merged) {
     GantryRunner gantry = new GantryRunner();
     env.forEach(gantry::env);
     inputs.forEach((name, value) -> gantry.env(inputVariable(name), value));
-    GantryRunner.Result r = gantry.runJar(List.of(), "action");
+    GantryRunner.Result r = merged ? gantry.runJarMerged(List.of(), "action") : gantry.runJar(List.of(), "action");
     try {
       return new Result(r.exitCode(), r.stdout(), r.stderr(), Files.readString(output, StandardCharsets.UTF_8),
           Files.readString(summary, StandardCharsets.UTF_8));

@@ -34,6 +34,22 @@ class BearerTokenTest {
   }
 
   @Test
+  void scopesAreSentInOneStableOrderWithThePushScopeFirst() {
+    // Some token servers grant only the first scope: the one the write needs leads, the mount sources follow.
+    Repository dst = registry.repository("m/dst");
+    List<Repository> sources = List.of("a/one", "c/three", "b/two", "d/four").stream().map(registry::repository).toList();
+    registry.server.enqueue(registry.bearerChallenge("repository:m/dst:pull,push"));
+    registry.server.enqueue(MockRegistry.token("tok-1", 300));
+    registry.server.enqueue(MockRegistry.manifestHead(M));
+
+    registry.client(USER).forPush(dst, sources.toArray(Repository[]::new)).headManifest("latest");
+
+    RecordedRequest tokenRequest = registry.requests().get(1);
+    assertEquals(List.of("repository:m/dst:pull,push", "repository:a/one:pull", "repository:b/two:pull",
+        "repository:c/three:pull", "repository:d/four:pull"), tokenRequest.getUrl().queryParameterValues("scope"));
+  }
+
+  @Test
   void challengeFetchesATokenWithBasicCredentialsThenRetriesWithBearer() {
     registry.server.enqueue(registry.bearerChallenge(PULL));
     registry.server.enqueue(MockRegistry.token("tok-1", 300));

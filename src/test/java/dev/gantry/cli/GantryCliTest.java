@@ -86,6 +86,20 @@ class GantryCliTest {
             List.of("promote", "--password-stdin", "--from", "sha-1", "--to", "latest", IMAGE), "--password-stdin"),
         Arguments.of("bad --insecure-registry",
             List.of("promote", "--insecure-registry", "bad host!", "--from", "sha-1", "--to", "latest", IMAGE), "bad host!"),
+        Arguments.of("port 0", List.of("promote", "--from", "sha-1", "--to", "latest", "localhost:0/demo/api"), "localhost:0"),
+        Arguments.of("port 65536", List.of("promote", "--from", "sha-1", "--to", "latest", "localhost:65536/demo/api"), "localhost:65536"),
+        Arguments.of("port 99999", List.of("copy", "localhost:99999/demo/api:v1", IMAGE + ":v1"), "localhost:99999"),
+        Arguments.of("port with leading zeros", List.of("copy", IMAGE + ":v1", "localhost:00080/demo/api:v1"), "localhost:00080"),
+        Arguments.of("--insecure-registry port 70000",
+            List.of("promote", "--insecure-registry", "host:70000", "--from", "sha-1", "--to", "latest", IMAGE), "host:70000"),
+        Arguments.of("--creds-for a registry the command does not name",
+            List.of("copy", "--creds-for", "other.example:5000", "--username", "bob", "--password-stdin", IMAGE + ":v1",
+                "{registry}/demo/web:v1"), "other.example:5000"),
+        Arguments.of("--username for images on two registries without --creds-for",
+            List.of("promote", "--username", "bob", "--password-stdin", "--from", "sha-1", "--to", "latest", IMAGE,
+                "localhost:5999/demo/web"), "--creds-for"),
+        Arguments.of("--creds-for without --username",
+            List.of("promote", "--creds-for", "localhost:5999", "--from", "sha-1", "--to", "latest", IMAGE), "--creds-for"),
         Arguments.of("no command", List.of(), "missing command"),
         Arguments.of("unknown command", List.of("promot", "--from", "sha-1", "--to", "latest", IMAGE), "promot"));
   }
@@ -114,10 +128,15 @@ class GantryCliTest {
     int code = run("promote", "--from", "sha-1", "--to", "latest", IMAGE);
 
     assertEquals(ExitCode.OK, code, err::toString);
-    assertEquals(3, registry.server.getRequestCount());
+    assertEquals(4, registry.server.getRequestCount(), "GET source, HEAD target (404, checked by GET), PUT");
     assertTrue(stdout().startsWith("promoted "), stdout());
     assertTrue(stdout().contains(registry.registry() + "/demo/api:latest"), stdout());
-    assertEquals("", err.toString(StandardCharsets.UTF_8));
+    // Standard error: the plan before the write, then the summary line (README, "Progress and the summary line").
+    List<String> lines = stderrLines();
+    assertTrue(lines.size() >= 2, "plan and summary: " + lines);
+    assertTrue(lines.subList(0, lines.size() - 1).stream().allMatch(l -> l.startsWith("gantry: plan: ")), "the plan first: " + lines);
+    assertTrue(lines.get(lines.size() - 1).matches(
+        "promote: 0 B moved; blobs: 0 uploaded, 0 mounted, 0 already there; 1 manifest written; [0-9.]+ m?s, 0 B/s"), lines::toString);
   }
 
   @Test
@@ -141,7 +160,7 @@ class GantryCliTest {
     int code = run("promote", "--jobs", "1", "--from", "sha-1", "--to", "latest", IMAGE, "{registry}/demo/web");
 
     assertEquals(ExitCode.ROLLED_BACK, code);
-    List<String> lines = stderrLines();
+    List<String> lines = stderrLines().stream().filter(l -> !l.startsWith("gantry: plan: ")).toList();
     assertEquals(1, lines.size(), lines::toString);
     assertTrue(lines.get(0).startsWith("gantry: put manifest " + registry.registry() + "/demo/web:latest: HTTP 400"),
         lines.get(0));

@@ -1,9 +1,14 @@
 package dev.gantry.deploy;
 
+import static dev.gantry.deploy.DeployFixture.API_NEW;
+import static dev.gantry.deploy.DeployFixture.API_OLD;
+import static dev.gantry.deploy.DeployFixture.COMPOSE;
 import static dev.gantry.deploy.DeployFixture.NEW;
 import static dev.gantry.deploy.DeployFixture.OLD;
 import static dev.gantry.deploy.DeployFixture.TOKEN;
 import static dev.gantry.deploy.DeployFixture.UP;
+import static dev.gantry.deploy.DeployFixture.WEB_NEW;
+import static dev.gantry.deploy.DeployFixture.WEB_OLD;
 import static dev.gantry.deploy.DeployFixture.assertWithin;
 import static dev.gantry.deploy.DeployFixture.last;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.deploy.DeployHost.Call;
 import dev.gantry.deploy.RemoteDeploy.Result;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +30,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * scripts/deploy.sh over real SSH when a step fails: before `up` nothing running changes (exit 1); from `up` on,
- * the containers are shown and the last healthy tag is started again (exit 3), or the run says why not (exit 4).
+ * the containers are shown and the last healthy release (its checkout and digests) is started again (exit 3), or the run says why not (exit 4).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeployFailureIT {
+  private static final List<String> OLD_IMAGES = List.of(API_OLD, WEB_OLD);
 
   private DeployFixture fixture;
   private HealthEndpoint health;
@@ -53,7 +60,7 @@ class DeployFailureIT {
 
   @Test
   void unhealthyServiceIsRolledBackToTheLastHealthyTag() {
-    host.recordHealthyTag(OLD);
+    host.recordHealthyRelease(OLD, OLD_IMAGES);
     health.unhealthy();
     Map<String, String> settings = fixture.settings();
     settings.put("HEALTH_TIMEOUT", "3");
@@ -66,9 +73,12 @@ class DeployFailureIT {
     List<String> commands = host.commands();
     assertEquals(List.of(
         UP + " (IMAGE_TAG=" + NEW + ")",
-        "docker compose ps (IMAGE_TAG=" + NEW + ")",
-        "docker compose logs --no-color --tail 50 (IMAGE_TAG=" + NEW + ")",
-        UP + " (IMAGE_TAG=" + OLD + ")"), commands.subList(3, commands.size()), r.all());
+        COMPOSE + " ps (IMAGE_TAG=" + NEW + ")",
+        COMPOSE + " logs --no-color --tail 50 (IMAGE_TAG=" + NEW + ")",
+        UP + " (IMAGE_TAG=" + OLD + ")"), commands.subList(2, commands.size()), r.all());
+    Call rollback = last(host.calls());
+    assertEquals(Map.of("api", API_OLD, "web", WEB_OLD), rollback.pinned(), "the rollback runs the old digests");
+    assertEquals(host.commitOf(OLD), host.checkout(), "and the old release's checkout");
     assertTrue(r.stdout().contains("example/app:" + NEW + "   Up"), "compose ps is shown: " + r.all());
     assertTrue(r.stdout().contains("stand-in log line 3"), "the logs are shown: " + r.all());
     assertTrue(r.stderr().contains("FAILED: step 'health check'"), r.all());
@@ -89,14 +99,14 @@ class DeployFailureIT {
     assertEquals(4, r.exitCode(), r.all());
     assertWithin(Duration.ofSeconds(2), r);
     assertEquals(1, ups(), r.all());
-    assertTrue(r.stderr().contains("not rolled back: no healthy tag recorded"), r.all());
+    assertTrue(r.stderr().contains("not rolled back: no healthy version recorded"), r.all());
     assertNull(host.recordedTag());
     assertFalse(pruned());
   }
 
   @Test
   void slowEndpointIsCutAtTheHealthTimeout() {
-    host.recordHealthyTag(OLD);
+    host.recordHealthyRelease(OLD, OLD_IMAGES);
     health.slow(Duration.ofSeconds(30));
     Map<String, String> settings = fixture.settings();
     settings.put("HEALTH_TIMEOUT", "2");
@@ -111,18 +121,20 @@ class DeployFailureIT {
 
   @Test
   void failingComposePullChangesNothing() {
-    host.recordHealthyTag(OLD);
-    host.failOn("docker compose pull*");
+    host.recordHealthyRelease(OLD, OLD_IMAGES);
+    host.failOn("docker compose*pull*");
 
     Result r = deploy.run(fixture.settings(), TOKEN);
 
     assertEquals(1, r.exitCode(), r.all());
     assertTrue(r.stderr().contains("FAILED: step 'compose pull'"), r.all());
     assertTrue(r.stderr().contains("not touched"), r.all());
-    assertEquals("docker compose pull", last(host.calls()).command(), "nothing after pull: " + host.commands());
+    assertEquals(COMPOSE + " pull", last(host.calls()).command(), "nothing after pull: " + host.commands());
     assertEquals(0, ups());
     assertTrue(health.hits().isEmpty());
     assertEquals(OLD, host.recordedTag());
+    assertEquals(host.commitOf(OLD), host.checkout(), "the checkout is put back");
+    assertFalse(Files.exists(host.deployDir().resolve("compose.gantry.yml")), "and no override, as before");
   }
 
   @Test
@@ -133,26 +145,44 @@ class DeployFailureIT {
 
     assertEquals(1, r.exitCode(), r.all());
     assertTrue(r.stderr().contains("FAILED: step 'registry login'"), r.all());
-    assertEquals(List.of("git pull --ff-only origin main", "docker login ghcr.io -u deployer --password-stdin"),
+    assertEquals(List.of("docker login ghcr.io -u deployer --password-stdin"),
         host.calls().stream().map(Call::command).toList());
     assertFalse(r.all().contains(TOKEN));
   }
 
   @Test
-  void failingGitPullStopsBeforeDocker() {
-    host.failOn("git pull*");
+  void aReleaseTagMissingFromOriginStopsBeforeDocker() {
+    String before = host.checkout();
+    Map<String, String> settings = fixture.settings();
+    settings.put("GIT_TAG", "2026.12.0");
+
+    Result r = deploy.run(settings, TOKEN);
+
+    assertEquals(1, r.exitCode(), r.all());
+    assertTrue(r.stderr().contains("FAILED: step 'git fetch'"), r.all());
+    assertEquals(List.of(), host.calls(), "docker never ran");
+    assertEquals(before, host.checkout(), "the checkout did not move");
+  }
+
+  @Test
+  void legacyOneLineStateRollsBackToThatVersionAtTheCheckoutItFound() {
+    host.recordHealthyTag(OLD);
+    host.failOn("docker compose*up*IMAGE_TAG=" + NEW);
 
     Result r = deploy.run(fixture.settings(), TOKEN);
 
-    assertEquals(1, r.exitCode(), r.all());
-    assertTrue(r.stderr().contains("FAILED: step 'git pull'"), r.all());
-    assertEquals(List.of("git pull --ff-only origin main"), host.calls().stream().map(Call::command).toList());
+    assertEquals(3, r.exitCode(), r.all());
+    Call rollback = last(host.calls());
+    assertEquals("docker compose -f compose.yaml up -d --remove-orphans", rollback.command(), "no digests recorded");
+    assertEquals(OLD, rollback.imageTag());
+    assertEquals(host.commitOf(OLD), host.checkout(), "the checkout this run found");
+    assertFalse(Files.exists(host.deployDir().resolve("compose.gantry.yml")), "no stale override");
   }
 
   @Test
   void failingComposeUpRollsBack() {
-    host.recordHealthyTag(OLD);
-    host.failOn("docker compose up*IMAGE_TAG=" + NEW);
+    host.recordHealthyRelease(OLD, OLD_IMAGES);
+    host.failOn("docker compose*up*IMAGE_TAG=" + NEW);
 
     Result r = deploy.run(fixture.settings(), TOKEN);
 
@@ -164,7 +194,7 @@ class DeployFailureIT {
 
   @Test
   void failingMigrationRollsBack() {
-    host.recordHealthyTag(OLD);
+    host.recordHealthyRelease(OLD, OLD_IMAGES);
     host.failOn("docker compose run*");
     Map<String, String> settings = fixture.settings();
     settings.put("MIGRATE_COMMAND", "docker compose run --rm app migrate");
@@ -180,9 +210,9 @@ class DeployFailureIT {
 
   @Test
   void failingRollbackExitsFour() {
-    host.recordHealthyTag(OLD);
-    host.failOn("docker compose up*IMAGE_TAG=" + NEW);
-    host.failOn("docker compose up*IMAGE_TAG=" + OLD);
+    host.recordHealthyRelease(OLD, OLD_IMAGES);
+    host.failOn("docker compose*up*IMAGE_TAG=" + NEW);
+    host.failOn("docker compose*up*IMAGE_TAG=" + OLD);
 
     Result r = deploy.run(fixture.settings(), TOKEN);
 
@@ -192,13 +222,13 @@ class DeployFailureIT {
 
   @Test
   void redeployOfTheLastHealthyTagHasNothingOlderToRollBackTo() {
-    host.recordHealthyTag(NEW);
-    host.failOn("docker compose up*IMAGE_TAG=" + NEW);
+    host.recordHealthyRelease(NEW, List.of(API_NEW, WEB_NEW));
+    host.failOn("docker compose*up*IMAGE_TAG=" + NEW);
 
     Result r = deploy.run(fixture.settings(), TOKEN);
 
     assertEquals(4, r.exitCode(), r.all());
-    assertTrue(r.stderr().contains("the last healthy tag is " + NEW + " itself"), r.all());
+    assertTrue(r.stderr().contains("the last healthy version is " + NEW + " itself"), r.all());
     assertEquals(1, ups());
   }
 

@@ -8,25 +8,46 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The server side of one deploy: a deploy directory, and recording stand-ins for {@code docker} and {@code git}
- * ({@code src/test/resources/deploy/standin.sh}) in a bin directory that goes first on the script's PATH. The
- * stand-ins log every call to state/ and fail on request ({@link #failOn(String)}).
+ * The server side of one deploy: a deploy directory that is a real git clone of a real origin with the release tags
+ * ({@link ReleaseRepository}), and a recording stand-in for {@code docker} ({@code src/test/resources/deploy/standin.sh})
+ * in a bin directory that goes first on the script's PATH. The stand-in logs every call to state/, with the
+ * compose override it was given, and fails on request ({@link #failOn(String)}).
  */
 final class DeployHost implements AutoCloseable {
 
-  /** The file under DEPLOY_DIR where the script records the last healthy tag. */
+  /** The file under DEPLOY_DIR where the script records the last healthy deploy. */
   static final String TAG_FILE = ".gantry-deployed-tag";
+  /** The releases tagged in the origin, oldest first; the clone starts at the first. */
+  static final List<String> RELEASES = List.of(DeployFixture.OLD, DeployFixture.NEW, DeployFixture.NEWER);
 
   /** What the script may need besides the stand-ins, on the PATH of {@link #withoutCurl()}. */
-  private static final List<String> NARROW_TOOLS = List.of("bash", "sleep", "timeout", "wget", "mv");
+  private static final List<String> NARROW_TOOLS = List.of("bash", "sleep", "timeout", "wget", "mv", "rm", "git");
+  private static final Pattern IMAGE_LINE = Pattern.compile("^  ([a-z0-9._-]+):\\n    image: (\\S+)$", Pattern.MULTILINE);
 
-  /** One stand-in call: wall-clock time (epoch seconds), tool, working directory, IMAGE_TAG, arguments, stdin. */
-  record Call(double at, String tool, String cwd, String imageTag, String args, String stdin) {
+  /**
+   * One stand-in call: wall-clock time (epoch seconds), tool, working directory, IMAGE_TAG, arguments, stdin, and
+   * the compose.gantry.yml it was given (empty when none).
+   */
+  record Call(double at, String tool, String cwd, String imageTag, String args, String stdin, String override) {
     String command() {
       return tool + " " + args;
+    }
+
+    /** Service -> image of the override this call got, in file order. */
+    Map<String, String> pinned() {
+      Map<String, String> pinned = new LinkedHashMap<>();
+      Matcher m = IMAGE_LINE.matcher(override);
+      while (m.find()) {
+        pinned.put(m.group(1), m.group(2));
+      }
+      return pinned;
     }
 
     @Override
@@ -83,15 +104,46 @@ final class DeployHost implements AutoCloseable {
     append(dir.resolve("state/fail-on"), pattern + "\n");
   }
 
-  /** Writes the tag file as a previous healthy deploy would have. */
+  /** Writes the one-line tag file of earlier versions of the script. */
   void recordHealthyTag(String tag) {
     append(deployDir().resolve(TAG_FILE), tag + "\n");
   }
 
-  /** The tag the script recorded, or null when there is no tag file. */
+  /** Writes the state file as a healthy deploy of {@code version} (its tag, its commit, those digests) would have. */
+  void recordHealthyRelease(String version, List<String> images) {
+    StringBuilder state = new StringBuilder("version=" + version + "\ntag=" + version + "\ncommit="
+        + ReleaseRepository.commit(deployDir(), version) + "\n");
+    images.forEach(image -> state.append("image=").append(image).append('\n'));
+    append(deployDir().resolve(TAG_FILE), state.toString());
+  }
+
+  /** The version the script recorded, or null when there is no state file. */
   String recordedTag() {
+    String state = state();
+    if (state == null) {
+      return null;
+    }
+    return state.lines().filter(l -> l.startsWith("version=")).map(l -> l.substring(8)).findFirst()
+        .orElse(state.strip());
+  }
+
+  /** The state file as written, or null. */
+  String state() {
     Path file = deployDir().resolve(TAG_FILE);
-    return Files.exists(file) ? read(file).strip() : null;
+    return Files.exists(file) ? read(file) : null;
+  }
+
+  /** The commit checked out in DEPLOY_DIR, detached. */
+  String checkout() {
+    if (!ReleaseRepository.detached(deployDir())) {
+      return "a branch, not detached";
+    }
+    return ReleaseRepository.head(deployDir());
+  }
+
+  /** The commit a release tag names. */
+  String commitOf(String tag) {
+    return ReleaseRepository.commit(deployDir(), tag);
   }
 
   List<Call> calls() {
@@ -100,7 +152,7 @@ final class DeployHost implements AutoCloseable {
       return List.of();
     }
     return read(log).lines().map(line -> line.split("\t", -1)).map(f -> new Call(Double.parseDouble(f[0]), f[1],
-        f[2], f[3], f[4], f[5].replace("\\n", "\n"))).toList();
+        f[2], f[3], f[4], f[5].replace("\\n", "\n"), f[6].replace("\\n", "\n"))).toList();
   }
 
   /** The stand-ins' calls as "TOOL ARGS (IMAGE_TAG=TAG)", oldest first. */
@@ -127,7 +179,7 @@ final class DeployHost implements AutoCloseable {
     try {
       Files.createDirectories(dir.resolve("bin"));
       Files.createDirectories(dir.resolve("state"));
-      Files.createDirectories(deployDir());
+      ReleaseRepository.create(dir, RELEASES);
       byte[] standIn;
       try (InputStream in = DeployHost.class.getResourceAsStream("/deploy/standin.sh")) {
         if (in == null) {
@@ -135,10 +187,8 @@ final class DeployHost implements AutoCloseable {
         }
         standIn = in.readAllBytes();
       }
-      for (String tool : List.of("docker", "git")) {
-        Path file = Files.write(dir.resolve("bin").resolve(tool), standIn);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-      }
+      Path file = Files.write(dir.resolve("bin").resolve("docker"), standIn);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

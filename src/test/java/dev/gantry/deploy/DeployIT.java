@@ -1,9 +1,15 @@
 package dev.gantry.deploy;
 
+import static dev.gantry.deploy.DeployFixture.API_NEW;
+import static dev.gantry.deploy.DeployFixture.API_OLD;
+import static dev.gantry.deploy.DeployFixture.COMPOSE;
 import static dev.gantry.deploy.DeployFixture.NEW;
+import static dev.gantry.deploy.DeployFixture.NEWER;
 import static dev.gantry.deploy.DeployFixture.OLD;
 import static dev.gantry.deploy.DeployFixture.TOKEN;
 import static dev.gantry.deploy.DeployFixture.UP;
+import static dev.gantry.deploy.DeployFixture.WEB_NEW;
+import static dev.gantry.deploy.DeployFixture.WEB_OLD;
 import static dev.gantry.deploy.DeployFixture.assertWithin;
 import static dev.gantry.deploy.DeployFixture.last;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * scripts/deploy.sh sent over a real OpenSSH server (pinned host key) to a host whose docker and git are recording
- * stand-ins, health-checking a real HTTP endpoint: the deploys that succeed, and where the token goes.
+ * scripts/deploy.sh sent over a real OpenSSH server (pinned host key) to a host whose deploy directory is a real git
+ * clone of the releases and whose docker is a recording stand-in, health-checking a real HTTP endpoint: the deploys
+ * that succeed, what runs (the release tag's checkout, the released digests), and where the token goes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeployIT {
@@ -52,15 +59,14 @@ class DeployIT {
 
   @Test
   void healthyDeployRunsEveryStepInOrderWithTheReleasedTagAndRecordsIt() {
-    host.recordHealthyTag(OLD);
+    host.recordHealthyRelease(OLD, List.of(API_OLD, WEB_OLD));
 
     Result r = deploy.run(fixture.settings(), TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(List.of(
-        "git pull --ff-only origin main (IMAGE_TAG=" + NEW + ")",
         "docker login ghcr.io -u deployer --password-stdin (IMAGE_TAG=" + NEW + ")",
-        "docker compose pull (IMAGE_TAG=" + NEW + ")",
+        COMPOSE + " pull (IMAGE_TAG=" + NEW + ")",
         UP + " (IMAGE_TAG=" + NEW + ")",
         "docker image prune -af --filter until=72h (IMAGE_TAG=" + NEW + ")"), host.commands(), r.all());
     for (Call call : host.calls()) {
@@ -70,23 +76,58 @@ class DeployIT {
     assertTrue(r.stdout().contains("deployed " + NEW + ": healthy"), r.all());
     HealthEndpoint.Hit first = health.hits().get(0);
     assertTrue(first.userAgent().startsWith("curl/"), "curl is preferred: " + health.hits());
-    assertTrue(seconds(first) > host.calls().get(3).at(), "health is checked after up");
-    assertTrue(seconds(last(health.hits())) < host.calls().get(4).at(), "and before the prune");
+    assertTrue(seconds(first) > host.calls().get(2).at(), "health is checked after up");
+    assertTrue(seconds(last(health.hits())) < host.calls().get(3).at(), "and before the prune");
+  }
+
+  @Test
+  void theServerRunsTheReleasedDigestsAtTheReleaseTagsCheckout() {
+    host.recordHealthyRelease(OLD, List.of(API_OLD, WEB_OLD));
+    // origin's main has moved on past the release: the deploy must not follow it.
+    assertEquals(host.commitOf(OLD), host.checkout());
+
+    Result r = deploy.run(fixture.settings(), TOKEN);
+
+    assertEquals(0, r.exitCode(), r.all());
+    Call pull = host.calls().get(1);
+    Call up = host.calls().get(2);
+    assertEquals(Map.of("api", API_NEW, "web", WEB_NEW), pull.pinned(), "compose pulls the digests: " + pull);
+    assertEquals(Map.of("api", API_NEW, "web", WEB_NEW), up.pinned(), "and runs them: " + up);
+    assertEquals(host.commitOf(NEW), host.checkout(), "the release tag is checked out, detached");
+    assertEquals("version=" + NEW + "\ntag=" + NEW + "\ncommit=" + host.commitOf(NEW) + "\nimage=" + API_NEW
+        + "\nimage=" + WEB_NEW + "\n", host.state(), "the state file records what runs");
+  }
+
+  @Test
+  void aDeployWithoutDigestsRunsTheReleaseComposeFileAndRemovesAStaleOverride() {
+    host.recordHealthyRelease(OLD, List.of(API_OLD, WEB_OLD));
+    Result first = deploy.run(fixture.settings(), TOKEN);
+    assertEquals(0, first.exitCode(), first.all());
+    Map<String, String> settings = fixture.settings();
+    settings.remove("IMAGES");
+    settings.put("IMAGE_TAG", NEWER);
+
+    Result r = deploy.run(settings, TOKEN);
+
+    assertEquals(0, r.exitCode(), r.all());
+    assertEquals("docker compose -f compose.yaml up -d --remove-orphans (IMAGE_TAG=" + NEWER + ")",
+        host.commands().get(host.commands().size() - 2));
+    assertEquals(host.commitOf(NEWER), host.checkout());
   }
 
   @Test
   void settingsOverrideRegistryGitRefAndPruneFilter() {
     Map<String, String> settings = fixture.settings();
     settings.put("REGISTRY", "registry.example.com:5000");
-    settings.put("GIT_REF", NEW);
+    settings.put("GIT_TAG", NEWER);
     settings.put("PRUNE_UNTIL", "24h");
 
     Result r = deploy.run(settings, TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(List.of("git pull --ff-only origin " + NEW,
-        "docker login registry.example.com:5000 -u deployer --password-stdin", "docker compose pull", UP,
+    assertEquals(List.of("docker login registry.example.com:5000 -u deployer --password-stdin", COMPOSE + " pull", UP,
         "docker image prune -af --filter until=24h"), commandsWithoutTags(host));
+    assertEquals(host.commitOf(NEWER), host.checkout(), "GIT_TAG is what is checked out");
   }
 
   @Test
@@ -94,7 +135,7 @@ class DeployIT {
     Result r = deploy.run(fixture.settings(), TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    Call login = host.calls().get(1);
+    Call login = host.calls().get(0);
     assertEquals("docker login ghcr.io -u deployer --password-stdin", login.command());
     assertEquals(TOKEN, login.stdin(), "the token, exactly, on login's stdin");
     assertEquals(1, occurrences(host.callLog(), TOKEN), "only as login's stdin:\n" + host.callLog());
@@ -123,7 +164,7 @@ class DeployIT {
     Result r = deploy.runAsSshActionEnvs(fixture.settings(), TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(TOKEN, host.calls().get(1).stdin());
+    assertEquals(TOKEN, host.calls().get(0).stdin());
     assertFalse(host.environments().contains(TOKEN), "the script still keeps it from its children");
     assertTrue(host.processes().lines().anyMatch(line -> line.matches("cmdline \\d+: bash -c export PATH=.*")
             && line.contains("export REGISTRY_TOKEN='" + TOKEN + "'")),
@@ -138,8 +179,8 @@ class DeployIT {
     Result r = deploy.run(settings, null);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(List.of("git pull --ff-only origin main", "docker compose pull", UP,
-        "docker image prune -af --filter until=72h"), commandsWithoutTags(host));
+    assertEquals(List.of(COMPOSE + " pull", UP, "docker image prune -af --filter until=72h"),
+        commandsWithoutTags(host));
     assertTrue(r.stdout().contains("registry login: skipped"), r.all());
   }
 
@@ -173,7 +214,7 @@ class DeployIT {
 
   @Test
   void serviceThatBecomesHealthyWithinTheTimeoutSucceeds() {
-    host.recordHealthyTag(OLD);
+    host.recordHealthyRelease(OLD, List.of(API_OLD, WEB_OLD));
     health.unhealthyFor(1);
 
     Result r = deploy.run(fixture.settings(), TOKEN);
@@ -200,7 +241,7 @@ class DeployIT {
       // timeout(1) bounds a wget request that never answers.
       health.slow(Duration.ofSeconds(30));
       settings.put("HEALTH_TIMEOUT", "2");
-      settings.put("IMAGE_TAG", "2026.11.1");
+      settings.put("IMAGE_TAG", NEWER);
 
       Result slow = wget.run(settings, TOKEN);
 

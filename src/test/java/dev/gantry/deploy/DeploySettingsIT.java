@@ -59,7 +59,11 @@ class DeploySettingsIT {
       "DEPLOY_DIR       | /nonexistent/app   | is not a directory",
       "HEALTH_URL       | localhost:8080     | must be an http:// or https:// URL",
       "HEALTH_TIMEOUT   | soon               | is not a whole number of seconds",
-      "GIT_REF          | --upload-pack=x    | is not a branch or tag name",
+      "GIT_TAG          | --upload-pack=x    | is not a tag name",
+      "GIT_TAG          | v1/../../x         | is not a tag name",
+      "IMAGES           | ghcr.io/acme/api:2026.11.0 | is not IMAGE@sha256:<64 hex>",
+      "IMAGES           | api@sha256:0123    | is not IMAGE@sha256:<64 hex>",
+      "IMAGES           | ghcr.io/a/api@sha256:1111111111111111111111111111111111111111111111111111111111111111 ghcr.io/b/api@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has two images for the compose service 'api'",
       "PRUNE_UNTIL      | --all              | is not a duration or timestamp",
       "REGISTRY         | ghcr.io -u x       | is not a registry host"})
   void invalidSettingExitsTwoAndRunsNothing(String name, String value, String message) {

@@ -170,6 +170,17 @@ class RetryTest {
   }
 
   @Test
+  void manifestBodyCutAfterTheHeadersIsRetried() {
+    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", M.mediaType())
+        .body(new okio.Buffer().write(M.bytes())).onResponseBody(new SocketEffect.CloseSocket()).build());
+    registry.server.enqueue(MockRegistry.manifest(M));
+
+    assertEquals(M, client.forPull(repo).getManifest("latest"));
+    assertEquals(2, registry.server.getRequestCount());
+    assertEquals(1, registry.sleeps.size(), "retried by RetryInterceptor, after a backoff");
+  }
+
+  @Test
   void unreachableRegistryFailsAfterMaxAttemptsNamingTheOperation() {
     String registryName = registry.registry();
     registry.close(); // nothing listens on the port any more

@@ -15,6 +15,7 @@ import dev.gantry.registry.MediaTypes;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.TestManifests;
+import dev.gantry.testing.GantryRunner;
 import java.util.List;
 import java.util.Set;
 import mockwebserver3.RecordedRequest;
@@ -56,7 +57,7 @@ class PromoterTest {
 
   @Test
   void oneImageOneTagIsGetHeadPutInThatOrderSequentially() {
-    store.put("demo/a", "sha-1", SRC_A);
+    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A);
 
     PromoteReport report = promote(List.of("demo/a"), "sha-1", List.of("latest"), false, 1);
 
@@ -71,7 +72,7 @@ class PromoterTest {
 
   @Test
   void oneImageOneTagMakesThreeRequestsInParallelToo() {
-    store.put("demo/a", "sha-1", SRC_A);
+    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A);
 
     promote(List.of("demo/a"), "sha-1", List.of("latest"), false, 8);
 
@@ -112,11 +113,12 @@ class PromoterTest {
     List<RecordedRequest> rs = registry.requests();
     assertEquals(List.of(
         "GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest",
-        "GET /v2/demo/b/manifests/sha-1", "HEAD /v2/demo/b/manifests/latest",
+        "GET /v2/demo/b/manifests/sha-1", "HEAD /v2/demo/b/manifests/latest", "GET /v2/demo/b/manifests/latest",
         "PUT /v2/demo/a/manifests/latest", "PUT /v2/demo/b/manifests/latest",
+        "HEAD /v2/demo/a/manifests/latest", // still at the digest Gantry wrote? only then is it restored
         "GET /v2/demo/a/manifests/" + OLD_A.digest(), "PUT /v2/demo/a/manifests/latest"),
         rs.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
-    assertArrayEquals(OLD_A.bytes(), rs.get(7).getBody().toByteArray(), "the restore PUTs the previous bytes");
+    assertArrayEquals(OLD_A.bytes(), rs.get(9).getBody().toByteArray(), "the restore PUTs the previous bytes");
     assertArrayEquals(OLD_A.bytes(), store.get("demo/a", "latest").bytes());
   }
 
@@ -143,6 +145,67 @@ class PromoterTest {
 
     assertEquals(List.of(Outcome.LEFT_NEW, Outcome.FAILED), outcomes(report));
     assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("GET /v2/demo/a/manifests/sha256:")));
+  }
+
+  @Test
+  void writeThatLandedWithAnotherDigestReportedIsRestoredAndSaysSo() {
+    // The PUT was applied, but its answer names another digest: the tag may have moved, so it is put back.
+    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A)
+        .reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
+
+    PromoteReport report = promote(List.of("demo/a"), "sha-1", List.of("latest"), false, 1);
+
+    assertEquals(List.of(Outcome.ROLLED_BACK), outcomes(report));
+    assertTrue(report.movedAny(), "the tag may have moved: not 'nothing was changed'");
+    assertTrue(report.firstFailure().error().contains("digest mismatch"), report.firstFailure().error());
+    assertArrayEquals(OLD_A.bytes(), store.get("demo/a", "latest").bytes());
+  }
+
+  @Test
+  void newTagWrittenWithAnotherDigestReportedIsLeftNew() {
+    store.put("demo/a", "sha-1", SRC_A).reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
+
+    PromoteReport report = promote(List.of("demo/a"), "sha-1", List.of("latest"), false, 1);
+
+    assertEquals(List.of(Outcome.LEFT_NEW), outcomes(report));
+    assertTrue(report.movedAny());
+    assertTrue(report.firstFailure().error().contains("digest mismatch"), report.firstFailure().error());
+  }
+
+  @Test
+  void rollbackLeavesATagSomeoneElseMovedMeanwhile() {
+    Manifest theirs = TestManifests.index("someone-else");
+    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A).put("demo/b", "sha-1", SRC_B)
+        .override("PUT /v2/demo/b/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
+        .onRequest("PUT /v2/demo/b/manifests/latest", () -> store.put("demo/a", "latest", theirs));
+
+    PromoteReport report = promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
+
+    assertEquals(List.of(Outcome.SKIPPED, Outcome.FAILED), outcomes(report));
+    assertTrue(report.rollbackIncomplete());
+    assertEquals("moved by someone else (digest " + theirs.digest() + ")", report.results().get(0).error());
+    assertArrayEquals(theirs.bytes(), store.get("demo/a", "latest").bytes(), "the other writer's tag is kept");
+    assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("GET /v2/demo/a/manifests/sha256:")));
+  }
+
+  @Test
+  void exitCodesSayWhatAnAmbiguousWriteAndASkippedRestoreMayHaveLeft() {
+    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A)
+        .reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
+    GantryRunner.Result restored = new GantryRunner().run("promote", "--from", "sha-1", "--to", "latest",
+        registry.registry() + "/demo/a");
+    assertEquals(6, restored.exitCode(), restored.all());
+    assertTrue(restored.stdout().contains("rolled-back"), restored.stdout());
+
+    Manifest theirs = TestManifests.index("someone-else-2");
+    store.put("demo/c", "sha-1", SRC_A).put("demo/c", "latest", OLD_A).put("demo/d", "sha-1", SRC_B)
+        .override("PUT /v2/demo/d/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
+        .onRequest("PUT /v2/demo/d/manifests/latest", () -> store.put("demo/c", "latest", theirs));
+    GantryRunner.Result skipped = new GantryRunner().run("promote", "--jobs", "1", "--from", "sha-1", "--to", "latest",
+        registry.registry() + "/demo/c", registry.registry() + "/demo/d");
+    assertEquals(7, skipped.exitCode(), skipped.all());
+    assertTrue(skipped.stdout().contains("skipped") && skipped.stdout().contains("moved by someone else (digest "
+        + theirs.digest() + ")"), skipped.stdout());
   }
 
   @Test
@@ -189,7 +252,8 @@ class PromoterTest {
 
     assertEquals(List.of(Outcome.WOULD_PROMOTE, Outcome.WOULD_PROMOTE), outcomes(report));
     assertTrue(report.dryRun());
-    assertEquals(3, registry.server.getRequestCount());
+    // GET source, and per new tag HEAD 404 confirmed by GET (some registries answer HEAD 404 for a tag GET finds).
+    assertEquals(5, registry.server.getRequestCount());
     assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("PUT")));
   }
 
@@ -200,6 +264,6 @@ class PromoterTest {
     promote(List.of("demo/a"), "@" + SRC_A.digest(), List.of("latest"), false, 1);
 
     assertEquals(List.of("GET /v2/demo/a/manifests/" + SRC_A.digest(), "HEAD /v2/demo/a/manifests/latest",
-        "PUT /v2/demo/a/manifests/latest"), registry.requestLines());
+        "GET /v2/demo/a/manifests/latest", "PUT /v2/demo/a/manifests/latest"), registry.requestLines());
   }
 }

@@ -183,13 +183,44 @@ class GetManifestTest {
 
   @Test
   void truncatedBodyIsAFailureNotAShortManifest() {
-    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", INDEX.mediaType())
-        .body(new okio.Buffer().write(INDEX.bytes()))
-        .onResponseBody(new mockwebserver3.SocketEffect.CloseSocket()).build());
+    for (int i = 0; i < MockRegistry.FAST_RETRIES.maxAttempts(); i++) {
+      registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", INDEX.mediaType())
+          .body(new okio.Buffer().write(INDEX.bytes()))
+          .onResponseBody(new mockwebserver3.SocketEffect.CloseSocket()).build());
+    }
 
     GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(e.getMessage().startsWith("get manifest " + registry.registry() + "/demo/api:sha-1: "), e.getMessage());
+    assertEquals(MockRegistry.FAST_RETRIES.maxAttempts(), registry.server.getRequestCount(), "each cut body was retried");
+  }
+
+  @Test
+  void declaredMediaTypeWinsOverTheContentType() {
+    // An OCI index served as a Docker manifest list, and the reverse: the bytes say what they are.
+    Manifest dockerList = Manifest.of(new String(INDEX.bytes(), StandardCharsets.UTF_8)
+        .replace(MediaTypes.OCI_INDEX, MediaTypes.DOCKER_MANIFEST_LIST).getBytes(StandardCharsets.UTF_8),
+        MediaTypes.DOCKER_MANIFEST_LIST);
+    registry.server.enqueue(MockRegistry.manifest(Manifest.of(INDEX.bytes(), MediaTypes.DOCKER_MANIFEST_LIST)));
+    registry.server.enqueue(MockRegistry.manifest(Manifest.of(dockerList.bytes(), MediaTypes.OCI_INDEX)));
+
+    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest("a").mediaType());
+    assertEquals(MediaTypes.DOCKER_MANIFEST_LIST, remote.getManifest("b").mediaType());
+  }
+
+  @Test
+  void missingMediaTypeIsInferredFromTheStructure() {
+    byte[] index = ("{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+        + "\",\"size\":7,\"digest\":\"" + IMAGE.digest() + "\"}]}").getBytes(StandardCharsets.UTF_8);
+    byte[] image = ("{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+        + "\"size\":2,\"digest\":\"" + IMAGE.digest() + "\"},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        .body(new okio.Buffer().write(index)).build());
+    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/octet-stream")
+        .body(new okio.Buffer().write(image)).build());
+
+    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest("a").mediaType());
+    assertEquals(MediaTypes.OCI_MANIFEST, remote.getManifest("b").mediaType());
   }
 }

@@ -45,10 +45,10 @@ class HeadManifestTest {
   }
 
   @Test
-  void notFoundIsEmptyWithNoFurtherRequest() {
+  void digestNotFoundIsEmptyWithNoFurtherRequest() {
     registry.server.enqueue(MockRegistry.status(404));
 
-    assertEquals(Optional.empty(), remote.headManifest("latest"));
+    assertEquals(Optional.empty(), remote.headManifest(M.digest().toString()));
     assertEquals(1, registry.server.getRequestCount());
   }
 
@@ -72,6 +72,32 @@ class HeadManifestTest {
 
     assertEquals(List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
         registry.requestLines());
+  }
+
+  @Test
+  void headRefusedWith405FallsBackToGet() {
+    registry.server.enqueue(MockRegistry.status(405));
+    registry.server.enqueue(MockRegistry.manifest(M));
+
+    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
+
+    assertEquals(List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
+        registry.requestLines());
+  }
+
+  @Test
+  void tagThatHeadCallsMissingIsCheckedWithGet() {
+    // Some registries answer HEAD 404 for a tag that GET finds: an existing tag must not look new.
+    registry.server.enqueue(MockRegistry.status(404));
+    registry.server.enqueue(MockRegistry.manifest(M));
+    registry.server.enqueue(MockRegistry.status(404));
+    registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
+
+    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
+    assertEquals(Optional.empty(), remote.headManifest("stable"));
+
+    assertEquals(List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest",
+        "HEAD /v2/demo/api/manifests/stable", "GET /v2/demo/api/manifests/stable"), registry.requestLines());
   }
 
   @Test

@@ -53,6 +53,23 @@ class ImageReferenceTest {
     assertEquals("latest", ref.manifestReference());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost:0/a", "localhost:65536/a", "localhost:99999/a", "localhost:00080/a",
+      "127.0.0.1:0080/a", "[::1]:70000/a", "ghcr.io:0/acme/api:v1"})
+  void portOutOfRangeOrWithLeadingZerosIsBadInputNamingIt(String value) {
+    GantryException e = assertThrows(GantryException.class, () -> ImageReference.parse(value));
+    assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
+    String registry = value.substring(0, value.indexOf('/'));
+    assertTrue(e.getMessage().contains("'" + registry + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains("port"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"localhost:1/a", "localhost:65535/a", "localhost:80/a"})
+  void portsFromOneTo65535AreAccepted(String value) {
+    assertEquals(value, ImageReference.parse(value).toString());
+  }
+
   @Test
   void ipv6LiteralWithPortIsARegistry() {
     ImageReference ref = ImageReference.parse("[::1]:5000/x");

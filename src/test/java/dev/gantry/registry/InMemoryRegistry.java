@@ -18,6 +18,8 @@ public final class InMemoryRegistry extends Dispatcher {
 
   private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
   private final Map<String, MockResponse> overrides = new ConcurrentHashMap<>();
+  private final Map<String, Digest> reportedDigests = new ConcurrentHashMap<>();
+  private final Map<String, Runnable> hooks = new ConcurrentHashMap<>();
 
   /** Stores {@code m} under {@code name:tag} and under its digest, as a push would. */
   public InMemoryRegistry put(String name, String tag, Manifest m) {
@@ -35,9 +37,26 @@ public final class InMemoryRegistry extends Dispatcher {
     return this;
   }
 
+  /** Applies the next such manifest PUT as usual but reports {@code reported} as its digest: a write that landed ambiguously. */
+  public InMemoryRegistry reportOnPut(String requestLine, Digest reported) {
+    reportedDigests.put(requestLine, reported);
+    return this;
+  }
+
+  /** Runs {@code hook} when {@code requestLine} arrives, before answering it: another client acting meanwhile. */
+  public InMemoryRegistry onRequest(String requestLine, Runnable hook) {
+    hooks.put(requestLine, hook);
+    return this;
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    MockResponse fixed = overrides.get(request.getMethod() + " " + request.getUrl().encodedPath());
+    String line = request.getMethod() + " " + request.getUrl().encodedPath();
+    Runnable hook = hooks.get(line);
+    if (hook != null) {
+      hook.run();
+    }
+    MockResponse fixed = overrides.get(line);
     if (fixed != null) {
       return fixed;
     }
@@ -60,7 +79,9 @@ public final class InMemoryRegistry extends Dispatcher {
         Manifest stored = Manifest.of(request.getBody().toByteArray(),
             MediaTypes.bare(request.getHeaders().get("Content-Type")));
         put(name, reference, stored);
-        return new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", stored.digest().toString())
+        Digest reported = reportedDigests.remove(line);
+        reported = reported == null ? stored.digest() : reported;
+        return new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", reported.toString())
             .addHeader("Location", "/v2/" + name + "/manifests/" + stored.digest()).build();
       }
       default -> {

@@ -45,12 +45,12 @@ import java.util.stream.Collectors;
  * name, refs in name order (so {@code 2026.10.10} comes before {@code 2026.10.2}). Writes are stubbed strictly, so a
  * request with a wrong body gets WireMock's 404 and shows up in {@link #unmatched()}.
  */
-final class FakeGitHub implements AutoCloseable {
+public final class FakeGitHub implements AutoCloseable {
   static final String OWNER = "acme";
   static final String REPO = "api";
-  static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
+  public static final String SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
   static final String SHORT_SHA = SHA.substring(0, 7);
-  static final String TOKEN = "ghs_testtoken123456";
+  public static final String TOKEN = "ghs_testtoken123456";
   static final long REPO_ID = 1296269;
   static final long RELEASE_ID = 183410567;
   static final ObjectMapper JSON = new ObjectMapper();
@@ -59,11 +59,16 @@ final class FakeGitHub implements AutoCloseable {
   record TagRef(String name, String objectType, String objectSha, String commitSha) {}
 
   private final Map<String, TagRef> tags = new ConcurrentSkipListMap<>();
+  /** Releases in creation order (GitHub lists them newest first), drafts included. */
+  private final List<Release> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A release as GitHub keeps it: a draft has no publication date and an {@code untagged-…} page. */
+  record Release(long id, String tag, String commitish, boolean draft, boolean prerelease) {}
   final WireMockServer wm;
   private final String prefix;
 
   /** A fake github.com: the API at the server's root. */
-  FakeGitHub() {
+  public FakeGitHub() {
     this("");
   }
 
@@ -71,13 +76,10 @@ final class FakeGitHub implements AutoCloseable {
   FakeGitHub(String prefix) {
     this.prefix = prefix;
     wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
-        .extensions(new GitDatabase(), new TakeTag("take-tag", false), new TakeTag("take-tag-same-commit", true)));
+        .extensions(new GitDatabase(), new TakeTag("take-tag", false), new TakeTag("take-tag-same-commit", true),
+            new TakeRelease("take-release", null), new TakeRelease("take-release-same-commit", SHA),
+            new TakeRelease("take-release-other-commit", otherCommit("a concurrent release"))));
     wm.start();
-    wm.stubFor(get(urlPathEqualTo(repoPath(""))).willReturn(json(200, fixture("repository.json"))));
-    // What GitHub answers an installation token (Actions' GITHUB_TOKEN) asking who it is. Not part of a release.
-    wm.stubFor(get(urlPathEqualTo(prefix + "/user"))
-        .willReturn(json(403, fixture("errors/not-accessible-by-integration.json")
-            .replace("rest/git/tags#create-a-tag-object", "rest/users/users#get-the-authenticated-user"))));
     // Any other commit is unknown to GitHub: 422, as the real API answers for a SHA it cannot find.
     wm.stubFor(get(urlPathMatching(repoPath("/commits/[^/]+"))).atPriority(10)
         .willReturn(aResponse().withTransformers("git-database")));
@@ -85,16 +87,25 @@ final class FakeGitHub implements AutoCloseable {
     commit(SHORT_SHA);
     wm.stubFor(get(urlPathMatching(repoPath("/git/matching-refs/.*"))).willReturn(aResponse().withTransformers("git-database")));
     wm.stubFor(get(urlPathMatching(repoPath("/git/tags/[0-9a-f]{40}"))).willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(get(urlPathEqualTo(repoPath("/releases"))).willReturn(aResponse().withTransformers("git-database")));
+    // GitHub's Link header names the next pages by repository id.
+    wm.stubFor(get(urlPathEqualTo(releasesById())).willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(get(urlPathMatching(repoPath("/releases/tags/.+"))).willReturn(aResponse().withTransformers("git-database")));
   }
 
   /** The value for GITHUB_API_URL. */
-  String apiUrl() {
+  public String apiUrl() {
     return "http://127.0.0.1:" + wm.port() + prefix;
   }
 
   /** The full request path of {@code /repos/acme/api} + {@code rest}. */
-  String repoPath(String rest) {
+  public String repoPath(String rest) {
     return prefix + "/repos/" + OWNER + "/" + REPO + rest;
+  }
+
+  /** The path of the releases' next pages in GitHub's Link header: {@code /repositories/{id}/releases}. */
+  String releasesById() {
+    return prefix + "/repositories/" + REPO_ID + "/releases";
   }
 
   // ---- the git database ----
@@ -200,26 +211,61 @@ final class FakeGitHub implements AutoCloseable {
             true, true))
         .withRequestBody(matchingJsonPath("$.body", containing(SHA)))
         .willReturn(json(201, releaseJson(version)).withHeader("Location", apiUrl() + "/repos/" + OWNER + "/" + REPO
-            + "/releases/" + RELEASE_ID)));
+            + "/releases/" + RELEASE_ID).withTransformers("take-release")));
+    return this;
+  }
+
+  /**
+   * A concurrent run creates the release of {@code version} between this run's check and its create: POST /releases
+   * answers GitHub's 422 {@code already_exists} on {@code tag_name}, and from then on the release is listed, on
+   * {@code commitSha}.
+   */
+  FakeGitHub releaseCreatedConcurrently(String version, boolean sameCommit) {
+    wm.stubFor(post(urlPathEqualTo(repoPath("/releases"))).atPriority(1)
+        .withRequestBody(matchingJsonPath("$.tag_name", equalTo(version)))
+        .willReturn(json(422, fixture("errors/release-already-exists.json"))
+            .withTransformers(sameCommit ? "take-release-same-commit" : "take-release-other-commit")));
     return this;
   }
 
   /** A fresh release of {@code version}: tag, ref, notes since {@code previous}, release. */
-  FakeGitHub freshRelease(String version, String previous) {
+  public FakeGitHub freshRelease(String version, String previous) {
     return tagCreated(version).notesGenerated(version, previous, notes(version, previous)).releaseCreated(version);
   }
 
-  /** GET /releases/tags/{version}: 404, so a re-run has to create it. */
+  /** No release for {@code version}: GET /releases/tags/{version} answers 404 and the listing lacks it. */
   FakeGitHub releaseMissing(String version) {
-    wm.stubFor(get(urlPathEqualTo(repoPath("/releases/tags/" + version)))
-        .willReturn(json(404, fixture("errors/not-found.json"))));
+    releases.removeIf(r -> r.tag().equals(version));
     return this;
   }
 
-  /** GET /releases/tags/{version}: the release exists. */
+  /** A published release of {@code version} on {@link #SHA}. */
   FakeGitHub releaseExists(String version) {
-    wm.stubFor(get(urlPathEqualTo(repoPath("/releases/tags/" + version))).willReturn(json(200, releaseJson(version))));
+    return release(version, SHA, false);
+  }
+
+  /** A draft release of {@code version} on {@link #SHA}: listed, but GET /releases/tags/{version} answers 404. */
+  FakeGitHub draftExists(String version) {
+    return release(version, SHA, true);
+  }
+
+  /** Published releases of these versions, each on its own commit (not {@link #SHA}), oldest first. */
+  FakeGitHub published(String... versions) {
+    for (String v : versions) {
+      release(v, otherCommit(v), false);
+    }
     return this;
+  }
+
+  FakeGitHub release(String version, String commitish, boolean draft) {
+    // The release of SHA has RELEASE_ID, as the one this run would create; the others come before it.
+    releases.add(new Release(commitish.equals(SHA) ? RELEASE_ID : RELEASE_ID - 1000 + releases.size(), version, commitish,
+        draft, false));
+    return this;
+  }
+
+  int releaseCount() {
+    return releases.size();
   }
 
   /** Overrides any stub for the same request (priority 1 beats the defaults). */
@@ -239,7 +285,7 @@ final class FakeGitHub implements AutoCloseable {
   // ---- the journal ----
 
   /** Every request, oldest first, as "METHOD /path" (query left out). */
-  List<String> calls() {
+  public List<String> calls() {
     return requests().stream().map(r -> r.getMethod().getName() + " " + path(r)).toList();
   }
 
@@ -254,7 +300,7 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   /** The JSON body of the only {@code method path} request. */
-  JsonNode onlyBody(String method, String path) {
+  public JsonNode onlyBody(String method, String path) {
     List<LoggedRequest> matching = requests().stream()
         .filter(r -> r.getMethod().getName().equals(method) && path(r).equals(path)).toList();
     if (matching.size() != 1) {
@@ -264,7 +310,7 @@ final class FakeGitHub implements AutoCloseable {
   }
 
   /** Requests that matched no stub, with WireMock's near misses: the first thing to read when a test fails. */
-  String unmatched() {
+  public String unmatched() {
     List<LoggedRequest> misses = wm.findAllUnmatchedRequests();
     if (misses.isEmpty()) {
       return "no unmatched requests";
@@ -303,6 +349,21 @@ final class FakeGitHub implements AutoCloseable {
   String releaseJson(String version) {
     return fixture("release.json").replace("{{tag}}", version)
         .replace("{{nodeId}}", base64("07:Release" + RELEASE_ID));
+  }
+
+  /** A release as GitHub answers it, listed or alone. */
+  String releaseJson(Release r) {
+    ObjectNode json = (ObjectNode) parse(fixture("release.json").replace("{{tag}}", r.tag())
+        .replace("{{nodeId}}", base64("07:Release" + r.id())).replace(Long.toString(RELEASE_ID), Long.toString(r.id())));
+    json.put("target_commitish", r.commitish());
+    json.put("draft", r.draft());
+    json.put("prerelease", r.prerelease());
+    if (r.draft()) {
+      json.putNull("published_at");
+      json.put("html_url", "https://github.com/" + OWNER + "/" + REPO + "/releases/tag/untagged-"
+          + sha1("draft:" + r.id()).substring(0, 20));
+    }
+    return json.toString();
   }
 
   private String tagObjectJson(String tag, String tagSha, String commitSha) {
@@ -370,6 +431,16 @@ final class FakeGitHub implements AutoCloseable {
       String matching = repoPath("/git/matching-refs/");
       String tagObjects = repoPath("/git/tags/");
       String commits = repoPath("/commits/");
+      if (path.equals(repoPath("/releases")) || path.equals(releasesById())) {
+        return releasePage(event.getRequest());
+      }
+      if (path.startsWith(repoPath("/releases/tags/"))) {
+        // Drafts are not found by tag: only published releases are.
+        String tag = path.substring(repoPath("/releases/tags/").length());
+        return releases.stream().filter(r -> r.tag().equals(tag) && !r.draft()).findFirst()
+            .map(r -> json(200, releaseJson(r)).build())
+            .orElseGet(() -> json(404, fixture("errors/not-found.json")).build());
+      }
       if (path.startsWith(commits)) {
         String requested = path.substring(commits.length());
         return json(422, fixture("errors/no-commit-found.json").replace(SHA, requested)).build();
@@ -389,6 +460,64 @@ final class FakeGitHub implements AutoCloseable {
             .orElseGet(() -> json(404, fixture("errors/not-found.json")).build());
       }
       return json(404, fixture("errors/not-found.json")).build();
+    }
+  }
+
+  /** GET /releases: newest first, {@code per_page} (default 30, at most 100) and {@code page}, with GitHub's Link header. */
+  private ResponseDefinition releasePage(LoggedRequest request) {
+    int perPage = Math.min(100, intParam(request, "per_page", 30));
+    int page = Math.max(1, intParam(request, "page", 1));
+    List<Release> newestFirst = new ArrayList<>(releases);
+    Collections.reverse(newestFirst);
+    int from = Math.min(newestFirst.size(), (page - 1) * perPage);
+    int to = Math.min(newestFirst.size(), from + perPage);
+    ArrayNode list = JSON.createArrayNode();
+    newestFirst.subList(from, to).forEach(r -> list.add(parse(releaseJson(r))));
+    ResponseDefinitionBuilder answer = json(200, list.toString());
+    int last = Math.max(1, (newestFirst.size() + perPage - 1) / perPage);
+    if (page < last) {
+      String base = apiUrl() + "/repositories/" + REPO_ID + "/releases?per_page=" + perPage + "&page=";
+      answer.withHeader("Link", "<" + base + (page + 1) + ">; rel=\"next\", <" + base + last + ">; rel=\"last\"");
+    }
+    return answer.build();
+  }
+
+  private static int intParam(LoggedRequest request, String name, int otherwise) {
+    com.github.tomakehurst.wiremock.http.QueryParameter p = request.queryParameter(name);
+    return p == null || !p.isPresent() ? otherwise : Integer.parseInt(p.firstValue());
+  }
+
+  /** A POST /releases that took the tag name: on 201 it is listed from then on; on 422 a concurrent run's is. */
+  private final class TakeRelease implements ResponseDefinitionTransformerV2 {
+    private final String name;
+    private final String concurrentCommit;
+
+    TakeRelease(String name, String concurrentCommit) {
+      this.name = name;
+      this.concurrentCommit = concurrentCommit;
+    }
+
+    @Override
+    public String getName() {
+      return name;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent event) {
+      JsonNode body = parse(event.getRequest().getBodyAsString());
+      String tag = body.path("tag_name").asText();
+      if (releases.stream().noneMatch(r -> r.tag().equals(tag))) {
+        boolean created = event.getResponseDefinition().getStatus() == 201;
+        releases.add(new Release(created ? RELEASE_ID : RELEASE_ID + 1, tag,
+            created ? body.path("target_commitish").asText() : concurrentCommit, body.path("draft").asBoolean(),
+            body.path("prerelease").asBoolean()));
+      }
+      return event.getResponseDefinition();
     }
   }
 

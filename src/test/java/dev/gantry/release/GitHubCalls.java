@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The expected GitHub calls of a run, in order, written the way the issue numbers them:
- * {@code GitHubCalls.of(gh).repository().commit(SHA).refs("2026.11.").refs("2026.10.").tag().ref().notes().release()}.
+ * {@code GitHubCalls.of(gh).commit(SHA).refs("2026.11.").refs("2026.10.").releases().tag().ref().notes().release()}.
  */
 final class GitHubCalls {
   private final FakeGitHub gh;
@@ -23,17 +23,12 @@ final class GitHubCalls {
     return new GitHubCalls(gh);
   }
 
-  /** 1. GET /repos/{o}/{r} */
-  GitHubCalls repository() {
-    return add("GET", "");
-  }
-
-  /** 2. GET /repos/{o}/{r}/commits/{sha} */
+  /** 1. GET /repos/{o}/{r}/commits/{sha} */
   GitHubCalls commit(String sha) {
     return add("GET", "/commits/" + sha);
   }
 
-  /** 3./4. GET /repos/{o}/{r}/git/matching-refs/tags/{prefix} */
+  /** 2./3. GET /repos/{o}/{r}/git/matching-refs/tags/{prefix} */
   GitHubCalls refs(String prefix) {
     return add("GET", "/git/matching-refs/tags/" + prefix);
   }
@@ -53,9 +48,15 @@ final class GitHubCalls {
     return add("POST", "/git/refs");
   }
 
-  /** Re-run: GET /repos/{o}/{r}/releases/tags/{version} */
-  GitHubCalls releaseByTag(String version) {
-    return add("GET", "/releases/tags/" + version);
+  /** 4. GET /repos/{o}/{r}/releases (newest first, drafts included): one page */
+  GitHubCalls releases() {
+    return add("GET", "/releases");
+  }
+
+  /** The next page of releases, at the address of GitHub's Link header: GET /repositories/{id}/releases?page=… */
+  GitHubCalls nextReleases() {
+    calls.add("GET " + gh.releasesById());
+    return this;
   }
 
   /** 7. POST /repos/{o}/{r}/releases/generate-notes */
@@ -68,14 +69,18 @@ final class GitHubCalls {
     return add("POST", "/releases");
   }
 
-  /** The usual 1.–4. for a run in {@code thisMonth} (e.g. "2026.11.") after {@code lastMonth}. */
+  /** The usual 1.–4. for a run in {@code thisMonth} (e.g. "2026.11."): commit, this and last month's tags, releases. */
   GitHubCalls reads(String sha, String thisMonth, String lastMonth) {
-    return repository().commit(sha).refs(thisMonth).refs(lastMonth);
+    return commit(sha).refs(thisMonth).refs(lastMonth).releases();
   }
 
   /** 5.–8. */
   GitHubCalls writes() {
     return tag().ref().notes().release();
+  }
+
+  int size() {
+    return calls.size();
   }
 
   List<String> list() {

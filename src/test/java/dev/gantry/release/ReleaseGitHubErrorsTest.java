@@ -54,7 +54,7 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void badCredentialsAreExitThreeWithOneLineAndNoWrite() {
-    gh.stub(get(urlPathEqualTo(gh.repoPath(""))).willReturn(FakeGitHub.json(401, gh.fixture("errors/bad-credentials.json"))));
+    gh.stub(get(urlPathEqualTo(gh.repoPath("/commits/" + SHA))).willReturn(FakeGitHub.json(401, gh.fixture("errors/bad-credentials.json"))));
 
     ReleaseRunner.Result run = gantry.release();
 
@@ -88,7 +88,7 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void anUnknownRepositoryIsExitFour() {
-    gh.stub(get(urlPathEqualTo(gh.repoPath(""))).willReturn(FakeGitHub.json(404, gh.fixture("errors/not-found.json"))));
+    gh.stub(get(urlPathEqualTo(gh.repoPath("/commits/" + SHA))).willReturn(FakeGitHub.json(404, gh.fixture("errors/not-found.json"))));
 
     ReleaseRunner.Result run = gantry.release();
 
@@ -97,7 +97,7 @@ class ReleaseGitHubErrorsTest {
     GitHubCalls.assertReadOnly(gh, run);
   }
 
-  /** Secondary limits on both paths: hub4j's (commit, tag) and the direct calls (matching-refs, generate-notes). */
+  /** Secondary limits, as 403 or 429, on reads and writes. */
   @ParameterizedTest(name = "{0} {1} answers {2}")
   @CsvSource({
       "GET, /commits/" + SHA + ", 403",
@@ -187,7 +187,7 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void aTokenEchoedInGitHubsMessageIsNotPrinted() {
-    gh.stub(get(urlPathEqualTo(gh.repoPath(""))).willReturn(FakeGitHub.json(401,
+    gh.stub(get(urlPathEqualTo(gh.repoPath("/commits/" + SHA))).willReturn(FakeGitHub.json(401,
         gh.fixture("errors/bad-credentials.json").replace("\"Bad credentials\"",
             "\"Bad credentials: token " + FakeGitHub.TOKEN + " is revoked\""))));
 

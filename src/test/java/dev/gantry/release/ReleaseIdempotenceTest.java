@@ -1,5 +1,7 @@
 package dev.gantry.release;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static dev.gantry.release.FakeGitHub.SHA;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -115,8 +117,9 @@ class ReleaseIdempotenceTest {
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
     assertEquals(0, gh.count("POST", gh.repoPath("/git/tags")), () -> String.join("\n", gh.calls()));
     assertEquals(0, gh.count("POST", gh.repoPath("/git/refs")), () -> String.join("\n", gh.calls()));
-    assertEquals(1, gh.count("GET", gh.repoPath("/git/tags/" + OURS_ANNOTATED)), () -> String.join("\n", gh.calls()));
-    assertEquals(1, gh.count("GET", gh.repoPath("/releases/tags/2026.11.1")), () -> String.join("\n", gh.calls()));
+    // With its release listed, the release says the tag is on this commit; without, the tag object is read.
+    assertEquals(releaseExists ? 0 : 1, gh.count("GET", gh.repoPath("/git/tags/" + OURS_ANNOTATED)),
+        () -> String.join("\n", gh.calls()));
     assertEquals(releaseExists ? 0 : 1, gh.count("POST", gh.repoPath("/releases")), () -> String.join("\n", gh.calls()));
     assertEquals(releaseExists ? 0 : 1, gh.count("POST", gh.repoPath("/releases/generate-notes")));
     JsonNode json = run.json();
@@ -140,7 +143,7 @@ class ReleaseIdempotenceTest {
     ReleaseRunner.Result run = gantry.release();
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
-    GitHubCalls expected = GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").releaseByTag("2026.11.0");
+    GitHubCalls expected = GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.");
     if (!releaseExists) {
       expected.notes().release();
     }
@@ -158,7 +161,7 @@ class ReleaseIdempotenceTest {
     ReleaseRunner.Result run = gantry.release();
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
-    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").releaseByTag("2026.10.4").notes().release().assertExactly(run);
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").notes().release().assertExactly(run);
     assertTrue(run.stdout().contains("already released as 2026.10.4"), run::all);
   }
 
@@ -167,15 +170,108 @@ class ReleaseIdempotenceTest {
     gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4");
     ReleaseRunner.Result first = gantry.release();
     assertEquals(ExitCode.OK, first.exitCode(), first::all);
-    gh.releaseExists("2026.11.0");
     gh.wm.resetRequests();
 
     ReleaseRunner.Result second = gantry.release("--json");
 
     assertEquals(ExitCode.OK, second.exitCode(), second::all);
-    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").tagObject(FakeGitHub.tagObjectSha("2026.11.0", SHA))
-        .releaseByTag("2026.11.0").assertExactly(second);
+    // The release listed says which commit the tag is on: nothing to dereference.
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").assertExactly(second);
     assertTrue(second.json().path("alreadyReleased").asBoolean(), second::all);
     assertFalse(second.stdout().contains("\"status\":\"error\""), second::all);
+  }
+
+  /**
+   * Issue 14, item 13: GET /releases/tags/{tag} answers 404 for a draft, so a re-run of {@code --draft} must find the
+   * draft in the listing of releases, not create a second one.
+   */
+  @Test
+  void reRunningADraftReleaseFindsTheDraftInsteadOfCreatingASecond() {
+    gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4");
+    ReleaseRunner.Result first = gantry.release("--draft", "--json");
+    assertEquals(ExitCode.OK, first.exitCode(), first::all);
+    assertEquals(1, gh.releaseCount());
+    gh.wm.resetRequests();
+
+    ReleaseRunner.Result second = gantry.release("--draft", "--json");
+
+    assertEquals(0, gh.count("POST", gh.repoPath("/releases")), () -> "a second draft:\n" + String.join("\n", gh.calls()));
+    assertEquals(1, gh.releaseCount());
+    assertEquals(ExitCode.OK, second.exitCode(), second::all);
+    JsonNode json = second.json();
+    assertTrue(json.path("alreadyReleased").asBoolean(), second::all);
+    assertEquals(FakeGitHub.RELEASE_ID, json.path("release").path("id").asLong(), second::all);
+    assertFalse(json.path("release").path("created").asBoolean(), second::all);
+    // The listing says the release of 2026.11.0 is on this commit: no tag object to dereference, no GET by tag.
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").assertExactly(second);
+  }
+
+  /** Item 13, paginating only as far as needed: the draft is on the second page when 100 releases came after it. */
+  @Test
+  void aDraftOlderThanAPageOfReleasesIsFoundOnTheNextPage() {
+    gh.lightweightOn("2026.11.0", SHA).lightweight("2026.10.4").draftExists("2026.11.0");
+    for (int i = 0; i < 120; i++) {
+      gh.release("nightly-" + i, FakeGitHub.otherCommit("nightly-" + i), false);
+    }
+
+    ReleaseRunner.Result run = gantry.release("--draft", "--json");
+
+    assertEquals(ExitCode.OK, run.exitCode(), run::all);
+    assertEquals(0, gh.count("POST", gh.repoPath("/releases")), () -> String.join("\n", gh.calls()));
+    assertEquals(FakeGitHub.RELEASE_ID, run.json().path("release").path("id").asLong(), run::all);
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").nextReleases().assertExactly(run);
+    List<String> pages = gh.requests().stream().filter(r -> FakeGitHub.path(r).endsWith("/releases"))
+        .map(r -> r.queryParameter("page").isPresent() ? r.queryParameter("page").firstValue() : "1").toList();
+    assertEquals(List.of("1", "2"), pages);
+  }
+
+  /**
+   * Issue 14, item 14: another run of this commit creates the release between the check and the create. GitHub
+   * answers 422 already_exists on tag_name; the release is read again and, being on this commit, reused.
+   */
+  @Test
+  void aReleaseCreatedConcurrentlyForThisCommitIsReused() {
+    gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4").releaseCreatedConcurrently("2026.11.0", true);
+
+    ReleaseRunner.Result run = gantry.release("--json");
+
+    assertEquals(ExitCode.OK, run.exitCode(), run::all);
+    assertEquals("", run.stderr(), run::all);
+    JsonNode json = run.json();
+    assertEquals("2026.11.0", json.path("version").asText(), run::all);
+    assertEquals(FakeGitHub.RELEASE_ID + 1, json.path("release").path("id").asLong(), "the concurrent run's release");
+    assertFalse(json.path("release").path("created").asBoolean(), run::all);
+    assertEquals(1, gh.releaseCount());
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes().releases().assertExactly(run);
+  }
+
+  /** Item 14, otherwise: a release of the tag on another commit is not ours: one clear line, exit 1, no retry. */
+  @Test
+  void aReleaseCreatedConcurrentlyOnAnotherCommitIsAClearError() {
+    gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4").releaseCreatedConcurrently("2026.11.0", false);
+
+    ReleaseRunner.Result run = gantry.release();
+
+    assertEquals(ExitCode.FAILED, run.exitCode(), run::all);
+    assertEquals(1, run.stderrLines().size(), run::all);
+    String line = run.stderrLines().get(0);
+    assertTrue(line.contains("2026.11.0") && line.contains("acme/api") && line.contains("already exists")
+        && line.contains(FakeGitHub.otherCommit("a concurrent release")), line);
+    assertEquals(1, gh.count("POST", gh.repoPath("/releases")), () -> String.join("\n", gh.calls()));
+  }
+
+  /** Item 14, otherwise: GitHub says the release exists but the listing does not show it: one clear line, exit 1. */
+  @Test
+  void aReleaseGitHubSaysExistsButDoesNotListIsAClearError() {
+    gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4")
+        .stub(post(urlPathEqualTo(gh.repoPath("/releases")))
+            .willReturn(FakeGitHub.json(422, gh.fixture("errors/release-already-exists.json"))));
+
+    ReleaseRunner.Result run = gantry.release();
+
+    assertEquals(ExitCode.FAILED, run.exitCode(), run::all);
+    assertEquals(1, run.stderrLines().size(), run::all);
+    assertTrue(run.stderrLines().get(0).contains("already exists, but it is not among the listed releases"), run::all);
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes().releases().assertExactly(run);
   }
 }

@@ -142,29 +142,40 @@ class ReleaseVersioningTest {
     GitHubCalls.of(gh).reads(SHA, "26.11.", "26.10.").writes().assertExactly(run);
   }
 
+  /**
+   * Issue 14, item 15: months without a CalVer tag are not walked back one call each; the previous tag comes from the
+   * one listing of releases (the highest CalVer release below the version; drafts, whose tag may not exist, and other
+   * names do not count).
+   */
   @Test
-  void quietMonthsAreSkippedOneByOneBackwardsToThePreviousTag() {
-    gh.lightweight("2026.8.0", "2026.8.3", "2026.7.9").freshRelease("2026.11.0", "2026.8.3");
+  void quietMonthsTakeThePreviousTagFromTheOneListingOfReleases() {
+    gh.lightweight("2026.8.0", "2026.8.3", "2026.7.9").published("2026.7.9", "2026.8.0", "2026.8.3", "v1.4.0")
+        .release("2026.9.0", FakeGitHub.otherCommit("a draft"), true)
+        .freshRelease("2026.11.0", "2026.8.3");
 
-    ReleaseRunner.Result run = gantry.release();
+    ReleaseRunner.Result run = gantry.release("--json");
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
-    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").refs("2026.9.").refs("2026.8.").writes().assertExactly(run);
+    assertEquals("2026.8.3", run.json().path("previousTag").asText(), run::all);
+    GitHubCalls expected = GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes();
+    assertEquals(8, expected.size());
+    expected.assertExactly(run);
   }
 
   @Test
-  void theBackwardsSearchCrossesYears() {
-    gh.lightweight("2026.11.4").freshRelease("2027.2.0", "2026.11.4");
+  void thePreviousReleaseMayBeInAnotherYear() {
+    gh.lightweight("2026.11.4").published("2026.11.4").freshRelease("2027.2.0", "2026.11.4");
 
     ReleaseRunner.Result run = gantry.at("2027-02-10T09:00:00Z").release();
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
-    GitHubCalls.of(gh).reads(SHA, "2027.2.", "2027.1.").refs("2026.12.").refs("2026.11.").writes().assertExactly(run);
+    GitHubCalls.of(gh).reads(SHA, "2027.2.", "2027.1.").writes().assertExactly(run);
   }
 
+  /** Issue 14, item 15: the first release in a repository with no CalVer tag made 31 calls (24 months walked back). */
   @Test
-  void theFirstReleaseEverHasNoPreviousTagAndABoundedSearch() {
-    gh.lightweight("v1.0.0", "v1.1.0").freshRelease("2026.11.0", null);
+  void theFirstReleaseEverHasNoPreviousTagAndCostsEightCalls() {
+    gh.lightweight("v1.0.0", "v1.1.0").published("v1.0.0", "v1.1.0").freshRelease("2026.11.0", null);
 
     ReleaseRunner.Result run = gantry.release("--json");
 
@@ -173,15 +184,29 @@ class ReleaseVersioningTest {
     assertEquals(FakeGitHub.parse("{\"tag_name\":\"2026.11.0\",\"target_commitish\":\"" + SHA + "\"}"),
         gh.onlyBody("POST", gh.repoPath("/releases/generate-notes")));
     assertTrue(run.json().path("previousTag").isNull(), run::all);
-    List<String> searched = gh.calls().stream().filter(c -> c.contains("/git/matching-refs/")).toList();
-    // Backwards from 2026.11, one month per call: each is the month before the last.
-    YearMonth month = YearMonth.of(2026, 11);
-    for (String call : searched) {
-      assertEquals("GET " + gh.repoPath("/git/matching-refs/tags/" + month.getYear() + "." + month.getMonthValue() + "."),
-          call);
-      month = month.minusMonths(1);
+    assertTrue(gh.calls().size() <= 8, () -> gh.calls().size() + " calls:\n" + String.join("\n", gh.calls()));
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes().assertExactly(run);
+  }
+
+  /**
+   * The budget in a repository Gantry releases: every tag is annotated and has its release, on its commit. The
+   * listing of releases says which commit each tag is on, so none is dereferenced: 8 calls, not 8 + 15.
+   */
+  @Test
+  void annotatedTagsThatHaveTheirReleaseAreNotDereferenced() {
+    for (int patch = 0; patch < 10; patch++) {
+      gh.annotated("2026.10." + patch).published("2026.10." + patch);
     }
-    assertTrue(searched.size() >= 2 && searched.size() <= 36, () -> searched.size() + " months searched: " + searched);
+    for (int patch = 0; patch < 5; patch++) {
+      gh.annotated("2026.11." + patch).published("2026.11." + patch);
+    }
+    gh.freshRelease("2026.11.5", "2026.11.4");
+
+    ReleaseRunner.Result run = gantry.release();
+
+    assertEquals(ExitCode.OK, run.exitCode(), run::all);
+    assertTrue(gh.calls().size() <= 8, () -> gh.calls().size() + " calls:\n" + String.join("\n", gh.calls()));
+    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes().assertExactly(run);
   }
 
   /**

@@ -87,6 +87,25 @@ public final class FaultProxy implements AutoCloseable {
     inject(new FaultBudget(method, urlPathRegex, 1), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
   }
 
+  /**
+   * Answers the next matching request 401 with {@code WWW-Authenticate: challenge}, as a registry does when the
+   * token a request carries has expired meanwhile.
+   */
+  public void challengeOnce(String method, String urlPathRegex, String challenge) {
+    inject(new FaultBudget(method, urlPathRegex, 1),
+        InjectedErrors.response(401).withHeader("WWW-Authenticate", challenge));
+  }
+
+  /** Answers the next matching request with {@code status}, after {@code millis}: a slow failing write. */
+  public void failOnceAfter(String method, String urlPathRegex, int status, int millis) {
+    inject(new FaultBudget(method, urlPathRegex, 1), InjectedErrors.response(status).withFixedDelay(millis));
+  }
+
+  /** Forwards the next matching request only after {@code millis}: a slow write, for a signal to arrive during. */
+  public void delayOnce(String method, String urlPathRegex, int millis, String upstream) {
+    inject(new FaultBudget(method, urlPathRegex, 1), aResponse().proxiedFrom(upstream).withFixedDelay(millis));
+  }
+
   /** Answers the next matching request 429 with {@code Retry-After: retryAfterSeconds}. */
   public void respond429Once(String method, String urlPathRegex, int retryAfterSeconds) {
     inject(new FaultBudget(method, urlPathRegex, 1),

@@ -55,8 +55,67 @@ public final class GantryRunner {
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** A child process still running: its output so far, and a way to wait for the end. */
+  public record Running(Process process, Path out, Path err) {
+    public String stderrSoFar() {
+      try {
+        return Files.readString(err);
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public Result await() {
+      try {
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+          process.destroyForcibly();
+          throw new IllegalStateException("gantry did not finish in 5 minutes");
+        }
+        Result r = new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Starts {@code java -jar target/gantry.jar ARGS} as a child process and returns at once. */
+  public Running startJar(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(System.getProperty("gantry.jar", "target/gantry.jar"));
+    command.addAll(List.of(args));
+    try {
+      Path out = Files.createTempFile("gantry-out", ".txt");
+      Path err = Files.createTempFile("gantry-err", ".txt");
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().clear();
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      p.getOutputStream().close();
+      return new Running(p, out, err);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** {@code java JVM_OPTIONS -jar target/gantry.jar ARGS} as a child process (the jar the build just made). */
   public Result runJar(List<String> jvmOptions, String... args) {
+    return runJar(jvmOptions, false, args);
+  }
+
+  /** The same with standard error written into standard output as it comes, as a CI log interleaves them. */
+  public Result runJarMerged(List<String> jvmOptions, String... args) {
+    return runJar(jvmOptions, true, args);
+  }
+
+  private Result runJar(List<String> jvmOptions, boolean merged, String... args) {
     String jar = System.getProperty("gantry.jar", "target/gantry.jar");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -67,7 +126,8 @@ public final class GantryRunner {
     try {
       Path out = Files.createTempFile("gantry-out", ".txt");
       Path err = Files.createTempFile("gantry-err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+          .redirectErrorStream(merged);
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();

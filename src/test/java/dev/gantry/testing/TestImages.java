@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -57,8 +58,19 @@ public final class TestImages {
         DEFAULT_LAYERS, DEFAULT_LAYER_BYTES);
   }
 
+  /** An OCI index of linux/amd64 and linux/arm64 whose image configs carry {@code labels} (as docker build --label). */
+  public static Layout multiArch(Path dir, long seed, Map<String, String> labels) {
+    return multiArch(dir, seed, Format.OCI, List.of(Platform.LINUX_AMD64, Platform.LINUX_ARM64), DEFAULT_LAYERS,
+        DEFAULT_LAYER_BYTES, labels);
+  }
+
   public static Layout multiArch(Path dir, long seed, Format format, List<Platform> platforms, int layers,
       int layerBytes) {
+    return multiArch(dir, seed, format, platforms, layers, layerBytes, Map.of());
+  }
+
+  private static Layout multiArch(Path dir, long seed, Format format, List<Platform> platforms, int layers,
+      int layerBytes, Map<String, String> labels) {
     OciLayoutWriter writer = new OciLayoutWriter(dir);
     ObjectNode index = OciLayoutWriter.JSON.createObjectNode();
     index.put("schemaVersion", 2);
@@ -66,7 +78,7 @@ public final class TestImages {
     ArrayNode manifests = index.putArray("manifests");
     for (int i = 0; i < platforms.size(); i++) {
       Platform platform = platforms.get(i);
-      ObjectNode descriptor = image(writer, new Random(seed * 1_000 + i), format, platform, layers, layerBytes)
+      ObjectNode descriptor = image(writer, new Random(seed * 1_000 + i), format, platform, layers, layerBytes, labels)
           .descriptor().deepCopy();
       descriptor.putObject("platform").put("architecture", platform.architecture()).put("os", platform.os());
       manifests.add(descriptor);
@@ -84,7 +96,14 @@ public final class TestImages {
   public static Layout singlePlatform(Path dir, long seed, Format format, Platform platform, int layers,
       int layerBytes) {
     OciLayoutWriter writer = new OciLayoutWriter(dir);
-    return finish(dir, writer, format, image(writer, new Random(seed * 1_000), format, platform, layers, layerBytes));
+    return finish(dir, writer, format, image(writer, new Random(seed * 1_000), format, platform, layers, layerBytes, Map.of()));
+  }
+
+  /** A single linux/amd64 OCI image whose config carries {@code labels} (as docker build --label). */
+  public static Layout singlePlatform(Path dir, long seed, Map<String, String> labels) {
+    OciLayoutWriter writer = new OciLayoutWriter(dir);
+    return finish(dir, writer, Format.OCI, image(writer, new Random(seed * 1_000), Format.OCI, Platform.LINUX_AMD64,
+        DEFAULT_LAYERS, DEFAULT_LAYER_BYTES, labels));
   }
 
   /** Pushes the layout's image (all platforms, digests preserved) to {@code repo:tag}; returns the pushed digest. */
@@ -103,13 +122,18 @@ public final class TestImages {
 
   /** Writes config and layers of one image, then its manifest. */
   private static Written image(OciLayoutWriter writer, Random random, Format format, Platform platform,
-      int layers, int layerBytes) {
+      int layers, int layerBytes, Map<String, String> labels) {
     ObjectNode manifest = OciLayoutWriter.JSON.createObjectNode();
     ObjectNode config = OciLayoutWriter.JSON.createObjectNode();
     config.put("created", "2025-01-01T00:00:00Z");
     config.put("architecture", platform.architecture());
     config.put("os", platform.os());
-    config.putObject("config").putArray("Env").add("GANTRY_TEST_IMAGE=" + random.nextLong());
+    ObjectNode runConfig = config.putObject("config");
+    runConfig.putArray("Env").add("GANTRY_TEST_IMAGE=" + random.nextLong());
+    if (!labels.isEmpty()) {
+      ObjectNode l = runConfig.putObject("Labels");
+      labels.forEach(l::put);
+    }
     ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
     ArrayNode history = config.putArray("history");

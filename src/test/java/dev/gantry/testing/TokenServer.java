@@ -45,6 +45,7 @@ public final class TokenServer implements AutoCloseable {
   private final List<TokenRequest> requests = new CopyOnWriteArrayList<>();
   private volatile Duration lifetime = Duration.ofMinutes(5);
   private volatile boolean anonymousPull = true;
+  private volatile boolean firstScopeOnly;
 
   private TokenServer(Login login, Path dir) throws IOException {
     this.login = login;
@@ -90,6 +91,11 @@ public final class TokenServer implements AutoCloseable {
     this.anonymousPull = allowed;
   }
 
+  /** Grant only the first {@code scope} of a request and ignore the rest, as some token servers do. */
+  public void grantFirstScopeOnly(boolean firstOnly) {
+    this.firstScopeOnly = firstOnly;
+  }
+
   public int requestCount() {
     return requests.size();
   }
@@ -127,7 +133,7 @@ public final class TokenServer implements AutoCloseable {
 
   private Map<String, Object> claims(String service, List<String> scopes, boolean authenticated) {
     List<Map<String, Object>> access = new ArrayList<>();
-    for (String scope : scopes) {
+    for (String scope : firstScopeOnly ? scopes.subList(0, Math.min(1, scopes.size())) : scopes) {
       // type:name:actions, where the name itself may hold a port-style colon; actions are after the last one.
       int first = scope.indexOf(':');
       int last = scope.lastIndexOf(':');

@@ -232,8 +232,16 @@ final class ChainRules {
         out.add(new Violation(tests.path(), "chain", "Stack Tests runs on push (default branch, tags v*) and pull requests"));
       }
     }
-    checkLink(templates.get(SCAN_AND_PROMOTE), STACK_TESTS, Map.of("sha", "string"), out);
-    checkLink(templates.get(RELEASE_AND_DEPLOY), SCAN_AND_PROMOTE, Map.of("sha", "string", "skip_deploy", "boolean"), out);
+    checkLink(templates.get(SCAN_AND_PROMOTE), STACK_TESTS, Map.of("sha", "string", "rollback", "boolean"), out);
+    checkLink(templates.get(RELEASE_AND_DEPLOY), SCAN_AND_PROMOTE, Map.of("sha", "string", "skip_deploy", "boolean",
+        "rollback", "boolean"), out);
+    // Moving backwards needs a person: only a manual dispatch's rollback input may allow it.
+    for (Workflow t : List.of(templates.get(SCAN_AND_PROMOTE), templates.get(RELEASE_AND_DEPLOY))) {
+      if (t != null && !t.text().contains("rollback: ${{ github.event_name == 'workflow_dispatch' && inputs.rollback }}")) {
+        out.add(new Violation(t.path(), "chain", "the rollback input must reach the reusable workflow's rollback, "
+            + "and only on workflow_dispatch"));
+      }
+    }
     Workflow release = templates.get(RELEASE_AND_DEPLOY);
     if (release != null && !release.text().contains("skip-deploy: ${{ github.event_name == 'workflow_dispatch' && inputs.skip_deploy }}")) {
       out.add(new Violation(release.path(), "chain", "the skip_deploy input must reach the reusable workflow's skip-deploy"));

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.gantry.deploy.ReleaseRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,13 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The release-and-deploy workflow's Deploy step, its very run: block, run as the runner runs it against a real
  * OpenSSH server: the host key is pinned by fingerprint, the settings and the token reach scripts/deploy.sh on
- * standard input, the released version is what `docker compose up` runs, and the summary tells the outcome.
- * docker and git on the server are the recording stand-ins of the deploy tests (src/test/resources/deploy).
+ * standard input, the server checks out the release tag and `docker compose up` runs the released digests, and the
+ * summary tells the outcome. The deploy directory is a real git clone of the releases ({@link ReleaseRepository});
+ * docker on the server is the recording stand-in of the deploy tests (src/test/resources/deploy).
  */
 class DeployStepIT {
   private static final String RELEASE = ".github/workflows/release-and-deploy.yml";
   private static final String TOKEN = "ghp_workflowTestToken0123456789abcdef";
   private static final String VERSION = "2026.11.0";
+  private static final String PREVIOUS = "2026.10.4";
+  private static final String API = "ghcr.io/acme/api@sha256:" + "5e".repeat(32);
+  private static final String WEB = "ghcr.io/acme/web@sha256:" + "6f".repeat(32);
 
   @TempDir
   Path dir;
@@ -44,17 +49,15 @@ class DeployStepIT {
   @BeforeEach
   void start() throws IOException {
     server = Files.createDirectories(dir.resolve("server"));
-    Files.createDirectories(server.resolve("app"));
+    ReleaseRepository.create(server, List.of(PREVIOUS, VERSION));
     Files.createDirectories(server.resolve("state"));
     Path bin = Files.createDirectories(server.resolve("bin"));
     byte[] standIn;
     try (InputStream in = DeployStepIT.class.getResourceAsStream("/deploy/standin.sh")) {
       standIn = in.readAllBytes();
     }
-    for (String tool : List.of("docker", "git")) {
-      Files.write(bin.resolve(tool), standIn);
-      Files.setPosixFilePermissions(bin.resolve(tool), PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
+    Files.write(bin.resolve("docker"), standIn);
+    Files.setPosixFilePermissions(bin.resolve("docker"), PosixFilePermissions.fromString("rwxr-xr-x"));
     sshd = Sshd.start(Files.createDirectories(dir.resolve("sshd")), bin.toString());
     health = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     health.createContext("/health", exchange -> {
@@ -91,7 +94,8 @@ class DeployStepIT {
     env.put("DEPLOY_DIR", server.resolve("app").toString());
     env.put("HEALTH_URL", "http://127.0.0.1:" + health.getAddress().getPort() + "/health");
     env.put("HEALTH_TIMEOUT", "3");
-    env.put("GIT_REF", "main");
+    env.put("GIT_TAG", VERSION);
+    env.put("IMAGES", API + "\n" + WEB + "\n");
     env.put("REGISTRY", "ghcr.io");
     env.put("REGISTRY_USER", "acme");
     env.put("MIGRATE_COMMAND", "");
@@ -123,15 +127,19 @@ class DeployStepIT {
     String calls = read("state/calls.log");
     List<String> commands = calls.lines().map(l -> l.split("\t", -1)).map(f -> f[1] + " " + f[4] + " IMAGE_TAG=" + f[3])
         .toList();
-    assertEquals(List.of("git pull --ff-only origin main IMAGE_TAG=" + VERSION,
-        "docker login ghcr.io -u acme --password-stdin IMAGE_TAG=" + VERSION,
-        "docker compose pull IMAGE_TAG=" + VERSION,
-        "docker compose up -d --remove-orphans IMAGE_TAG=" + VERSION,
+    assertEquals(List.of("docker login ghcr.io -u acme --password-stdin IMAGE_TAG=" + VERSION,
+        "docker compose -f compose.yaml -f compose.gantry.yml pull IMAGE_TAG=" + VERSION,
+        "docker compose -f compose.yaml -f compose.gantry.yml up -d --remove-orphans IMAGE_TAG=" + VERSION,
         "docker image prune -af --filter until=72h IMAGE_TAG=" + VERSION), commands, () -> why(r));
+    // What `up` got: the released digests, one per service, at the release tag's checkout.
+    String up = calls.lines().filter(l -> l.contains(" up -d ")).findFirst().orElseThrow();
+    assertTrue(up.endsWith("\\nservices:\\n  api:\\n    image: " + API + "\\n  web:\\n    image: " + WEB + "\\n"), up);
+    assertEquals(ReleaseRepository.commit(server.resolve("app"), VERSION), ReleaseRepository.head(server.resolve("app")));
+    assertTrue(ReleaseRepository.detached(server.resolve("app")));
     // The token: on docker login's standard input, and nowhere else: not in any process's command line or
     // environment on the server, not in the step's output or summary.
     String login = calls.lines().filter(l -> l.contains("\tdocker\t") && l.contains("login")).findFirst().orElseThrow();
-    assertTrue(login.endsWith("\t" + TOKEN), login);
+    assertTrue(login.endsWith("\t" + TOKEN + "\t"), login);
     assertEquals(1, calls.split(TOKEN, -1).length - 1, calls);
     for (String where : List.of(read("state/procs.log"), read("state/env.log"), r.stdout(), r.stderr(), r.summary())) {
       assertFalse(where.contains(TOKEN), () -> "the token leaked:\n" + where);
@@ -139,7 +147,9 @@ class DeployStepIT {
     assertEquals("0", r.outputs().get("status"));
     assertTrue(r.summary().contains("| `" + VERSION + "` | " + env().get("HEALTH_URL") + " | healthy: " + VERSION
         + " is running (exit 0) |"), r::summary);
-    assertEquals(VERSION, read("app/.gantry-deployed-tag").strip());
+    assertTrue(read("app/.gantry-deployed-tag").startsWith("version=" + VERSION + "\ntag=" + VERSION + "\ncommit="),
+        read("app/.gantry-deployed-tag"));
+    assertTrue(read("app/.gantry-deployed-tag").endsWith("image=" + API + "\nimage=" + WEB + "\n"));
   }
 
   @Test
@@ -157,20 +167,27 @@ class DeployStepIT {
 
   @Test
   void anUnhealthyVersionIsRolledBackAndTheSummarySaysSo() throws IOException {
-    Files.writeString(server.resolve("app/.gantry-deployed-tag"), "2026.10.4\n");
+    String previousApi = "ghcr.io/acme/api@sha256:" + "7a".repeat(32);
+    String previousCommit = ReleaseRepository.commit(server.resolve("app"), PREVIOUS);
+    Files.writeString(server.resolve("app/.gantry-deployed-tag"), "version=" + PREVIOUS + "\ntag=" + PREVIOUS
+        + "\ncommit=" + previousCommit + "\nimage=" + previousApi + "\n");
     healthStatus.set(503);
     RunBlock.Result r = deploy(env());
     assertEquals(3, r.exitCode(), why(r));
-    assertTrue(read("state/calls.log").contains("\tdocker\t" + server.resolve("app") + "\t2026.10.4\tcompose up -d "
-        + "--remove-orphans\t"), why(r));
-    assertTrue(r.summary().contains("unhealthy: rolled back to the last healthy version (exit 3)"), r::summary);
+    String rollback = read("state/calls.log").lines().reduce((a, b) -> b).orElseThrow();
+    assertTrue(rollback.contains("\tdocker\t" + server.resolve("app") + "\t" + PREVIOUS + "\tcompose -f compose.yaml -f "
+        + "compose.gantry.yml up -d --remove-orphans\t"), why(r));
+    assertTrue(rollback.contains("  api:\\n    image: " + previousApi), "the previous digests: " + rollback);
+    assertEquals(previousCommit, ReleaseRepository.head(server.resolve("app")), "and the previous checkout");
+    assertTrue(r.summary().contains("unhealthy: rolled back to the last healthy release (its checkout and digests) "
+        + "(exit 3)"), r::summary);
     assertTrue(r.stdout().contains("::error title=deploy of " + VERSION + " failed::"), why(r));
     assertEquals("3", r.outputs().get("status"));
   }
 
   @Test
   void aFailedPullLeavesTheServerAloneAndSaysSo() throws IOException {
-    Files.writeString(server.resolve("state/fail-on"), "docker compose pull*\n");
+    Files.writeString(server.resolve("state/fail-on"), "docker compose*pull*\n");
     RunBlock.Result r = deploy(env());
     assertEquals(1, r.exitCode(), why(r));
     assertFalse(read("state/calls.log").contains("compose up"), why(r));

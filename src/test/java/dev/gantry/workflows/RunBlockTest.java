@@ -43,7 +43,8 @@ class RunBlockTest {
   // build-images: plan
 
   private static Map<String, String> buildPlanEnv(String images, String sha) {
-    return Map.of("IMAGES", images, "REGISTRY", "ghcr.io", "SHA", sha, "WANT_PUSH", "true", "PR_HEAD_REPOSITORY", "");
+    return Map.of("IMAGES", images, "REGISTRY", "ghcr.io", "SHA", sha, "WANT_PUSH", "true", "PR_HEAD_REPOSITORY", "",
+        "PR_NUMBER", "");
   }
 
   @Test
@@ -66,13 +67,17 @@ class RunBlockTest {
   void forkPullRequestsAndDependabotBuildWithoutPushing() {
     Map<String, String> env = new HashMap<>(buildPlanEnv("[{\"name\": \"api\"}]", SHA));
     env.put("PR_HEAD_REPOSITORY", "mallory/shop");
+    env.put("PR_NUMBER", "7");
     RunBlock.Result fork = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, env,
         Map.of("GITHUB_EVENT_NAME", "pull_request"), Duration.ofSeconds(30));
     assertEquals("false", fork.outputs().get("push"), fork::all);
     env.put("PR_HEAD_REPOSITORY", "Acme/shop");
+    env.put("PR_NUMBER", "42");
     RunBlock.Result same = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, env,
         Map.of("GITHUB_EVENT_NAME", "pull_request"), Duration.ofSeconds(30));
     assertEquals("true", same.outputs().get("push"), same::all);
+    // A same-repository pull request never pushes the sha-<7> Scan & Promote reads.
+    assertEquals("pr-42-sha-0123456", same.outputs().get("tag"), same::all);
     RunBlock.Result bot = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, buildPlanEnv("[{\"name\": \"api\"}]", SHA),
         Map.of("GITHUB_ACTOR", "dependabot[bot]"), Duration.ofSeconds(30));
     assertEquals("false", bot.outputs().get("push"), bot::all);
@@ -121,23 +126,36 @@ class RunBlockTest {
   // scan-and-promote
 
   private static Map<String, String> scanPlanEnv(String images, String sha, String ref) {
-    return Map.of("SHA", sha, "REF", ref, "IMAGES", images, "REGISTRY", "ghcr.io");
+    return Map.of("SHA", sha, "REF", ref, "IMAGES", images, "REGISTRY", "ghcr.io", "TO", "latest, stable");
   }
 
   @Test
-  void scanPlanTakesNamesAndFullRepositories() throws IOException {
-    RunBlock.Result r = RunBlock.of(SCAN, "plan", "Check the commit").run(dir,
-        scanPlanEnv("Api, tools/web\nregistry.example.com:5000/team/worker", SHA, "refs/heads/main"));
+  void scanPlanTakesNamesFullRepositoriesAndPins() {
+    String pin = "sha256:" + "e".repeat(64);
+    RunBlock.Result r = RunBlock.of(SCAN, "plan", "Check the inputs").run(dir,
+        scanPlanEnv("Api, tools/web\nregistry.example.com:5000/team/worker@" + pin, SHA, "refs/heads/main"));
     assertEquals(0, r.exitCode(), r::all);
     assertEquals("ghcr.io/acme/api\nghcr.io/tools/web\nregistry.example.com:5000/team/worker", r.outputs().get("images"));
+    assertEquals("registry.example.com:5000/team/worker@" + pin, r.outputs().get("pins"));
     assertEquals("sha-0123456", r.outputs().get("tag"));
-    assertEquals("worker", JSON.readTree(r.outputs().get("matrix")).get(2).path("name").asText());
+    assertEquals("ghcr.io/acme/api:latest", r.outputs().get("not-behind"), "what runs now: first image, first target");
     for (Map<String, String> bad : List.of(scanPlanEnv("api", SHA, "main"), scanPlanEnv("api", SHA.substring(1), "refs/heads/main"),
         scanPlanEnv(" , ", SHA, "refs/heads/main"), scanPlanEnv("api!", SHA, "refs/heads/main"),
-        scanPlanEnv("a/api b/api", SHA, "refs/heads/main"))) {
-      RunBlock.Result refused = RunBlock.of(SCAN, "plan", "Check the commit").run(dir, bad);
+        scanPlanEnv("a/api b/api", SHA, "refs/heads/main"), scanPlanEnv("api@sha256:123", SHA, "refs/heads/main"))) {
+      RunBlock.Result refused = RunBlock.of(SCAN, "plan", "Check the inputs").run(dir, bad);
       assertEquals(1, refused.exitCode(), refused::all);
     }
+  }
+
+  @Test
+  void aCallersPinThatTheTagNoLongerNamesStopsThePlan() {
+    String resolved = "ghcr.io/acme/api@sha256:" + "a".repeat(64);
+    RunBlock.Result r = RunBlock.of(SCAN, "plan", "Plan the scans").run(dir, Map.of("PINNED", resolved,
+        "CALLER_PINS", "ghcr.io/acme/api@sha256:" + "b".repeat(64), "TAG", "sha-0123456", "SCAN_PLATFORMS", "",
+        "REGISTRY_USERNAME", "u", "REGISTRY_PASSWORD", "p"));
+    assertEquals(1, r.exitCode(), r::all);
+    assertTrue(r.stdout().contains("::error title=scan-and-promote: tag moved::ghcr.io/acme/api:sha-0123456 is not the "
+        + "pinned sha256:" + "b".repeat(64)), r::all);
   }
 
   private RunBlock.Result gate(int high, int medium, boolean block) throws IOException {
@@ -148,7 +166,8 @@ class RunBlockTest {
     }
     Files.writeString(dir.resolve("trivy-api.sarif"), "{\"runs\":[{\"results\":[" + results + "]}]}");
     return RunBlock.of(SCAN, "scan", "Gate on the findings").run(dir, Map.of("IMAGE", "ghcr.io/acme/api",
-        "TAG", "sha-0123456", "SARIF", "trivy-api.sarif", "BLOCK", String.valueOf(block)));
+        "PINNED", "ghcr.io/acme/api@sha256:" + "a".repeat(64), "PLATFORM", "linux/amd64", "SARIF", "trivy-api.sarif",
+        "BLOCK", String.valueOf(block)));
   }
 
   @Test
@@ -158,6 +177,8 @@ class RunBlockTest {
     assertTrue(blocked.stdout().contains("::error title=Trivy: 2 finding(s) in ghcr.io/acme/api::promotion blocked: "
         + "CVE-2026-1000, CVE-2026-1001"), blocked::all);
     assertTrue(blocked.summary().contains("CRITICAL/HIGH findings with a fix: **2**"), blocked::all);
+    assertTrue(blocked.summary().contains("### Trivy: `ghcr.io/acme/api@sha256:" + "a".repeat(64) + "` (linux/amd64)"),
+        blocked::all);
     RunBlock.Result reported = gate(2, 0, false);
     assertEquals(0, reported.exitCode(), reported::all);
     assertTrue(reported.stdout().contains("::warning title=Trivy: 2 finding(s)"), reported::all);
@@ -166,13 +187,18 @@ class RunBlockTest {
 
   @Test
   void thePromotionRecordSaysWhichCommit() throws IOException {
+    String api = "sha256:" + "a".repeat(64);
+    String web = "sha256:" + "b".repeat(64);
     RunBlock.Result r = RunBlock.of(SCAN, "promote", "Record the promotion").run(dir, Map.of("SHA", SHA,
-        "TAG", "sha-0123456", "IMAGES", "ghcr.io/acme/api\nghcr.io/acme/web", "DIGESTS", ""));
+        "TAG", "sha-0123456", "IMAGES", "ghcr.io/acme/api\nghcr.io/acme/web",
+        "DIGESTS", "{\"ghcr.io/acme/api\":\"" + api + "\",\"ghcr.io/acme/web\":\"" + web + "\"}",
+        "PINNED", "ghcr.io/acme/api@" + api + "\nghcr.io/acme/web@" + web + "\n"));
     assertEquals(0, r.exitCode(), r::all);
     JsonNode record = JSON.readTree(dir.resolve(".runner/temp/promotion/promotion.json").toFile());
     assertEquals(SHA, record.path("sha").asText());
     assertEquals("[\"ghcr.io/acme/api\",\"ghcr.io/acme/web\"]", record.path("images").toString());
-    assertEquals("{}", record.path("digests").toString());
+    assertEquals("[\"ghcr.io/acme/api@" + api + "\",\"ghcr.io/acme/web@" + web + "\"]", record.path("pinned").toString());
+    assertEquals(api, record.path("digests").path("ghcr.io/acme/api").asText());
   }
 
   // release-and-deploy, sbom
@@ -180,11 +206,43 @@ class RunBlockTest {
   @Test
   void releasePlanAllowsNoImages() {
     RunBlock plan = RunBlock.of(RELEASE, "release", "Check the commit");
-    RunBlock.Result none = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "", "REGISTRY", "ghcr.io"));
+    RunBlock.Result none = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "", "REGISTRY", "ghcr.io", "PROMOTED_TAG", "latest"));
     assertEquals(0, none.exitCode(), none::all);
-    assertEquals("", none.outputs().get("images"));
-    RunBlock.Result two = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "api,web", "REGISTRY", "ghcr.io"));
-    assertEquals("ghcr.io/acme/api\nghcr.io/acme/web", two.outputs().get("images"), two::all);
+    assertEquals("", none.outputs().get("pinned"));
+    assertEquals("", none.outputs().get("bare"));
+    assertEquals("", none.outputs().get("not-behind"));
+    String pin = "sha256:" + "d".repeat(64);
+    RunBlock.Result two = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "api@" + pin + ",web", "REGISTRY", "ghcr.io",
+        "PROMOTED_TAG", "latest"));
+    assertEquals("ghcr.io/acme/api@" + pin, two.outputs().get("pinned"), two::all);
+    assertEquals("ghcr.io/acme/web", two.outputs().get("bare"), two::all);
+    assertEquals("ghcr.io/acme/api:latest", two.outputs().get("not-behind"), two::all);
+    assertEquals("sha-0123456", two.outputs().get("tag"), two::all);
+  }
+
+  @Test
+  void aManualReleaseTakesOnlyWhatWasPromotedUnlessItIsARollback() {
+    RunBlock pin = RunBlock.of(RELEASE, "release", "Pin every image");
+    String pinned = "ghcr.io/acme/api@sha256:" + "a".repeat(64);
+    String resolved = "ghcr.io/acme/web@sha256:" + "b".repeat(64);
+    String latest = "ghcr.io/acme/web@sha256:" + "c".repeat(64);
+    Map<String, String> env = new HashMap<>(Map.of("PINNED", pinned, "RESOLVED", resolved, "PROMOTED", resolved,
+        "ROLLBACK", "false", "TAG", "sha-0123456", "PROMOTED_TAG", "latest"));
+    RunBlock.Result promoted = pin.run(dir, env);
+    assertEquals(0, promoted.exitCode(), promoted::all);
+    assertEquals(pinned + "\n" + resolved, promoted.outputs().get("pinned"));
+
+    env.put("PROMOTED", latest);
+    RunBlock.Result unscanned = pin.run(dir, env);
+    assertEquals(1, unscanned.exitCode(), unscanned::all);
+    assertTrue(unscanned.stdout().contains("::error title=release: not promoted::ghcr.io/acme/web:sha-0123456 (sha256:"
+        + "b".repeat(64) + ") is not what latest names"), unscanned::all);
+    assertFalse(unscanned.outputs().containsKey("pinned"));
+
+    env.put("ROLLBACK", "true");
+    env.put("PROMOTED", "");
+    RunBlock.Result rollback = pin.run(dir, env);
+    assertEquals(0, rollback.exitCode(), rollback::all);
   }
 
   @Test
@@ -226,19 +284,24 @@ class RunBlockTest {
   @Test
   void releaseActsOnThePromotedCommitNotTheBranchHead() throws IOException {
     Path record = Files.createDirectories(dir.resolve(".runner/temp/promotion")).resolve("promotion.json");
-    Files.writeString(record, "{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\"}");
+    String api = "ghcr.io/acme/api@sha256:" + "a".repeat(64);
+    Files.writeString(record, "{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\", \"pinned\": [\"" + api + "\"]}");
     RunBlock resolve = RunBlock.of(T_RELEASE, "resolve", "Resolve and check the commit");
-    RunBlock.Result chained = resolve.run(dir, Map.of("DISPATCH_SHA", ""),
+    RunBlock.Result chained = resolve.run(dir, Map.of("DISPATCH_SHA", "", "IMAGES", "api, web"),
         Map.of("GITHUB_EVENT_NAME", "workflow_run", "GITHUB_SHA", OTHER_SHA), Duration.ofSeconds(30));
-    assertEquals(Map.of("sha", SHA), chained.outputs(), chained::all);
-    Files.writeString(record, "{\"sha\": \"$(touch pwned)\"}");
-    RunBlock.Result forged = resolve.run(dir, Map.of("DISPATCH_SHA", ""),
+    assertEquals(Map.of("sha", SHA, "images", api), chained.outputs(), chained::all);
+    Files.writeString(record, "{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\"}");
+    RunBlock.Result unpinned = resolve.run(dir, Map.of("DISPATCH_SHA", "", "IMAGES", "api, web"),
+        Map.of("GITHUB_EVENT_NAME", "workflow_run"), Duration.ofSeconds(30));
+    assertEquals(1, unpinned.exitCode(), "a record without digests is refused: " + unpinned.all());
+    Files.writeString(record, "{\"sha\": \"$(touch pwned)\", \"pinned\": [\"" + api + "\"]}");
+    RunBlock.Result forged = resolve.run(dir, Map.of("DISPATCH_SHA", "", "IMAGES", "api, web"),
         Map.of("GITHUB_EVENT_NAME", "workflow_run"), Duration.ofSeconds(30));
     assertEquals(1, forged.exitCode(), forged::all);
     assertFalse(Files.exists(dir.resolve("pwned")));
-    RunBlock.Result manual = resolve.run(dir, Map.of("DISPATCH_SHA", OTHER_SHA),
+    RunBlock.Result manual = resolve.run(dir, Map.of("DISPATCH_SHA", OTHER_SHA, "IMAGES", "api, web"),
         Map.of("GITHUB_EVENT_NAME", "workflow_dispatch"), Duration.ofSeconds(30));
-    assertEquals(Map.of("sha", OTHER_SHA), manual.outputs(), manual::all);
+    assertEquals(Map.of("sha", OTHER_SHA, "images", "api, web"), manual.outputs(), manual::all);
   }
 
   // notification

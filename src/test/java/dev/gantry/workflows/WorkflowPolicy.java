@@ -15,6 +15,7 @@ final class WorkflowPolicy {
     StepRules.check(suite, out);
     JobRules.check(suite, out);
     ChainRules.check(suite, out);
+    DigestRules.check(suite, out);
     CallRules.check(suite, out);
     TemplateRules.check(suite, out);
     return out;

@@ -80,6 +80,8 @@ class WorkflowPolicyViolationsTest {
         mistake("a hard-coded branch", T_TESTS, "  push:\n    branches: [$default-branch]",
             "  push:\n    branches: [main]", "default-branch"),
         mistake("skip_deploy not wired", T_RELEASE, "inputs.skip_deploy }}", "false }}", "chain"),
+        mistake("rollback allowed on automatic runs", T_PROMOTE,
+            "rollback: ${{ github.event_name == 'workflow_dispatch' && inputs.rollback }}", "rollback: true", "chain"),
         // calls and secrets
         mistake("secrets: inherit", T_PROMOTE, "    secrets:\n      NOTIFY_WEBHOOK_URL: ${{ secrets.NOTIFY_WEBHOOK_URL }}\n",
             "    secrets: inherit\n", "secrets"),
@@ -116,6 +118,17 @@ class WorkflowPolicyViolationsTest {
         mistake("SARIF of another commit", SCAN, "          sha: ${{ needs.plan.outputs.sha }}\n          ref:", "          ref:",
             "sarif"),
         mistake("a heavy job without a summary", SBOM, "} >> \"$GITHUB_STEP_SUMMARY\"", "} > /dev/null", "summary"),
+        // digests: once a digest exists, no step looks the tag up again
+        mistake("Trivy scanning the tag", SCAN, "image-ref: ${{ matrix.leg.ref }}",
+            "image-ref: ${{ matrix.leg.image }}:${{ needs.plan.outputs.tag }}", "digest"),
+        mistake("a promote of the bare images", SCAN, "images: ${{ needs.plan.outputs.pinned }}",
+            "images: ${{ needs.plan.outputs.images }}", "digest"),
+        mistake("a release of the bare images", RELEASE, "images: ${{ steps.pin.outputs.pinned }}",
+            "images: ${{ steps.plan.outputs.bare }}", "digest"),
+        mistake("a deploy without the digests", RELEASE, "          IMAGES: ${{ needs.release.outputs.pinned }}\n", "",
+            "digest"),
+        mistake("a caller passing the bare image on", CI, "images: ${{ needs.scan-and-promote.outputs.pinned }}",
+            "images: ${{ needs.image.outputs.image }}", "digest"),
         // templates' properties
         mistake("a properties name that is not the template's", T_PROMOTE_PROPERTIES, "\"name\": \"Docker Scan & Promote\"",
             "\"name\": \"Scan & Promote\"", "properties"),

@@ -1,0 +1,57 @@
+package dev.gantry.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.Json;
+import dev.gantry.promote.PromoteRequest;
+import dev.gantry.resolve.Resolver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "resolve", mixinStandardHelpOptions = true,
+    description = "Look TAG up once in every IMAGE and print IMAGE@sha256:<hex>, one line per image: the digests "
+        + "later steps pin, so a tag pushed again in between cannot change what they act on. Writes nothing.")
+final class ResolveCommand implements Callable<Integer>, JsonOutput {
+  private final Environment env;
+
+  @Option(names = "--tag", paramLabel = "TAG", required = true, description = "The tag to resolve, e.g. sha-abc1234.")
+  String tag;
+
+  @Mixin
+  RegistryOptions registry;
+
+  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Repository such as ghcr.io/acme/api, or oci:PATH.")
+  List<String> images = new ArrayList<>();
+
+  ResolveCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public boolean json() {
+    return registry.json;
+  }
+
+  @Override
+  public Integer call() {
+    List<Resolver.Pinned> pinned;
+    try (Stores stores = new Stores(registry, env)) {
+      List<PromoteRequest.Image> parsed = Resolver.images(images, tag);
+      registry.validate();
+      registry.bindCredentialsForImages(parsed);
+      pinned = Resolver.resolve(parsed, tag, image -> stores.forPromote(image, false), registry.jobs);
+    }
+    if (registry.json) {
+      ObjectNode digests = Json.mapper().createObjectNode();
+      pinned.forEach(p -> digests.put(p.image().toString(), p.digest().toString()));
+      env.stdout().println(digests);
+    } else {
+      pinned.forEach(env.stdout()::println);
+    }
+    return ExitCode.OK;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.gantry.progress;
+
+import dev.gantry.registry.Descriptor;
+import dev.gantry.registry.Digest;
+import dev.gantry.registry.Manifest;
+import dev.gantry.store.ImageStore;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * A store that tells a listener each manifest it wrote, for promote's summary; everything else passes through.
+ * (Copy reports from inside the copier instead: it needs the real store to decide on cross-repository mounts.)
+ */
+public record CountingStore(ImageStore store, TransferListener listener) implements ImageStore {
+  @Override
+  public void putManifest(String reference, Manifest manifest) {
+    store.putManifest(reference, manifest);
+    listener.manifestWritten(manifest.digest());
+  }
+
+  @Override
+  public void putImage(String reference, Manifest manifest) {
+    store.putImage(reference, manifest);
+    listener.manifestWritten(manifest.digest());
+  }
+
+  @Override
+  public String name() {
+    return store.name();
+  }
+
+  @Override
+  public Optional<Digest> headManifest(String reference) {
+    return store.headManifest(reference);
+  }
+
+  @Override
+  public Manifest getManifest(String reference) {
+    return store.getManifest(reference);
+  }
+
+  @Override
+  public Optional<Digest> headImage(String reference) {
+    return store.headImage(reference);
+  }
+
+  @Override
+  public boolean blobExists(Digest digest) {
+    return store.blobExists(digest);
+  }
+
+  @Override
+  public InputStream openBlob(Digest digest) {
+    return store.openBlob(digest);
+  }
+
+  @Override
+  public boolean readOnly() {
+    return store.readOnly();
+  }
+
+  @Override
+  public String describe(String reference) {
+    return store.describe(reference);
+  }
+
+  @Override
+  public void writeBlob(Descriptor blob, InputStream in) {
+    store.writeBlob(blob, in);
+  }
+}

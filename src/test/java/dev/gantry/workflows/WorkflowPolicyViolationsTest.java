@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WorkflowPolicyViolationsTest {
   private static final String CI = ".github/workflows/ci.yml";
+  private static final String SELF_RELEASE = ".github/workflows/release.yml";
   private static final String BUILD = ".github/workflows/build-images.yml";
   private static final String SCAN = ".github/workflows/scan-and-promote.yml";
   private static final String RELEASE = ".github/workflows/release-and-deploy.yml";
@@ -41,7 +42,7 @@ class WorkflowPolicyViolationsTest {
         mistake("a docker:// step by tag", T_TESTS, "      - name: Unit tests\n",
             "      - uses: docker://alpine:3.20\n      - name: Unit tests\n", "pin"),
         // scripts and checkouts
-        mistake("an expression inside run:", CI, "jib:build -Djib.to.image=\"$IMAGE:$TAG\"",
+        mistake("an expression inside run:", SELF_RELEASE, "jib:build -Djib.to.image=\"$IMAGE:$TAG\"",
             "jib:build -Djib.to.image=\"${{ steps.name.outputs.image }}:$TAG\"", "run-expression"),
         mistake("a checkout that keeps the token", SBOM, "        with:\n          persist-credentials: false\n",
             "        with:\n          fetch-depth: 1\n", "checkout"),

@@ -30,21 +30,7 @@ e2e_base_image
 e2e_registry
 e2e_jib_build gantry:jib
 
-# ---------------------------------------------------------------------------------------------------------------
-step "dockerfile build (buildah bud)"
-slim_ref=$(scripts/jre-base-image.sh --slim "$cache" 2>"$work/slim.log") || { cat "$work/slim.log" >&2; fail "the slim base"; }
-skopeo_ copy --quiet "$slim_ref" \
-  "containers-storage:[vfs@$work/storage+$work/run]localhost/debian-standin:bookworm-slim" || fail "the slim base into storage"
-sed -E 's#^FROM debian:bookworm-slim@sha256:[0-9a-f]+#FROM localhost/debian-standin:bookworm-slim#' Dockerfile \
-  >"$work/Dockerfile"
-grep -q '^FROM localhost/debian-standin' "$work/Dockerfile" || fail "no FROM debian:bookworm-slim@sha256:… to replace"
-mkdir -p "$HOME/.m2"
-b bud --quiet --isolation chroot --network host --pull-never --layers=false --signature-policy "$work/policy.json" \
-  --volume "$HOME/.m2:/root/.m2" -f "$work/Dockerfile" -t localhost/gantry:dockerfile . >"$work/bud.log" 2>&1 ||
-  { tail -n 40 "$work/bud.log" >&2; fail "buildah bud"; }
-b push --quiet --tls-verify=false --signature-policy "$work/policy.json" localhost/gantry:dockerfile \
-  "docker://$reg/gantry:dockerfile"
-step_done
+e2e_dockerfile_build gantry:dockerfile
 
 # ---------------------------------------------------------------------------------------------------------------
 step "sizes"

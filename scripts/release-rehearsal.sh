@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/release-rehearsal.sh - a release of Gantry rehearsed on this machine, with no GitHub and no outside registry.
 #
-#   1. the action image built by Jib (on the Debian-made JRE base, scripts/lib/e2e.sh) and pushed to a docker-registry
+#   1. the action image a release ships, built from the Dockerfile by buildah bud (on a debootstrapped stand-in for
+#      debian:bookworm-slim, scripts/lib/e2e.sh; --jib: the Jib image instead, quicker) and pushed to a docker-registry
 #      on a free loopback port as OWNER/gantry:sha-<7>, then promoted by Gantry itself to a CalVer-shaped version tag,
 #      as .github/workflows/release.yml does on ghcr.io;
 #   2. a git copy of the work tree (action.yml, .github/, workflows-templates/) turned into a release by
@@ -15,7 +16,7 @@
 # registry, the only host that differs.
 # Needs root and what scripts/container-e2e.sh needs, plus the linters (npm ci --prefix .ci/lint) and Maven's
 # dependencies (run after ./mvnw verify, as .ci/run does).
-# Usage: scripts/release-rehearsal.sh [--keep]
+# Usage: scripts/release-rehearsal.sh [--keep] [--jib]
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 E2E_NAME=release-rehearsal
@@ -25,11 +26,26 @@ E2E_NAME=release-rehearsal
 readonly OWNER=acme-rehearsal
 readonly VERSION=2026.11.0 # what `gantry release` would name this month's first release
 
-e2e_init "${1:-}"
-e2e_base_image
-e2e_registry
+keep_arg="" jib=0
+for arg in "$@"; do
+  case $arg in
+    --keep) keep_arg=--keep ;;
+    --jib) jib=1 ;;
+    *) echo "release-rehearsal: unknown argument '$arg' (--keep, --jib)" >&2; exit 2 ;;
+  esac
+done
+e2e_init "$keep_arg"
 head=$(git rev-parse HEAD)
-e2e_jib_build "$OWNER/gantry:sha-${head:0:7}"
+if ((jib)); then
+  e2e_base_image
+  e2e_registry
+  e2e_jib_build "$OWNER/gantry:sha-${head:0:7}"
+else
+  e2e_registry
+  e2e_dockerfile_build "$OWNER/gantry:sha-${head:0:7}"
+  [[ -f target/gantry.jar ]] || ./mvnw -B -q -o package -DskipTests >"$work/package.log" 2>&1 ||
+    { tail -n 40 "$work/package.log" >&2; fail "mvnw package"; }
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 step "promote the action image with Gantry"

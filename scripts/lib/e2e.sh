@@ -5,7 +5,8 @@
 # runner runs a container action (buildah run --isolation chroot, the runner's environment and /github mounts).
 #
 # Source it from the repository root after `set -Eeuo pipefail`, with E2E_NAME set (the prefix of failure lines);
-# then `e2e_init [--keep]`. Globals it sets: work, arch, cache, reg, base_ref, revision, ctr, entrypoint, cmd, runner.
+# then `e2e_init [--keep]`. Globals it sets: work, arch, cache, reg, base_ref, revision, slim_ref, ctr, entrypoint,
+# cmd, runner.
 
 readonly E2E_HEAD_SHA=abc1234def5678901234567890abcdef12345678 # workflow_run.head_sha: the tag is sha-abc1234
 readonly E2E_OTHER_SHA=0123456789abcdef0123456789abcdef01234567 # GITHUB_SHA: the default branch, never the one to use
@@ -113,7 +114,7 @@ e2e_base_image() {
   if grep -q "cache hit" "$work/base.log"; then step_done "cache hit"; else step_done "built"; fi
 }
 
-# docker-registry on a free loopback port, with the base image as jre:17 and examples/hello as
+# docker-registry on a free loopback port, with the base image (if any) as jre:17 and examples/hello as
 # demo/hello:sha-abc1234: sets reg (HOST:PORT).
 e2e_registry() {
   step "registry"
@@ -150,8 +151,10 @@ EOF
     ((i < 100)) || fail "docker-registry did not answer on $reg within 10 s"
     sleep 0.1
   done
-  skopeo_ copy --quiet --dest-tls-verify=false "$base_ref" "docker://$reg/jre:17" ||
-    fail "push the base image to $reg/jre:17"
+  if [[ -n ${base_ref:-} ]]; then
+    skopeo_ copy --quiet --dest-tls-verify=false "$base_ref" "docker://$reg/jre:17" ||
+      fail "push the base image to $reg/jre:17"
+  fi
   skopeo_ copy --quiet --all --dest-tls-verify=false oci:examples/hello:sha-abc1234 "docker://$reg/demo/hello:sha-abc1234" ||
     fail "push examples/hello to $reg/demo/hello:sha-abc1234"
   step_done "$reg"
@@ -166,6 +169,26 @@ e2e_jib_build() { # REPOSITORY:TAG on the registry, e.g. gantry:e2e
     -Djib.to.image="$reg/$1" -Djib.allowInsecureRegistries=true \
     -Djib.applicationCache="$work/jib-cache" -Djib.baseImageCache="$work/jib-cache" \
     -Dgantry.revision="$revision" >"$work/jib.log" 2>&1 || { tail -n 40 "$work/jib.log" >&2; fail "mvnw jib:build"; }
+  step_done
+}
+
+# The Dockerfile's image, as `buildah bud` builds it here: on a debootstrapped stand-in for debian:bookworm-slim
+# (scripts/jre-base-image.sh --slim, cached; Docker Hub is out of reach), the FROM lines pointed at it in a copy of the
+# Dockerfile, ~/.m2 mounted for the Maven build, pushed to the registry. Needs the Debian archive (apt-get in the build).
+e2e_dockerfile_build() { # REPOSITORY:TAG on the registry, e.g. gantry:dockerfile
+  step "dockerfile build (buildah bud)"
+  slim_ref=$(scripts/jre-base-image.sh --slim "$cache" 2>"$work/slim.log") || { cat "$work/slim.log" >&2; fail "the slim base"; }
+  skopeo_ copy --quiet "$slim_ref" \
+    "containers-storage:[vfs@$work/storage+$work/run]localhost/debian-standin:bookworm-slim" || fail "the slim base into storage"
+  sed -E 's#^FROM debian:bookworm-slim@sha256:[0-9a-f]+#FROM localhost/debian-standin:bookworm-slim#' Dockerfile \
+    >"$work/Dockerfile"
+  grep -q '^FROM localhost/debian-standin' "$work/Dockerfile" || fail "no FROM debian:bookworm-slim@sha256:… to replace"
+  mkdir -p "$HOME/.m2"
+  b bud --quiet --isolation chroot --network host --pull-never --layers=false --signature-policy "$work/policy.json" \
+    --volume "$HOME/.m2:/root/.m2" -f "$work/Dockerfile" -t "localhost/$1" . >"$work/bud.log" 2>&1 ||
+    { tail -n 40 "$work/bud.log" >&2; fail "buildah bud"; }
+  b push --quiet --tls-verify=false --signature-policy "$work/policy.json" "localhost/$1" "docker://$reg/$1"
+  b rmi --force "localhost/$1" localhost/debian-standin:bookworm-slim >/dev/null
   step_done
 }
 

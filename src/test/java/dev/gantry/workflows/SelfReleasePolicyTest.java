@@ -27,11 +27,13 @@ class SelfReleasePolicyTest {
     assertTrue(release.triggeredBy("workflow_run"));
     assertEquals("[\"CI\"]", release.on().path("workflow_run").path("workflows").toString());
     // The order the issue asks for: image, scan + promote, release commits + version + assets, provenance, then v1.
-    assertEquals(List.of("image", "scan-and-promote", "publish", "attest", "finish"), List.copyOf(release.jobs().keySet()));
+    assertEquals(List.of("image", "jar", "scan-and-promote", "publish", "attest", "finish"),
+        List.copyOf(release.jobs().keySet()));
     assertEquals("[\"publish\",\"attest\"]", release.jobs().get("finish").path("needs").toString());
     for (String wiring : List.of("scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\" \"$digest\"",
         "uses: ./\n", "command: release", "gh release upload \"$VERSION\" gantry.jar SHA256SUMS gantry-image.spdx.json",
-        "subject-path: dist/gantry.jar", "push-to-registry: true", "git/refs/tags/v1")) {
+        "subject-path: dist/gantry.jar", "push-to-registry: true", "git/refs/tags/v1",
+        "platforms: linux/amd64,linux/arm64")) {
       assertTrue(text.contains(wiring), "release.yml lacks " + wiring);
     }
   }

@@ -45,7 +45,8 @@ class WorkflowPolicyTest {
         ChainRules.SBOM), templates);
     // Dogfood: CI builds and tests; after it, release.yml ships Gantry with the suite's own scan-and-promote.
     String ci = suite.text(".github/workflows/ci.yml") + suite.text(".github/workflows/release.yml");
-    for (String wiring : List.of("run: ./mvnw -B verify", "jib:build", "uses: ./.github/workflows/scan-and-promote.yml",
+    for (String wiring : List.of("run: ./mvnw -B verify", "platforms: linux/amd64,linux/arm64",
+        "uses: ./.github/workflows/scan-and-promote.yml",
         "scripts/prepare-release.sh", "uses: ./.github/workflows/build-images.yml")) {
       assertTrue(ci.contains(wiring), "ci.yml + release.yml lack " + wiring);
     }

@@ -42,8 +42,8 @@ class WorkflowPolicyViolationsTest {
         mistake("a docker:// step by tag", T_TESTS, "      - name: Unit tests\n",
             "      - uses: docker://alpine:3.20\n      - name: Unit tests\n", "pin"),
         // scripts and checkouts
-        mistake("an expression inside run:", SELF_RELEASE, "jib:build -Djib.to.image=\"$IMAGE:$TAG\"",
-            "jib:build -Djib.to.image=\"${{ steps.name.outputs.image }}:$TAG\"", "run-expression"),
+        mistake("an expression inside run:", SELF_RELEASE, "scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\"",
+            "scripts/prepare-release.sh \"${{ github.repository_owner }}\"", "run-expression"),
         mistake("a checkout that keeps the token", SBOM, "        with:\n          persist-credentials: false\n",
             "        with:\n          fetch-depth: 1\n", "checkout"),
         // permissions

@@ -43,7 +43,7 @@ if ((jib)); then
 else
   e2e_registry
   e2e_dockerfile_build "$OWNER/gantry:sha-${head:0:7}"
-  [[ -f target/gantry.jar ]] || ./mvnw -B -q -o package -DskipTests >"$work/package.log" 2>&1 ||
+  [[ -f target/gantry.jar ]] || ./mvnw -B -q package -DskipTests >"$work/package.log" 2>&1 ||
     { tail -n 40 "$work/package.log" >&2; fail "mvnw package"; }
 fi
 
@@ -76,7 +76,7 @@ step_done
 step "(a) linters and policy on the release tree"
 .ci/lint/lint-workflows.sh "$tree" >"$work/lint.log" 2>&1 || { cat "$work/lint.log" >&2; fail "the linters on the release tree"; }
 grep -E '^actionlint:|passed lint checks' "$work/lint.log" | sed 's/^/  | /'
-./mvnw -B -q -o test -Dtest=ReleaseTreeTest -Dsurefire.failIfNoSpecifiedTests=false \
+./mvnw -B -q test -Dtest=ReleaseTreeTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dgantry.release.tree="$tree" -Dgantry.release.owner="$OWNER" -Dgantry.release.digest="$digest" \
   >"$work/policy.log" 2>&1 || { tail -n 60 "$work/policy.log" >&2; fail "ReleaseTreeTest on the release tree"; }
 report=target/surefire-reports/TEST-dev.gantry.workflows.ReleaseTreeTest.xml

@@ -85,7 +85,7 @@ final class Jobs {
     if (uses(w, id, "github/codeql-action/upload-sarif")) {
       needed.put("security-events", "write");
     }
-    if (releases(w, id) || runs(w, id, "gh release ") || runs(w, id, "/git/refs") || runs(w, id, " push ")) {
+    if (releases(w, id) || runs(w, id, "gh release ") || runs(w, id, "/git/refs") || runs(w, id, "git push ")) {
       needed.put("contents", "write");
     }
     if (uses(w, id, "actions/attest-build-provenance")) {

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# scripts/jre-base-image.sh [CACHE_DIR] - a Java 17 runtime base image made from Debian packages only, no registry.
+# scripts/jre-base-image.sh [--slim] [CACHE_DIR] - a Java 17 runtime base image made from Debian packages only, no
+# registry. --slim: no packages at all, a stand-in for debian:bookworm-slim (bench/action-images.sh builds the
+# Dockerfile on it, since Docker Hub is out of reach here).
 #
 # debootstrap --variant=minbase bookworm, then openjdk-17-jre-headless and ca-certificates installed with apt-get in
 # a chroot, committed with buildah (vfs storage in a temp dir) into an OCI image layout under CACHE_DIR (default
@@ -9,8 +11,16 @@
 set -Eeuo pipefail
 
 readonly SUITE=bookworm
-readonly PACKAGES=(openjdk-17-jre-headless ca-certificates)
-readonly TAG=17
+PACKAGES=(openjdk-17-jre-headless ca-certificates)
+TAG=17
+NAME=jre17
+if [[ ${1:-} == --slim ]]; then
+  PACKAGES=()
+  TAG=bookworm-slim
+  NAME=debian-slim
+  shift
+fi
+readonly PACKAGES TAG NAME
 
 log() { echo "jre-base-image: $*" >&2; }
 die() {
@@ -38,7 +48,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 cache=${1:-${XDG_CACHE_HOME:-$HOME/.cache}/gantry-e2e}
 arch=$(dpkg --print-architecture)
 key=$({ printf '%s\n' "$SUITE" "$arch" "${PACKAGES[@]}"; cat "$0"; } | sha256sum | cut -c1-16)
-layout="$cache/jre17-$key"
+layout="$cache/$NAME-$key"
 
 if [[ -f "$layout/index.json" ]]; then
   log "cache hit: $layout"
@@ -53,7 +63,7 @@ done
 mkdir -p "$cache"
 mirror=$(debian_mirror)
 work=$(mktemp -d "${TMPDIR:-/tmp}/gantry-jre.XXXXXX")
-partial=$(mktemp -d "$cache/.jre17-partial.XXXXXX") # a concurrent run cannot see or break a half-written layout
+partial=$(mktemp -d "$cache/.$NAME-partial.XXXXXX") # a concurrent run cannot see or break a half-written layout
 rootfs=""
 echo '{"default": [{"type": "insecureAcceptAnything"}]}' >"$work/policy.json"
 
@@ -77,7 +87,7 @@ trap cleanup EXIT
 trap 'die "line $LINENO: $BASH_COMMAND"' ERR
 
 started=$SECONDS
-log "building $SUITE + ${PACKAGES[*]} from $mirror (cache miss: $layout)"
+log "building $SUITE${PACKAGES[*]:+ + ${PACKAGES[*]}} from $mirror (cache miss: $layout)"
 ctr=$(b from --quiet scratch)
 rootfs=$(b mount "$ctr")
 
@@ -87,9 +97,11 @@ log "debootstrap done ($((SECONDS - started)) s)"
 
 cp /etc/resolv.conf "$rootfs/etc/resolv.conf"
 mount -t proc proc "$rootfs/proc"
-chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" \
-  >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; die "apt-get install ${PACKAGES[*]}"; }
-chroot "$rootfs" java -version 2>&1 | sed -n 1p >&2
+if ((${#PACKAGES[@]})); then
+  chroot "$rootfs" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${PACKAGES[@]}" \
+    >"$work/apt.log" 2>&1 || { tail -n 30 "$work/apt.log" >&2; die "apt-get install ${PACKAGES[*]}"; }
+  chroot "$rootfs" java -version 2>&1 | sed -n 1p >&2
+fi
 chroot "$rootfs" apt-get clean
 unmount_rootfs
 # Smaller and deterministic where it is free: no package lists, caches, docs, or this machine's resolver.
@@ -97,17 +109,19 @@ rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/* "$rootfs"/var/log
   "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/info/* "$rootfs/etc/resolv.conf"
 log "packages installed ($((SECONDS - started)) s)"
 
+java_home=()
+((${#PACKAGES[@]} == 0)) || java_home=(--env "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$arch")
 b config --os linux --arch "$arch" \
   --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  --env "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-$arch" --env LANG=C.UTF-8 \
+  "${java_home[@]}" --env LANG=C.UTF-8 \
   --cmd '["/bin/bash"]' \
-  --label "org.opencontainers.image.description=Debian $SUITE minbase + ${PACKAGES[*]} (gantry container e2e)" \
+  --label "org.opencontainers.image.description=Debian $SUITE minbase${PACKAGES[*]:+ + ${PACKAGES[*]}} (gantry container e2e)" \
   "$ctr"
 b unmount "$ctr" >/dev/null
 b commit --quiet "$ctr" "jre:$TAG" >/dev/null
 # gzip-compressed layers in the cache, so pushing them to a registry later is a plain copy.
 b push --quiet --signature-policy "$work/policy.json" "jre:$TAG" "oci:$partial:$TAG"
-rm -rf "$cache"/jre17-* # older keys: one base image is enough
+rm -rf "$cache/$NAME"-* # older keys: one base image of each kind is enough
 mv -T "$partial" "$layout"
 log "built in $((SECONDS - started)) s: $layout ($(du -sh "$layout" | cut -f1))"
 echo "oci:$layout:$TAG"

@@ -68,10 +68,26 @@ final class DigestRules {
     }
   }
 
-  /** A caller of a workflow that outputs pinned digests passes those, not the bare images, to every callee after it. */
+  /**
+   * A caller of a workflow that outputs pinned digests passes those, not the bare images, to every callee after it,
+   * and to every promote or release step of the Gantry action in a job after it.
+   */
   private static void checkCalls(Suite suite, Workflow w, String producer, List<Violation> out) {
     w.jobs().forEach((id, job) -> {
-      if (!after(w.jobs(), id, producer, new HashSet<>()) || suite.callee(job.path("uses").asText("")).isEmpty()) {
+      if (!after(w.jobs(), id, producer, new HashSet<>())) {
+        return;
+      }
+      List<Step> steps = w.steps(id);
+      for (Step step : steps) {
+        String images = step.with("images");
+        if (Jobs.isGantry(step) && WRITES.contains(Jobs.gantryCommand(step)) && !images.isEmpty()
+            && !pinned(images, steps)) {
+          out.add(new Violation(w.path(), "digest", step.where() + ": " + step.with("command") + " takes images "
+              + images + " although job " + producer + " outputs the pinned digests: pass needs." + producer
+              + ".outputs.pinned"));
+        }
+      }
+      if (suite.callee(job.path("uses").asText("")).isEmpty()) {
         return;
       }
       String images = job.path("with").path("images").asText("");

@@ -9,8 +9,9 @@ import java.util.Set;
 
 /** Rules about jobs: permissions, timeouts, concurrency, step summaries. */
 final class JobRules {
-  /** The only scopes a job of the suite may write, each for one kind of work. */
-  private static final Set<String> WRITABLE = Set.of("contents", "packages", "security-events");
+  /** The only scopes a job of the suite may write, each for one kind of work (the last two: attestations). */
+  private static final Set<String> WRITABLE = Set.of("contents", "packages", "security-events", "id-token",
+      "attestations");
   private static final String PR_ONLY = "github.event_name == 'pull_request'";
 
   private JobRules() {}

@@ -85,8 +85,15 @@ final class Jobs {
     if (uses(w, id, "github/codeql-action/upload-sarif")) {
       needed.put("security-events", "write");
     }
-    if (releases(w, id)) {
+    if (releases(w, id) || runs(w, id, "gh release ") || runs(w, id, "/git/refs") || runs(w, id, "git push ")) {
       needed.put("contents", "write");
+    }
+    if (uses(w, id, "actions/attest-build-provenance")) {
+      needed.put("id-token", "write");
+      needed.put("attestations", "write");
+      if (w.steps(id).stream().anyMatch(s -> s.with("push-to-registry").equals("true"))) {
+        needed.put("packages", "write");
+      }
     }
     return needed;
   }

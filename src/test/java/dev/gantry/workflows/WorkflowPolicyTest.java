@@ -43,11 +43,12 @@ class WorkflowPolicyTest {
     Set<String> templates = suite.templates().stream().map(Workflow::name).collect(Collectors.toSet());
     assertEquals(Set.of(ChainRules.STACK_TESTS, ChainRules.SCAN_AND_PROMOTE, ChainRules.RELEASE_AND_DEPLOY,
         ChainRules.SBOM), templates);
-    // Dogfood: CI builds and tests, then chains into the suite's own scan-and-promote and release.
-    String ci = suite.text(".github/workflows/ci.yml");
-    for (String wiring : List.of("run: ./mvnw -B verify", "jib:build", "uses: ./.github/workflows/scan-and-promote.yml",
-        "uses: ./.github/workflows/release-and-deploy.yml", "uses: ./.github/workflows/build-images.yml")) {
-      assertTrue(ci.contains(wiring), "ci.yml lacks " + wiring);
+    // Dogfood: CI builds and tests; after it, release.yml ships Gantry with the suite's own scan-and-promote.
+    String ci = suite.text(".github/workflows/ci.yml") + suite.text(".github/workflows/release.yml");
+    for (String wiring : List.of("run: ./mvnw -B verify", "platforms: linux/amd64,linux/arm64",
+        "uses: ./.github/workflows/scan-and-promote.yml",
+        "scripts/prepare-release.sh", "uses: ./.github/workflows/build-images.yml")) {
+      assertTrue(ci.contains(wiring), "ci.yml + release.yml lack " + wiring);
     }
     // Where templates call the suite and the suite takes the action from (OWNER is a placeholder until publication).
     assertTrue(suite.gantryRepository().matches("[^/\\s]+/[^/\\s]+"), suite.gantryRepository());

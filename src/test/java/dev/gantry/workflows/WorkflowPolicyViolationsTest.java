@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class WorkflowPolicyViolationsTest {
   private static final String CI = ".github/workflows/ci.yml";
+  private static final String SELF_RELEASE = ".github/workflows/release.yml";
   private static final String BUILD = ".github/workflows/build-images.yml";
   private static final String SCAN = ".github/workflows/scan-and-promote.yml";
   private static final String RELEASE = ".github/workflows/release-and-deploy.yml";
@@ -41,8 +42,8 @@ class WorkflowPolicyViolationsTest {
         mistake("a docker:// step by tag", T_TESTS, "      - name: Unit tests\n",
             "      - uses: docker://alpine:3.20\n      - name: Unit tests\n", "pin"),
         // scripts and checkouts
-        mistake("an expression inside run:", CI, "jib:build -Djib.to.image=\"$IMAGE:$TAG\"",
-            "jib:build -Djib.to.image=\"${{ steps.name.outputs.image }}:$TAG\"", "run-expression"),
+        mistake("an expression inside run:", SELF_RELEASE, "scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\"",
+            "scripts/prepare-release.sh \"${{ github.repository_owner }}\"", "run-expression"),
         mistake("a checkout that keeps the token", SBOM, "        with:\n          persist-credentials: false\n",
             "        with:\n          fetch-depth: 1\n", "checkout"),
         // permissions
@@ -127,7 +128,7 @@ class WorkflowPolicyViolationsTest {
             "images: ${{ steps.plan.outputs.bare }}", "digest"),
         mistake("a deploy without the digests", RELEASE, "          IMAGES: ${{ needs.release.outputs.pinned }}\n", "",
             "digest"),
-        mistake("a caller passing the bare image on", CI, "images: ${{ needs.scan-and-promote.outputs.pinned }}",
+        mistake("a caller passing the bare image on", SELF_RELEASE, "images: ${{ needs.scan-and-promote.outputs.pinned }}",
             "images: ${{ needs.image.outputs.image }}", "digest"),
         // templates' properties
         mistake("a properties name that is not the template's", T_PROMOTE_PROPERTIES, "\"name\": \"Docker Scan & Promote\"",

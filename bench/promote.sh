@@ -8,6 +8,10 @@
 #     gantry : ONE process:  java -jar gantry.jar promote --from sha-abc1234 --to latest IMG1..IMG4
 #     skopeo : the usual peer, a shell loop of 4 processes:
 #              skopeo copy --all --preserve-digests docker://IMGn:sha-abc1234 docker://IMGn:latest
+#     shipped: the same gantry promote with the JVM flags the action image ships (Jib's entrypoint in pom.xml)
+#   and the start-up floor of the same run, next to a hello-world JVM (`java -jar hello.jar`, made here with javac):
+#     gantry --version, gantry promote --help, and a promote on a copy of examples/hello (an OCI layout, no
+#     network: the README's first command).
 #   Both tools talk to the proxy port (the registry port itself when --rtt-ms 0). Before every timed
 #   run, `latest` of every image is reset (untimed) to a different index (a 5th "dummy" image, PUT
 #   straight at the registry port), so each timed run really moves the tag. Rounds alternate the
@@ -19,30 +23,37 @@
 #
 # HOW TO RUN
 #   cd /work/main && mvn -B -q package -DskipTests && bench/promote.sh [options]
-#   Needs: docker-registry (Debian package docker-registry), skopeo, python3, java, curl.
+#   Needs: docker-registry (Debian package docker-registry), skopeo, python3, a JDK (java, javac, jar), curl.
 #
 # OPTIONS
-#   --rounds N         timed rounds (default 7); each round = 1 gantry run + 1 skopeo loop + 1 `--version`
+#   --rounds N         timed rounds (default 7); each round = 1 gantry run, 1 shipped-flags gantry run,
+#                      1 skopeo loop, then hello world, `--version`, `promote --help` and a layout promote
 #   --rtt-ms MS        extra round-trip time added by the latency proxy (default 25; 0 = no proxy)
 #   --jar PATH         Gantry jar (default: <repo>/target/gantry.jar; not built by this script)
 #   --java-opts "..."  JVM options for every java invocation, e.g. "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 #   --cds              make an AppCDS archive first (one untimed promote with -XX:ArchiveClassesAtExit,
 #                      on top of --java-opts) and run every timed java with -XX:SharedArchiveFile=it
 #   --check            exit 1 if a target below is missed (default: report only, exit 0)
+#   --shipped-opts ".." the shipped JVM flags (default: the -XX flags of the Jib entrypoint in pom.xml)
 #   --keep             keep the temp dir (registry storage and log, OCI layouts, per-run output)
 #   -h, --help         this text
 #   The jar is copied into the temp dir first, so a rebuild of target/ mid-run cannot break the run.
 #   That is also why an archive passed as --java-opts "-XX:SharedArchiveFile=..." made against
 #   target/gantry.jar does not match (the JVM only warns and runs without it): use --cds instead.
-#   Environment: LATENCY_PROXY overrides the proxy script (default <repo>/../shared/tools/latency-proxy.py).
+#   Environment: LATENCY_PROXY overrides the proxy script (default: shared/tools/latency-proxy.py next to the
+#   repository, or two levels up for a worktree under wt/).
 #
 # WHAT THE FIGURES MEAN
 #   gantry/skopeo median_ms, min_ms, max_ms
 #       wall time (ms) of one full promotion of all 4 images (gantry: one JVM process; skopeo: the
 #       whole 4-process loop), over --rounds runs, JVM start-up included.
 #   ratio gantry/skopeo      median(gantry) / median(skopeo); below 1 means gantry is faster.
-#   startup (--version)      median wall time of `java [--java-opts] -jar gantry.jar --version`: the
-#                            JVM + CLI start-up floor included in every gantry figure.
+#   ratio_plain, ratio_shipped   the same for plain `java -jar` (plus --java-opts) and for the shipped flags.
+#   hello                    median wall time of a hello-world `java -jar hello.jar` (no options): the bare JVM.
+#   startup_ratio            median(`java [--java-opts] -jar gantry.jar --version`) / median(hello).
+#   help_ratio               median(`gantry promote --help`) / median(hello).
+#   layout_ratio             median(`gantry promote --from sha-abc1234 --to latest oci:COPY` on a fresh copy of
+#                            examples/hello) / median(hello).
 #   idempotent               gantry run again right after a promotion (nothing to move): its median
 #                            time, its requests, and writes (PUT/POST/PATCH/DELETE) which must be 0.
 #   requests per (image,tag) registry requests of one run, counted from the registry's own access log
@@ -50,8 +61,9 @@
 #                            4 (4 images x 1 target tag), split by method; /v2/ pings count too.
 #                            The breakdown under each counted run groups them by method, endpoint
 #                            (ping, manifests:TAG, manifests:DIGEST, blobs, uploads) and status.
-#   targets                  requests<=3 (gantry, per image,tag), total<=600ms (gantry median),
-#                            ratio<=0.30 (gantry/skopeo medians).
+#   targets                  requests<=3 (gantry, per image,tag), no writes when idempotent, ratio_plain<=0.20,
+#                            ratio_shipped<=0.15, startup_ratio<=2.0, help_ratio<=2.0, layout_ratio<=3.0.
+#                            Only ratios taken in this run are targets: absolute times move 3x between machines.
 #   The final block (from "== summary ==") is stable and greppable: one `key=value` line per figure.
 
 set -euo pipefail
@@ -66,15 +78,25 @@ java_opts=""
 check=0
 keep=0
 cds=0
-latency_proxy="${LATENCY_PROXY:-$script_dir/../../shared/tools/latency-proxy.py}"
+if [[ -n "${LATENCY_PROXY:-}" ]]; then
+  latency_proxy=$LATENCY_PROXY
+elif [[ -f "$repo_dir/../shared/tools/latency-proxy.py" ]]; then
+  latency_proxy="$repo_dir/../shared/tools/latency-proxy.py"
+else
+  latency_proxy="$repo_dir/../../shared/tools/latency-proxy.py"
+fi
+shipped_opts=$(sed -n '/<entrypoint>/,/<\/entrypoint>/p' "$repo_dir/pom.xml" | sed -n 's|.*<arg>\(-XX:[^<]*\)</arg>.*|\1|p' | tr '\n' ' ')
 
 readonly FROM_TAG=sha-abc1234
 readonly TO_TAG=latest
 readonly RESET_TAG=bench-reset
 readonly NIMAGES=4
 readonly TARGET_REQUESTS=3
-readonly TARGET_TOTAL_MS=600
-readonly TARGET_RATIO=0.30
+readonly TARGET_RATIO_PLAIN=0.20
+readonly TARGET_RATIO_SHIPPED=0.15
+readonly TARGET_STARTUP_RATIO=2.0
+readonly TARGET_HELP_RATIO=2.0
+readonly TARGET_LAYOUT_RATIO=3.0
 
 usage() {
   sed -n '2,/^$/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^set -euo/d'
@@ -96,6 +118,8 @@ while (($# > 0)); do
     --java-opts) java_opts="${2?--java-opts needs a value}"; shift 2 ;;
     --java-opts=*) java_opts="${1#*=}"; shift ;;
     --check) check=1; shift ;;
+    --shipped-opts) shipped_opts="${2?--shipped-opts needs a value}"; shift 2 ;;
+    --shipped-opts=*) shipped_opts="${1#*=}"; shift ;;
     --cds) cds=1; shift ;;
     --keep) keep=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -106,7 +130,7 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, got '$rounds'"
 [[ "$rtt_ms" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--rtt-ms must be a number of milliseconds, got '$rtt_ms'"
 [[ -f "$jar" ]] || die "Gantry jar not found: $jar (build it: cd $repo_dir && mvn -B -q package -DskipTests, or pass --jar PATH)"
-for tool in docker-registry skopeo python3 java curl; do
+for tool in docker-registry skopeo python3 java javac jar curl; do
   command -v "$tool" >/dev/null 2>&1 || die "required command not found: $tool"
 done
 use_proxy=0
@@ -115,6 +139,8 @@ if [[ ! "$rtt_ms" =~ ^0+([.]0+)?$ ]]; then
   [[ -f "$latency_proxy" ]] || die "latency proxy not found: $latency_proxy (set LATENCY_PROXY, or --rtt-ms 0)"
 fi
 read -r -a java_args <<<"$java_opts"
+read -r -a shipped_args <<<"$shipped_opts"
+[[ -d "$repo_dir/examples/hello" ]] || die "examples/hello not found in $repo_dir"
 
 # ---------------------------------------------------------------------------------------------
 # temp dir, processes, cleanup
@@ -180,6 +206,13 @@ mkdir -p "$work/storage" "$work/runs"
 cp -p "$jar" "$work/gantry.jar"
 jar_src=$jar
 jar="$work/gantry.jar"
+# The bare JVM: hello world in a jar of its own.
+mkdir -p "$work/hello"
+printf 'public class H { public static void main(String[] a) { System.out.println("hello"); } }\n' >"$work/hello/H.java"
+javac -d "$work/hello" "$work/hello/H.java"
+jar --create --file "$work/hello.jar" --main-class H -C "$work/hello" H.class
+# The layout the README's first command promotes in (a fresh copy before every run).
+cp -r "$repo_dir/examples/hello" "$work/layout-src"
 cat >"$work/registry.yml" <<EOF
 version: 0.1
 log:
@@ -381,12 +414,34 @@ run_skopeo() { # LABEL
   last_ms=$(ms_of "$t0" "$t1")
 }
 
-run_version() {
-  local t0 t1
+run_shipped() { # LABEL: the promote with the shipped JVM flags
+  local out="$work/runs/$((++run_seq))-$1" t0 t1
   t0=$(now_us)
-  java "${java_args[@]}" -jar "$jar" --version >/dev/null 2>&1 || die "gantry --version failed"
+  if ! java "${java_args[@]}" "${shipped_args[@]}" -jar "$jar" promote --from "$FROM_TAG" --to "$TO_TAG" \
+    "${images_bench[@]}" >"$out.out" 2>"$out.err"; then
+    cat "$out.out" "$out.err" >&2
+    die "gantry promote with the shipped flags failed ($1)"
+  fi
   t1=$(now_us)
   last_ms=$(ms_of "$t0" "$t1")
+}
+
+run_timed() { # WHAT COMMAND... (output discarded, must exit 0)
+  local what=$1 t0 t1
+  shift
+  t0=$(now_us)
+  "$@" >"$work/runs/last-$what.out" 2>&1 || { cat "$work/runs/last-$what.out" >&2; die "$what failed"; }
+  t1=$(now_us)
+  last_ms=$(ms_of "$t0" "$t1")
+}
+
+run_hello() { run_timed hello java -jar "$work/hello.jar"; }
+run_version() { run_timed version java "${java_args[@]}" -jar "$jar" --version; }
+run_help() { run_timed help java "${java_args[@]}" -jar "$jar" promote --help; }
+run_layout() {
+  rm -rf "$work/layout" && cp -r "$work/layout-src" "$work/layout"
+  run_timed layout java "${java_args[@]}" -jar "$jar" promote --from "$FROM_TAG" --to "$TO_TAG" "oci:$work/layout"
+  grep -q '^promoted ' "$work/runs/last-layout.out" || die "the layout promote moved nothing: $(cat "$work/runs/last-layout.out")"
 }
 
 # Registry access-log lines (Apache combined format: one per HTTP request) appended since byte offset.
@@ -428,6 +483,7 @@ breakdown() { # FILE
 echo "== gantry promote benchmark =="
 echo "jar: $jar_src ($(java "${java_args[@]}" -jar "$jar" --version 2>&1 | head -n1))"
 echo "java: $(java -version 2>&1 | head -n1)   java-opts: ${java_opts:-(none)}   cds: $( ((cds)) && echo on || echo off)"
+echo "shipped flags: ${shipped_opts:-(none)}"
 echo "skopeo: $(skopeo --version)   registry: $(docker-registry --version 2>&1 | head -n1)"
 echo "registry: $reg   endpoint: $endpoint   rtt: ${rtt_ms} ms$( ((use_proxy)) || echo ' (no proxy)')"
 echo "images: $NIMAGES x OCI index (2 platforms x 3 layers)   $FROM_TAG -> $TO_TAG   rounds: $rounds"
@@ -467,28 +523,42 @@ echo "counted skopeo loop: $s_total requests, ${last_ms} ms"
 breakdown "$work/requests-skopeo.txt"
 echo
 
-# --- timed rounds, ABAB with the order swapped every round ---
+# --- timed rounds: the order of the tools rotates and the start-up runs alternate every round ---
 gantry_ms=()
+shipped_ms=()
 skopeo_ms=()
+hello_ms=()
 startup_ms=()
+help_ms=()
+layout_ms=()
 for ((r = 1; r <= rounds; r++)); do
-  if ((r % 2 == 1)); then order=(gantry skopeo); else order=(skopeo gantry); fi
+  case $((r % 3)) in
+    1) order=(gantry shipped skopeo) ;;
+    2) order=(skopeo gantry shipped) ;;
+    *) order=(shipped skopeo gantry) ;;
+  esac
   line="round $r:"
   for tool in "${order[@]}"; do
     reset_latest
-    if [[ "$tool" == gantry ]]; then
-      run_gantry "round$r"
-      gantry_ms+=("$last_ms")
-    else
-      run_skopeo "round$r"
-      skopeo_ms+=("$last_ms")
-    fi
+    case "$tool" in
+      gantry) run_gantry "round$r"; gantry_ms+=("$last_ms") ;;
+      shipped) run_shipped "round$r"; shipped_ms+=("$last_ms") ;;
+      *) run_skopeo "round$r"; skopeo_ms+=("$last_ms") ;;
+    esac
     line+=" $tool=${last_ms}ms"
     verify_promoted "$tool run in round $r"
   done
-  run_version
-  startup_ms+=("$last_ms")
-  echo "$line --version=${last_ms}ms"
+  if ((r % 2 == 1)); then starts=(hello version help layout); else starts=(layout help version hello); fi
+  for what in "${starts[@]}"; do
+    case "$what" in
+      hello) run_hello; hello_ms+=("$last_ms") ;;
+      version) run_version; startup_ms+=("$last_ms") ;;
+      help) run_help; help_ms+=("$last_ms") ;;
+      *) run_layout; layout_ms+=("$last_ms") ;;
+    esac
+    line+=" $what=${last_ms}ms"
+  done
+  echo "$line"
 done
 echo
 
@@ -518,32 +588,56 @@ stats() { # VALUES... -> "median min max"
 }
 read -r g_med g_min g_max < <(stats "${gantry_ms[@]}")
 read -r s_med s_min s_max < <(stats "${skopeo_ms[@]}")
+read -r p_med p_min p_max < <(stats "${shipped_ms[@]}")
 read -r v_med v_min v_max < <(stats "${startup_ms[@]}")
+read -r w_med w_min w_max < <(stats "${hello_ms[@]}")
+read -r h_med h_min h_max < <(stats "${help_ms[@]}")
+read -r l_med l_min l_max < <(stats "${layout_ms[@]}")
 read -r i_med i_min i_max < <(stats "${idem_ms[@]}")
-ratio=$(awk -v g="$g_med" -v s="$s_med" 'BEGIN { printf "%.2f", g / s }')
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+ratio=$(ratio_of "$g_med" "$s_med")
+ratio_shipped=$(ratio_of "$p_med" "$s_med")
+startup_ratio=$(ratio_of "$v_med" "$w_med")
+help_ratio=$(ratio_of "$h_med" "$w_med")
+layout_ratio=$(ratio_of "$l_med" "$w_med")
 
 verdict() { # CONDITION(awk expr on x) VALUE
   if awk -v x="$2" "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi
 }
 t_req=$(verdict "x <= $TARGET_REQUESTS" "$g_req")
-t_total=$(verdict "x <= $TARGET_TOTAL_MS" "$g_med")
-t_ratio=$(verdict "x <= $TARGET_RATIO" "$ratio")
+t_ratio=$(verdict "x <= $TARGET_RATIO_PLAIN" "$ratio")
+t_shipped=$(verdict "x <= $TARGET_RATIO_SHIPPED" "$ratio_shipped")
+t_startup=$(verdict "x <= $TARGET_STARTUP_RATIO" "$startup_ratio")
+t_help=$(verdict "x <= $TARGET_HELP_RATIO" "$help_ratio")
+t_layout=$(verdict "x <= $TARGET_LAYOUT_RATIO" "$layout_ratio")
 t_idem=$( ((i_writes == 0)) && echo PASS || echo FAIL)
 
 echo "== summary =="
 echo "config rtt_ms=$rtt_ms rounds=$rounds images=$NIMAGES cds=$cds java_opts=\"$java_opts\""
 echo "gantry median_ms=$g_med min_ms=$g_min max_ms=$g_max"
+echo "gantry_shipped median_ms=$p_med min_ms=$p_min max_ms=$p_max flags=\"$shipped_opts\""
 echo "skopeo median_ms=$s_med min_ms=$s_min max_ms=$s_max"
 echo "ratio gantry/skopeo=$ratio"
+echo "ratio_plain=$ratio"
+echo "ratio_shipped=$ratio_shipped"
+echo "hello (java -jar hello.jar) median_ms=$w_med min_ms=$w_min max_ms=$w_max"
 echo "startup (--version) median_ms=$v_med min_ms=$v_min max_ms=$v_max"
+echo "startup_ratio=$startup_ratio"
+echo "help (promote --help) median_ms=$h_med min_ms=$h_min max_ms=$h_max"
+echo "help_ratio=$help_ratio"
+echo "layout promote (oci:examples/hello copy) median_ms=$l_med min_ms=$l_min max_ms=$l_max"
+echo "layout_ratio=$layout_ratio"
 echo "idempotent gantry median_ms=$i_med min_ms=$i_min max_ms=$i_max" \
   "requests=$i_req (HEAD $i_head, GET $i_get, PUT $i_put, other $i_other) writes=$i_writes [$t_idem]"
 echo "requests per (image,tag): gantry=$g_req (HEAD $g_head, GET $g_get, PUT $g_put, other $g_other)" \
   "skopeo=$s_req (HEAD $s_head, GET $s_get, PUT $s_put, other $s_other)"
 echo "requests total: gantry=$g_total skopeo=$s_total gantry_writes=$g_writes skopeo_writes=$s_writes"
-echo "targets: requests<=$TARGET_REQUESTS [$t_req], total<=${TARGET_TOTAL_MS}ms [$t_total], ratio<=$TARGET_RATIO [$t_ratio]"
+echo "targets: requests<=$TARGET_REQUESTS [$t_req], idempotent writes=0 [$t_idem]," \
+  "ratio_plain<=$TARGET_RATIO_PLAIN [$t_ratio], ratio_shipped<=$TARGET_RATIO_SHIPPED [$t_shipped]," \
+  "startup_ratio<=$TARGET_STARTUP_RATIO [$t_startup], help_ratio<=$TARGET_HELP_RATIO [$t_help]," \
+  "layout_ratio<=$TARGET_LAYOUT_RATIO [$t_layout]"
 
-if ((check)) && [[ "$t_req $t_total $t_ratio $t_idem" == *FAIL* ]]; then
+if ((check)) && [[ "$t_req $t_idem $t_ratio $t_shipped $t_startup $t_help $t_layout" == *FAIL* ]]; then
   exit 1
 fi
 exit 0

@@ -81,6 +81,12 @@ plain=(java -cp @/app/jib-classpath-file dev.gantry.Main --version)
 version=$(b run --isolation chroot "$ctr" -- "${with_flags[@]}")
 with_ms=$(time_in_container "$VERSION_RUNS" "${with_flags[@]}" | median) || fail "${with_flags[*]}"
 plain_ms=$(time_in_container "$VERSION_RUNS" "${plain[@]}" | median) || fail "${plain[*]}"
+# `gantry action` as the runner starts it (a promote of the test image, idempotent after the first run) beside a bare
+# JVM, `java -version`, in the same container: the ratio is what the action's start-up costs over the JVM's own.
+action_ms=$(time_in_container "$VERSION_RUNS" INPUT_COMMAND=promote -- "${entrypoint[@]}" "${cmd[@]}" | median) ||
+  fail "gantry action, timed"
+bare_ms=$(time_in_container "$VERSION_RUNS" java -version | median) || fail "java -version"
+action_ratio=$(awk -v a="$action_ms" -v b="$bare_ms" 'BEGIN { printf "%.2f", a / b }')
 run_started=$(now_ms)
 b run --isolation chroot "$ctr" -- "${with_flags[@]}" >/dev/null
 run_ms=$(($(now_ms) - run_started))
@@ -95,4 +101,6 @@ printf '  %s\n' "${timings[@]}"
 echo "  image $reg/gantry:e2e: $(kib "$image_bytes") compressed: $layers"
 echo "  '$version' in the container, median of $VERSION_RUNS: $with_ms ms with the entrypoint's JVM flags," \
   "$plain_ms ms plain java; $run_ms ms for a whole buildah run"
+echo "  gantry action (a registry promote) in the container, median of $VERSION_RUNS: $action_ms ms;" \
+  "java -version: $bare_ms ms; action_startup_ratio=$action_ratio"
 echo "container-e2e: 2 passed, 0 failed"

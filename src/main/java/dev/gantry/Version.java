@@ -11,4 +11,14 @@ public final class Version {
     }
     return v == null ? "dev" : v;
   }
+
+  /** What {@code gantry --version} prints. */
+  public static String line() {
+    return "gantry " + get();
+  }
+
+  /** {@code gantry --version} (or {@code -V}) and nothing else: answered before anything else is set up. */
+  public static boolean requested(String[] args) {
+    return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+  }
 }

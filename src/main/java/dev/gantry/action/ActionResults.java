@@ -14,8 +14,8 @@ public final class ActionResults {
 
   public static Map<String, String> outputs(String command, JsonNode result) {
     Map<String, String> out = new LinkedHashMap<>();
-    ObjectNode digests = Json.mapper().createObjectNode();
-    ArrayNode promoted = Json.mapper().createArrayNode();
+    ObjectNode digests = Json.object();
+    ArrayNode promoted = Json.array();
     switch (command) {
       case "promote" -> {
         for (JsonNode image : result.path("images")) {
@@ -41,7 +41,7 @@ public final class ActionResults {
           digests.put(e.getKey(), e.getValue().asText());
           pinned.append(pinned.length() == 0 ? "" : "\n").append(e.getKey()).append('@').append(e.getValue().asText());
         });
-        out.put("digests", digests.toString());
+        out.put("digests", Json.write(digests));
         out.put("images", pinned.toString());
         return out;
       }
@@ -66,8 +66,8 @@ public final class ActionResults {
         out.put("release-id", result.path("release").path("id").asText(""));
       }
     }
-    out.put("digests", digests.toString());
-    out.put("promoted", promoted.toString());
+    out.put("digests", Json.write(digests));
+    out.put("promoted", Json.write(promoted));
     return out;
   }
 

@@ -55,10 +55,10 @@ public final class RunnerContext {
   private static JsonNode payload(Map<String, String> env) {
     String path = env.get("GITHUB_EVENT_PATH");
     if (path == null || path.isEmpty() || !Files.isRegularFile(Path.of(path))) {
-      return Json.mapper().createObjectNode();
+      return Json.object();
     }
     try {
-      return Json.mapper().readTree(Path.of(path).toFile());
+      return Json.readTree(Path.of(path));
     } catch (IOException e) {
       throw GantryException.badInput("invalid event payload at GITHUB_EVENT_PATH " + path + ": not valid JSON");
     }

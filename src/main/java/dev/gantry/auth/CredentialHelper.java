@@ -52,7 +52,7 @@ public final class CredentialHelper {
       } finally {
         Files.deleteIfExists(answer);
       }
-      JsonNode json = dev.gantry.Json.mapper().readTree(out);
+      JsonNode json = dev.gantry.Json.readTree(out);
       String user = json.path("Username").asText("");
       String secret = json.path("Secret").asText("");
       if (secret.isEmpty()) {

@@ -36,7 +36,7 @@ public final class DockerConfig implements CredentialSource {
       return CredentialSource.none();
     }
     try {
-      return new DockerConfig(dev.gantry.Json.mapper().readTree(file.toFile()), file, helpers);
+      return new DockerConfig(dev.gantry.Json.readTree(file), file, helpers);
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.BAD_INPUT, "invalid Docker config " + file + ": not valid JSON");
     }

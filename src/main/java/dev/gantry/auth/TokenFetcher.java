@@ -51,7 +51,7 @@ final class TokenFetcher {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " answered HTTP " + response.code());
       }
       ResponseBody body = response.body();
-      JsonNode root = dev.gantry.Json.mapper().readTree(body.bytes());
+      JsonNode root = dev.gantry.Json.readTree(body.bytes());
       String token = root.path("token").asText("");
       if (token.isEmpty()) {
         token = root.path("access_token").asText("");

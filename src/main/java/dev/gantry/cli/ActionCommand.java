@@ -70,7 +70,7 @@ final class ActionCommand implements Callable<Integer> {
     runner.endGroup();
 
     // --json prints exactly one document: the result (with exitCode and error when it failed), or an error document.
-    JsonNode result = text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+    JsonNode result = text.isEmpty() ? Json.object() : Json.readTree(text);
     if (code == ExitCode.REFUSED && "refused".equals(result.path("status").asText())) {
       // An answer, not a failure: the outputs say it too, for a job that goes on to report it.
       runner.error("gantry check-commit refused", result.path("reason").asText());

@@ -97,7 +97,7 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
   }
 
   private static String json(CommitChecker.Verdict v) {
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = Json.object();
     root.put("command", "check-commit");
     root.put("status", v.eligible() ? "ok" : "refused");
     root.put("eligible", v.eligible());
@@ -109,6 +109,6 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
     for (Check c : v.checks()) {
       checks.addObject().put("check", c.name()).put("ok", c.ok()).put("detail", c.detail());
     }
-    return root.toString();
+    return Json.write(root);
   }
 }

@@ -92,7 +92,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   }
 
   private static String json(CopyReport r) {
-    ObjectNode root = dev.gantry.Json.mapper().createObjectNode();
+    ObjectNode root = dev.gantry.Json.object();
     root.put("command", "copy");
     root.put("status", "ok");
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -106,6 +106,6 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     blobs.put("mounted", r.blobsMounted());
     blobs.put("present", r.blobsPresent());
     blobs.put("bytes", r.bytesCopied());
-    return root.toString();
+    return dev.gantry.Json.write(root);
   }
 }

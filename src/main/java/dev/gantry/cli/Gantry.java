@@ -2,18 +2,25 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.Version;
-import dev.gantry.http.HttpClients;
 import dev.gantry.progress.Summary;
+import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once. */
+/**
+ * The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once.
+ *
+ * <p>Start-up is most of a run (a promote's network part is a few round trips), so nothing is set up that the
+ * command line does not ask for: {@code --version} is answered before picocli is loaded, and a named subcommand gets
+ * its picocli model alone (reflecting all of them, and the top level, cost a third of {@code promote --help}).
+ */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
-    description = "Promote, copy and release container images at the registry level.",
-    subcommands = {PromoteCommand.class, CopyCommand.class, ReleaseCommand.class, ActionCommand.class,
-        ResolveCommand.class, CheckCommitCommand.class})
+    description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
+  /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
+  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit");
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -28,9 +35,23 @@ public final class Gantry implements Runnable {
 
   /** Runs a command; {@code summaries} receives what a copy or promote moved (the action puts it in the step summary). */
   public static int run(String[] args, Environment raw, Consumer<Summary> summaries) {
-    HttpClients.warmUp();
+    if (Version.requested(args)) {
+      raw.stdout().println(Version.line());
+      raw.stdout().flush();
+      return ExitCode.OK;
+    }
     Environment env = raw.redacting(raw.secrets());
-    CommandLine cli = new CommandLine(new Gantry(), new Factory(env, summaries));
+    CommandLine cli;
+    if (args.length > 0 && COMMANDS.contains(args[0])) {
+      // The named command alone, under its full name: the top-level model would only be walked past.
+      cli = new CommandLine(command(args[0], env, summaries), new Factory(env)).setCommandName("gantry " + args[0]);
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    } else {
+      cli = new CommandLine(new Gantry(), new Factory(env));
+      for (String name : COMMANDS) {
+        cli.addSubcommand(name, command(name, env, summaries));
+      }
+    }
     cli.setOut(new java.io.PrintWriter(env.stdout(), true));
     cli.setErr(new java.io.PrintWriter(env.stderr(), true));
     cli.setParameterExceptionHandler((e, a) -> {
@@ -67,6 +88,17 @@ public final class Gantry implements Runnable {
     }
   }
 
+  private static Object command(String name, Environment env, Consumer<Summary> summaries) {
+    return switch (name) {
+      case "promote" -> new PromoteCommand(env, summaries);
+      case "copy" -> new CopyCommand(env, summaries);
+      case "release" -> new ReleaseCommand(env);
+      case "action" -> new ActionCommand(env);
+      case "resolve" -> new ResolveCommand(env);
+      default -> new CheckCommitCommand(env);
+    };
+  }
+
   private static boolean wantsJson(CommandLine c) {
     return c.getCommand() instanceof JsonOutput j && j.json();
   }
@@ -79,28 +111,10 @@ public final class Gantry implements Runnable {
     return (nl < 0 ? message : message.substring(0, nl)).strip();
   }
 
-  /** Hands the environment to every command picocli creates. */
-  private record Factory(Environment env, Consumer<Summary> summaries) implements CommandLine.IFactory {
+  /** Hands the environment to the mixins picocli creates (the commands themselves are created above). */
+  private record Factory(Environment env) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
-      if (cls == PromoteCommand.class) {
-        return cls.cast(new PromoteCommand(env, summaries));
-      }
-      if (cls == CopyCommand.class) {
-        return cls.cast(new CopyCommand(env, summaries));
-      }
-      if (cls == ActionCommand.class) {
-        return cls.cast(new ActionCommand(env));
-      }
-      if (cls == ReleaseCommand.class) {
-        return cls.cast(new ReleaseCommand(env));
-      }
-      if (cls == ResolveCommand.class) {
-        return cls.cast(new ResolveCommand(env));
-      }
-      if (cls == CheckCommitCommand.class) {
-        return cls.cast(new CheckCommitCommand(env));
-      }
       if (cls == RegistryOptions.class) {
         return cls.cast(new RegistryOptions(env.secrets()));
       }
@@ -111,7 +125,7 @@ public final class Gantry implements Runnable {
   static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"gantry " + Version.get()};
+      return new String[] {Version.line()};
     }
   }
 }

@@ -12,11 +12,23 @@ interface JsonOutput {
 
   /** {@code {"status":"error","exitCode":N,"error":"…"}}: the document for a run that has no result to report. */
   static String errorDocument(int exitCode, String message) {
-    ObjectNode root = dev.gantry.Json.mapper().createObjectNode();
-    root.put("status", "error");
-    root.put("exitCode", exitCode);
-    root.put("error", message);
-    return root.toString();
+    return Documents.error(exitCode, message);
+  }
+
+  /**
+   * The documents, in a class of their own: the JVM's verifier loads the JSON node types of a method when its class
+   * is loaded, and every command implements this interface, text output or not.
+   */
+  final class Documents {
+    private Documents() {}
+
+    static String error(int exitCode, String message) {
+      ObjectNode root = dev.gantry.Json.object();
+      root.put("status", "error");
+      root.put("exitCode", exitCode);
+      root.put("error", message);
+      return dev.gantry.Json.write(root);
+    }
   }
 
   /** Whether {@code --json} is among the options (before a {@code --}), for errors found before parsing ended. */

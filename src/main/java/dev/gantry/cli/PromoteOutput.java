@@ -67,52 +67,7 @@ final class PromoteOutput {
 
   /** The report as one document; for a failed run it also says the exit code and the one-line error. */
   static String json(PromoteReport report, int exitCode, String error) {
-    var mapper = dev.gantry.Json.mapper();
-    ObjectNode root = mapper.createObjectNode();
-    root.put("command", "promote");
-    root.put("from", report.plan().request().fromLabel());
-    root.put("dryRun", report.dryRun());
-    root.put("status", status(report));
-    if (error != null) {
-      root.put("exitCode", exitCode);
-      root.put("error", error);
-    }
-    if (report.stoppedBy() != null) {
-      root.put("stoppedBy", report.stoppedBy());
-    }
-    // The plan with every previous digest (also printed on stderr before the first write).
-    ArrayNode writes = root.putArray("plan");
-    for (ImagePlan p : report.plan().images()) {
-      for (PromotePlan.TagStep step : p.steps()) {
-        if (step.write()) {
-          ObjectNode w = writes.addObject();
-          w.put("image", p.image().toString());
-          w.put("tag", step.tag());
-          w.put("digest", p.source().digest().toString());
-          w.put("previous", step.previous() == null ? null : step.previous().toString());
-        }
-      }
-    }
-    ArrayNode images = root.putArray("images");
-    for (ImagePlan plan : report.plan().images()) {
-      ObjectNode image = images.addObject();
-      image.put("image", plan.image().toString());
-      image.put("digest", plan.source().digest().toString());
-      image.put("mediaType", plan.source().mediaType());
-      ArrayNode tags = image.putArray("tags");
-      for (TagResult r : report.results()) {
-        if (r.image().equals(plan.image())) {
-          ObjectNode t = tags.addObject();
-          t.put("tag", r.tag());
-          t.put("outcome", label(r.outcome()));
-          t.put("previous", r.previous() == null ? null : r.previous().toString());
-          if (r.error() != null) {
-            t.put("error", r.error());
-          }
-        }
-      }
-    }
-    return root.toString();
+    return JsonForm.json(report, exitCode, error);
   }
 
   private static String status(PromoteReport report) {
@@ -123,5 +78,59 @@ final class PromoteOutput {
       return report.movedAny() || report.stoppedBy() != null ? "rolled-back" : "failed";
     }
     return report.dryRun() ? "planned" : "ok";
+  }
+
+  /**
+   * The JSON form, in a class of its own: the JVM's verifier loads the JSON node types of a method when its class is
+   * loaded, and a text-output promote needs none of them.
+   */
+  private static final class JsonForm {
+    static String json(PromoteReport report, int exitCode, String error) {
+      ObjectNode root = dev.gantry.Json.object();
+      root.put("command", "promote");
+      root.put("from", report.plan().request().fromLabel());
+      root.put("dryRun", report.dryRun());
+      root.put("status", status(report));
+      if (error != null) {
+        root.put("exitCode", exitCode);
+        root.put("error", error);
+      }
+      if (report.stoppedBy() != null) {
+        root.put("stoppedBy", report.stoppedBy());
+      }
+      // The plan with every previous digest (also printed on stderr before the first write).
+      ArrayNode writes = root.putArray("plan");
+      for (ImagePlan p : report.plan().images()) {
+        for (PromotePlan.TagStep step : p.steps()) {
+          if (step.write()) {
+            ObjectNode w = writes.addObject();
+            w.put("image", p.image().toString());
+            w.put("tag", step.tag());
+            w.put("digest", p.source().digest().toString());
+            w.put("previous", step.previous() == null ? null : step.previous().toString());
+          }
+        }
+      }
+      ArrayNode images = root.putArray("images");
+      for (ImagePlan plan : report.plan().images()) {
+        ObjectNode image = images.addObject();
+        image.put("image", plan.image().toString());
+        image.put("digest", plan.source().digest().toString());
+        image.put("mediaType", plan.source().mediaType());
+        ArrayNode tags = image.putArray("tags");
+        for (TagResult r : report.results()) {
+          if (r.image().equals(plan.image())) {
+            ObjectNode t = tags.addObject();
+            t.put("tag", r.tag());
+            t.put("outcome", label(r.outcome()));
+            t.put("previous", r.previous() == null ? null : r.previous().toString());
+            if (r.error() != null) {
+              t.put("error", r.error());
+            }
+          }
+        }
+      }
+      return dev.gantry.Json.write(root);
+    }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.Json;
+import dev.gantry.http.HttpClients;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.release.GitHubApi;
 import dev.gantry.release.GitHubLimits;
@@ -78,6 +79,9 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
       }
       String token = GitHubToken.read(env, tokenStdin);
       String api = env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com");
+      if (api.startsWith("https:")) {
+        HttpClients.prepareTls();
+      }
       GitHubApi gitHub = new GitHubApi(registry.httpClient(env), api, token, request.repository(),
           new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
@@ -110,7 +114,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   }
 
   private static String json(Releaser.Result r) {
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = Json.object();
     root.put("command", "release");
     root.put("status", r.dryRun() ? "planned" : "ok");
     root.put("dryRun", r.dryRun());
@@ -134,7 +138,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
       image.put("digest", i.digest());
       image.put("outcome", outcome(r.imageReport(), i.image(), r.dryRun()));
     }
-    return root.toString();
+    return Json.write(root);
   }
 
   private static String outcome(PromoteReport report, String image, boolean dryRun) {

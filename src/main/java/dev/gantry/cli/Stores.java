@@ -6,16 +6,20 @@ import dev.gantry.layout.LayoutReference;
 import dev.gantry.layout.OciArchive;
 import dev.gantry.layout.OciLayout;
 import dev.gantry.promote.PromoteRequest;
+import dev.gantry.http.HttpClients;
+import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.Repository;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
  * Opens the store behind a reference: a registry repository (through one registry client, built only when a
- * registry is named, so a layout-only run sets up no networking at all) or an OCI layout or archive. Closing it
+ * registry is named, so a layout-only run sets up no networking at all, and a plain-HTTP one no TLS) or an OCI
+ * layout or archive. Closing it
  * removes the temporary directories archives were unpacked into.
  */
 final class Stores implements AutoCloseable {
@@ -37,7 +41,7 @@ final class Stores implements AutoCloseable {
       return new Endpoint(layout, ref.tag() != null ? ref.tag() : layout.onlyImage());
     }
     ImageReference ref = ImageReference.parse(value);
-    return new Endpoint(client().forPull(ref.repository()), ref.manifestReference());
+    return new Endpoint(client(ref.repository()).forPull(ref.repository()), ref.manifestReference());
   }
 
   /** A copy destination; the reference is null when the value names none (the copier then keeps the source's). */
@@ -55,7 +59,7 @@ final class Stores implements AutoCloseable {
     Repository repo = ref.repository();
     Repository[] mountFrom = LayoutReference.isLayout(source) ? new Repository[0] : new Repository[] {ImageReference.parse(source).repository()};
     String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
-    return new Endpoint(dryRun ? client().forPull(repo) : client().forPush(repo, mountFrom), reference);
+    return new Endpoint(dryRun ? client(repo).forPull(repo) : client(repo).forPush(repo, mountFrom), reference);
   }
 
   /** The store to promote in: the layout, or the repository with push rights asked for up front. */
@@ -63,7 +67,7 @@ final class Stores implements AutoCloseable {
     if (image.layout() != null) {
       return OciLayout.open(image.layout().path(), image.layout().name(), !push);
     }
-    return push ? client().forPush(image.repository()) : client().forPull(image.repository());
+    return push ? client(image.repository()).forPush(image.repository()) : client(image.repository()).forPull(image.repository());
   }
 
   /** A dry run into a layout that does not exist yet: an empty stand-in in a temporary directory, nothing created there. */
@@ -85,7 +89,11 @@ final class Stores implements AutoCloseable {
     return OciLayout.open(dir, ref.name(), true);
   }
 
-  private synchronized RegistryClient client() {
+  /** The registry client; TLS starts being set up in the background as soon as an HTTPS registry is named. */
+  private synchronized RegistryClient client(Repository repository) {
+    if (!new Endpoints(new LinkedHashSet<>(options.insecure)).isPlainHttp(repository.registry())) {
+      HttpClients.prepareTls();
+    }
     if (client == null) {
       client = options.client(env);
     }

@@ -3,38 +3,23 @@ package dev.gantry.http;
 import dev.gantry.Version;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
-/** The one place that configures HTTP for the whole program: timeouts, pool size, retries, user agent. */
+/** The one place that configures HTTP for the whole program: timeouts, pool size, retries, user agent, TLS. */
 public final class HttpClients {
   public static final String USER_AGENT = "gantry/" + Version.get();
-
-  private static volatile CompletableFuture<OkHttpClient> warm;
 
   private HttpClients() {}
 
   /**
-   * Starts building the TLS-ready base client on a background thread. Building it loads the trust store and the
-   * TLS stack (about a quarter of a promote's start-up), which can overlap with parsing the command line.
+   * For a run that will speak HTTPS: sets TLS up on a background thread now, while the rest of the start-up runs,
+   * instead of on the first connection. Runs that only speak plain HTTP never call this and never load TLS.
    */
-  public static void warmUp() {
-    if (warm == null) {
-      CompletableFuture<OkHttpClient> f = new CompletableFuture<>();
-      warm = f;
-      Thread t = new Thread(() -> {
-        try {
-          f.complete(new OkHttpClient());
-        } catch (Throwable e) {
-          f.completeExceptionally(e);
-        }
-      }, "gantry-http-warmup");
-      t.setDaemon(true);
-      t.start();
-    }
+  public static void prepareTls() {
+    LazyTls.prepare();
   }
 
   /**
@@ -42,9 +27,9 @@ public final class HttpClients {
    * @param inner application interceptors that run inside the retry loop (authentication), outermost first
    */
   public static OkHttpClient create(RetryPolicy retry, RetryInterceptor.Sleeper sleeper, int jobs, List<Interceptor> inner) {
-    CompletableFuture<OkHttpClient> w = warm;
-    OkHttpClient base = w == null || w.isCompletedExceptionally() ? new OkHttpClient() : w.join();
-    OkHttpClient.Builder b = base.newBuilder()
+    OkHttpClient.Builder b = new OkHttpClient.Builder()
+        // TLS is set up on the first https connection, not here (LazyTls): plain-HTTP runs never load it.
+        .sslSocketFactory(LazyTls.SOCKET_FACTORY, LazyTls.TRUST_MANAGER)
         .connectTimeout(Duration.ofSeconds(15))
         .readTimeout(Duration.ofSeconds(60))
         .writeTimeout(Duration.ofSeconds(60))

@@ -194,7 +194,7 @@ public final class OciLayout implements ImageStore {
 
   private void writeIndex(ObjectNode index, String reference) {
     try {
-      writeAtomically(dir.resolve("index.json"), Json.mapper().writeValueAsBytes(index));
+      writeAtomically(dir.resolve("index.json"), Json.bytes(index));
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, "put manifest " + describe(reference) + ": writing index.json failed: " + e.getMessage(), e);
     }
@@ -296,7 +296,7 @@ public final class OciLayout implements ImageStore {
 
   private ObjectNode readIndex() {
     try {
-      JsonNode root = Json.mapper().readTree(dir.resolve("index.json").toFile());
+      JsonNode root = Json.readTree(dir.resolve("index.json"));
       if (!(root instanceof ObjectNode o) || !root.path("manifests").isArray()) {
         throw new GantryException(Kind.BAD_INPUT, "'" + name + "' is not an OCI image layout: index.json has no manifests list");
       }

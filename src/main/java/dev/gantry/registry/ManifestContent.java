@@ -22,7 +22,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   public static ManifestContent of(Manifest manifest, String where) {
     JsonNode root;
     try {
-      root = dev.gantry.Json.mapper().readTree(manifest.bytes());
+      root = dev.gantry.Json.readTree(manifest.bytes());
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "read manifest " + where + ": not valid JSON", e);
     }
@@ -52,7 +52,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   public static String mediaTypeOf(byte[] bytes, String served) {
     JsonNode root;
     try {
-      root = dev.gantry.Json.mapper().readTree(bytes);
+      root = dev.gantry.Json.readTree(bytes);
     } catch (IOException e) {
       return served;
     }

@@ -25,7 +25,7 @@ public record RegistryErrors(List<Entry> errors, String plainText) {
       return new RegistryErrors(List.of(), "");
     }
     try {
-      JsonNode root = dev.gantry.Json.mapper().readTree(body);
+      JsonNode root = dev.gantry.Json.readTree(body);
       if (root != null && root.path("errors").isArray()) {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode e : root.get("errors")) {

@@ -17,11 +17,12 @@ COPY mvnw pom.xml ./
 COPY .mvn .mvn
 COPY src/main src/main
 RUN ./mvnw -B -q package -Dmaven.test.skip=true
-# java.logging for OkHttp and okio; jdk.crypto.ec for TLS (ECDHE: without it every HTTPS handshake fails). jdeps also
+# java.logging for OkHttp and okio; jdk.crypto.ec for TLS (ECDHE: without it every HTTPS handshake fails);
+# jdk.unsupported for sun.misc.Signal (SIGTERM/SIGINT mid-promote roll back what moved). jdeps also
 # names java.sql and java.desktop: only Jackson's optional handlers and a commons-lang3 class Gantry never loads.
 # (--strip-java-debug-attributes, not --strip-debug: Debian's jlink would also run objcopy on libraries it ships
 # stripped already.)
-RUN jlink --add-modules java.base,java.logging,jdk.crypto.ec \
+RUN jlink --add-modules java.base,java.logging,jdk.crypto.ec,jdk.unsupported \
       --strip-java-debug-attributes --no-man-pages --no-header-files --output /opt/java \
  && cp /etc/ssl/certs/java/cacerts /opt/java/lib/security/cacerts \
  && mkdir /opt/gantry && cp target/gantry.jar /opt/gantry/

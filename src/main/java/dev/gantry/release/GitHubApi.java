@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
 import dev.gantry.Json;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * The GitHub REST calls a release makes, one method per call, on the shared OkHttp client, each mapping its failure
@@ -38,22 +35,12 @@ public final class GitHubApi {
   /** One page of releases, newest first, and the next page's address (null on the last). */
   public record ReleasePage(List<Release> releases, HttpUrl next) {}
 
-  private final OkHttpClient http;
-  private final HttpUrl api;
-  private final String token;
+  private final GitHubRest rest;
   private final String repositoryName;
-  private final GitHubLimits limits;
 
   public GitHubApi(OkHttpClient http, String apiUrl, String token, String repositoryName, GitHubLimits limits) {
-    this.http = http;
-    HttpUrl parsed = HttpUrl.parse(apiUrl.endsWith("/") ? apiUrl : apiUrl + "/");
-    if (parsed == null) {
-      throw GantryException.badInput("invalid GITHUB_API_URL '" + apiUrl + "'");
-    }
-    this.api = parsed;
-    this.token = token;
+    this.rest = new GitHubRest(http, apiUrl, token, limits);
     this.repositoryName = repositoryName;
-    this.limits = limits;
   }
 
   String repository() {
@@ -63,7 +50,7 @@ public final class GitHubApi {
   /** GET /repos/{o}/{r}/commits/{sha}: the full SHA. GitHub answers 422 for a commit it does not know, 404 for a repository. */
   String resolveCommit(String sha) {
     String operation = "find commit " + sha + " in " + repositoryName;
-    Answer a = call(new Request.Builder().url(repoUrl().addPathSegment("commits").addPathSegment(sha).build()).get(),
+    GitHubRest.Answer a = call(new Request.Builder().url(repoUrl().addPathSegment("commits").addPathSegment(sha).build()).get(),
         operation, 422);
     if (a.status() == 422) {
       throw new GantryException(Kind.NOT_FOUND, operation + ": GitHub does not know it (HTTP 422 "
@@ -83,7 +70,7 @@ public final class GitHubApi {
         .addQueryParameter("per_page", "100").build();
     String operation = "list tags " + prefix + "* in " + repositoryName;
     for (int page = 0; url != null && page < MAX_PAGES; page++) {
-      Answer a = call(new Request.Builder().url(url).get(), operation);
+      GitHubRest.Answer a = call(new Request.Builder().url(url).get(), operation);
       for (JsonNode ref : a.json()) {
         String name = ref.path("ref").asText("");
         if (name.startsWith("refs/tags/")) {
@@ -116,7 +103,7 @@ public final class GitHubApi {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("ref", "refs/tags/" + tag).put("sha", tagObjectSha);
     String operation = "create tag " + tag + " in " + repositoryName;
-    Answer a = call(post("git/refs", body), operation, 422);
+    GitHubRest.Answer a = call(post("git/refs", body), operation, 422);
     if (a.status() == 422) {
       if (GitHubErrors.messageOf(a.text()).contains("already exists")) {
         return false;
@@ -144,7 +131,7 @@ public final class GitHubApi {
 
   /** A page of GET /repos/{o}/{r}/releases, from the {@code next} of the page before. */
   ReleasePage releases(HttpUrl page) {
-    Answer a = call(new Request.Builder().url(page).get(), "list releases of " + repositoryName);
+    GitHubRest.Answer a = call(new Request.Builder().url(page).get(), "list releases of " + repositoryName);
     List<Release> releases = new ArrayList<>();
     for (JsonNode r : a.json()) {
       releases.add(new Release(new ReleaseInfo(r.path("id").asLong(), r.path("html_url").asText("")),
@@ -163,7 +150,7 @@ public final class GitHubApi {
     request.put("tag_name", tag).put("target_commitish", commit).put("name", tag).put("body", body).put("draft", draft)
         .put("prerelease", prerelease).put("make_latest", latest ? "true" : "false");
     String operation = "create release " + tag + " in " + repositoryName;
-    Answer a = call(post("releases", request), operation, 422);
+    GitHubRest.Answer a = call(post("releases", request), operation, 422);
     if (a.status() == 422) {
       if (GitHubErrors.isAlreadyExists(a.text(), "Release", "tag_name")) {
         return Optional.empty();
@@ -175,60 +162,14 @@ public final class GitHubApi {
   }
 
   private HttpUrl.Builder repoUrl() {
-    return api.newBuilder().addPathSegment("repos").addPathSegments(repositoryName);
+    return rest.repository(repositoryName);
   }
 
   private Request.Builder post(String path, ObjectNode body) {
     return new Request.Builder().url(repoUrl().addPathSegments(path).build()).post(RequestBody.create(body.toString(), JSON));
   }
 
-  /** An answer: a success, or a status the caller said it handles. */
-  private record Answer(int status, String text, HttpUrl next) {
-    JsonNode json() {
-      try {
-        return text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
-      } catch (IOException e) {
-        throw new GantryException(Kind.FAILED, "GitHub answered HTTP " + status + " with a body that is not JSON", e);
-      }
-    }
-  }
-
-  /** One call with GitHub's headers; waits out short rate limits; maps failures but the {@code handled} statuses. */
-  private Answer call(Request.Builder request, String operation, Integer... handled) {
-    Request r = request.header("Authorization", "Bearer " + token).header("Accept", "application/vnd.github+json")
-        .header("X-GitHub-Api-Version", "2022-11-28").build();
-    for (int attempt = 1; ; attempt++) {
-      try (Response response = http.newCall(r).execute()) {
-        String text = response.body().string();
-        if (response.isSuccessful() || Set.of(handled).contains(response.code())) {
-          return new Answer(response.code(), text, next(response));
-        }
-        if (attempt < 4 && GitHubLimits.isLimited(response.code(), response::header)) {
-          limits.waitOrFail(operation, response::header);
-          continue;
-        }
-        throw GitHubErrors.of(operation, response.code(), text, null);
-      } catch (IOException e) {
-        throw GitHubErrors.of(operation, -1, null, e);
-      }
-    }
-  }
-
-  /** The {@code rel="next"} page from a Link header, if any, and only on the API's own host: it gets the token. */
-  private HttpUrl next(Response response) {
-    String link = response.header("Link");
-    if (link == null) {
-      return null;
-    }
-    for (String part : link.split(",")) {
-      if (part.contains("rel=\"next\"")) {
-        int lt = part.indexOf('<');
-        int gt = part.indexOf('>');
-        HttpUrl next = lt >= 0 && gt > lt ? HttpUrl.parse(part.substring(lt + 1, gt)) : null;
-        return next != null && next.scheme().equals(api.scheme()) && next.host().equals(api.host())
-            && next.port() == api.port() ? next : null;
-      }
-    }
-    return null;
+  private GitHubRest.Answer call(Request.Builder request, String operation, Integer... handled) {
+    return rest.call(request, operation, handled);
   }
 }

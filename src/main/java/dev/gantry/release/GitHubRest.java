@@ -2,17 +2,20 @@ package dev.gantry.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
+import dev.gantry.GantryException.Kind;
 import dev.gantry.Json;
 import java.io.IOException;
+import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Direct GET calls to the GitHub REST API for endpoints hub4j lacks or reads too much for (filtered workflow runs,
- * compare), on the shared OkHttp client: GitHub's headers, short rate limits waited out by {@link GitHubLimits},
- * failures mapped by {@link GitHubErrors}, so every GitHub caller reports the same way.
+ * The one way Gantry talks to the GitHub REST API, on the shared OkHttp client: GitHub's headers, one Bearer
+ * scheme, short rate limits waited out by {@link GitHubLimits}, failures mapped by {@link GitHubErrors}, and
+ * {@code Link} paging kept on the API's own host. Release ({@link GitHubApi}) and check-commit use it alike, so every
+ * GitHub caller reports the same way.
  */
 public final class GitHubRest {
   private final OkHttpClient http;
@@ -38,13 +41,29 @@ public final class GitHubRest {
 
   /** GET, the JSON answer; {@code operation} names the call in every failure. */
   public JsonNode get(HttpUrl url, String operation) {
-    Request r = new Request.Builder().url(url).get().header("Authorization", "Bearer " + token)
-        .header("Accept", "application/vnd.github+json").header("X-GitHub-Api-Version", "2022-11-28").build();
+    return call(new Request.Builder().url(url).get(), operation).json();
+  }
+
+  /** An answer: a success, or a status the caller said it handles, and the next page (null on the last). */
+  record Answer(int status, String text, HttpUrl next) {
+    JsonNode json() {
+      try {
+        return text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+      } catch (IOException e) {
+        throw new GantryException(Kind.FAILED, "GitHub answered HTTP " + status + " with a body that is not JSON", e);
+      }
+    }
+  }
+
+  /** One call with GitHub's headers; waits out short rate limits; maps failures but the {@code handled} statuses. */
+  Answer call(Request.Builder request, String operation, Integer... handled) {
+    Request r = request.header("Authorization", "Bearer " + token).header("Accept", "application/vnd.github+json")
+        .header("X-GitHub-Api-Version", "2022-11-28").build();
     for (int attempt = 1; ; attempt++) {
       try (Response response = http.newCall(r).execute()) {
         String text = response.body().string();
-        if (response.isSuccessful()) {
-          return text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
+        if (response.isSuccessful() || Set.of(handled).contains(response.code())) {
+          return new Answer(response.code(), text, next(response));
         }
         if (attempt < 4 && GitHubLimits.isLimited(response.code(), response::header)) {
           limits.waitOrFail(operation, response::header);
@@ -55,5 +74,23 @@ public final class GitHubRest {
         throw GitHubErrors.of(operation, -1, null, e);
       }
     }
+  }
+
+  /** The {@code rel="next"} page from a Link header, if any, and only on the API's own host: it gets the token. */
+  private HttpUrl next(Response response) {
+    String link = response.header("Link");
+    if (link == null) {
+      return null;
+    }
+    for (String part : link.split(",")) {
+      if (part.contains("rel=\"next\"")) {
+        int lt = part.indexOf('<');
+        int gt = part.indexOf('>');
+        HttpUrl next = lt >= 0 && gt > lt ? HttpUrl.parse(part.substring(lt + 1, gt)) : null;
+        return next != null && next.scheme().equals(api.scheme()) && next.host().equals(api.host())
+            && next.port() == api.port() ? next : null;
+      }
+    }
+    return null;
   }
 }

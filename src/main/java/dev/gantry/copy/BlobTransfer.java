@@ -1,7 +1,7 @@
 package dev.gantry.copy;
 
 import dev.gantry.progress.TransferListener;
-import dev.gantry.registry.Descriptor;
+import dev.gantry.image.Descriptor;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.registry.RemoteRepository;
 import dev.gantry.store.ImageStore;

@@ -1,8 +1,8 @@
 package dev.gantry.progress;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import dev.gantry.store.ImageStore;
 import java.io.InputStream;
 import java.util.Optional;

@@ -1,5 +1,10 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.ManifestContent;
+import dev.gantry.image.MediaTypes;
 import dev.gantry.GantryException;
 import dev.gantry.auth.RegistryAccess;
 import dev.gantry.http.WholeBody;

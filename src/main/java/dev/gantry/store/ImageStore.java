@@ -1,8 +1,8 @@
 package dev.gantry.store;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import java.io.InputStream;
 import java.util.Optional;
 

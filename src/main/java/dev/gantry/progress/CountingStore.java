@@ -6,6 +6,7 @@ import dev.gantry.image.Manifest;
 import dev.gantry.store.ImageStore;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A store that tells a listener each manifest it wrote, for promote's summary; everything else passes through.
@@ -67,5 +68,10 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   @Override
   public void writeBlob(Descriptor blob, InputStream in) {
     store.writeBlob(blob, in);
+  }
+
+  @Override
+  public Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
+    return store.copyBlob(blob, source, watch);
   }
 }

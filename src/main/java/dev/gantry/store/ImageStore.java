@@ -3,8 +3,11 @@ package dev.gantry.store;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.GantryException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Where images live: a repository on a registry, or an OCI image layout on disk. Promote and copy speak only
@@ -54,4 +57,22 @@ public interface ImageStore {
 
   /** Writes a blob read from {@code in}, checking size and digest before it becomes visible. */
   void writeBlob(Descriptor blob, InputStream in);
+
+  /** How a blob came into a store. */
+  enum Arrival { MOUNTED, UPLOADED }
+
+  /**
+   * Writes a blob that {@code source} holds, the cheapest way this store knows: a registry repository mounts it from
+   * another repository of its registry; otherwise the bytes stream from {@code source} through {@code watch} (which
+   * counts them), opened again if the write must start over. Says which it was.
+   */
+  default Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
+    try (InputStream in = watch.apply(source.openBlob(blob.digest()))) {
+      writeBlob(blob, in);
+    } catch (IOException e) {
+      throw new GantryException(GantryException.Kind.FAILED,
+          "get blob " + source.name() + "@" + blob.digest() + ": " + e.getMessage(), e);
+    }
+    return Arrival.UPLOADED;
+  }
 }

@@ -101,11 +101,6 @@ public final class OciLayout implements ImageStore {
   }
 
   @Override
-  public boolean readOnly() {
-    return readOnly;
-  }
-
-  @Override
   public synchronized Optional<Digest> headManifest(String reference) {
     if (reference.contains(":")) {
       Digest d = Digest.parse(reference);
@@ -277,14 +272,7 @@ public final class OciLayout implements ImageStore {
     try {
       Path target = blobPath(digest);
       Files.createDirectories(target.getParent());
-      Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-      try {
-        Files.write(temp, bytes);
-        sync(temp);
-        move(temp, target);
-      } finally {
-        deleteQuietly(temp);
-      }
+      writeAtomically(target, bytes);
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
     }

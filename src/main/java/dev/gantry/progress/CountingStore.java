@@ -56,11 +56,6 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   }
 
   @Override
-  public boolean readOnly() {
-    return store.readOnly();
-  }
-
-  @Override
   public String describe(String reference) {
     return store.describe(reference);
   }

@@ -122,7 +122,7 @@ public final class RemoteRepository implements ImageStore {
    */
   @Override
   public Optional<Digest> headManifest(String reference) {
-    String subject = subject(reference);
+    String subject = describe(reference);
     Request request = request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
     try (Response r = execute(request, "check manifest", subject)) {
       if (r.code() == 404 && isDigest(reference)) {
@@ -151,7 +151,7 @@ public final class RemoteRepository implements ImageStore {
   }
 
   private Optional<Manifest> fetchManifest(String reference, boolean missingIsEmpty) {
-    String subject = subject(reference);
+    String subject = describe(reference);
     // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried like any other.
     Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT)
         .tag(WholeBody.class, WholeBody.INSTANCE).build();
@@ -190,7 +190,7 @@ public final class RemoteRepository implements ImageStore {
   /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
   @Override
   public void putManifest(String reference, Manifest manifest) {
-    String subject = subject(reference);
+    String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
     Request request = request(manifestUrl(reference)).put(body).build();
     try (Response r = execute(request, "put manifest", subject)) {
@@ -312,10 +312,6 @@ public final class RemoteRepository implements ImageStore {
       throw RegistryException.protocol(operation, subject, r.code(), "the registry gave no upload location");
     }
     return url;
-  }
-
-  private String subject(String reference) {
-    return repository + (reference.contains(":") ? "@" : ":") + reference;
   }
 
   private static RegistryException failure(String operation, String subject, Response r) {

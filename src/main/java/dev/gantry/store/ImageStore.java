@@ -45,11 +45,6 @@ public interface ImageStore {
   /** A stream of the blob's bytes; the caller closes it. */
   InputStream openBlob(Digest digest);
 
-  /** Whether this store refuses writes (an archive). */
-  default boolean readOnly() {
-    return false;
-  }
-
   /** A reference to an image in this store, for output: {@code name:tag} or {@code name@digest}. */
   default String describe(String reference) {
     return name() + (reference.contains(":") ? "@" : ":") + reference;

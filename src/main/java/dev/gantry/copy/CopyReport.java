@@ -1,6 +1,6 @@
 package dev.gantry.copy;
 
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Digest;
 
 /** What a copy did: the digest (the same at both ends) and how each blob got there. */
 public record CopyReport(String source, String destination, Digest digest, String mediaType,

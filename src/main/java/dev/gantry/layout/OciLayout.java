@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
 import dev.gantry.Json;
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
-import dev.gantry.registry.ManifestContent;
-import dev.gantry.registry.MediaTypes;
-import dev.gantry.registry.VerifiedCopy;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.ManifestContent;
+import dev.gantry.image.MediaTypes;
+import dev.gantry.image.VerifiedCopy;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,11 +98,6 @@ public final class OciLayout implements ImageStore {
   @Override
   public String name() {
     return name;
-  }
-
-  @Override
-  public boolean readOnly() {
-    return readOnly;
   }
 
   @Override
@@ -277,14 +272,7 @@ public final class OciLayout implements ImageStore {
     try {
       Path target = blobPath(digest);
       Files.createDirectories(target.getParent());
-      Path temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-      try {
-        Files.write(temp, bytes);
-        sync(temp);
-        move(temp, target);
-      } finally {
-        deleteQuietly(temp);
-      }
+      writeAtomically(target, bytes);
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
     }

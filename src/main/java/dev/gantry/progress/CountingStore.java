@@ -1,11 +1,12 @@
 package dev.gantry.progress;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import dev.gantry.store.ImageStore;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A store that tells a listener each manifest it wrote, for promote's summary; everything else passes through.
@@ -55,11 +56,6 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   }
 
   @Override
-  public boolean readOnly() {
-    return store.readOnly();
-  }
-
-  @Override
   public String describe(String reference) {
     return store.describe(reference);
   }
@@ -67,5 +63,10 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   @Override
   public void writeBlob(Descriptor blob, InputStream in) {
     store.writeBlob(blob, in);
+  }
+
+  @Override
+  public Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
+    return store.copyBlob(blob, source, watch);
   }
 }

@@ -1,6 +1,6 @@
 package dev.gantry.progress;
 
-import dev.gantry.registry.Descriptor;
+import dev.gantry.image.Descriptor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 

@@ -1,7 +1,7 @@
 package dev.gantry.progress;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
 import java.io.InputStream;
 import java.util.List;
 import java.util.function.LongConsumer;

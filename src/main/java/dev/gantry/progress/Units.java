@@ -51,7 +51,7 @@ final class Units {
   }
 
   /** {@code sha256:3f2a9c1d0b7e}: enough to tell blobs apart, short enough for one line. */
-  static String shortDigest(dev.gantry.registry.Digest d) {
+  static String shortDigest(dev.gantry.image.Digest d) {
     return d.algorithm() + ":" + d.hex().substring(0, Math.min(12, d.hex().length()));
   }
 

@@ -3,7 +3,7 @@ package dev.gantry.promote;
 import dev.gantry.GantryException;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Digest;
 import java.util.ArrayList;
 import java.util.List;
 

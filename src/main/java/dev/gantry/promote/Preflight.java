@@ -1,8 +1,8 @@
 package dev.gantry.promote;
 
 import dev.gantry.Jobs;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.Collections;

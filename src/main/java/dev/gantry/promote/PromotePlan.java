@@ -1,7 +1,7 @@
 package dev.gantry.promote;
 
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import java.util.List;
 
 /** What a promote will do, decided from what preflight read and nothing else. */

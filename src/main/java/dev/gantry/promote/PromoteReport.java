@@ -1,7 +1,7 @@
 package dev.gantry.promote;
 
 import dev.gantry.GantryException;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Digest;
 import java.util.List;
 
 /**

@@ -2,7 +2,7 @@ package dev.gantry.promote;
 
 import dev.gantry.GantryException;
 import dev.gantry.layout.LayoutReference;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Digest;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.Repository;
 import java.util.ArrayList;

@@ -26,6 +26,6 @@ public final class Promoter {
     Function<PromoteRequest.Image, ImageStore> cached = i -> stores.computeIfAbsent(i, open);
     List<Preflight.ImageState> states = Preflight.read(request, cached, jobs);
     PromotePlan plan = Planner.plan(request, states);
-    return dryRun ? Executor.dryRun(plan) : Executor.apply(plan, cached, jobs, stop, beforeFirstWrite);
+    return dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, cached, jobs, stop, beforeFirstWrite);
   }
 }

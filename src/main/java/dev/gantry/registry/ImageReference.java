@@ -1,5 +1,6 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
 import dev.gantry.GantryException;
 import java.util.regex.Pattern;
 

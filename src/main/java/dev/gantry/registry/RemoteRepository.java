@@ -1,5 +1,10 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
+import dev.gantry.image.ManifestContent;
 import dev.gantry.GantryException;
 import dev.gantry.auth.RegistryAccess;
 import dev.gantry.http.WholeBody;
@@ -7,6 +12,7 @@ import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -21,6 +27,7 @@ import okhttp3.ResponseBody;
  */
 public final class RemoteRepository implements ImageStore {
   private static final int MAX_ERROR_BODY = 64 * 1024;
+  private static final int ATTEMPTS = 3;
 
   private final OkHttpClient http;
   private final HttpUrl base;
@@ -49,10 +56,53 @@ public final class RemoteRepository implements ImageStore {
   }
 
   /**
+   * Mounts the blob when {@code source} is another repository of this registry (a refused mount opens an upload
+   * instead), else streams it from {@code source}. The HTTP layer cannot replay a streamed body, so a temporary
+   * failure repeats the whole transfer here. So does a first 401: the token expired mid-stream (it opened the upload
+   * a moment ago), and the authenticator, which never replays a consumed body, has dropped it; the restart fetches
+   * a fresh one.
+   */
+  @Override
+  public Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return copyOnce(blob, source, watch);
+      } catch (RegistryException e) {
+        boolean expiredToken = e.status() == 401 && attempt == 1;
+        if (attempt >= ATTEMPTS || !(e.isTemporary() || expiredToken)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Arrival copyOnce(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
+    if (source instanceof RemoteRepository src && src.repository.registry().equals(repository.registry())
+        && !src.repository.equals(repository)) {
+      Optional<HttpUrl> upload = mountBlob(blob.digest(), src.repository);
+      if (upload.isEmpty()) {
+        return Arrival.MOUNTED;
+      }
+      try (InputStream in = watch.apply(src.openBlob(blob.digest()))) {
+        uploadTo(upload.get(), blob, in);
+      } catch (IOException e) {
+        throw RegistryException.unreachable("get blob", src.name() + "@" + blob.digest(), e);
+      }
+      return Arrival.UPLOADED;
+    }
+    try (InputStream in = watch.apply(source.openBlob(blob.digest()))) {
+      writeBlob(blob, in);
+    } catch (IOException e) {
+      throw RegistryException.unreachable("get blob", source.name() + "@" + blob.digest(), e);
+    }
+    return Arrival.UPLOADED;
+  }
+
+  /**
    * Streams a blob into an open upload session with one PUT, counting and hashing on the way: a source that
    * does not match its descriptor aborts the PUT, so the registry never commits it.
    */
-  public void uploadTo(HttpUrl location, Descriptor blob, InputStream in) {
+  private void uploadTo(HttpUrl location, Descriptor blob, InputStream in) {
     VerifyingBody body = new VerifyingBody(blob, in);
     try {
       finishUpload(location, blob.digest(), body);
@@ -72,7 +122,7 @@ public final class RemoteRepository implements ImageStore {
    */
   @Override
   public Optional<Digest> headManifest(String reference) {
-    String subject = subject(reference);
+    String subject = describe(reference);
     Request request = request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
     try (Response r = execute(request, "check manifest", subject)) {
       if (r.code() == 404 && isDigest(reference)) {
@@ -101,7 +151,7 @@ public final class RemoteRepository implements ImageStore {
   }
 
   private Optional<Manifest> fetchManifest(String reference, boolean missingIsEmpty) {
-    String subject = subject(reference);
+    String subject = describe(reference);
     // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried like any other.
     Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT)
         .tag(WholeBody.class, WholeBody.INSTANCE).build();
@@ -140,7 +190,7 @@ public final class RemoteRepository implements ImageStore {
   /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
   @Override
   public void putManifest(String reference, Manifest manifest) {
-    String subject = subject(reference);
+    String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
     Request request = request(manifestUrl(reference)).put(body).build();
     try (Response r = execute(request, "put manifest", subject)) {
@@ -174,7 +224,7 @@ public final class RemoteRepository implements ImageStore {
    * (a token server that grants only the first scope asked for leaves out {@code pull} on the source) opens a
    * plain upload instead: the blob is then streamed, and a real lack of push rights fails there.
    */
-  public Optional<HttpUrl> mountBlob(Digest digest, Repository from) {
+  private Optional<HttpUrl> mountBlob(Digest digest, Repository from) {
     HttpUrl url = uploadsUrl().newBuilder().addQueryParameter("mount", digest.toString())
         .addQueryParameter("from", from.path()).build();
     String subject = repository + "@" + digest;
@@ -193,7 +243,7 @@ public final class RemoteRepository implements ImageStore {
   }
 
   /** Opens an upload session; its location is where the blob is PUT. */
-  public HttpUrl startUpload(Digest digest) {
+  private HttpUrl startUpload(Digest digest) {
     String subject = repository + "@" + digest;
     try (Response r = execute(request(uploadsUrl()).post(RequestBody.create(new byte[0])).build(), "start upload", subject)) {
       if (r.code() != 202) {
@@ -262,10 +312,6 @@ public final class RemoteRepository implements ImageStore {
       throw RegistryException.protocol(operation, subject, r.code(), "the registry gave no upload location");
     }
     return url;
-  }
-
-  private String subject(String reference) {
-    return repository + (reference.contains(":") ? "@" : ":") + reference;
   }
 
   private static RegistryException failure(String operation, String subject, Response r) {

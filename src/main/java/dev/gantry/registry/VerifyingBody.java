@@ -1,5 +1,7 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.VerifiedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

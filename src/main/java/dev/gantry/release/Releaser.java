@@ -83,7 +83,7 @@ public final class Releaser {
       List<PromoteRequest.Image> pinned = new ArrayList<>();
       for (int i = 0; i < req.images().size(); i++) {
         PromoteRequest.Image image = req.images().get(i);
-        pinned.add(new PromoteRequest.Image(image.repository(), image.layout(), dev.gantry.registry.Digest.parse(lines.get(i).digest())));
+        pinned.add(new PromoteRequest.Image(image.repository(), image.layout(), dev.gantry.image.Digest.parse(lines.get(i).digest())));
       }
       PromoteRequest promote = new PromoteRequest(pinned, req.fromTag(), null, List.of(v));
       try {

@@ -3,7 +3,7 @@ package dev.gantry.resolve;
 import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.promote.PromoteRequest;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Digest;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;

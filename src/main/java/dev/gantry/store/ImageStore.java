@@ -1,10 +1,13 @@
 package dev.gantry.store;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.GantryException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Where images live: a repository on a registry, or an OCI image layout on disk. Promote and copy speak only
@@ -42,11 +45,6 @@ public interface ImageStore {
   /** A stream of the blob's bytes; the caller closes it. */
   InputStream openBlob(Digest digest);
 
-  /** Whether this store refuses writes (an archive). */
-  default boolean readOnly() {
-    return false;
-  }
-
   /** A reference to an image in this store, for output: {@code name:tag} or {@code name@digest}. */
   default String describe(String reference) {
     return name() + (reference.contains(":") ? "@" : ":") + reference;
@@ -54,4 +52,22 @@ public interface ImageStore {
 
   /** Writes a blob read from {@code in}, checking size and digest before it becomes visible. */
   void writeBlob(Descriptor blob, InputStream in);
+
+  /** How a blob came into a store. */
+  enum Arrival { MOUNTED, UPLOADED }
+
+  /**
+   * Writes a blob that {@code source} holds, the cheapest way this store knows: a registry repository mounts it from
+   * another repository of its registry; otherwise the bytes stream from {@code source} through {@code watch} (which
+   * counts them), opened again if the write must start over. Says which it was.
+   */
+  default Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
+    try (InputStream in = watch.apply(source.openBlob(blob.digest()))) {
+      writeBlob(blob, in);
+    } catch (IOException e) {
+      throw new GantryException(GantryException.Kind.FAILED,
+          "get blob " + source.name() + "@" + blob.digest() + ": " + e.getMessage(), e);
+    }
+    return Arrival.UPLOADED;
+  }
 }

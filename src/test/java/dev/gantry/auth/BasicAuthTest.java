@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RemoteRepository;
 import dev.gantry.registry.Repository;

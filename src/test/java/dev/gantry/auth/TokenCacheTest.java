@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gantry.GantryException;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.RemoteRepository;

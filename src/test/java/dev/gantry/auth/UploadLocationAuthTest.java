@@ -3,8 +3,8 @@ package dev.gantry.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.Repository;
 import java.io.ByteArrayInputStream;

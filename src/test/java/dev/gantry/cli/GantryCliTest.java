@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.registry.InMemoryRegistry;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.TestManifests;
 import java.io.ByteArrayInputStream;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.RegistryException;

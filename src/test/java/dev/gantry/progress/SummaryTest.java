@@ -2,8 +2,8 @@ package dev.gantry.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

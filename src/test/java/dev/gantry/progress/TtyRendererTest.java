@@ -3,8 +3,8 @@ package dev.gantry.progress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gantry.registry.Descriptor;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

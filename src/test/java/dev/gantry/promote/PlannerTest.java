@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.promote.PromotePlan.TagStep;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.TestManifests;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ class PlannerTest {
   private static final Manifest SOURCE = TestManifests.index("source");
   private static final Manifest OTHER = TestManifests.index("other");
 
-  private static Preflight.ImageState state(PromoteRequest request, int i, Map<String, dev.gantry.registry.Digest> targets) {
+  private static Preflight.ImageState state(PromoteRequest request, int i, Map<String, dev.gantry.image.Digest> targets) {
     return new Preflight.ImageState(request.images().get(i), SOURCE, targets);
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
-import dev.gantry.registry.Digest;
+import dev.gantry.image.Digest;
 import dev.gantry.registry.Repository;
 import java.util.List;
 import org.junit.jupiter.api.Test;

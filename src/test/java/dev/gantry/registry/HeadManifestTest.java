@@ -1,5 +1,8 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

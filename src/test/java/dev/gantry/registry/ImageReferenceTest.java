@@ -1,5 +1,6 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

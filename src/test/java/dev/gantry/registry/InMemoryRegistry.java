@@ -1,5 +1,8 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;

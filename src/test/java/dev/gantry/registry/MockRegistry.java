@@ -1,5 +1,7 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import dev.gantry.auth.AuthInterceptor;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.http.HttpClients;

@@ -1,5 +1,8 @@
 package dev.gantry.registry;
 
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
 import java.nio.charset.StandardCharsets;
 
 /** Small, distinct manifests as opaque bytes (deliberately not canonical JSON: the bytes must survive as-is). */

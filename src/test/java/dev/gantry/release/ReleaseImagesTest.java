@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.cli.ExitCode;
 import dev.gantry.registry.InMemoryRegistry;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.TestManifests;
 import java.util.List;

@@ -6,8 +6,8 @@ import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
-import dev.gantry.registry.Digest;
-import dev.gantry.registry.Manifest;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
@@ -22,8 +22,8 @@ import java.util.function.Function;
  * still holds the digest Gantry wrote, its previous manifest is read by digest (a tag move leaves it in the
  * registry) and PUT under the tag again; if someone else moved it meanwhile, it is left to them.
  */
-public final class Executor {
-  private Executor() {}
+public final class PlanExecutor {
+  private PlanExecutor() {}
 
   private record Write(ImagePlan image, TagStep step, ImageStore repo) {}
 
@@ -98,7 +98,7 @@ public final class Executor {
       }
     }
     if (!toRestore.isEmpty()) {
-      List<Jobs.Outcome<Restore>> restored = Jobs.run(toRestore, jobs, false, Executor::restore);
+      List<Jobs.Outcome<Restore>> restored = Jobs.run(toRestore, jobs, false, PlanExecutor::restore);
       int r = 0;
       for (int i = 0; i < results.size(); i++) {
         if (results.get(i) == null) {

@@ -1,4 +1,4 @@
-package dev.gantry.registry;
+package dev.gantry.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

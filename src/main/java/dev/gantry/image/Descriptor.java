@@ -1,4 +1,4 @@
-package dev.gantry.registry;
+package dev.gantry.image;
 
 /** A content descriptor inside a manifest: what a child manifest or blob is, its digest and its size. */
 public record Descriptor(String mediaType, Digest digest, long size) {

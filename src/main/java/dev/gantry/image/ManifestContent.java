@@ -1,4 +1,4 @@
-package dev.gantry.registry;
+package dev.gantry.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;

@@ -1,4 +1,4 @@
-package dev.gantry.registry;
+package dev.gantry.image;
 
 import dev.gantry.GantryException;
 import java.security.MessageDigest;

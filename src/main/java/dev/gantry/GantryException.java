@@ -31,6 +31,14 @@ public class GantryException extends RuntimeException {
     return kind;
   }
 
+  /**
+   * Whether repeating the whole operation could succeed: a blob transfer restarts on such a failure, since a
+   * streamed body cannot be replayed by the HTTP layer. Only a registry's temporary answers say yes.
+   */
+  public boolean restartable() {
+    return false;
+  }
+
   public static GantryException badInput(String message) {
     return new GantryException(Kind.BAD_INPUT, message);
   }

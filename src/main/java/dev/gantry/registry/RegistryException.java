@@ -51,6 +51,11 @@ public final class RegistryException extends GantryException {
     return status == 0 && getCause() != null || dev.gantry.http.RetryPolicy.isRetryableStatus(status);
   }
 
+  @Override
+  public boolean restartable() {
+    return isTemporary();
+  }
+
   private static RegistryErrors none() {
     return new RegistryErrors(List.of(), "");
   }

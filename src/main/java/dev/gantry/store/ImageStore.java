@@ -15,6 +15,9 @@ import java.util.function.UnaryOperator;
  * digest string ({@code sha256:…}).
  */
 public interface ImageStore {
+  /** How many times a blob transfer runs at most when its failure is {@link GantryException#restartable()}. */
+  int COPY_ATTEMPTS = 3;
+
   /** Names the store in messages and output: {@code ghcr.io/acme/api} or {@code oci:build/layout}. */
   String name();
 
@@ -62,12 +65,19 @@ public interface ImageStore {
    * counts them), opened again if the write must start over. Says which it was.
    */
   default Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
-    try (InputStream in = watch.apply(source.openBlob(blob.digest()))) {
-      writeBlob(blob, in);
-    } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED,
-          "get blob " + source.name() + "@" + blob.digest() + ": " + e.getMessage(), e);
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = watch.apply(source.openBlob(blob.digest()))) {
+        writeBlob(blob, in);
+        return Arrival.UPLOADED;
+      } catch (GantryException e) {
+        // A registry source that is still failing after the HTTP layer's own retries: the whole blob once more.
+        if (attempt >= COPY_ATTEMPTS || !e.restartable()) {
+          throw e;
+        }
+      } catch (IOException e) {
+        throw new GantryException(GantryException.Kind.FAILED,
+            "get blob " + source.name() + "@" + blob.digest() + ": " + e.getMessage(), e);
+      }
     }
-    return Arrival.UPLOADED;
   }
 }

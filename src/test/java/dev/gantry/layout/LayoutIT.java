@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.testing.FaultProxy;
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
 import dev.gantry.testing.ProcessRunner;
@@ -179,6 +180,26 @@ class LayoutIT {
     assertEquals(digest, Skopeo.sha256(ociRaw(layout, "v1")));
     pullAll("oci:" + layout + ":v1");
     assertBlobsVerified(layout);
+  }
+
+  /**
+   * A registry source that still answers 503 after the HTTP layer's five attempts: the blob is fetched whole once
+   * more into the layout, as it is between registries (the copier restarts a transfer on a temporary failure).
+   */
+  @Test
+  void aSourceStillFailingAfterTheHttpRetriesIsFetchedAgainIntoALayout() {
+    String digest = pushIndex("src/flaky-blob", "v1");
+    Path layout = newDir("reg-to-layout-flaky").resolve("layout");
+    try (FaultProxy proxy = FaultProxy.inFrontOf(registry)) {
+      proxy.failTimes("GET", "/v2/src/flaky-blob/blobs/.*", 503, 6);
+
+      Result r = new GantryRunner().run("copy", "--jobs", "1", proxy.hostPort() + "/src/flaky-blob:v1",
+          "oci:" + layout + ":v1");
+
+      assertEquals(0, r.exitCode(), r.all());
+      assertEquals(digest, Skopeo.sha256(ociRaw(layout, "v1")));
+      assertBlobsVerified(layout);
+    }
   }
 
   @Test

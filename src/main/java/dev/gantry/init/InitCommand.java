@@ -41,7 +41,8 @@ public final class InitCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Overwrite files that differ from what is rendered.")
   boolean force;
 
-  @Option(names = "--check", description = "Write nothing; exit 1 naming the first file that differs from what is rendered.")
+  @Option(names = "--check", description = "Write nothing; exit 1 naming the first file that is missing or lacks a "
+      + "line that carries a setting (the branch, the image list, the registry, deploy).")
   boolean check;
 
   public InitCommand(Environment env) {
@@ -59,7 +60,7 @@ public final class InitCommand implements Callable<Integer> {
     InitPlan plan = InitPlan.of(root, settings, fromOptions);
     if (check) {
       for (InitPlan.Entry e : plan.entries()) {
-        if (e.state() != InitPlan.State.UNCHANGED) {
+        if (!e.inStep()) {
           throw new GantryException(GantryException.Kind.FAILED, "init --check: " + e.path() + " "
               + (e.state() == InitPlan.State.NEW ? "is missing" : "does not match " + GantryFile.PATH)
               + "; run gantry init");

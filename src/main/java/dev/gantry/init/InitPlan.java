@@ -15,31 +15,47 @@ import java.util.List;
 record InitPlan(Path dir, List<Entry> entries) {
   enum State { NEW, UNCHANGED, CHANGED }
 
-  record Entry(String path, String text, State state) {}
+  /** {@code settings}: the lines that carry a setting; {@code inStep}: the file on disk has them all, in order. */
+  record Entry(String path, String text, List<String> settings, State state, boolean inStep) {}
 
   /** Renders every template (and the settings file, when the settings came from options) and reads the disk. */
   static InitPlan of(Path dir, InitSettings settings, boolean writeSettings) {
     List<Entry> entries = new ArrayList<>();
     if (writeSettings) {
-      entries.add(entry(dir, GantryFile.PATH, GantryFile.write(settings)));
+      String text = GantryFile.write(settings);
+      entries.add(entry(dir, GantryFile.PATH, text, text.lines().toList()));
     }
     for (String file : Templates.FILES) {
-      entries.add(entry(dir, ".github/workflows/" + file, Renderer.render(Templates.read(file), file, settings)));
+      Renderer.Rendered r = Renderer.render(Templates.read(file), file, settings);
+      entries.add(entry(dir, ".github/workflows/" + file, r.text(), r.managed()));
     }
     return new InitPlan(dir, List.copyOf(entries));
   }
 
-  private static Entry entry(Path dir, String path, String text) {
+  private static Entry entry(Path dir, String path, String text, List<String> settings) {
     Path file = dir.resolve(path);
     if (!Files.exists(file)) {
-      return new Entry(path, text, State.NEW);
+      return new Entry(path, text, settings, State.NEW, false);
     }
     try {
       byte[] now = Files.readAllBytes(file);
-      return new Entry(path, text, Arrays.equals(now, text.getBytes(StandardCharsets.UTF_8)) ? State.UNCHANGED : State.CHANGED);
+      boolean same = Arrays.equals(now, text.getBytes(StandardCharsets.UTF_8));
+      return new Entry(path, text, settings, same ? State.UNCHANGED : State.CHANGED,
+          same || inOrder(settings, new String(now, StandardCharsets.UTF_8).lines().toList()));
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "init: read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Each wanted line appears in {@code lines}, in this order (other lines, such as your own steps, in between). */
+  static boolean inOrder(List<String> wanted, List<String> lines) {
+    int at = 0;
+    for (String line : lines) {
+      if (at < wanted.size() && line.equals(wanted.get(at))) {
+        at++;
+      }
+    }
+    return at == wanted.size();
   }
 
   /** Writes every new or changed file (temp file + rename); a changed one only with force, checked before any write. */

@@ -20,14 +20,22 @@ final class Renderer {
   private static final Pattern SKIP_DEPLOY = Pattern.compile("^( +)skip-deploy: .*$");
   private static final Pattern GANTRY_CALL = Pattern.compile("^ {4}uses: \\S+/gantry/\\.github/workflows/\\S+$");
 
+  private static final String E2E_LOGIN_REGISTRY = "          registry: ghcr.io";
+
   private Renderer() {}
 
-  static String render(String template, String file, InitSettings s) {
+  /** The file's text, and the lines that carry a setting (what {@code --check} looks for, in this order). */
+  record Rendered(String text, List<String> managed) {}
+
+  static Rendered render(String template, String file, InitSettings s) {
     List<String> in = template.lines().toList();
     List<String> out = new ArrayList<>();
+    List<Integer> managed = new ArrayList<>();
     int lists = 0;
     for (int i = 0; i < in.size(); i++) {
       String line = in.get(i).replace(BRANCH_PLACEHOLDER, branch(s.defaultBranch()));
+      int before = out.size();
+      boolean set = in.get(i).contains(BRANCH_PLACEHOLDER);
       Matcher m;
       if ((m = JSON_LIST.matcher(line)).matches()) {
         out.add(line);
@@ -40,31 +48,52 @@ final class Renderer {
           out.add(indent + (e == 0 ? "[" : " ") + entries.get(e) + (e == entries.size() - 1 ? "]" : ","));
         }
         lists++;
+        set = true;
       } else if ((m = NAME_LIST.matcher(line)).matches()) {
         out.add(m.group(1) + m.group(2) + ": " + String.join(", ", names(s)));
         lists++;
+        set = true;
       } else if ((m = MATRIX.matcher(line)).matches()) {
         out.add(m.group(1) + "image: [" + String.join(", ", names(s)) + "]");
         lists++;
-      } else if (!s.deploy() && (m = SKIP_DEPLOY.matcher(line)).matches()) {
-        out.add(m.group(1) + "skip-deploy: true");
+        set = true;
+      } else if ((m = SKIP_DEPLOY.matcher(line)).matches()) {
+        out.add(s.deploy() ? line : m.group(1) + "skip-deploy: true");
+        set = true;
       } else {
         out.add(line);
+        set |= line.equals(E2E_LOGIN_REGISTRY); // the registry's line, whichever registry
+      }
+      if (set) {
+        for (int k = before; k < out.size(); k++) {
+          managed.add(k);
+        }
       }
     }
     if (lists == 0) {
       throw new IllegalStateException("the template " + file + " has no image list to fill in");
     }
-    List<String> lines = InitSettings.DEFAULT_REGISTRY.equals(s.registry()) ? out : registry(out, s.registry());
-    return String.join("\n", lines) + "\n";
+    List<String> marked = new ArrayList<>(out);
+    for (int k : managed) {
+      marked.set(k, MARK + out.get(k));
+    }
+    List<String> lines = InitSettings.DEFAULT_REGISTRY.equals(s.registry()) ? marked : registry(marked, s.registry());
+    List<String> text = lines.stream().map(l -> l.startsWith(MARK) ? l.substring(MARK.length()) : l).toList();
+    List<String> settings = lines.stream().filter(l -> l.startsWith(MARK)).map(l -> l.substring(MARK.length())).toList();
+    return new Rendered(String.join("\n", text) + "\n", settings);
   }
+
+  /** Marks a line that carries a setting while the lines are assembled (no template line starts with NUL). */
+  private static final String MARK = "\0";
 
   /** Another registry: every Gantry call gets {@code registry:} and the registry credentials, the e2e login too. */
   private static List<String> registry(List<String> in, String registry) {
     List<String> out = new ArrayList<>();
     boolean call = false;
     boolean secrets = false;
-    for (String line : in) {
+    for (String given : in) {
+      boolean marked = given.startsWith(MARK);
+      String line = marked ? given.substring(MARK.length()) : given;
       boolean jobStart = line.matches("^ {2}\\S.*|^\\S.*");
       if (call && jobStart) {
         closeCall(out, secrets);
@@ -74,11 +103,12 @@ final class Renderer {
         call = true;
         secrets = false;
       }
-      out.add(line.equals("          registry: ghcr.io") ? "          registry: " + registry
+      String changed = line.equals(E2E_LOGIN_REGISTRY) ? "          registry: " + registry
           : line.replace("username: ${{ github.actor }}", "username: ${{ secrets.REGISTRY_USERNAME || github.actor }}")
-              .replace("password: ${{ github.token }}", "password: ${{ secrets.REGISTRY_PASSWORD || github.token }}"));
+              .replace("password: ${{ github.token }}", "password: ${{ secrets.REGISTRY_PASSWORD || github.token }}");
+      out.add(changed.equals(line) ? given : MARK + changed);
       if (call && line.equals("    with:")) {
-        out.add("      registry: " + registry);
+        out.add(MARK + "      registry: " + registry);
       } else if (call && line.equals("    secrets:")) {
         secrets = true;
         credentials(out);
@@ -98,13 +128,13 @@ final class Renderer {
     while (at > 0 && out.get(at - 1).isBlank()) {
       at--;
     }
-    out.addAll(at, List.of("    secrets:", "      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}",
-        "      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}"));
+    out.addAll(at, List.of(MARK + "    secrets:", MARK + "      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}",
+        MARK + "      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}"));
   }
 
   private static void credentials(List<String> out) {
-    out.add("      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}");
-    out.add("      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}");
+    out.add(MARK + "      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}");
+    out.add(MARK + "      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}");
   }
 
   private static List<String> names(InitSettings s) {

@@ -112,6 +112,19 @@ class InitCommandTest {
     assertEquals(0, init(dir, "--images", "api,web", "--default-branch", "main").exitCode());
     Result clean = init(dir, "--check");
     assertEquals(0, clean.exitCode(), clean::all);
+    // Your own steps are not drift: --check looks for the lines that carry a setting.
+    Files.writeString(dir.resolve(STACK), text(dir, STACK).replace("run: echo \"::notice title=Stack Tests::no unit tests "
+        + "configured yet; replace the Unit tests step\"", "run: ./mvnw -B test"));
+    assertTrue(text(dir, STACK).contains("run: ./mvnw -B test"));
+    Result ownSteps = init(dir, "--check");
+    assertEquals(0, ownSteps.exitCode(), ownSteps::all);
+    // A caller's image list edited by hand is.
+    Path scan = dir.resolve(".github/workflows/docker-scan-and-promote.yml");
+    Files.writeString(scan, text(dir, ".github/workflows/docker-scan-and-promote.yml").replace("images: api, web", "images: api"));
+    Result edited = init(dir, "--check");
+    assertEquals(1, edited.exitCode(), edited::all);
+    assertTrue(edited.stderr().contains("docker-scan-and-promote.yml does not match"), edited::stderr);
+    assertEquals(0, init(dir, "--force").exitCode());
 
     // The image list edited in gantry.yml only: every caller now lags behind it.
     Files.writeString(dir.resolve(".github/gantry.yml"), text(dir, ".github/gantry.yml") + "  - name: \"worker\"\n");
@@ -122,6 +135,13 @@ class InitCommandTest {
         drift.stderr().strip());
     assertBytesEqual(before, snapshot(dir));
 
+    assertEquals(0, init(dir, "--force").exitCode());
+    assertEquals(0, init(dir, "--check").exitCode());
+    // Deploy turned off in gantry.yml: the release caller still deploys.
+    Files.writeString(dir.resolve(".github/gantry.yml"), text(dir, ".github/gantry.yml").replace("deploy: true", "deploy: false"));
+    Result deploy = init(dir, "--check");
+    assertEquals(1, deploy.exitCode(), deploy::all);
+    assertTrue(deploy.stderr().contains("release-and-deploy.yml does not match"), deploy::stderr);
     assertEquals(0, init(dir, "--force").exitCode());
     assertEquals(0, init(dir, "--check").exitCode());
     Files.delete(dir.resolve(".github/workflows/sbom-and-supply-chain.yml"));

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -98,11 +97,9 @@ public final class InitCommand implements Callable<Integer> {
   }
 
   private InitSettings fromFile(Path root) {
-    for (var given : Arrays.asList(new Object[] {"--default-branch", defaultBranch}, new Object[] {"--registry", registry},
-        new Object[] {"--no-deploy", noDeploy ? "" : null})) {
-      if (given[1] != null) {
-        throw GantryException.badInput(given[0] + " needs --images (without it the settings come from " + GantryFile.PATH + ")");
-      }
+    String stray = defaultBranch != null ? "--default-branch" : registry != null ? "--registry" : noDeploy ? "--no-deploy" : null;
+    if (stray != null) {
+      throw GantryException.badInput(stray + " needs --images (without it the settings come from " + GantryFile.PATH + ")");
     }
     Path file = root.resolve(GantryFile.PATH);
     if (!Files.isRegularFile(file)) {

@@ -19,14 +19,14 @@ import picocli.CommandLine.Command;
     description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
   /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
-  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit");
+  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve or check-commit");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve, check-commit or init");
   }
 
   public static int run(String[] args, Environment raw) {
@@ -95,6 +95,7 @@ public final class Gantry implements Runnable {
       case "release" -> new ReleaseCommand(env);
       case "action" -> new ActionCommand(env);
       case "resolve" -> new ResolveCommand(env);
+      case "init" -> new dev.gantry.init.InitCommand(env);
       default -> new CheckCommitCommand(env);
     };
   }

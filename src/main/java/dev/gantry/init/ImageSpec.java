@@ -1,0 +1,57 @@
+package dev.gantry.init;
+
+import dev.gantry.GantryException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One image of {@code .github/gantry.yml}: what build-images takes for it. Only {@code name} is required; the other
+ * fields are passed through to build-images' JSON as they are (absent ones keep build-images' defaults).
+ */
+public record ImageSpec(String name, String context, String dockerfile, List<String> after, Map<String, String> buildArgs,
+    String target, String platforms) {
+  static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*");
+  /** Paths, targets and platforms: no spaces, quotes, expressions or YAML/JSON syntax can reach the workflows. */
+  private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9._/,:@+=-]+");
+
+  public ImageSpec {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw GantryException.badInput("image name '" + name + "' is not a lower-case repository name");
+    }
+    plain(name, "context", context);
+    plain(name, "dockerfile", dockerfile);
+    plain(name, "target", target);
+    plain(name, "platforms", platforms);
+    after = after == null ? List.of() : List.copyOf(after);
+    buildArgs = buildArgs == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(buildArgs));
+    for (var arg : buildArgs.entrySet()) {
+      if (!arg.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw GantryException.badInput("image " + name + ": build-arg name '" + arg.getKey() + "' is not a variable name");
+      }
+      String value = arg.getValue();
+      if (value == null || value.contains("${{") || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw GantryException.badInput("image " + name + ": build-arg " + arg.getKey() + " value '" + value
+            + "' is missing, has a control character or a ${{ expression");
+      }
+    }
+  }
+
+  /** What {@code --images a,b} means: context NAME's last path segment (dockerfile CONTEXT/Dockerfile by default). */
+  static ImageSpec named(String name) {
+    ImageSpec checked = new ImageSpec(name, null, null, null, null, null, null);
+    return new ImageSpec(name, checked.name().substring(checked.name().lastIndexOf('/') + 1), null, null, null, null, null);
+  }
+
+  /** build-args as a sorted map, so rendering is byte-stable. */
+  @Override
+  public Map<String, String> buildArgs() {
+    return new java.util.TreeMap<>(buildArgs);
+  }
+
+  private static void plain(String image, String field, String value) {
+    if (value != null && !PLAIN.matcher(value).matches()) {
+      throw GantryException.badInput("image " + image + ": " + field + " '" + value + "' may hold only letters, digits and ._/,:@+=-");
+    }
+  }
+}

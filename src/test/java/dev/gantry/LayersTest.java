@@ -31,7 +31,7 @@ class LayersTest {
       Set.of("registry"),
       Set.of("layout", "progress"),
       Set.of("copy", "promote", "action"),
-      Set.of("release", "resolve"),
+      Set.of("release", "resolve", "init"),
       Set.of("check"),
       // a package not listed here is a command's feature: on this layer, below cli (add it above where it belongs)
       Set.of(),

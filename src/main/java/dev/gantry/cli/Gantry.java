@@ -95,7 +95,7 @@ public final class Gantry implements Runnable {
       case "release" -> new ReleaseCommand(env);
       case "action" -> new ActionCommand(env);
       case "resolve" -> new ResolveCommand(env);
-      case "init" -> new dev.gantry.init.InitCommand(env);
+      case "init" -> new InitCommand(env);
       default -> new CheckCommitCommand(env);
     };
   }

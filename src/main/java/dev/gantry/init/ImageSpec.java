@@ -38,7 +38,7 @@ public record ImageSpec(String name, String context, String dockerfile, List<Str
   }
 
   /** What {@code --images a,b} means: context NAME's last path segment (dockerfile CONTEXT/Dockerfile by default). */
-  static ImageSpec named(String name) {
+  public static ImageSpec named(String name) {
     ImageSpec checked = new ImageSpec(name, null, null, null, null, null, null);
     return new ImageSpec(name, checked.name().substring(checked.name().lastIndexOf('/') + 1), null, null, null, null, null);
   }

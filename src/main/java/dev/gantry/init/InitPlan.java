@@ -12,14 +12,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /** The files {@code gantry init} renders, each compared with what the directory holds; then applied, or not. */
-record InitPlan(Path dir, List<Entry> entries) {
-  enum State { NEW, UNCHANGED, CHANGED }
+public record InitPlan(Path dir, List<Entry> entries) {
+  public enum State { NEW, UNCHANGED, CHANGED }
 
   /** {@code settings}: the lines that carry a setting; {@code inStep}: the file on disk has them all, in order. */
-  record Entry(String path, String text, List<String> settings, State state, boolean inStep) {}
+  public record Entry(String path, String text, List<String> settings, State state, boolean inStep) {}
 
   /** Renders every template (and the settings file, when the settings came from options) and reads the disk. */
-  static InitPlan of(Path dir, InitSettings settings, boolean writeSettings) {
+  public static InitPlan of(Path dir, InitSettings settings, boolean writeSettings) {
     List<Entry> entries = new ArrayList<>();
     if (writeSettings) {
       String text = GantryFile.write(settings);
@@ -59,7 +59,7 @@ record InitPlan(Path dir, List<Entry> entries) {
   }
 
   /** Writes every new or changed file (temp file + rename); a changed one only with force, checked before any write. */
-  List<Entry> apply(boolean force) {
+  public List<Entry> apply(boolean force) {
     if (!force) {
       entries.stream().filter(e -> e.state() == State.CHANGED).findFirst().ifPresent(e -> {
         throw GantryException.badInput(e.path() + " exists and differs from what gantry init renders; --force overwrites it");

@@ -1,7 +1,10 @@
-package dev.gantry.init;
+package dev.gantry.cli;
 
 import dev.gantry.GantryException;
-import dev.gantry.cli.Environment;
+import dev.gantry.init.GantryFile;
+import dev.gantry.init.ImageSpec;
+import dev.gantry.init.InitPlan;
+import dev.gantry.init.InitSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +18,7 @@ import picocli.CommandLine.Option;
     description = "Write the caller workflows into DIR/.github/workflows/ from .github/gantry.yml, or from --images "
         + "(then .github/gantry.yml is written too). A changed file is only overwritten with --force; a second run "
         + "changes nothing; --check fails when the workflows no longer match .github/gantry.yml.")
-public final class InitCommand implements Callable<Integer> {
+final class InitCommand implements Callable<Integer> {
   private final Environment env;
 
   @Option(names = "--images", paramLabel = "NAME[,NAME...]", split = ",",
@@ -44,7 +47,7 @@ public final class InitCommand implements Callable<Integer> {
       + "line that carries a setting (the branch, the image list, the registry, deploy).")
   boolean check;
 
-  public InitCommand(Environment env) {
+  InitCommand(Environment env) {
     this.env = env;
   }
 

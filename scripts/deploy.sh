@@ -26,6 +26,16 @@
 #                     on standard input and nowhere else (it is removed from the environment at once)
 #   PRUNE_UNTIL       72h       `docker image prune -af --filter until=...` after a healthy deploy
 #   MIGRATE_COMMAND   optional  run by bash in DEPLOY_DIR after `up` and before the health check
+#   APP_ENV           optional  the application's settings in dotenv format (NAME=VALUE lines, # comments, blank
+#                     lines), sent like the token: an `export APP_ENV=...` line on standard input, removed from the
+#                     environment at once, never an argument or printed. Written byte for byte, mode 0600, through
+#                     a temporary file renamed over APP_ENV_FILE before `compose pull`, and kept per version as
+#                     .gantry-settings-VERSION.env (0600) beside the state file; a rollback (or a failure before
+#                     `up`) puts back the settings of the version it returns to. A quoted value that does not close
+#                     on its own line (a multi-line value) is refused: write \n inside double quotes instead.
+#                     Empty or unset: APP_ENV_FILE is left exactly as it is (settings managed by hand keep working).
+#   APP_ENV_FILE      .env      the file in DEPLOY_DIR the settings go to (compose reads .env by itself; services
+#                     get it with `env_file: .env`)
 #
 # Exit codes: 0 deployed and healthy; 1 a step failed before `up` (the running containers were not touched, the
 # checkout was put back) or after the health check passed (record, prune); 2 bad settings or missing tools,
@@ -36,6 +46,7 @@ set -euo pipefail
 { set +x; } 2>/dev/null
 
 readonly TAG_FILE=.gantry-deployed-tag
+readonly SETTINGS_PREFIX=.gantry-settings-
 readonly OVERRIDE=compose.gantry.yml
 readonly DIGEST_REF='^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9][a-z0-9._-]*)+@sha256:[0-9a-f]{64}$'
 readonly TAG_NAME='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$'
@@ -59,6 +70,7 @@ read_settings() {
   IMAGES=${IMAGES:-}
   PRUNE_UNTIL=${PRUNE_UNTIL:-72h}
   MIGRATE_COMMAND=${MIGRATE_COMMAND:-}
+  APP_ENV_FILE=${APP_ENV_FILE:-.env}
 
   if [[ -z $DEPLOY_DIR ]]; then
     problems+=("DEPLOY_DIR is not set: the directory with the compose file")
@@ -100,6 +112,9 @@ read_settings() {
   done
   [[ $PRUNE_UNTIL =~ ^[0-9][0-9A-Za-z:.+-]*$ ]] ||
     problems+=("PRUNE_UNTIL '$PRUNE_UNTIL' is not a duration or timestamp, e.g. 72h")
+  [[ $APP_ENV_FILE =~ ^\.?[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$ && $APP_ENV_FILE != .gantry* ]] ||
+    problems+=("APP_ENV_FILE '$APP_ENV_FILE' is not a file name in DEPLOY_DIR, e.g. .env")
+  check_app_env
   if [[ -n $registry_token && -z $REGISTRY_USER ]]; then
     problems+=("REGISTRY_TOKEN is set but REGISTRY_USER is not")
   fi
@@ -127,6 +142,27 @@ read_settings() {
   fi
 }
 
+# Adds to problems every line of APP_ENV that is not blank, a comment or NAME=VALUE, by number only: the value
+# is a secret. A quoted value must close on its line (compose would read on into the next lines).
+check_app_env() {
+  [[ -n $app_env ]] || return 0
+  local line value number=0
+  local double='^"([^"\\]|\\.)*"([[:space:]]+#.*)?$' single="^'[^']*'([[:space:]]+#.*)?$"
+  while IFS= read -r line || [[ -n $line ]]; do
+    number=$((number + 1))
+    [[ $line =~ ^[[:space:]]*(#.*)?$ ]] && continue
+    if [[ ! $line =~ ^(export[[:space:]]+)?[A-Za-z_][A-Za-z0-9_]*= ]]; then
+      problems+=("APP_ENV line $number is not NAME=VALUE, a # comment or blank")
+      continue
+    fi
+    value=${line#*=}
+    if [[ $value == \"* && ! $value =~ $double ]] || [[ $value == \'* && ! $value =~ $single ]]; then
+      problems+=("APP_ENV line $number: a quoted value must close on its line (multi-line values are refused;" \
+        "write \\n inside double quotes)")
+    fi
+  done <<<"$app_env"
+}
+
 # The last healthy deploy from the state file into previous_version, previous_tag, previous_commit and
 # previous_images. An older file holds just a version; anything unreadable is ignored (nothing to roll back to).
 read_state() {
@@ -152,6 +188,53 @@ read_state() {
     complain "ignoring $DEPLOY_DIR/$TAG_FILE: '$bad' is not a line it writes"
     previous_version='' previous_tag='' previous_commit='' previous_images=()
   fi
+}
+
+# Writes $2 to the file $1 in DEPLOY_DIR, mode 0600, atomically: a fresh temporary file (umask 077, noclobber),
+# renamed over $1. printf is a builtin: the content is never an argument of any process.
+write_private() {
+  local tmp="$1.gantry-tmp"
+  rm -f -- "$tmp" && (umask 077 && set -C && printf '%s' "$2" >"$tmp") && mv -f -- "$tmp" "$1"
+}
+
+# The settings of this deploy: kept for its version, then put in APP_ENV_FILE.
+write_settings() {
+  say "settings: APP_ENV ($(wc_lines "$app_env") line(s)) -> $DEPLOY_DIR/$APP_ENV_FILE, mode 0600"
+  write_private "$SETTINGS_PREFIX$IMAGE_TAG.env" "$app_env" && write_private "$APP_ENV_FILE" "$app_env"
+}
+
+wc_lines() {
+  local lines=()
+  mapfile -t lines <<<"$1"
+  printf '%d' "${#lines[@]}"
+}
+
+# Puts back the settings kept for version $1; without any, APP_ENV_FILE stays as it is (and says so).
+restore_settings() {
+  local kept="$SETTINGS_PREFIX$1.env" content=''
+  if [[ ! -f $kept ]]; then
+    complain "settings: none kept for $1; $APP_ENV_FILE is left as it is"
+    return 0
+  fi
+  IFS= read -r -d '' content <"$kept" || true
+  if write_private "$APP_ENV_FILE" "$content"; then
+    say "settings: $APP_ENV_FILE is back to the settings of $1"
+  else
+    complain "FAILED: could not put back the settings of $1 in $APP_ENV_FILE"
+    return 1
+  fi
+}
+
+# Keeps the settings of this version and of the previous one (the one a rollback returns to); removes the rest.
+prune_settings() {
+  local kept
+  for kept in "$SETTINGS_PREFIX"*.env; do
+    [[ -f $kept ]] || continue
+    case $kept in
+      "$SETTINGS_PREFIX$IMAGE_TAG.env" | "$SETTINGS_PREFIX$previous_version.env") ;;
+      *) rm -f -- "$kept" ;;
+    esac
+  done
 }
 
 # Writes the compose override that pins each service to its digest (or removes it when there are none).
@@ -235,6 +318,9 @@ untouched() {
     else
       complain "FAILED: could not put the checkout back at $start_commit"
     fi
+  fi
+  if ((settings_written)) && [[ -n $previous_version ]]; then
+    restore_settings "$previous_version" || true
   fi
   complain "the running containers were not touched"
   exit 1
@@ -335,7 +421,8 @@ roll_back() {
   local commit=${previous_commit:-$start_commit}
   say "rollback: git checkout --detach $commit, ${#previous_images[@]} digest(s), IMAGE_TAG=$previous_version" \
     "docker compose up -d --remove-orphans"
-  if switch_to "$commit" "${previous_images[@]}" && IMAGE_TAG=$previous_version compose up -d --remove-orphans; then
+  if switch_to "$commit" "${previous_images[@]}" && restore_settings "$previous_version" &&
+    IMAGE_TAG=$previous_version compose up -d --remove-orphans; then
     complain "rolled back to $previous_version; $IMAGE_TAG was not deployed"
     exit 3
   fi
@@ -356,6 +443,9 @@ main() {
   # Children never see the token, whatever they print or pass on.
   registry_token=${REGISTRY_TOKEN:-}
   unset REGISTRY_TOKEN
+  # Nor the application's settings.
+  app_env=${APP_ENV:-}
+  unset APP_ENV
   # Sent as `bash -s`, the rest of this script is on stdin: no command may read it.
   exec </dev/null
 
@@ -370,7 +460,7 @@ main() {
     "(last healthy: ${previous_version:-none}${previous_tag:+, git tag $previous_tag})"
 
   # What to put back if a step before `up` fails.
-  switched=0
+  switched=0 settings_written=0
   start_commit=$(git rev-parse --verify --quiet 'HEAD^{commit}') || start_commit=''
   start_images=()
   if [[ -f $OVERRIDE ]]; then
@@ -385,6 +475,12 @@ main() {
   switched=1
   step "git checkout" switch_to "$commit" "${images[@]}" || untouched
   say "checked out $GIT_TAG ($commit); compose files: ${compose_files[*]}"
+  if [[ -n $app_env ]]; then
+    settings_written=1
+    step "settings" write_settings || untouched
+  else
+    say "settings: APP_ENV is not set; $APP_ENV_FILE is left as it is"
+  fi
   if [[ -n $registry_token ]]; then
     step "registry login" registry_login || untouched
   else
@@ -403,6 +499,7 @@ main() {
     complain "FAILED: step 'record tag': cannot write $DEPLOY_DIR/$TAG_FILE; $IMAGE_TAG is up and healthy"
     exit 1
   fi
+  prune_settings
   if ! step "prune" docker image prune -af --filter "until=$PRUNE_UNTIL"; then
     complain "$IMAGE_TAG is up and healthy; only the prune failed"
     exit 1

@@ -6,6 +6,8 @@
 #   calls.log    one line: time<TAB>tool<TAB>cwd<TAB>IMAGE_TAG<TAB>args (space-joined)<TAB>stdin (\n escaped)<TAB>
 #                what `docker compose -f compose.gantry.yml ...` read in that file (\n escaped; empty otherwise)
 #   env.log      its exported environment
+#   up-settings.log  at each `docker compose ... up`: "=== IMAGE_TAG=TAG", then the .env in the working directory
+#                as it was (nothing when there is none)
 #   procs.log    one line (\\n escaped) per process on the machine with its command line, and one per ancestor
 #                of the stand-in with its environment
 # It fails (exit 1) when a line of state/fail-on, read as a bash pattern, matches "TOOL ARGS IMAGE_TAG=TAG".
@@ -24,6 +26,12 @@ if [[ " $args " == *" -f compose.gantry.yml "* ]]; then
 fi
 printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$EPOCHREALTIME" "$tool" "$PWD" "${IMAGE_TAG-<unset>}" "$args" "$escaped" \
   "$override" >>"$state/calls.log"
+
+if [[ "$tool $args" == "docker compose "*" up "* ]]; then
+  settings=''
+  [[ -f .env ]] && { IFS= read -r -d '' settings <.env || true; }
+  printf '=== IMAGE_TAG=%s\n%s' "${IMAGE_TAG-}" "$settings" >>"$state/up-settings.log"
+fi
 
 {
   printf '=== %s %s\n' "$tool" "$args"

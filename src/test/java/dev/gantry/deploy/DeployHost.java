@@ -170,6 +170,11 @@ final class DeployHost implements AutoCloseable {
     return readIfExists(dir.resolve("state/env.log"));
   }
 
+  /** At every {@code docker compose ... up}: "=== IMAGE_TAG=TAG" and the .env it found in DEPLOY_DIR. */
+  String settingsAtUp() {
+    return readIfExists(dir.resolve("state/up-settings.log"));
+  }
+
   /** At every stand-in call: the command line of every process, and the environment of the stand-in's ancestors. */
   String processes() {
     return readIfExists(dir.resolve("state/procs.log"));

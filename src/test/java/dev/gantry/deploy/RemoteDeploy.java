@@ -45,8 +45,18 @@ final class RemoteDeploy {
 
   /** The same, trusting only the host keys in {@code knownHosts}. */
   Result run(Map<String, String> settings, String token, Path knownHosts) {
+    return run(settings, token, null, knownHosts);
+  }
+
+  /** Runs the script with {@code settings}; {@code token} and {@code appEnv} (null for none) go over stdin. */
+  Result runWithAppEnv(Map<String, String> settings, String token, String appEnv) {
+    return run(settings, token, appEnv, ssh.pinnedKnownHosts());
+  }
+
+  private Result run(Map<String, String> settings, String token, String appEnv, Path knownHosts) {
     String remote = "PATH=" + host.remotePath() + " " + assignments(settings) + " bash -s";
-    String stdin = (token == null ? "" : "export REGISTRY_TOKEN=" + quote(token) + "\n") + script();
+    String stdin = (token == null ? "" : "export REGISTRY_TOKEN=" + quote(token) + "\n")
+        + (appEnv == null ? "" : "export APP_ENV=" + quote(appEnv) + "\n") + script();
     return ssh(knownHosts, remote, stdin);
   }
 

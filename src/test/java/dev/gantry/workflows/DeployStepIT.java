@@ -99,6 +99,8 @@ class DeployStepIT {
     env.put("REGISTRY", "ghcr.io");
     env.put("REGISTRY_USER", "acme");
     env.put("MIGRATE_COMMAND", "");
+    env.put("APP_ENV", "");
+    env.put("APP_ENV_FILE", ".env");
     env.put("DEPLOY_SCRIPT", ".gantry/scripts/deploy.sh");
     return env;
   }
@@ -150,6 +152,24 @@ class DeployStepIT {
     assertTrue(read("app/.gantry-deployed-tag").startsWith("version=" + VERSION + "\ntag=" + VERSION + "\ncommit="),
         read("app/.gantry-deployed-tag"));
     assertTrue(read("app/.gantry-deployed-tag").endsWith("image=" + API + "\nimage=" + WEB + "\n"));
+  }
+
+  @Test
+  void theAppEnvSecretIsWrittenOnTheServerAndNowhereElse() throws IOException {
+    String secret = "mj-workflowSecret0123456789";
+    String appEnv = "MAILJET_API_KEY=" + secret + "\nMAILJET_SECRET_KEY=\"a b $HOME 'q' =\"\n"
+        + "GRAFANA_ALERT_RECIPIENTS=ops@example.com\n";
+    Map<String, String> env = env();
+    env.put("APP_ENV", appEnv);
+    RunBlock.Result r = deploy(env);
+    assertEquals(0, r.exitCode(), why(r));
+    Path written = server.resolve("app/.env");
+    assertEquals(appEnv, Files.readString(written));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(written)));
+    for (String where : List.of(read("state/procs.log"), read("state/env.log"), read("state/calls.log"), r.stdout(),
+        r.stderr(), r.summary())) {
+      assertFalse(where.contains(secret), () -> "the settings leaked:\n" + where);
+    }
   }
 
   @Test

@@ -43,13 +43,21 @@ class RunBlockTest {
   // build-images: plan
 
   private static Map<String, String> buildPlanEnv(String images, String sha) {
-    return Map.of("IMAGES", images, "REGISTRY", "ghcr.io", "SHA", sha, "WANT_PUSH", "true", "PR_HEAD_REPOSITORY", "",
-        "PR_NUMBER", "");
+    return Map.of("IMAGES", images, "REGISTRY", "ghcr.io", "PLATFORMS", "linux/amd64", "SHA", sha, "WANT_PUSH", "true",
+        "PR_HEAD_REPOSITORY", "", "PR_NUMBER", "");
+  }
+
+  /** The plan job's workspace after "Check out Gantry's scripts/build-plan.sh". */
+  private RunBlock buildPlan() throws IOException {
+    Path scripts = Files.createDirectories(dir.resolve(".gantry/scripts"));
+    Files.copy(WorkflowPolicyTest.ROOT.resolve("scripts/build-plan.sh"), scripts.resolve("build-plan.sh"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    return RunBlock.of(BUILD, "plan", "Check the image list");
   }
 
   @Test
   void buildPlanExpandsTheImagesAndTagsTheCommit() throws IOException {
-    RunBlock.Result r = RunBlock.of(BUILD, "plan", "Check the image list").run(dir, buildPlanEnv(
+    RunBlock.Result r = buildPlan().run(dir, buildPlanEnv(
         "[{\"name\": \"api\", \"context\": \"api\", \"dockerfile\": \"api/Dockerfile.prod\"}, {\"name\": \"tools/web\"}]",
         SHA.toUpperCase()));
     assertEquals(0, r.exitCode(), r::all);
@@ -57,14 +65,36 @@ class RunBlockTest {
     assertEquals(SHA, r.outputs().get("sha"));
     assertEquals("true", r.outputs().get("push"));
     JsonNode matrix = JSON.readTree(r.outputs().get("matrix"));
-    assertEquals("{\"name\":\"api\",\"image\":\"ghcr.io/acme/api\",\"context\":\"api\",\"dockerfile\":\"api/Dockerfile.prod\"}",
-        matrix.get(0).toString());
-    assertEquals("{\"name\":\"web\",\"image\":\"ghcr.io/tools/web\",\"context\":\".\",\"dockerfile\":\"./Dockerfile\"}",
-        matrix.get(1).toString());
+    String defaults = ",\"target\":\"\",\"platforms\":\"linux/amd64\",\"build-args\":\"\",\"after\":{}}";
+    assertEquals("{\"name\":\"api\",\"image\":\"ghcr.io/acme/api\",\"context\":\"api\",\"dockerfile\":\"api/Dockerfile.prod\""
+        + defaults, matrix.get(0).toString());
+    assertEquals("{\"name\":\"web\",\"image\":\"ghcr.io/tools/web\",\"context\":\".\",\"dockerfile\":\"./Dockerfile\""
+        + defaults, matrix.get(1).toString());
+    assertEquals(matrix, JSON.readTree(r.outputs().get("stage-1")), "no dependencies: one stage, in parallel");
+    assertEquals("[]", r.outputs().get("stage-2"));
+    assertEquals("[]", r.outputs().get("stage-3"));
   }
 
   @Test
-  void forkPullRequestsAndDependabotBuildWithoutPushing() {
+  void buildPlanPutsAnImageInTheStageAfterWhatItIsBuiltFrom() throws IOException {
+    RunBlock.Result r = buildPlan().run(dir, buildPlanEnv("[{\"name\": \"backend\", \"after\": [\"base\"]}, "
+        + "{\"name\": \"base\"}, {\"name\": \"frontend\"}]", SHA));
+    assertEquals(0, r.exitCode(), r::all);
+    assertEquals(List.of("base", "frontend"), JSON.readTree(r.outputs().get("stage-1")).findValuesAsText("name"));
+    assertEquals("[{\"name\":\"backend\",\"image\":\"ghcr.io/acme/backend\",\"context\":\".\",\"dockerfile\":"
+        + "\"./Dockerfile\",\"target\":\"\",\"platforms\":\"linux/amd64\",\"build-args\":\"\",\"after\":"
+        + "{\"base\":\"ghcr.io/acme/base\"}}]", r.outputs().get("stage-2"));
+    assertEquals(3, JSON.readTree(r.outputs().get("matrix")).size(), "collect reports every image");
+
+    RunBlock.Result deep = buildPlan().run(dir, buildPlanEnv("[{\"name\": \"a\"}, {\"name\": \"b\", \"after\": [\"a\"]}, "
+        + "{\"name\": \"c\", \"after\": [\"b\"]}, {\"name\": \"d\", \"after\": [\"c\"]}]", SHA));
+    assertEquals(1, deep.exitCode(), deep::all);
+    assertTrue(deep.stdout().contains("::error title=build-images: too many stages::"), deep::all);
+  }
+
+  @Test
+  void forkPullRequestsAndDependabotBuildWithoutPushing() throws IOException {
+    buildPlan();
     Map<String, String> env = new HashMap<>(buildPlanEnv("[{\"name\": \"api\"}]", SHA));
     env.put("PR_HEAD_REPOSITORY", "mallory/shop");
     env.put("PR_NUMBER", "7");
@@ -84,14 +114,16 @@ class RunBlockTest {
   }
 
   @Test
-  void buildPlanRefusesBadInput() {
-    RunBlock plan = RunBlock.of(BUILD, "plan", "Check the image list");
+  void buildPlanRefusesBadInput() throws IOException {
+    RunBlock plan = buildPlan();
     for (Map<String, String> env : List.of(
         buildPlanEnv("[{\"name\": \"api\"}]", "abc1234"),
         buildPlanEnv("[{\"name\": \"API\"}]", SHA),
         buildPlanEnv("[{\"name\": \"a/api\"}, {\"name\": \"b/api\"}]", SHA),
         buildPlanEnv("[]", SHA),
-        buildPlanEnv("not json", SHA))) {
+        buildPlanEnv("not json", SHA),
+        buildPlanEnv("[{\"name\": \"a\", \"after\": [\"b\"]}, {\"name\": \"b\", \"after\": [\"a\"]}]", SHA),
+        buildPlanEnv("[{\"name\": \"backend\", \"after\": [\"bsae\"]}]", SHA))) {
       RunBlock.Result r = plan.run(dir, env);
       assertEquals(1, r.exitCode(), r::all);
       assertTrue(r.stdout().contains("::error title=build-images"), r::all);
@@ -108,7 +140,7 @@ class RunBlockTest {
     Files.writeString(digests.resolve("api.json"), "{\"ghcr.io/acme/api\": \"sha256:" + "a".repeat(64) + "\"}");
     RunBlock collect = RunBlock.of(BUILD, "collect", "Collect the digests");
     RunBlock.Result partial = collect.run(dir, Map.of("MATRIX", matrix, "TAG", "sha-0123456", "PUSH", "true",
-        "BUILD_RESULT", "failure"));
+        "BUILD_RESULT", "failure", "LATER_RESULTS", "skipped skipped"));
     assertEquals(1, partial.exitCode(), partial::all);
     assertTrue(partial.stdout().contains("::error title=push failed: ghcr.io/acme/web::ghcr.io/acme/web:sha-0123456 "
         + "was not built or not pushed"), partial::all);
@@ -117,8 +149,12 @@ class RunBlockTest {
 
     Files.writeString(digests.resolve("web.json"), "{\"ghcr.io/acme/web\": \"sha256:" + "b".repeat(64) + "\"}");
     RunBlock.Result all = collect.run(dir, Map.of("MATRIX", matrix, "TAG", "sha-0123456", "PUSH", "true",
-        "BUILD_RESULT", "success"));
+        "BUILD_RESULT", "success", "LATER_RESULTS", "skipped skipped"));
     assertEquals(0, all.exitCode(), all::all);
+    // A later stage's failure fails the build even when every digest came in (e.g. a re-run leg).
+    RunBlock.Result later = collect.run(dir, Map.of("MATRIX", matrix, "TAG", "sha-0123456", "PUSH", "true",
+        "BUILD_RESULT", "success", "LATER_RESULTS", "failure skipped"));
+    assertEquals(1, later.exitCode(), later::all);
     assertEquals(2, JSON.readTree(all.outputs().get("digests")).size());
     assertTrue(all.summary().contains("| `ghcr.io/acme/web:sha-0123456` | `sha256:" + "b".repeat(64) + "` |"), all::all);
   }

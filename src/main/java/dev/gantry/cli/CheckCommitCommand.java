@@ -2,14 +2,12 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.check.Check;
 import dev.gantry.check.CheckRequest;
 import dev.gantry.check.CommitApi;
 import dev.gantry.check.CommitChecker;
 import dev.gantry.promote.PromoteRequest;
-import dev.gantry.release.GitHubLimits;
 import dev.gantry.release.GitHubRest;
 import java.util.List;
 import java.util.Locale;
@@ -67,12 +65,7 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
       registry.validate();
       String imageRegistry = request.notBehind() == null ? null : request.notBehind().repository().registry();
       registry.bindCredentials(imageRegistry == null ? List.of() : List.of(imageRegistry), imageRegistry);
-      if (tokenStdin && registry.passwordStdin) {
-        throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
-      }
-      String token = GitHubToken.read(env, tokenStdin);
-      GitHubRest rest = new GitHubRest(registry.httpClient(env), env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com"),
-          token, new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
+      GitHubRest rest = GitHubToken.connect(env, registry, tokenStdin);
       verdict = CommitChecker.check(request, new CommitApi(rest, request.repository()),
           image -> stores.forPromote(new PromoteRequest.Image(image.repository(), null), false));
     }

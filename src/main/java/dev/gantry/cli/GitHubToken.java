@@ -2,12 +2,31 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.Secrets;
+import dev.gantry.http.HttpClients;
+import dev.gantry.release.GitHubLimits;
+import dev.gantry.release.GitHubRest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** The GitHub token: GITHUB_TOKEN, or standard input with {@code --github-token-stdin}; known to redaction at once. */
 final class GitHubToken {
   private GitHubToken() {}
+
+  /**
+   * The GitHub REST client of release and check-commit: the token, the API base from GITHUB_API_URL (GitHub
+   * Enterprise Server: {@code https://HOST/api/v3}), the shared HTTP client, short rate limits waited out.
+   */
+  static GitHubRest connect(Environment env, RegistryOptions registry, boolean fromStdin) {
+    if (fromStdin && registry.passwordStdin) {
+      throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
+    }
+    String token = read(env, fromStdin);
+    String api = env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com");
+    if (api.startsWith("https:")) {
+      HttpClients.prepareTls(); // on a background thread while the rest is set up
+    }
+    return new GitHubRest(registry.httpClient(env), api, token, new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
+  }
 
   static String read(Environment env, boolean fromStdin) {
     String token;

@@ -2,12 +2,9 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.gantry.GantryException;
 import dev.gantry.Json;
-import dev.gantry.http.HttpClients;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.release.GitHubApi;
-import dev.gantry.release.GitHubLimits;
 import dev.gantry.release.ReleaseRequest;
 import dev.gantry.release.Releaser;
 import dev.gantry.release.ReleaseNotes;
@@ -74,16 +71,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
       ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
       registry.validate();
       registry.bindCredentialsForImages(request.images());
-      if (tokenStdin && registry.passwordStdin) {
-        throw GantryException.badInput("--github-token-stdin and --password-stdin both want standard input: pass the registry password in a Docker config");
-      }
-      String token = GitHubToken.read(env, tokenStdin);
-      String api = env.env().getOrDefault("GITHUB_API_URL", "https://api.github.com");
-      if (api.startsWith("https:")) {
-        HttpClients.prepareTls();
-      }
-      GitHubApi gitHub = new GitHubApi(registry.httpClient(env), api, token, request.repository(),
-          new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
+      GitHubApi gitHub = new GitHubApi(GitHubToken.connect(env, registry, tokenStdin), request.repository());
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
       result = Releaser.release(request, gitHub, image -> stores.forPromote(image, !registry.dryRun), now, registry.dryRun, registry.jobs);
     }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 
@@ -38,8 +37,8 @@ public final class GitHubApi {
   private final GitHubRest rest;
   private final String repositoryName;
 
-  public GitHubApi(OkHttpClient http, String apiUrl, String token, String repositoryName, GitHubLimits limits) {
-    this.rest = new GitHubRest(http, apiUrl, token, limits);
+  public GitHubApi(GitHubRest rest, String repositoryName) {
+    this.rest = rest;
     this.repositoryName = repositoryName;
   }
 

@@ -3,7 +3,6 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.Secrets;
 import dev.gantry.http.HttpClients;
-import dev.gantry.release.GitHubLimits;
 import dev.gantry.release.GitHubRest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,7 @@ final class GitHubToken {
 
   /**
    * The GitHub REST client of release and check-commit: the token, the API base from GITHUB_API_URL (GitHub
-   * Enterprise Server: {@code https://HOST/api/v3}), the shared HTTP client, short rate limits waited out.
+   * Enterprise Server: {@code https://HOST/api/v3}), the shared HTTP client with GitHub's rate limits in its one retry policy.
    */
   static GitHubRest connect(Environment env, RegistryOptions registry, boolean fromStdin) {
     if (fromStdin && registry.passwordStdin) {
@@ -25,7 +24,7 @@ final class GitHubToken {
     if (api.startsWith("https:")) {
       HttpClients.prepareTls(); // on a background thread while the rest is set up
     }
-    return new GitHubRest(registry.httpClient(env), api, token, new GitHubLimits(env.clock(), d -> Thread.sleep(d.toMillis())));
+    return new GitHubRest(registry.httpClient(env), api, token, env.clock());
   }
 
   static String read(Environment env, boolean fromStdin) {

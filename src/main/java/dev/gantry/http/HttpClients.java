@@ -41,4 +41,21 @@ public final class HttpClients {
     inner.forEach(b::addInterceptor);
     return b.build();
   }
+
+  /**
+   * The shared client for a service with its own rate-limit answers (GitHub): the same pool, timeouts and inner
+   * interceptors, its one {@link RetryInterceptor} replaced by the same one that also knows {@code limits}. So a
+   * rate-limited call is tried at most {@link RetryPolicy#maxAttempts} times in all, in one loop.
+   */
+  public static OkHttpClient withRateLimits(OkHttpClient shared, RetryInterceptor.RateLimits limits) {
+    OkHttpClient.Builder b = shared.newBuilder();
+    List<Interceptor> chain = b.interceptors();
+    for (int i = 0; i < chain.size(); i++) {
+      if (chain.get(i) instanceof RetryInterceptor retry) {
+        chain.set(i, retry.with(limits));
+        return b.build();
+      }
+    }
+    throw new IllegalArgumentException("not a client made by HttpClients.create: no retry interceptor");
+  }
 }

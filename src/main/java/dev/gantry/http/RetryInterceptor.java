@@ -14,7 +14,9 @@ import okhttp3.ResponseBody;
 /**
  * Retries connection failures and 408/429/5xx answers per {@link RetryPolicy}. OkHttp itself never backs off,
  * so this is the one place that does. Requests whose body can be sent only once (a streamed blob) are not
- * retried here; the blob copier repeats its whole transfer instead.
+ * retried here; the blob copier repeats its whole transfer instead. A service with its own rate-limit answers
+ * (GitHub) adds a {@link RateLimits} with {@link #with}: those answers then spend the same attempt budget, so one
+ * client has one retry policy.
  */
 public final class RetryInterceptor implements Interceptor {
   /** Waits; replaced in tests to record delays without sleeping. */
@@ -22,12 +24,35 @@ public final class RetryInterceptor implements Interceptor {
     void sleep(Duration d) throws InterruptedException;
   }
 
+  /** A service's rate-limit answers, read before the generic status rules. */
+  public interface RateLimits {
+    /**
+     * Null when {@code response} is no rate-limit answer; else the wait before the next attempt.
+     *
+     * @throws RateLimitedException when the wait asked for is longer than the service's policy accepts
+     */
+    Duration waitFor(Response response) throws RateLimitedException;
+  }
+
+  private static final RateLimits NONE = response -> null;
+
   private final RetryPolicy policy;
   private final Sleeper sleeper;
+  private final RateLimits limits;
 
   public RetryInterceptor(RetryPolicy policy, Sleeper sleeper) {
+    this(policy, sleeper, NONE);
+  }
+
+  private RetryInterceptor(RetryPolicy policy, Sleeper sleeper, RateLimits limits) {
     this.policy = policy;
     this.sleeper = sleeper;
+    this.limits = limits;
+  }
+
+  /** The same policy and sleeper, also knowing a service's rate-limit answers. */
+  public RetryInterceptor with(RateLimits serviceLimits) {
+    return new RetryInterceptor(policy, sleeper, serviceLimits);
   }
 
   @Override
@@ -57,7 +82,19 @@ public final class RetryInterceptor implements Interceptor {
           continue;
         }
       }
-      if (last || !RetryPolicy.isRetryableStatus(response.code())) {
+      Duration limited;
+      try {
+        limited = limits.waitFor(response);
+      } catch (RateLimitedException e) {
+        response.close();
+        throw e;
+      }
+      if (limited != null && !last) {
+        response.close();
+        sleep(limited);
+        continue;
+      }
+      if (last || limited != null || !RetryPolicy.isRetryableStatus(response.code())) {
         return response;
       }
       String retryAfter = response.header("Retry-After");
@@ -74,7 +111,10 @@ public final class RetryInterceptor implements Interceptor {
   }
 
   private void pause(int attempt, String retryAfter) throws IOException {
-    Duration d = policy.delay(attempt, retryAfter, ThreadLocalRandom.current()::nextDouble, ZonedDateTime.now(ZoneOffset.UTC));
+    sleep(policy.delay(attempt, retryAfter, ThreadLocalRandom.current()::nextDouble, ZonedDateTime.now(ZoneOffset.UTC)));
+  }
+
+  private void sleep(Duration d) throws IOException {
     try {
       sleeper.sleep(d);
     } catch (InterruptedException e) {

@@ -46,7 +46,8 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     return Duration.ofMillis((long) (random.getAsDouble() * ceiling));
   }
 
-  static Duration parseRetryAfter(String value, ZonedDateTime now) {
+  /** {@code Retry-After} as seconds or an HTTP date, from {@code now}; null when absent or unreadable. */
+  public static Duration parseRetryAfter(String value, ZonedDateTime now) {
     if (value == null || value.isBlank()) {
       return null;
     }

@@ -1,78 +1,60 @@
 package dev.gantry.release;
 
-import dev.gantry.GantryException;
+import dev.gantry.http.RateLimitedException;
 import dev.gantry.http.RetryInterceptor;
+import dev.gantry.http.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.function.Function;
+import okhttp3.Response;
 
 /**
- * GitHub's rate limits, decided once for the library's calls and ours: a secondary limit ({@code Retry-After})
- * is waited out when the wait is short; an exhausted primary limit is waited out only when it resets within two
- * minutes, otherwise the run fails at once saying when to try again (never an hour's silent sleep).
+ * GitHub's rate-limit answers (403 or 429 with {@code Retry-After}, or with {@code x-ratelimit-remaining: 0}), read
+ * by the shared client's one retry loop ({@link dev.gantry.http.HttpClients#withRateLimits}), so they spend its attempt
+ * budget like a 5xx does: a secondary limit ({@code Retry-After}) is waited out when the wait is 60 s at most; an
+ * exhausted primary limit is waited out only when it resets within two minutes, otherwise the call fails at once
+ * saying when to try again (never an hour's silent sleep).
  */
-public final class GitHubLimits {
+final class GitHubLimits implements RetryInterceptor.RateLimits {
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
   static final Duration MAX_RESET_WAIT = Duration.ofMinutes(2);
 
   private final Clock clock;
-  private final RetryInterceptor.Sleeper sleeper;
 
-  public GitHubLimits(Clock clock, RetryInterceptor.Sleeper sleeper) {
+  GitHubLimits(Clock clock) {
     this.clock = clock;
-    this.sleeper = sleeper;
   }
 
-  /** Whether an answer is a rate-limit answer at all. */
-  static boolean isLimited(int status, Function<String, String> header) {
+  @Override
+  public Duration waitFor(Response response) throws RateLimitedException {
+    int status = response.code();
     if (status != 403 && status != 429) {
-      return false;
+      return null;
     }
-    return header.apply("Retry-After") != null || "0".equals(header.apply("x-ratelimit-remaining"));
-  }
-
-  /** Waits before a retry, or throws the one-line failure when the wait would be too long. */
-  void waitOrFail(String operation, Function<String, String> header) {
-    String retryAfter = header.apply("Retry-After");
+    String retryAfter = response.header("Retry-After");
     if (retryAfter != null) {
-      Duration wait = parseSeconds(retryAfter);
+      Duration wait = RetryPolicy.parseRetryAfter(retryAfter, clock.instant().atZone(ZoneOffset.UTC));
       if (wait == null || wait.compareTo(MAX_RETRY_AFTER) > 0) {
-        throw new GantryException(GantryException.Kind.FAILED, operation + ": GitHub's secondary rate limit asks to wait "
-            + retryAfter.trim() + " s, more than " + MAX_RETRY_AFTER.toSeconds() + " s: try again later");
+        throw new RateLimitedException("GitHub's secondary rate limit asks to wait " + retryAfter.trim() + " s, more than "
+            + MAX_RETRY_AFTER.toSeconds() + " s: try again later");
       }
-      sleep(wait);
-      return;
+      return wait;
     }
-    String reset = header.apply("x-ratelimit-reset");
+    if (!"0".equals(response.header("x-ratelimit-remaining"))) {
+      return null;
+    }
+    String reset = response.header("x-ratelimit-reset");
     Instant resetAt = reset == null ? null : parseEpoch(reset);
     Instant now = clock.instant();
     if (resetAt == null || Duration.between(now, resetAt).compareTo(MAX_RESET_WAIT) > 0) {
       String when = resetAt == null ? "later" : "after " + DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC).format(resetAt)
           + " (in " + Math.max(1, Duration.between(now, resetAt).toMinutes()) + " min)";
-      throw new GantryException(GantryException.Kind.FAILED, operation + ": GitHub API rate limit exhausted: try again " + when);
+      throw new RateLimitedException("GitHub API rate limit exhausted: try again " + when);
     }
-    sleep(Duration.between(now, resetAt).plusSeconds(1));
-  }
-
-  private void sleep(Duration d) {
-    try {
-      sleeper.sleep(d.isNegative() ? Duration.ZERO : d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new GantryException(GantryException.Kind.FAILED, "interrupted while waiting for GitHub's rate limit");
-    }
-  }
-
-  private static Duration parseSeconds(String v) {
-    try {
-      long s = Long.parseLong(v.trim());
-      return s < 0 ? null : Duration.ofSeconds(s);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    Duration wait = Duration.between(now, resetAt).plusSeconds(1);
+    return wait.isNegative() ? Duration.ZERO : wait;
   }
 
   private static Instant parseEpoch(String v) {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
 import dev.gantry.Json;
+import dev.gantry.http.HttpClients;
+import dev.gantry.http.RateLimitedException;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Set;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -13,7 +16,8 @@ import okhttp3.Response;
 
 /**
  * The one way Gantry talks to the GitHub REST API, on the shared OkHttp client: GitHub's headers, one Bearer
- * scheme, short rate limits waited out by {@link GitHubLimits}, failures mapped by {@link GitHubErrors}, and
+ * scheme, one retry policy (the shared client's retry loop, also reading GitHub's rate-limit answers through
+ * {@link GitHubLimits}: no second loop here), failures mapped by {@link GitHubErrors}, and
  * {@code Link} paging kept on the API's own host. Release ({@link GitHubApi}) and check-commit use it alike, so every
  * GitHub caller reports the same way.
  */
@@ -21,17 +25,19 @@ public final class GitHubRest {
   private final OkHttpClient http;
   private final HttpUrl api;
   private final String token;
-  private final GitHubLimits limits;
 
-  public GitHubRest(OkHttpClient http, String apiUrl, String token, GitHubLimits limits) {
+  /**
+   * @param shared the client of {@link HttpClients#create}; its retry interceptor is given GitHub's rate limits
+   * @param clock the run's clock, against which {@code x-ratelimit-reset} is read
+   */
+  public GitHubRest(OkHttpClient shared, String apiUrl, String token, Clock clock) {
     HttpUrl parsed = HttpUrl.parse(apiUrl.endsWith("/") ? apiUrl : apiUrl + "/");
     if (parsed == null) {
       throw GantryException.badInput("invalid GITHUB_API_URL '" + apiUrl + "'");
     }
-    this.http = http;
+    this.http = HttpClients.withRateLimits(shared, new GitHubLimits(clock));
     this.api = parsed;
     this.token = token;
-    this.limits = limits;
   }
 
   /** {@code /repos/{owner}/{name}} under the API base, to add path segments and query parameters to. */
@@ -55,24 +61,20 @@ public final class GitHubRest {
     }
   }
 
-  /** One call with GitHub's headers; waits out short rate limits; maps failures but the {@code handled} statuses. */
+  /** One call with GitHub's headers (retried by the client's one policy); maps failures but the {@code handled} statuses. */
   Answer call(Request.Builder request, String operation, Integer... handled) {
     Request r = request.header("Authorization", "Bearer " + token).header("Accept", "application/vnd.github+json")
         .header("X-GitHub-Api-Version", "2022-11-28").build();
-    for (int attempt = 1; ; attempt++) {
-      try (Response response = http.newCall(r).execute()) {
-        String text = response.body().string();
-        if (response.isSuccessful() || Set.of(handled).contains(response.code())) {
-          return new Answer(response.code(), text, next(response));
-        }
-        if (attempt < 4 && GitHubLimits.isLimited(response.code(), response::header)) {
-          limits.waitOrFail(operation, response::header);
-          continue;
-        }
-        throw GitHubErrors.of(operation, response.code(), text, null);
-      } catch (IOException e) {
-        throw GitHubErrors.of(operation, -1, null, e);
+    try (Response response = http.newCall(r).execute()) {
+      String text = response.body().string();
+      if (response.isSuccessful() || Set.of(handled).contains(response.code())) {
+        return new Answer(response.code(), text, next(response));
       }
+      throw GitHubErrors.of(operation, response.code(), text, null);
+    } catch (RateLimitedException e) {
+      throw new GantryException(Kind.FAILED, operation + ": " + e.getMessage());
+    } catch (IOException e) {
+      throw GitHubErrors.of(operation, -1, null, e);
     }
   }
 

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
 import dev.gantry.progress.Summary;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Pure: turns a command's JSON result into the action's step outputs and its Markdown step summary. */
@@ -77,20 +79,19 @@ public final class ActionResults {
     switch (command) {
       case "promote" -> {
         s.append("### Gantry promote ").append(code(result.path("from").asText())).append(dry ? " (dry run)" : "").append("\n\n");
-        s.append("| image | source digest | tag | result |\n| --- | --- | --- | --- |\n");
-        StringBuilder pulls = new StringBuilder();
+        List<List<String>> rows = new ArrayList<>();
+        List<String> pulls = new ArrayList<>();
         for (JsonNode image : result.path("images")) {
           for (JsonNode tag : image.path("tags")) {
-            s.append("| ").append(code(image.path("image").asText())).append(" | ").append(code(image.path("digest").asText()))
-                .append(" | ").append(code(tag.path("tag").asText())).append(" | ").append(tag.path("outcome").asText()).append(" |\n");
+            rows.add(List.of(code(image.path("image").asText()), code(image.path("digest").asText()),
+                code(tag.path("tag").asText()), tag.path("outcome").asText()));
             if (!image.path("image").asText().startsWith("oci:")) {
-              pulls.append("docker pull ").append(image.path("image").asText()).append(':').append(tag.path("tag").asText()).append('\n');
+              pulls.add(image.path("image").asText() + ':' + tag.path("tag").asText());
             }
           }
         }
-        if (pulls.length() > 0) {
-          s.append("\n```\n").append(pulls).append("```\n");
-        }
+        s.append(ImagesMarkdown.table(List.of("image", "source digest", "tag", "result"), rows))
+            .append(ImagesMarkdown.pulls(pulls));
       }
       case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
           .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))
@@ -123,14 +124,14 @@ public final class ActionResults {
           s.append("Release: [").append(version).append("](").append(url).append(")\n\n");
         }
         if (!result.path("images").isEmpty()) {
-          s.append("| image | digest | result |\n| --- | --- | --- |\n");
-          StringBuilder pulls = new StringBuilder();
+          List<List<String>> rows = new ArrayList<>();
+          List<String> pulls = new ArrayList<>();
           for (JsonNode image : result.path("images")) {
-            s.append("| ").append(code(image.path("image").asText() + ":" + version)).append(" | ")
-                .append(code(image.path("digest").asText())).append(" | ").append(image.path("outcome").asText()).append(" |\n");
-            pulls.append("docker pull ").append(image.path("image").asText()).append(':').append(version).append('\n');
+            rows.add(List.of(code(image.path("image").asText() + ":" + version), code(image.path("digest").asText()),
+                image.path("outcome").asText()));
+            pulls.add(image.path("image").asText() + ':' + version);
           }
-          s.append("\n```\n").append(pulls).append("```\n");
+          s.append(ImagesMarkdown.table(List.of("image", "digest", "result"), rows)).append(ImagesMarkdown.pulls(pulls));
         }
       }
     }

@@ -2,6 +2,8 @@ package dev.gantry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
+import dev.gantry.Json;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +54,7 @@ public final class CredentialHelper {
       } finally {
         Files.deleteIfExists(answer);
       }
-      JsonNode json = dev.gantry.Json.readTree(out);
+      JsonNode json = Json.readTree(out);
       String user = json.path("Username").asText("");
       String secret = json.path("Secret").asText("");
       if (secret.isEmpty()) {
@@ -73,7 +75,7 @@ public final class CredentialHelper {
   }
 
   private Path find(String program) {
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         Path candidate = Path.of(dir, program);
         if (Files.isExecutable(candidate)) {

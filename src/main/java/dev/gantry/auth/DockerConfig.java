@@ -2,6 +2,7 @@ package dev.gantry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
+import dev.gantry.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +37,7 @@ public final class DockerConfig implements CredentialSource {
       return CredentialSource.none();
     }
     try {
-      return new DockerConfig(dev.gantry.Json.readTree(file), file, helpers);
+      return new DockerConfig(Json.readTree(file), file, helpers);
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.BAD_INPUT, "invalid Docker config " + file + ": not valid JSON");
     }

@@ -1,9 +1,13 @@
 package dev.gantry.auth;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -40,8 +44,8 @@ public record RegistryAccess(String registry, List<String> scopes) {
    * {@code repository:a:pull,push}, so a challenge that names a narrower scope does not create a new token key.
    */
   public RegistryAccess plus(Collection<String> more) {
-    java.util.Map<String, TreeSet<String>> actions = new java.util.TreeMap<>();
-    java.util.List<String> opaque = new java.util.ArrayList<>();
+    Map<String, TreeSet<String>> actions = new TreeMap<>();
+    List<String> opaque = new ArrayList<>();
     for (String scope : concat(scopes, more)) {
       int last = scope.lastIndexOf(':');
       if (last <= 0) {
@@ -49,23 +53,23 @@ public record RegistryAccess(String registry, List<String> scopes) {
         continue;
       }
       actions.computeIfAbsent(scope.substring(0, last), k -> new TreeSet<>())
-          .addAll(java.util.Arrays.asList(scope.substring(last + 1).split(",")));
+          .addAll(Arrays.asList(scope.substring(last + 1).split(",")));
     }
     TreeSet<String> merged = new TreeSet<>(opaque);
     actions.forEach((resource, acts) -> merged.add(resource + ":" + orderActions(acts)));
     return new RegistryAccess(registry, merged);
   }
 
-  private static java.util.List<String> concat(Collection<String> a, Collection<String> b) {
-    java.util.List<String> all = new java.util.ArrayList<>(a);
+  private static List<String> concat(Collection<String> a, Collection<String> b) {
+    List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }
 
   /** "pull,push" in that order (the form registries and Docker write), other actions after. */
   private static String orderActions(TreeSet<String> acts) {
-    java.util.List<String> ordered = new java.util.ArrayList<>();
-    for (String known : java.util.List.of("pull", "push")) {
+    List<String> ordered = new ArrayList<>();
+    for (String known : List.of("pull", "push")) {
       if (acts.remove(known)) {
         ordered.add(known);
       }

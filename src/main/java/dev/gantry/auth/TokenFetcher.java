@@ -3,6 +3,8 @@ package dev.gantry.auth;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
+import dev.gantry.Json;
+import dev.gantry.Secrets;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +53,7 @@ final class TokenFetcher {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " answered HTTP " + response.code());
       }
       ResponseBody body = response.body();
-      JsonNode root = dev.gantry.Json.readTree(body.bytes());
+      JsonNode root = Json.readTree(body.bytes());
       String token = root.path("token").asText("");
       if (token.isEmpty()) {
         token = root.path("access_token").asText("");
@@ -59,7 +61,7 @@ final class TokenFetcher {
       if (token.isEmpty()) {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " returned no token");
       }
-      if (dev.gantry.Secrets.tooShort(token)) {
+      if (Secrets.tooShort(token)) {
         throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host()
             + " returned a token too short to keep out of logs");
       }

@@ -2,6 +2,7 @@ package dev.gantry.check;
 
 import dev.gantry.GantryException;
 import dev.gantry.registry.ImageReference;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -28,7 +29,7 @@ public record CheckRequest(String repository, String sha, String branch, String 
       throw GantryException.badInput("invalid --sha '" + sha + "' (expected the full 40-hexadecimal commit SHA)");
     }
     if (branch != null && (!BRANCH.matcher(branch).matches() || branch.startsWith("-") || branch.endsWith("/")
-        || branch.contains("..") || java.util.Arrays.stream(branch.split("/", -1))
+        || branch.contains("..") || Arrays.stream(branch.split("/", -1))
             .anyMatch(part -> part.isEmpty() || part.startsWith(".") || part.endsWith(".lock")))) {
       throw GantryException.badInput("invalid --branch '" + branch + "' (expected a branch name such as main)");
     }

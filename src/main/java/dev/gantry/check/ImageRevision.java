@@ -8,6 +8,7 @@ import dev.gantry.image.Manifest;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -55,7 +56,7 @@ public final class ImageRevision {
     if (!COMMIT.matcher(label).matches()) {
       return new Found(null, top.get(), where + " has no " + LABEL + " label" + (label.isEmpty() ? "" : " naming a commit ('" + label + "')"));
     }
-    return new Found(label.toLowerCase(java.util.Locale.ROOT), top.get(), null);
+    return new Found(label.toLowerCase(Locale.ROOT), top.get(), null);
   }
 
   private static byte[] configBytes(ImageStore store, Digest digest, String where) {

@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
 import dev.gantry.Json;
+import dev.gantry.Secrets;
 import dev.gantry.action.ActionInputs;
 import dev.gantry.action.ActionResults;
 import dev.gantry.action.RunnerContext;
@@ -45,10 +46,10 @@ final class ActionCommand implements Callable<Integer> {
     // our own redaction.
     List<String> secrets = ActionInputs.secrets(env.env());
     secrets.forEach(runner::mask);
-    if (secrets.stream().anyMatch(dev.gantry.Secrets::tooShort)) {
+    if (secrets.stream().anyMatch(Secrets::tooShort)) {
       runner.error("gantry action: bad input", "a secret input is too short to keep out of logs");
       throw GantryException.badInput("a secret input (registry-password or github-token) is too short to keep out of logs"
-          + " (at least " + dev.gantry.Secrets.MIN_LENGTH + " characters)");
+          + " (at least " + Secrets.MIN_LENGTH + " characters)");
     }
     secrets.forEach(env.secrets()::add);
     try {

@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.Json;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.layout.LayoutReference;
@@ -92,7 +93,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   }
 
   private static String json(CopyReport r) {
-    ObjectNode root = dev.gantry.Json.object();
+    ObjectNode root = Json.object();
     root.put("command", "copy");
     root.put("status", "ok");
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
@@ -106,6 +107,6 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     blobs.put("mounted", r.blobsMounted());
     blobs.put("present", r.blobsPresent());
     blobs.put("bytes", r.bytesCopied());
-    return dev.gantry.Json.write(root);
+    return Json.write(root);
   }
 }

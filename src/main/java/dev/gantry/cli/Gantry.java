@@ -3,6 +3,8 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.Version;
 import dev.gantry.progress.Summary;
+import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import picocli.CommandLine;
@@ -45,15 +47,15 @@ public final class Gantry implements Runnable {
     if (args.length > 0 && COMMANDS.contains(args[0])) {
       // The named command alone, under its full name: the top-level model would only be walked past.
       cli = new CommandLine(command(args[0], env, summaries), new Factory(env)).setCommandName("gantry " + args[0]);
-      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+      args = Arrays.copyOfRange(args, 1, args.length);
     } else {
       cli = new CommandLine(new Gantry(), new Factory(env));
       for (String name : COMMANDS) {
         cli.addSubcommand(name, command(name, env, summaries));
       }
     }
-    cli.setOut(new java.io.PrintWriter(env.stdout(), true));
-    cli.setErr(new java.io.PrintWriter(env.stderr(), true));
+    cli.setOut(new PrintWriter(env.stdout(), true));
+    cli.setErr(new PrintWriter(env.stderr(), true));
     cli.setParameterExceptionHandler((e, a) -> {
       if (JsonOutput.requested(a)) {
         env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));

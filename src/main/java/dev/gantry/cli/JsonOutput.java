@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.Json;
 
 /**
  * A command that can print its result as JSON. With {@code --json}, standard output holds exactly one document
@@ -23,11 +24,11 @@ interface JsonOutput {
     private Documents() {}
 
     static String error(int exitCode, String message) {
-      ObjectNode root = dev.gantry.Json.object();
+      ObjectNode root = Json.object();
       root.put("status", "error");
       root.put("exitCode", exitCode);
       root.put("error", message);
-      return dev.gantry.Json.write(root);
+      return Json.write(root);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.Json;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
@@ -86,7 +87,7 @@ final class PromoteOutput {
    */
   private static final class JsonForm {
     static String json(PromoteReport report, int exitCode, String error) {
-      ObjectNode root = dev.gantry.Json.object();
+      ObjectNode root = Json.object();
       root.put("command", "promote");
       root.put("from", report.plan().request().fromLabel());
       root.put("dryRun", report.dryRun());
@@ -130,7 +131,7 @@ final class PromoteOutput {
           }
         }
       }
-      return dev.gantry.Json.write(root);
+      return Json.write(root);
     }
   }
 }

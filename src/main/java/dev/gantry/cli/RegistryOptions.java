@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Option;
@@ -127,7 +128,7 @@ public final class RegistryOptions {
   }
 
   private static String hubAlias(String registry) {
-    return switch (registry.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (registry.toLowerCase(Locale.ROOT)) {
       case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com" -> Repository.DOCKER_HUB;
       default -> registry;
     };

@@ -11,6 +11,9 @@ import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.Repository;
+import dev.gantry.store.ImageStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -63,7 +66,7 @@ final class Stores implements AutoCloseable {
   }
 
   /** The store to promote in: the layout, or the repository with push rights asked for up front. */
-  dev.gantry.store.ImageStore forPromote(PromoteRequest.Image image, boolean push) {
+  ImageStore forPromote(PromoteRequest.Image image, boolean push) {
     if (image.layout() != null) {
       return OciLayout.open(image.layout().path(), image.layout().name(), !push);
     }
@@ -74,8 +77,8 @@ final class Stores implements AutoCloseable {
   private OciLayout emptyStandIn(LayoutReference ref) {
     Path dir;
     try {
-      dir = java.nio.file.Files.createTempDirectory("gantry-dry-run-").resolve("layout");
-    } catch (java.io.IOException e) {
+      dir = Files.createTempDirectory("gantry-dry-run-").resolve("layout");
+    } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "dry run into " + ref.name() + ": " + e.getMessage(), e);
     }
     unpacked.add(dir.getParent());

@@ -1,5 +1,6 @@
 package dev.gantry.copy;
 
+import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.progress.Moved;
 import dev.gantry.progress.TransferListener;
@@ -36,7 +37,7 @@ public final class ImageCopier {
     String targetRef = destination.reference() != null ? destination.reference()
         : source.reference().contains(":") ? top.digest().toString() : source.reference();
     if (targetRef.contains(":") && !targetRef.equals(top.digest().toString())) {
-      throw dev.gantry.GantryException.badInput("destination digest " + targetRef + " does not match the source manifest " + top.digest());
+      throw GantryException.badInput("destination digest " + targetRef + " does not match the source manifest " + top.digest());
     }
     Endpoint target = new Endpoint(to, targetRef);
 

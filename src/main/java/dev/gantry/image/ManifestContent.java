@@ -2,6 +2,7 @@ package dev.gantry.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.GantryException;
+import dev.gantry.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   public static ManifestContent of(Manifest manifest, String where) {
     JsonNode root;
     try {
-      root = dev.gantry.Json.readTree(manifest.bytes());
+      root = Json.readTree(manifest.bytes());
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "read manifest " + where + ": not valid JSON", e);
     }
@@ -52,7 +53,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   public static String mediaTypeOf(byte[] bytes, String served) {
     JsonNode root;
     try {
-      root = dev.gantry.Json.readTree(bytes);
+      root = Json.readTree(bytes);
     } catch (IOException e) {
       return served;
     }

@@ -3,6 +3,7 @@ package dev.gantry.init;
 import dev.gantry.GantryException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -24,7 +25,7 @@ public record ImageSpec(String name, String context, String dockerfile, List<Str
     plain(name, "target", target);
     plain(name, "platforms", platforms);
     after = after == null ? List.of() : List.copyOf(after);
-    buildArgs = buildArgs == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(buildArgs));
+    buildArgs = buildArgs == null ? Map.of() : Map.copyOf(new TreeMap<>(buildArgs));
     for (var arg : buildArgs.entrySet()) {
       if (!arg.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw GantryException.badInput("image " + name + ": build-arg name '" + arg.getKey() + "' is not a variable name");
@@ -46,7 +47,7 @@ public record ImageSpec(String name, String context, String dockerfile, List<Str
   /** build-args as a sorted map, so rendering is byte-stable. */
   @Override
   public Map<String, String> buildArgs() {
-    return new java.util.TreeMap<>(buildArgs);
+    return new TreeMap<>(buildArgs);
   }
 
   private static void plain(String image, String field, String value) {

@@ -2,6 +2,7 @@ package dev.gantry.init;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -143,7 +144,7 @@ final class Renderer {
 
   /** A branch as a YAML flow-sequence item: plain when YAML reads it as that string, JSON-quoted otherwise. */
   static String branch(String name) {
-    boolean plain = name.matches("[A-Za-z][A-Za-z0-9._/-]*") && !YAML_WORDS.contains(name.toLowerCase(java.util.Locale.ROOT));
+    boolean plain = name.matches("[A-Za-z][A-Za-z0-9._/-]*") && !YAML_WORDS.contains(name.toLowerCase(Locale.ROOT));
     return plain ? name : GantryFile.quote(name);
   }
 

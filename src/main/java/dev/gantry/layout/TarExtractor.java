@@ -45,7 +45,7 @@ final class TarExtractor {
           default -> skip(in, size);
         }
       }
-    } catch (java.io.EOFException e) {
+    } catch (EOFException e) {
       throw GantryException.badInput("'" + name + "' is not a readable tar archive: it is truncated");
     } catch (IOException e) {
       String why = e.getMessage() == null ? "corrupt archive" : e.getMessage().replaceAll("[^\\x20-\\x7e]", "?");

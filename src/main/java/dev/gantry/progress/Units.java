@@ -1,5 +1,6 @@
 package dev.gantry.progress;
 
+import dev.gantry.image.Digest;
 import java.util.Locale;
 
 /** Human figures in decimal units (1 MB = 1,000,000 bytes), as docker and skopeo print them. */
@@ -51,7 +52,7 @@ final class Units {
   }
 
   /** {@code sha256:3f2a9c1d0b7e}: enough to tell blobs apart, short enough for one line. */
-  static String shortDigest(dev.gantry.image.Digest d) {
+  static String shortDigest(Digest d) {
     return d.algorithm() + ":" + d.hex().substring(0, Math.min(12, d.hex().length()));
   }
 

@@ -11,7 +11,9 @@ import dev.gantry.image.Manifest;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -68,7 +70,7 @@ public final class PlanExecutor {
 
     List<TagResult> results = new ArrayList<>();
     List<Write> toRestore = new ArrayList<>();
-    java.util.Map<Write, RuntimeException> ambiguous = new java.util.IdentityHashMap<>();
+    Map<Write, RuntimeException> ambiguous = new IdentityHashMap<>();
     int w = 0;
     for (ImagePlan image : plan.images()) {
       for (TagStep step : image.steps()) {

@@ -6,8 +6,10 @@ import dev.gantry.image.Digest;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.Repository;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What to promote, validated before any request: the images (each optionally pinned to the source digest it
@@ -41,6 +43,20 @@ public record PromoteRequest(List<Image> images, String fromTag, Digest fromDige
         throw GantryException.badInput("image '" + value + "' must not carry a tag: name the source with --from");
       }
       return new Image(ref.repository(), null, ref.digest());
+    }
+
+    /** Each image parsed, in order; bad input if one is named twice (promote and release both read their images so). */
+    public static List<Image> parseAll(List<String> values) {
+      List<Image> parsed = new ArrayList<>();
+      Set<String> seen = new HashSet<>();
+      for (String value : values) {
+        Image image = parse(value);
+        if (!seen.add(image.toString())) {
+          throw GantryException.badInput("image '" + value + "' is named twice");
+        }
+        parsed.add(image);
+      }
+      return List.copyOf(parsed);
     }
 
     @Override
@@ -81,16 +97,7 @@ public record PromoteRequest(List<Image> images, String fromTag, Digest fromDige
       }
       tags.add(t);
     }
-    List<Image> parsed = new ArrayList<>();
-    LinkedHashSet<String> seen = new LinkedHashSet<>();
-    for (String i : images) {
-      Image image = Image.parse(i);
-      if (!seen.add(image.toString())) {
-        throw GantryException.badInput("image '" + i + "' is named twice");
-      }
-      parsed.add(image);
-    }
-    return new PromoteRequest(parsed, fromTag, fromDigest, List.copyOf(tags));
+    return new PromoteRequest(Image.parseAll(images), fromTag, fromDigest, List.copyOf(tags));
   }
 
   /** What goes after {@code /manifests/} to read the source. */

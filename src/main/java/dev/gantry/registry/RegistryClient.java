@@ -1,6 +1,7 @@
 package dev.gantry.registry;
 
 import dev.gantry.auth.RegistryAccess;
+import java.util.Set;
 import okhttp3.OkHttpClient;
 
 /** Opens repositories on any registry through the one shared, authenticating, retrying HTTP client. */
@@ -24,7 +25,7 @@ public final class RegistryClient {
     RegistryAccess access = RegistryAccess.pullPush(repository.registry(), repository.path());
     for (Repository from : mountFrom) {
       if (from.registry().equals(repository.registry()) && !from.path().equals(repository.path())) {
-        access = access.plus(java.util.Set.of(RegistryAccess.scope(from.path(), false)));
+        access = access.plus(Set.of(RegistryAccess.scope(from.path(), false)));
       }
     }
     return new RemoteRepository(http, endpoints.baseUrl(repository.registry()), repository, access);

@@ -1,6 +1,7 @@
 package dev.gantry.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public record RegistryErrors(List<Entry> errors, String plainText) {
       return new RegistryErrors(List.of(), "");
     }
     try {
-      JsonNode root = dev.gantry.Json.readTree(body);
+      JsonNode root = Json.readTree(body);
       if (root != null && root.path("errors").isArray()) {
         List<Entry> entries = new ArrayList<>();
         for (JsonNode e : root.get("errors")) {

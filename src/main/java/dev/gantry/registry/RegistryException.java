@@ -1,5 +1,6 @@
 package dev.gantry.registry;
 
+import dev.gantry.http.RetryPolicy;
 import dev.gantry.image.Digest;
 import dev.gantry.GantryException;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class RegistryException extends GantryException {
 
   /** Whether trying the same thing again later could succeed (drives the blob copier's own retries). */
   public boolean isTemporary() {
-    return status == 0 && getCause() != null || dev.gantry.http.RetryPolicy.isRetryableStatus(status);
+    return status == 0 && getCause() != null || RetryPolicy.isRetryableStatus(status);
   }
 
   @Override

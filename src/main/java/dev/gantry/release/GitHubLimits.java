@@ -1,5 +1,6 @@
 package dev.gantry.release;
 
+import dev.gantry.http.HttpClients;
 import dev.gantry.http.RateLimitedException;
 import dev.gantry.http.RetryInterceptor;
 import dev.gantry.http.RetryPolicy;
@@ -12,7 +13,7 @@ import okhttp3.Response;
 
 /**
  * GitHub's rate-limit answers (403 or 429 with {@code Retry-After}, or with {@code x-ratelimit-remaining: 0}), read
- * by the shared client's one retry loop ({@link dev.gantry.http.HttpClients#withRateLimits}), so they spend its attempt
+ * by the shared client's one retry loop ({@link HttpClients#withRateLimits}), so they spend its attempt
  * budget like a 5xx does: a secondary limit ({@code Retry-After}) is waited out when the wait is 60 s at most; an
  * exhausted primary limit is waited out only when it resets within two minutes, otherwise the call fails at once
  * saying when to try again (never an hour's silent sleep).

@@ -1,5 +1,7 @@
 package dev.gantry.release;
 
+import dev.gantry.action.ImagesMarkdown;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Pure: the release body — header, images table, pull lines, then GitHub's generated notes, under the size limit. */
@@ -18,15 +20,13 @@ public final class ReleaseNotes {
     StringBuilder head = new StringBuilder();
     head.append("Release `").append(version).append("` of commit `").append(commit).append("`.\n");
     if (!images.isEmpty()) {
-      head.append("\n| image | digest |\n| --- | --- |\n");
+      List<List<String>> rows = new ArrayList<>();
+      List<String> pulls = new ArrayList<>();
       for (ImageLine i : images) {
-        head.append("| `").append(i.image()).append(':').append(version).append("` | `").append(i.digest()).append("` |\n");
+        rows.add(List.of("`" + i.image() + ':' + version + "`", "`" + i.digest() + "`"));
+        pulls.add(i.image() + ':' + version);
       }
-      head.append("\n```\n");
-      for (ImageLine i : images) {
-        head.append("docker pull ").append(i.image()).append(':').append(version).append('\n');
-      }
-      head.append("```\n");
+      head.append('\n').append(ImagesMarkdown.table(List.of("image", "digest"), rows)).append(ImagesMarkdown.pulls(pulls));
     }
     String notes = generated == null || generated.isBlank() ? "" : "\n" + generated.strip() + "\n";
     if (head.length() + notes.length() <= MAX_BODY) {

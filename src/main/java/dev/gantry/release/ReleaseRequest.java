@@ -27,15 +27,7 @@ public record ReleaseRequest(String repository, String sha, List<PromoteRequest.
     }
     CalVerFormat f = CalVerFormat.parse(format == null ? "YYYY.M.PATCH" : format);
     String fromTag = from == null ? "sha-" + sha.toLowerCase(Locale.ROOT).substring(0, 7) : ImageReference.checkTag(from);
-    List<PromoteRequest.Image> parsed = new java.util.ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (String image : images) {
-      PromoteRequest.Image i = PromoteRequest.Image.parse(image);
-      if (!seen.add(i.toString())) {
-        throw GantryException.badInput("image '" + image + "' is named twice");
-      }
-      parsed.add(i);
-    }
+    List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
     return new ReleaseRequest(repository, sha.toLowerCase(Locale.ROOT), parsed, fromTag, f, draft, prerelease,
         !noLatest && !draft && !prerelease);
   }

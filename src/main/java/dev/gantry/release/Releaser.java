@@ -2,6 +2,7 @@ package dev.gantry.release;
 
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
+import dev.gantry.image.Digest;
 import dev.gantry.promote.Planner;
 import dev.gantry.promote.Preflight;
 import dev.gantry.promote.PromoteReport;
@@ -83,7 +84,7 @@ public final class Releaser {
       List<PromoteRequest.Image> pinned = new ArrayList<>();
       for (int i = 0; i < req.images().size(); i++) {
         PromoteRequest.Image image = req.images().get(i);
-        pinned.add(new PromoteRequest.Image(image.repository(), image.layout(), dev.gantry.image.Digest.parse(lines.get(i).digest())));
+        pinned.add(new PromoteRequest.Image(image.repository(), image.layout(), Digest.parse(lines.get(i).digest())));
       }
       PromoteRequest promote = new PromoteRequest(pinned, req.fromTag(), null, List.of(v));
       try {

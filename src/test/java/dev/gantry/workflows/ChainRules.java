@@ -211,6 +211,14 @@ final class ChainRules {
     if (w.isReusable() && !job.path("if").asText("").contains("inputs.skip-deploy")) {
       out.add(new Violation(w.path(), "deploy", "job " + id + " cannot be skipped by the skip-deploy input"));
     }
+    // scripts/remote-deploy.sh pins the host key it is given: the step must give it the secret fingerprint.
+    for (Workflow.Step step : w.steps(id)) {
+      if (Jobs.isDeployStep(step) && Suite.calledScript(step.run()).isPresent()
+          && !step.node().path("env").path("DEPLOY_HOST_FINGERPRINT").asText("").contains("secrets.")) {
+        out.add(new Violation(w.path(), "ssh", step.where() + ": the deploy script is not given the pinned host key "
+            + "(env DEPLOY_HOST_FINGERPRINT from a secret)"));
+      }
+    }
   }
 
   /** Stack Tests -> Docker Scan & Promote -> Release & Deploy, by name, plus SBOM & Supply Chain. */

@@ -37,7 +37,7 @@ final class ChainRules {
         checkCommit(suite, w, out);
         checkNoCheckout(suite, w, out);
       }
-      checkShaValidated(w, out);
+      checkShaValidated(suite, w, out);
       w.jobs().keySet().forEach(id -> checkDeploy(w, id, out));
     }
     checkTemplateChain(suite, out);
@@ -157,7 +157,7 @@ final class ChainRules {
   }
 
   /** A manual or passed-in sha reaches nothing but the env of a step that checks it against a regular expression. */
-  private static void checkShaValidated(Workflow w, List<Violation> out) {
+  private static void checkShaValidated(Suite suite, Workflow w, List<Violation> out) {
     boolean hasShaInput = w.on().path("workflow_dispatch").path("inputs").has("sha")
         || w.call().path("inputs").has("sha");
     if (!hasShaInput) {
@@ -170,6 +170,7 @@ final class ChainRules {
       Matcher env = Pattern.compile("^jobs\\.([^.]+)\\.steps\\[(\\d+)]\\.env\\.[^.]+$").matcher(path);
       if (env.matches()) {
         String run = w.steps(env.group(1)).get(Integer.parseInt(env.group(2))).run();
+        run = run == null ? null : suite.effectiveRun(run); // a called Gantry script counts as the step's text
         if (run != null && run.contains("=~") && run.contains("[0-9a-f]{40}")) {
           return;
         }

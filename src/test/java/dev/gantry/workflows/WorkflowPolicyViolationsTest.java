@@ -110,6 +110,8 @@ class WorkflowPolicyViolationsTest {
         // deploy, scans, summaries
         mistake("a deploy that trusts any host key", REMOTE_DEPLOY, "-o StrictHostKeyChecking=yes",
             "-o StrictHostKeyChecking=no", "ssh"),
+        mistake("a release plan script that no longer checks the sha", "scripts/release-plan.sh",
+            "if [[ ! $sha =~ ^[0-9a-f]{40}$ ]]; then", "if [[ -z $sha ]]; then", "sha-validation"),
         mistake("a deploy without a pinned known_hosts", REMOTE_DEPLOY, "-o StrictHostKeyChecking=yes", "", "ssh"),
         mistake("a deploy step not given the host key", RELEASE,
             "          DEPLOY_HOST_FINGERPRINT: ${{ secrets.DEPLOY_HOST_FINGERPRINT }}\n", "", "ssh"),

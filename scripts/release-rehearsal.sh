@@ -5,7 +5,7 @@
 #      debian:bookworm-slim, scripts/lib/e2e.sh; --jib: the Jib image instead, quicker) and pushed to a docker-registry
 #      on a free loopback port as OWNER/gantry:sha-<7>, then promoted by Gantry itself to a CalVer-shaped version tag,
 #      as .github/workflows/release.yml does on ghcr.io;
-#   2. a git copy of the work tree (action.yml, .github/, workflows-templates/) turned into a release by
+#   2. a git copy of the work tree (action.yml, .github/, workflows-templates/, scripts/) turned into a release by
 #      scripts/prepare-release.sh OWNER DIGEST, DIGEST being the pushed image's;
 #   3. (a) actionlint and action-validator (.ci/lint) pass on the release tree, and so do the workflow policy and the
 #      release rules (ReleaseTreeTest run on that tree): no placeholder, no movable reference to Gantry;
@@ -61,7 +61,7 @@ step_done
 step "prepare the release tree"
 tree="$work/tree"
 mkdir -p "$tree"
-git ls-files -co --exclude-standard -z -- action.yml .github workflows-templates | xargs -0 cp --parents -t "$tree"
+git ls-files -co --exclude-standard -z -- action.yml .github workflows-templates scripts | xargs -0 cp --parents -t "$tree"
 export GIT_AUTHOR_NAME=rehearsal GIT_AUTHOR_EMAIL=rehearsal@example.com
 export GIT_COMMITTER_NAME=rehearsal GIT_COMMITTER_EMAIL=rehearsal@example.com
 git -C "$tree" init -q

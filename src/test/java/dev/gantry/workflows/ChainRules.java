@@ -37,7 +37,7 @@ final class ChainRules {
         checkCommit(suite, w, out);
         checkNoCheckout(suite, w, out);
       }
-      checkShaValidated(w, out);
+      checkShaValidated(suite, w, out);
       w.jobs().keySet().forEach(id -> checkDeploy(w, id, out));
     }
     checkTemplateChain(suite, out);
@@ -157,7 +157,7 @@ final class ChainRules {
   }
 
   /** A manual or passed-in sha reaches nothing but the env of a step that checks it against a regular expression. */
-  private static void checkShaValidated(Workflow w, List<Violation> out) {
+  private static void checkShaValidated(Suite suite, Workflow w, List<Violation> out) {
     boolean hasShaInput = w.on().path("workflow_dispatch").path("inputs").has("sha")
         || w.call().path("inputs").has("sha");
     if (!hasShaInput) {
@@ -170,6 +170,7 @@ final class ChainRules {
       Matcher env = Pattern.compile("^jobs\\.([^.]+)\\.steps\\[(\\d+)]\\.env\\.[^.]+$").matcher(path);
       if (env.matches()) {
         String run = w.steps(env.group(1)).get(Integer.parseInt(env.group(2))).run();
+        run = run == null ? null : suite.effectiveRun(run); // a called Gantry script counts as the step's text
         if (run != null && run.contains("=~") && run.contains("[0-9a-f]{40}")) {
           return;
         }
@@ -210,6 +211,14 @@ final class ChainRules {
     }
     if (w.isReusable() && !job.path("if").asText("").contains("inputs.skip-deploy")) {
       out.add(new Violation(w.path(), "deploy", "job " + id + " cannot be skipped by the skip-deploy input"));
+    }
+    // scripts/remote-deploy.sh pins the host key it is given: the step must give it the secret fingerprint.
+    for (Workflow.Step step : w.steps(id)) {
+      if (Jobs.isDeployStep(step) && Suite.calledScript(step.run()).isPresent()
+          && !step.node().path("env").path("DEPLOY_HOST_FINGERPRINT").asText("").contains("secrets.")) {
+        out.add(new Violation(w.path(), "ssh", step.where() + ": the deploy script is not given the pinned host key "
+            + "(env DEPLOY_HOST_FINGERPRINT from a secret)"));
+      }
     }
   }
 

@@ -65,10 +65,12 @@ class DeployStepIT {
       exchange.close();
     });
     health.start();
-    // The runner's workspace after the step "Check out Gantry (for scripts/deploy.sh)".
+    // The runner's workspace after the step "Check out Gantry (for scripts/remote-deploy.sh and scripts/deploy.sh)".
     work = Files.createDirectories(dir.resolve("workspace"));
     Files.createDirectories(work.resolve(".gantry/scripts"));
-    Files.copy(WorkflowPolicyTest.ROOT.resolve("scripts/deploy.sh"), work.resolve(".gantry/scripts/deploy.sh"));
+    for (String script : List.of("scripts/remote-deploy.sh", "scripts/deploy.sh")) {
+      Files.copy(WorkflowPolicyTest.ROOT.resolve(script), work.resolve(".gantry/" + script));
+    }
   }
 
   @AfterEach

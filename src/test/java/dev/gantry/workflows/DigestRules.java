@@ -60,7 +60,7 @@ final class DigestRules {
         }
       }
       JsonNode images = step.node().path("env").path("IMAGES");
-      boolean deployStep = step.run() != null && step.node().toString().contains("deploy.sh");
+      boolean deployStep = Jobs.isDeployStep(step);
       if (Jobs.deploys(w, job) && deployStep && (images.isMissingNode() || !pinned(images.asText(), steps))) {
         out.add(new Violation(w.path(), "digest", step.where() + ": the deploy must receive the released digests in "
             + "env IMAGES (a pinned output)"));

@@ -31,7 +31,7 @@ final class JobRules {
         checkPermissions(suite, w, id, job, out);
         checkTimeout(w, id, job, out);
         checkJobConcurrency(w, id, job, calleeGroups, out);
-        if (!Jobs.isCall(job) && Jobs.isHeavy(w, id) && !Jobs.writesSummary(w, id)) {
+        if (!Jobs.isCall(job) && Jobs.isHeavy(w, id) && !Jobs.writesSummary(suite, w, id)) {
           out.add(new Violation(w.path(), "summary", "job " + id + " does heavy work but writes no step summary"));
         }
       });

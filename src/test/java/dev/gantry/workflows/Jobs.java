@@ -32,6 +32,8 @@ final class Jobs {
     return w.steps(job).stream().anyMatch(s -> s.usesAction(action));
   }
 
+  static final String REMOTE_DEPLOY = "scripts/remote-deploy.sh";
+
   static boolean releases(Workflow w, String job) {
     return w.steps(job).stream().anyMatch(s -> isGantry(s) && gantryCommand(s).equals("release"));
   }
@@ -41,9 +43,14 @@ final class Jobs {
   }
 
   static boolean deploys(Workflow w, String job) {
+    return w.steps(job).stream().anyMatch(Jobs::isDeployStep);
+  }
+
+  /** The SSH deploy: a step calling scripts/remote-deploy.sh, or running ssh itself with scripts/deploy.sh. */
+  static boolean isDeployStep(Workflow.Step s) {
     // The script may be named in the step's env rather than its run text.
-    return w.steps(job).stream().anyMatch(s -> s.run() != null && s.node().toString().contains("deploy.sh")
-        && s.run().matches("(?s).*(^|[\\s|;&(])ssh\\s.*"));
+    return s.run() != null && (Suite.calledScript(s.run()).filter(REMOTE_DEPLOY::equals).isPresent()
+        || s.node().toString().contains("deploy.sh") && s.run().matches("(?s).*(^|[\\s|;&(])ssh\\s.*"));
   }
 
   /** Moves something shared (a tag, a release, a server): must never run twice at once. */
@@ -51,8 +58,10 @@ final class Jobs {
     return releases(w, job) || promotes(w, job) || deploys(w, job);
   }
 
-  static boolean writesSummary(Workflow w, String job) {
-    return runs(w, job, "GITHUB_STEP_SUMMARY") || w.steps(job).stream().anyMatch(Jobs::isGantry);
+  /** A run: block, or the Gantry script it calls, appends to the summary; or the job runs the Gantry action. */
+  static boolean writesSummary(Suite suite, Workflow w, String job) {
+    return w.steps(job).stream().anyMatch(s -> isGantry(s)
+        || s.run() != null && suite.effectiveRun(s.run()).contains("GITHUB_STEP_SUMMARY"));
   }
 
   static boolean isHeavy(Workflow w, String job) {

@@ -183,7 +183,7 @@ class ReleaseTreeTest {
   private static Path copyOfRepository(String file, String from, String to) {
     Path copy = TempDirs.create("release-tree");
     List<String> files = git(ROOT, "ls-files", "-co", "--exclude-standard", "--", "action.yml", ".github",
-        "workflows-templates").lines().toList();
+        "workflows-templates", "scripts").lines().toList();
     try {
       for (String f : files) {
         Path target = copy.resolve(f);

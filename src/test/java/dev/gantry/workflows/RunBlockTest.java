@@ -239,8 +239,11 @@ class RunBlockTest {
 
   // release-and-deploy, sbom
 
+  /** The release job's workspace after "Check out Gantry": the step calls .gantry/scripts/release-plan.sh. */
   @Test
-  void releasePlanAllowsNoImages() {
+  void releasePlanAllowsNoImages() throws IOException {
+    Path scripts = Files.createDirectories(dir.resolve(".gantry/scripts"));
+    Files.copy(WorkflowPolicyTest.ROOT.resolve("scripts/release-plan.sh"), scripts.resolve("release-plan.sh"));
     RunBlock plan = RunBlock.of(RELEASE, "release", "Check the commit");
     RunBlock.Result none = plan.run(dir, Map.of("SHA", SHA, "IMAGES", "", "REGISTRY", "ghcr.io", "PROMOTED_TAG", "latest"));
     assertEquals(0, none.exitCode(), none::all);

@@ -31,7 +31,7 @@ final class StepRules {
         if (!uses.isEmpty() && seen.add(uses)) {
           checkPin(w, step, uses, comments, pinOf, commentOf, out);
         }
-        checkRun(w, step, out);
+        checkRun(suite, w, step, out);
         if (step.usesAction("actions/checkout") && !isFalse(step.node().path("with").path("persist-credentials").asText(""))) {
           out.add(new Violation(w.path(), "checkout", step.where() + ": actions/checkout without persist-credentials: false"));
         }
@@ -42,6 +42,7 @@ final class StepRules {
       }
       for (String job : w.jobs().keySet()) {
         checkLocalActions(w, job, out);
+        checkScriptCheckouts(w, job, out);
         checkTrivy(w, job, out);
         checkSarif(w, job, out);
       }
@@ -99,7 +100,7 @@ final class StepRules {
     }
   }
 
-  private static void checkRun(Workflow w, Step step, List<Violation> out) {
+  private static void checkRun(Suite suite, Workflow w, Step step, List<Violation> out) {
     String run = step.run();
     if (run == null) {
       return;
@@ -108,13 +109,43 @@ final class StepRules {
       out.add(new Violation(w.path(), "run-expression", step.where()
           + ": ${{ }} inside run: (pass the value through env: and use \"$VAR\")"));
     }
-    if (SSH_CALL.matcher(run).find()) {
-      if (!run.contains("StrictHostKeyChecking=yes") || !run.contains("UserKnownHostsFile=")) {
+    Suite.calledScript(run).ifPresent(script -> {
+      if (!suite.files().containsKey(script)) {
+        out.add(new Violation(w.path(), "script", step.where() + ": calls .gantry/" + script + ", which is not in "
+            + Suite.SCRIPTS));
+      }
+    });
+    // A step calling a Gantry script is judged by what the script does (its text follows the step's).
+    String effective = suite.effectiveRun(run);
+    if (SSH_CALL.matcher(effective).find()) {
+      if (!effective.contains("StrictHostKeyChecking=yes") || !effective.contains("UserKnownHostsFile=")) {
         out.add(new Violation(w.path(), "ssh", step.where()
             + ": ssh without StrictHostKeyChecking=yes and a pinned UserKnownHostsFile"));
       }
-      if (run.matches("(?s).*StrictHostKeyChecking=(no|accept-new|off).*")) {
+      if (effective.matches("(?s).*StrictHostKeyChecking=(no|accept-new|off).*")) {
         out.add(new Violation(w.path(), "ssh", step.where() + ": ssh that accepts unknown host keys"));
+      }
+    }
+  }
+
+  /**
+   * A step calling .gantry/scripts/X.sh needs an earlier checkout of Gantry at .gantry in its job that brings X.sh
+   * (a sparse checkout must list it), as the deploy job's checkout brings scripts/remote-deploy.sh.
+   */
+  private static void checkScriptCheckouts(Workflow w, String job, List<Violation> out) {
+    List<Step> steps = w.steps(job);
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      String script = Suite.calledScript(step.run()).orElse(null);
+      if (script == null) {
+        continue;
+      }
+      boolean brought = steps.subList(0, i).stream().anyMatch(s -> s.usesAction("actions/checkout")
+          && s.with("path").equals(".gantry") && (s.with("sparse-checkout").isBlank()
+          || s.with("sparse-checkout").lines().map(String::strip).anyMatch(script::equals)));
+      if (!brought) {
+        out.add(new Violation(w.path(), "script", step.where() + ": calls .gantry/" + script
+            + " but no earlier checkout of Gantry at .gantry brings it"));
       }
     }
   }

@@ -21,6 +21,10 @@ import java.util.stream.Stream;
 final class Suite {
   private static final Pattern REMOTE_CALL = Pattern.compile("^([^/@]+/[^/@]+)/(\\.github/workflows/[^@]+)@(.+)$");
 
+  /** The scripts the workflows call (from a checkout of Gantry at .gantry/): their text is checked with the step. */
+  static final String SCRIPTS = "scripts/";
+  private static final Pattern SCRIPT_CALL = Pattern.compile("^\\s*(?:bash\\s+)?\\.gantry/(scripts/[\\w.-]+\\.sh)\\s*$");
+
   private final Map<String, String> files;
   private final List<Workflow> workflows = new ArrayList<>();
   private final List<Violation> unreadable = new ArrayList<>();
@@ -44,13 +48,14 @@ final class Suite {
 
   static Suite load(Path root) {
     Map<String, String> files = new TreeMap<>();
-    for (String dir : List.of(Workflow.WORKFLOWS, Workflow.TEMPLATES)) {
+    for (String dir : List.of(Workflow.WORKFLOWS, Workflow.TEMPLATES, SCRIPTS)) {
       Path path = root.resolve(dir);
       if (!Files.isDirectory(path)) {
         continue;
       }
       try (Stream<Path> list = Files.list(path)) {
-        for (Path file : list.filter(Files::isRegularFile).toList()) {
+        for (Path file : list.filter(Files::isRegularFile)
+            .filter(f -> !dir.equals(SCRIPTS) || f.getFileName().toString().endsWith(".sh")).toList()) {
           files.put(dir + file.getFileName(), Files.readString(file));
         }
       } catch (IOException e) {
@@ -81,6 +86,20 @@ final class Suite {
 
   Map<String, String> files() {
     return files;
+  }
+
+  /** The repository path of the Gantry script a run: block consists of calling (.gantry/scripts/X.sh), if it does. */
+  static Optional<String> calledScript(String run) {
+    if (run == null) {
+      return Optional.empty();
+    }
+    Matcher m = SCRIPT_CALL.matcher(run.strip());
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /** What a run: block does: its text, plus the text of the Gantry script it calls (when the suite has it). */
+  String effectiveRun(String run) {
+    return calledScript(run).map(files::get).map(script -> run + "\n" + script).orElse(run);
   }
 
   List<Workflow> workflows() {

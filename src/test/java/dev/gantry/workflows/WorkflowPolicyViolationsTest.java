@@ -23,6 +23,7 @@ class WorkflowPolicyViolationsTest {
   private static final String SCAN = ".github/workflows/scan-and-promote.yml";
   private static final String RELEASE = ".github/workflows/release-and-deploy.yml";
   private static final String SBOM = ".github/workflows/sbom.yml";
+  private static final String REMOTE_DEPLOY = "scripts/remote-deploy.sh";
   private static final String T_TESTS = "workflows-templates/stack-tests.yml";
   private static final String T_PROMOTE = "workflows-templates/docker-scan-and-promote.yml";
   private static final String T_RELEASE = "workflows-templates/release-and-deploy.yml";
@@ -107,8 +108,15 @@ class WorkflowPolicyViolationsTest {
         mistake("workflow-level concurrency in a callee", SBOM, "permissions: {}\n\njobs:",
             "permissions: {}\n\nconcurrency: sbom\n\njobs:", "concurrency"),
         // deploy, scans, summaries
-        mistake("a deploy that trusts any host key", RELEASE, "-o StrictHostKeyChecking=yes", "-o StrictHostKeyChecking=no",
-            "ssh"),
+        mistake("a deploy that trusts any host key", REMOTE_DEPLOY, "-o StrictHostKeyChecking=yes",
+            "-o StrictHostKeyChecking=no", "ssh"),
+        mistake("a release plan script that no longer checks the sha", "scripts/release-plan.sh",
+            "if [[ ! $sha =~ ^[0-9a-f]{40}$ ]]; then", "if [[ -z $sha ]]; then", "sha-validation"),
+        mistake("a deploy without a pinned known_hosts", REMOTE_DEPLOY, "-o StrictHostKeyChecking=yes", "", "ssh"),
+        mistake("a deploy step not given the host key", RELEASE,
+            "          DEPLOY_HOST_FINGERPRINT: ${{ secrets.DEPLOY_HOST_FINGERPRINT }}\n", "", "ssh"),
+        mistake("a deploy step calling a script its checkout leaves out", RELEASE, "            scripts/remote-deploy.sh\n",
+            "", "script"),
         mistake("a deploy outside production", RELEASE, "    environment: production\n", "", "deploy"),
         mistake("a reusable workflow running the caller's ./ action", RELEASE,
             "          repository: ${{ inputs.gantry-repository }}\n          ref: ${{ inputs.gantry-ref }}\n          path: .gantry\n          persist-credentials: false",

@@ -83,7 +83,7 @@ class PromoteSignalIT {
     String firstTag = registry.hostPort() + "/" + repos.get(0) + ":latest";
     long deadline = System.nanoTime() + 60_000_000_000L;
     String moved = digestOf(repos.get(0), "sha-abc1234");
-    while (!moved.equals(digestNowOrNull(firstTag))) {
+    while (!moved.equals(skopeo.digestOrNull(firstTag, registry))) {
       assertTrue(System.nanoTime() < deadline, "the first write never happened: " + run.stderrSoFar());
       Thread.sleep(50);
     }
@@ -103,18 +103,6 @@ class PromoteSignalIT {
     assertTrue(proxy.requests().stream().noneMatch(q -> q.method().equals("PUT") && q.url().contains(repos.get(2))),
         "no write starts after the signal: " + proxy.requests());
     return r;
-  }
-
-  /**
-   * The tag's digest, or null while the registry cannot answer: distribution's filesystem storage can answer a read
-   * of a tag with 500 while that very tag is being written, which is what this poll races against.
-   */
-  private String digestNowOrNull(String ref) {
-    try {
-      return skopeo.digest(ref, registry);
-    } catch (IllegalStateException busy) {
-      return null;
-    }
   }
 
   private String digestOf(String repo, String tag) {

@@ -62,6 +62,18 @@ public final class Skopeo implements AutoCloseable {
     return sha256(inspectRaw(ref, registry));
   }
 
+  /**
+   * The digest, or null while the registry cannot answer: for a poll racing a write of the same tag, which
+   * distribution's filesystem storage may answer with 500 mid-write.
+   */
+  public String digestOrNull(String ref, RegistryServer registry) {
+    try {
+      return digest(ref, registry);
+    } catch (IllegalStateException busy) {
+      return null;
+    }
+  }
+
   /** Whether the manifest exists; any failure other than "not found" still throws. */
   public boolean exists(String ref, RegistryServer registry) {
     ProcessRunner.Result result = ProcessRunner.run(command(inspectArgs(qualify(ref, registry), registry.login())),

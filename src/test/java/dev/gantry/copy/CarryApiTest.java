@@ -123,7 +123,10 @@ class CarryApiTest {
     assertEquals(List.of(ReferrerResult.Outcome.COPIED, ReferrerResult.Outcome.COPIED, ReferrerResult.Outcome.COPIED),
         report.referrers().stream().map(ReferrerResult::outcome).toList());
     assertArrayEquals(src.sigOfSbom().bytes(), api.manifest("dst/app", src.sigOfSbom().digest().toString()));
-    System.out.println("REQUEST COUNTS API registry, within: " + lines.size() + " " + lines);
+    ImageCopier.copy(registry("src/app", "v1", false), registry("dst/bare", "v1", true, mock.repository("src/app")), false, 1,
+        TransferListener.NONE, Selection.NONE);
+    System.out.println("REQUEST COUNTS API registry, across repositories: with .sig, SBOM and a signature of the SBOM "
+        + lines.size() + ", --referrers=none " + mock.requestLines().size());
   }
 
   @Test

@@ -56,7 +56,7 @@ public final class ImageCopier {
 
     boolean present = to.headImage(targetRef).map(top.digest()::equals).orElse(false);
     List<ReferrerCarrier.Step> steps = referrers.none() ? List.of()
-        : ReferrerCarrier.plan(Discovery.discover(from, top, jobs), to, referrers, jobs);
+        : ReferrerCarrier.plan(Discovery.discover(from, top, jobs), from, to, referrers, jobs);
     if (dryRun) {
       CopyReport.Outcome outcome = present ? CopyReport.Outcome.UNCHANGED : CopyReport.Outcome.WOULD_COPY;
       return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0,

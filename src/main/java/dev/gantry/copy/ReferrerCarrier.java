@@ -81,15 +81,16 @@ final class ReferrerCarrier {
     }
     // The manifests to copy, read now: a referrer listed at the source but gone from it fails here, with zero writes.
     List<Optional<Manifest>> manifests = Jobs.valuesOrThrow(Jobs.run(chosen, jobs, true, a -> {
-      boolean present = a.isCosignTag() ? tagged.get(a).map(m -> m.digest().equals(a.digest())).orElse(false)
-          : atDestination.get(a.subject()).contains(a.digest());
+      boolean present = a.isCosignTag()
+          ? tagged.getOrDefault(a, Optional.empty()).map(m -> m.digest().equals(a.digest())).orElse(false)
+          : atDestination.getOrDefault(a.subject(), Set.of()).contains(a.digest());
       return present ? Optional.<Manifest>empty() : Optional.of(a.manifest().orElseGet(() -> from.getManifest(a.digest().toString())));
     }));
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < chosen.size(); i++) {
       Attachment a = chosen.get(i);
       Optional<Manifest> manifest = manifests.get(i);
-      steps.add(new Step(a, manifest.isEmpty(), a.isCosignTag() ? tagged.get(a) : Optional.empty(), manifest));
+      steps.add(new Step(a, manifest.isEmpty(), tagged.getOrDefault(a, Optional.empty()), manifest));
     }
     return steps;
   }

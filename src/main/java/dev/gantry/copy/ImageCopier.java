@@ -11,6 +11,7 @@ import dev.gantry.referrers.Discovery;
 import dev.gantry.referrers.Selection;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,16 +90,17 @@ public final class ImageCopier {
       outcome = CopyReport.Outcome.COPIED;
     }
     long bytes = 0;
-    int[] counts = new int[BlobTransfer.How.values().length];
+    Map<BlobTransfer.How, Integer> counts = new EnumMap<>(BlobTransfer.How.class);
     for (ReferrerCarrier.Transferred t : blobs) {
-      counts[t.how().ordinal()]++;
+      counts.merge(t.how(), 1, Integer::sum);
       if (t.how() == BlobTransfer.How.COPIED) {
         bytes += t.blob().size();
       }
     }
     return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome,
-        manifests + carried.manifests(), counts[BlobTransfer.How.COPIED.ordinal()],
-        counts[BlobTransfer.How.MOUNTED.ordinal()], counts[BlobTransfer.How.PRESENT.ordinal()], bytes, carried.results());
+        manifests + carried.manifests(), counts.getOrDefault(BlobTransfer.How.COPIED, 0),
+        counts.getOrDefault(BlobTransfer.How.MOUNTED, 0), counts.getOrDefault(BlobTransfer.How.PRESENT, 0), bytes,
+        carried.results());
   }
 
   /**

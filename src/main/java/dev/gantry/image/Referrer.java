@@ -74,7 +74,7 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
 
   private static Map<String, String> annotations(JsonNode node) {
     Map<String, String> out = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       if (e.getValue().isTextual()) {
         out.put(e.getKey(), e.getValue().asText());
       }

@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.TestInstance;
  * disabled. At the destination, skopeo reads what arrived and {@code @sigstore/verify} verifies the COPIED bundles
  * against the mock's trusted roots; a tampered copy and a copy without referrers show the checks can fail.
  */
-@Disabled("TEMPORARY: copy --referrers is being built on branch ref16; enabled when merged")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CopyAttestationsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,13 +67,13 @@ class CopyAttestationsIT {
 
   /**
    * An image index with what a real pipeline hangs on it: SLSA provenance on the index, an SPDX SBOM attestation on
-   * one platform manifest, a cosign signature of the index, and a cosign signature of the provenance attestation
-   * (a referrer of a referrer).
+   * one platform manifest, a cosign signature of the index, and a verification summary attested about the
+   * provenance attestation's own manifest (a referrer of a referrer, also attached by @sigstore/oci).
    */
   private record Attached(String repo, String digest, String platform, Attestation provenance, Attestation sbom,
-      CosignLegacy.Signed signature, CosignLegacy.Signed attestationSignature, KeyPair key) {
+      Attestation summary, CosignLegacy.Signed signature, KeyPair key) {
     List<Path> roots() {
-      return List.of(provenance.trustedRoot(), sbom.trustedRoot());
+      return List.of(provenance.trustedRoot(), sbom.trustedRoot(), summary.trustedRoot());
     }
   }
 
@@ -86,10 +84,10 @@ class CopyAttestationsIT {
     String platform = JSON.readTree(layout.manifest()).path("manifests").get(0).path("digest").asText();
     Attestation provenance = SigstoreNpm.attest(registry, repo, digest, SigstoreNpm.PROVENANCE);
     Attestation sbom = SigstoreNpm.attest(registry, repo, platform, SigstoreNpm.SPDX);
+    Attestation summary = SigstoreNpm.attest(registry, repo, provenance.manifestDigest(), SigstoreNpm.VSA);
     KeyPair key = CosignLegacy.newKey();
     CosignLegacy.Signed signature = CosignLegacy.sign(registry, repo, digest, key);
-    CosignLegacy.Signed attestationSignature = CosignLegacy.sign(registry, repo, provenance.manifestDigest(), key);
-    Attached attached = new Attached(repo, digest, platform, provenance, sbom, signature, attestationSignature, key);
+    Attached attached = new Attached(repo, digest, platform, provenance, sbom, summary, signature, key);
     // The source itself passes every check below, so a failure at the destination is the copy's.
     assertCarried(registry, attached, registry, repo);
     return attached;
@@ -166,29 +164,46 @@ class CopyAttestationsIT {
     String digest = TestImages.push(layout, one, repo, "v1");
     Attestation sbom = SigstoreNpm.attest(one, repo, digest, SigstoreNpm.SPDX);
     CosignLegacy.Signed signature = CosignLegacy.sign(one, repo, digest, CosignLegacy.newKey());
-    int srcMark = one.mark();
-    int dstMark = two.mark();
+    // The same image copied without its attachments, to a registry of its own, is the baseline of the ratio.
+    Traffic bare;
+    try (RegistryServer three = RegistryServer.open()) {
+      bare = traffic("--referrers=none", repo, three, "mirror/counted");
+    }
+    Traffic first = traffic("--referrers=all", repo, two, "mirror/counted");
+    Traffic again = traffic("--referrers=all", repo, two, "mirror/counted");
+    System.out.printf("copy of 1 image + cosign signature + SBOM attestation across registries (requests by gantry):%n"
+        + "  --referrers=none: %d (source %s, destination %s)%n  --referrers=all:  %d (source %s, destination %s)%n"
+        + "  again (unchanged): %d (source %s, destination %s)%n  ratio all/none: %.2f%n",
+        bare.total(), bare.source(), bare.destination(), first.total(), first.source(), first.destination(),
+        again.total(), again.source(), again.destination(), (double) first.total() / bare.total());
 
-    Result first = new GantryRunner().run("copy", one.hostPort() + "/" + repo + ":v1", two.hostPort() + "/mirror/counted:v1");
-    Map<String, Long> firstSrc = counts(one.requestLogSince(srcMark));
-    Map<String, Long> firstDst = counts(two.requestLogSince(dstMark));
-    int srcAgain = one.mark();
-    int dstAgain = two.mark();
-    Result again = new GantryRunner().run("copy", one.hostPort() + "/" + repo + ":v1", two.hostPort() + "/mirror/counted:v1");
-    Map<String, Long> againSrc = counts(one.requestLogSince(srcAgain));
-    Map<String, Long> againDst = counts(two.requestLogSince(dstAgain));
-    System.out.printf("copy of 1 image + cosign signature + SBOM attestation across registries:%n"
-        + "  first: source %s, destination %s%n  again: source %s, destination %s%n", firstSrc, firstDst, againSrc, againDst);
-
-    assertEquals(0, first.exitCode(), first.all());
-    assertEquals(0, again.exitCode(), again.all());
+    assertEquals(0, bare.result().exitCode(), bare.result().all());
+    assertEquals(0, first.result().exitCode(), first.result().all());
+    assertEquals(0, again.result().exitCode(), again.result().all());
     assertTrue(skopeo.exists("mirror/counted@" + sbom.manifestDigest(), two), "the SBOM attestation was not copied");
     assertArrayEquals(skopeo.inspectRaw(repo + "@" + sbom.manifestDigest(), one),
         skopeo.inspectRaw("mirror/counted@" + sbom.manifestDigest(), two));
     assertArrayEquals(signature.manifest(), skopeo.inspectRaw("mirror/counted:" + signature.tag(), two));
     // Nothing re-uploaded that is there: the second copy writes nothing at all.
-    assertEquals(0, againDst.entrySet().stream().filter(e -> !e.getKey().startsWith("GET") && !e.getKey().startsWith("HEAD"))
-        .mapToLong(Map.Entry::getValue).sum(), "writes on the second copy: " + againDst);
+    assertEquals(0, again.destination().entrySet().stream()
+        .filter(e -> !e.getKey().startsWith("GET") && !e.getKey().startsWith("HEAD"))
+        .mapToLong(Map.Entry::getValue).sum(), "writes on the second copy: " + again.destination());
+  }
+
+  /** One copy from registry one to two, and gantry's requests on each side. */
+  private record Traffic(Result result, Map<String, Long> source, Map<String, Long> destination) {
+    long total() {
+      return source.values().stream().mapToLong(Long::longValue).sum()
+          + destination.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private Traffic traffic(String referrers, String repo, RegistryServer dst, String dstRepo) {
+    int srcMark = one.mark();
+    int dstMark = dst.mark();
+    Result r = new GantryRunner().run("copy", referrers, one.hostPort() + "/" + repo + ":v1",
+        dst.hostPort() + "/" + dstRepo + ":v1");
+    return new Traffic(r, counts(one.requestLogSince(srcMark)), counts(dst.requestLogSince(dstMark)));
   }
 
   /** Everything attached to {@code src} is at {@code registry/repo}, byte for byte, and the bundles verify there. */
@@ -199,31 +214,34 @@ class CopyAttestationsIT {
     // OCI referrers, as the distribution 2.8 fallback tag index lists them (artifactType and annotations kept).
     assertListed(registry, repo, src.digest(), src.provenance(), SigstoreNpm.PROVENANCE);
     assertListed(registry, repo, src.platform(), src.sbom(), SigstoreNpm.SPDX);
-    for (Attestation a : List.of(src.provenance(), src.sbom())) {
+    assertListed(registry, repo, src.provenance().manifestDigest(), src.summary(), SigstoreNpm.VSA);
+    for (Attestation a : List.of(src.provenance(), src.sbom(), src.summary())) {
       assertTrue(skopeo.exists(repo + "@" + a.manifestDigest(), registry), a.manifestDigest());
       assertArrayEquals(skopeo.inspectRaw(src.repo() + "@" + a.manifestDigest(), srcRegistry),
           skopeo.inspectRaw(repo + "@" + a.manifestDigest(), registry));
     }
 
-    // @sigstore/verify on the bundles as served here, for the index and for the platform manifest.
-    Verification index = SigstoreNpm.verify(registry, repo, src.digest(), src.roots(), Optional.empty());
-    assertTrue(index.verified(), index::toString);
-    assertEquals(List.of(src.provenance().manifestDigest()), index.verifiedManifests(), index::toString);
-    Verification platform = SigstoreNpm.verify(registry, repo, src.platform(), src.roots(), Optional.empty());
-    assertTrue(platform.verified(), platform::toString);
-    assertEquals(List.of(src.sbom().manifestDigest()), platform.verifiedManifests(), platform::toString);
+    // @sigstore/verify on the bundles as served here: for the index, the platform manifest and the attestation.
+    assertVerified(registry, repo, src.digest(), src.roots(), src.provenance());
+    assertVerified(registry, repo, src.platform(), src.roots(), src.sbom());
+    assertVerified(registry, repo, src.provenance().manifestDigest(), src.roots(), src.summary());
 
-    // Cosign's tags: the image's signature and the attestation's signature, same bytes, and the signature checks
-    // against the payload served here.
-    for (CosignLegacy.Signed sig : List.of(src.signature(), src.attestationSignature())) {
-      assertTrue(skopeo.exists(repo + ":" + sig.tag(), registry), () -> "no " + sig.tag() + " in " + repo);
-      byte[] raw = skopeo.inspectRaw(repo + ":" + sig.tag(), registry);
-      assertArrayEquals(sig.manifest(), raw, sig.tag());
-      byte[] payload = CosignLegacy.blob(registry, repo, layerDigest(raw));
-      String annotation = JSON.readTree(raw).path("layers").get(0).path("annotations")
-          .path(CosignLegacy.SIGNATURE_ANNOTATION).asText();
-      assertTrue(CosignLegacy.verifies(payload, annotation, src.key().getPublic()), sig.tag());
-    }
+    // Cosign's tag: same bytes, and the signature checks against the payload served here.
+    CosignLegacy.Signed sig = src.signature();
+    assertTrue(skopeo.exists(repo + ":" + sig.tag(), registry), () -> "no " + sig.tag() + " in " + repo);
+    byte[] raw = skopeo.inspectRaw(repo + ":" + sig.tag(), registry);
+    assertArrayEquals(sig.manifest(), raw, sig.tag());
+    byte[] payload = CosignLegacy.blob(registry, repo, layerDigest(raw));
+    String annotation = JSON.readTree(raw).path("layers").get(0).path("annotations")
+        .path(CosignLegacy.SIGNATURE_ANNOTATION).asText();
+    assertTrue(CosignLegacy.verifies(payload, annotation, src.key().getPublic()), sig.tag());
+  }
+
+  private static void assertVerified(RegistryServer registry, String repo, String subject, List<Path> roots,
+      Attestation expected) {
+    Verification v = SigstoreNpm.verify(registry, repo, subject, roots, Optional.empty());
+    assertTrue(v.verified(), v::toString);
+    assertEquals(List.of(expected.manifestDigest()), v.verifiedManifests(), v::toString);
   }
 
   private void assertListed(RegistryServer registry, String repo, String subject, Attestation a, String predicateType)
@@ -253,10 +271,11 @@ class CopyAttestationsIT {
     return registry.storageDir().resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
   }
 
-  /** Gantry's requests by "METHOD kind" (kind: manifests, blobs, uploads, referrers, tags, other). */
+  /** Gantry's requests by "METHOD kind[ status]" (kind: manifests, blobs, uploads, referrers; status when not 2xx). */
   private static Map<String, Long> counts(List<LoggedRequest> log) {
     return log.stream().filter(q -> q.userAgent().startsWith("gantry/"))
-        .collect(Collectors.groupingBy(q -> q.method() + " " + kind(q.path()), TreeMap::new, Collectors.counting()));
+        .collect(Collectors.groupingBy(q -> q.method() + " " + kind(q.path()) + (q.status() / 100 == 2 ? "" : " " + q.status()),
+            TreeMap::new, Collectors.counting()));
   }
 
   private static String kind(String path) {

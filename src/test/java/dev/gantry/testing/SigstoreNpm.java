@@ -30,6 +30,7 @@ public final class SigstoreNpm {
   public static final String BUNDLE_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
   public static final String PROVENANCE = "https://slsa.dev/provenance/v1";
   public static final String SPDX = "https://spdx.dev/Document";
+  public static final String VSA = "https://slsa.dev/verification_summary/v1";
 
   private static final Path SCRIPTS = Path.of("").toAbsolutePath().resolve(".ci/lint/sigstore");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);

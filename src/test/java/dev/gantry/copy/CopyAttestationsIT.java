@@ -109,10 +109,21 @@ class CopyAttestationsIT {
     Attached src = attachedImage(one, "src/mirrored");
 
     // No --referrers: carrying all of them is copy's default.
-    Result r = new GantryRunner().run("copy", one.hostPort() + "/src/mirrored:v1", two.hostPort() + "/mirror/mirrored:v1");
+    Result r = new GantryRunner().run("copy", "--json", one.hostPort() + "/src/mirrored:v1",
+        two.hostPort() + "/mirror/mirrored:v1");
 
     assertEquals(0, r.exitCode(), r.all());
     assertCarried(one, src, two, "mirror/mirrored");
+    // The report lists each attachment with its subject, depth and outcome.
+    Map<String, JsonNode> reported = new TreeMap<>();
+    JSON.readTree(r.stdout()).path("referrers").forEach(n -> reported.put(n.path("digest").asText(), n));
+    assertEquals(4, reported.size(), reported::toString);
+    for (String attachment : List.of(src.provenance().manifestDigest(), src.sbom().manifestDigest(),
+        src.summary().manifestDigest(), src.signature().manifestDigest())) {
+      assertEquals("copied", reported.get(attachment).path("outcome").asText(), reported::toString);
+    }
+    assertEquals(src.platform(), reported.get(src.sbom().manifestDigest()).path("subject").asText());
+    assertEquals(2, reported.get(src.summary().manifestDigest()).path("depth").asInt(), reported::toString);
   }
 
   @Test
@@ -184,6 +195,10 @@ class CopyAttestationsIT {
     assertArrayEquals(skopeo.inspectRaw(repo + "@" + sbom.manifestDigest(), one),
         skopeo.inspectRaw("mirror/counted@" + sbom.manifestDigest(), two));
     assertArrayEquals(signature.manifest(), skopeo.inspectRaw("mirror/counted:" + signature.tag(), two));
+    JsonNode againReport = JSON.readTree(new GantryRunner().run("copy", "--json", one.hostPort() + "/" + repo + ":v1",
+        two.hostPort() + "/mirror/counted:v1").stdout()).path("referrers");
+    assertEquals(2, againReport.size(), againReport::toString);
+    againReport.forEach(n -> assertEquals("unchanged", n.path("outcome").asText(), againReport::toString));
     // Nothing re-uploaded that is there: the second copy writes nothing at all.
     assertEquals(0, again.destination().entrySet().stream()
         .filter(e -> !e.getKey().startsWith("GET") && !e.getKey().startsWith("HEAD"))

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * Fulcio/Rekor and attached by {@code @sigstore/oci}'s attachArtifactToImage (as actions/attest-build-provenance
  * does), which on the Debian registry (distribution 2.8, no referrers API) writes the fallback tag sha256-HEX.
  * Cosign's legacy .sig tags are written by test code following cosign's published SIGNATURE_SPEC
- * ({@link CosignLegacy}), because no cosign binary can be installed here and Debian's skopeo has sigstore signing
+ * (and ATTESTATION_SPEC for .att; {@link CosignLegacy}), because no cosign binary can be installed here and Debian's skopeo has sigstore signing
  * disabled. At the destination, skopeo reads what arrived and {@code @sigstore/verify} verifies the COPIED bundles
  * against the mock's trusted roots; a tampered copy and a copy without referrers show the checks can fail.
  */
@@ -47,6 +47,7 @@ import org.junit.jupiter.api.TestInstance;
 class CopyAttestationsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicLong SEED = new AtomicLong(1616);
+  private static final String CYCLONEDX = "https://cyclonedx.org/bom";
   private RegistryServer one;
   private RegistryServer two;
   private Skopeo skopeo;
@@ -67,11 +68,11 @@ class CopyAttestationsIT {
 
   /**
    * An image index with what a real pipeline hangs on it: SLSA provenance on the index, an SPDX SBOM attestation on
-   * one platform manifest, a cosign signature of the index, and a verification summary attested about the
-   * provenance attestation's own manifest (a referrer of a referrer, also attached by @sigstore/oci).
+   * one platform manifest, a verification summary attested about the provenance attestation's own manifest (a
+   * referrer of a referrer, also attached by @sigstore/oci), and cosign's legacy .sig and .att tags on the index.
    */
   private record Attached(String repo, String digest, String platform, Attestation provenance, Attestation sbom,
-      Attestation summary, CosignLegacy.Signed signature, KeyPair key) {
+      Attestation summary, CosignLegacy.Signed signature, CosignLegacy.Signed cosignAttestation, KeyPair key) {
     List<Path> roots() {
       return List.of(provenance.trustedRoot(), sbom.trustedRoot(), summary.trustedRoot());
     }
@@ -87,7 +88,8 @@ class CopyAttestationsIT {
     Attestation summary = SigstoreNpm.attest(registry, repo, provenance.manifestDigest(), SigstoreNpm.VSA);
     KeyPair key = CosignLegacy.newKey();
     CosignLegacy.Signed signature = CosignLegacy.sign(registry, repo, digest, key);
-    Attached attached = new Attached(repo, digest, platform, provenance, sbom, summary, signature, key);
+    CosignLegacy.Signed cosignAttestation = CosignLegacy.attest(registry, repo, digest, key, CYCLONEDX);
+    Attached attached = new Attached(repo, digest, platform, provenance, sbom, summary, signature, cosignAttestation, key);
     // The source itself passes every check below, so a failure at the destination is the copy's.
     assertCarried(registry, attached, registry, repo);
     return attached;
@@ -117,9 +119,9 @@ class CopyAttestationsIT {
     // The report lists each attachment with its subject, depth and outcome.
     Map<String, JsonNode> reported = new TreeMap<>();
     JSON.readTree(r.stdout()).path("referrers").forEach(n -> reported.put(n.path("digest").asText(), n));
-    assertEquals(4, reported.size(), reported::toString);
+    assertEquals(5, reported.size(), reported::toString);
     for (String attachment : List.of(src.provenance().manifestDigest(), src.sbom().manifestDigest(),
-        src.summary().manifestDigest(), src.signature().manifestDigest())) {
+        src.summary().manifestDigest(), src.signature().manifestDigest(), src.cosignAttestation().manifestDigest())) {
       assertEquals("copied", reported.get(attachment).path("outcome").asText(), reported::toString);
     }
     assertEquals(src.platform(), reported.get(src.sbom().manifestDigest()).path("subject").asText());
@@ -164,6 +166,7 @@ class CopyAttestationsIT {
     assertEquals(src.digest(), skopeo.digest("mirror/bare:v1", two));
     assertFalse(skopeo.exists("mirror/bare:" + src.digest().replace(':', '-'), two));
     assertFalse(skopeo.exists("mirror/bare:" + src.signature().tag(), two));
+    assertFalse(skopeo.exists("mirror/bare:" + src.cosignAttestation().tag(), two));
     Verification none = SigstoreNpm.verify(two, "mirror/bare", src.digest(), src.roots(), Optional.empty());
     assertFalse(none.verified(), none::toString);
   }
@@ -241,15 +244,22 @@ class CopyAttestationsIT {
     assertVerified(registry, repo, src.platform(), src.roots(), src.sbom());
     assertVerified(registry, repo, src.provenance().manifestDigest(), src.roots(), src.summary());
 
-    // Cosign's tag: same bytes, and the signature checks against the payload served here.
+    // Cosign's tags: same bytes, and the signatures check against the payload and the envelope served here.
     CosignLegacy.Signed sig = src.signature();
-    assertTrue(skopeo.exists(repo + ":" + sig.tag(), registry), () -> "no " + sig.tag() + " in " + repo);
-    byte[] raw = skopeo.inspectRaw(repo + ":" + sig.tag(), registry);
-    assertArrayEquals(sig.manifest(), raw, sig.tag());
+    byte[] raw = cosignTag(registry, repo, sig);
     byte[] payload = CosignLegacy.blob(registry, repo, layerDigest(raw));
     String annotation = JSON.readTree(raw).path("layers").get(0).path("annotations")
         .path(CosignLegacy.SIGNATURE_ANNOTATION).asText();
     assertTrue(CosignLegacy.verifies(payload, annotation, src.key().getPublic()), sig.tag());
+    byte[] envelope = CosignLegacy.blob(registry, repo, layerDigest(cosignTag(registry, repo, src.cosignAttestation())));
+    assertTrue(CosignLegacy.verifiesEnvelope(envelope, src.key().getPublic()), src.cosignAttestation().tag());
+  }
+
+  private byte[] cosignTag(RegistryServer registry, String repo, CosignLegacy.Signed expected) {
+    assertTrue(skopeo.exists(repo + ":" + expected.tag(), registry), () -> "no " + expected.tag() + " in " + repo);
+    byte[] raw = skopeo.inspectRaw(repo + ":" + expected.tag(), registry);
+    assertArrayEquals(expected.manifest(), raw, expected.tag());
+    return raw;
   }
 
   private static void assertVerified(RegistryServer registry, String repo, String subject, List<Path> roots,

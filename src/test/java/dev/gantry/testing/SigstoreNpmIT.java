@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * Proves the attachment makers and checkers before any Gantry test leans on them: {@code @sigstore/oci} really
  * writes the referrers fallback tag on the Debian registry (distribution 2.8 has no referrers API), skopeo reads
  * what it wrote, {@code @sigstore/verify} accepts the bundle and refuses it for a wrong root, a wrong digest or a
- * flipped byte; the cosign legacy .sig writer produces what the spec says and its signature checks only under its key.
+ * flipped byte; the cosign legacy .sig/.att writer produces what the specs say and its signatures check only under its key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SigstoreNpmIT {
@@ -112,7 +114,7 @@ class SigstoreNpmIT {
   }
 
   @Test
-  void cosignLegacySignatureFollowsTheSpecAndChecksOnlyUnderItsKey() throws IOException {
+  void cosignLegacySignatureAndAttestationFollowTheSpecAndCheckOnlyUnderTheirKey() throws IOException {
     String digest = pushImage("harness/signed");
     KeyPair key = CosignLegacy.newKey();
 
@@ -131,5 +133,18 @@ class SigstoreNpmIT {
     byte[] changed = payload.clone();
     changed[changed.length / 2] ^= 0x01;
     assertFalse(CosignLegacy.verifies(changed, signature, key.getPublic()), "a flipped payload byte");
+
+    CosignLegacy.Signed att = CosignLegacy.attest(registry, "harness/signed", digest, key, SigstoreNpm.SPDX);
+    assertEquals(digest.replace(':', '-') + ".att", att.tag());
+    JsonNode attLayer = JSON.readTree(skopeo.inspectRaw("harness/signed:" + att.tag(), registry)).path("layers").get(0);
+    assertEquals(CosignLegacy.DSSE, attLayer.path("mediaType").asText());
+    assertEquals(SigstoreNpm.SPDX, attLayer.path("annotations").path("predicateType").asText());
+    byte[] envelope = CosignLegacy.blob(registry, "harness/signed", attLayer.path("digest").asText());
+    assertTrue(CosignLegacy.verifiesEnvelope(envelope, key.getPublic()));
+    assertFalse(CosignLegacy.verifiesEnvelope(envelope, CosignLegacy.newKey().getPublic()), "another key");
+    String statement = new String(Base64.getDecoder().decode(JSON.readTree(envelope).path("payload").asText()),
+        StandardCharsets.UTF_8);
+    assertEquals(digest.substring("sha256:".length()),
+        JSON.readTree(statement).path("subject").get(0).path("digest").path("sha256").asText());
   }
 }

@@ -133,7 +133,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   private static String json(CopyReport r, int exitCode, String error) {
     ObjectNode root = Json.object();
     root.put("command", "copy");
-    root.put("status", error == null ? "ok" : "error");
+    root.put("status", error == null ? "ok" : "failed");
     if (error != null) {
       root.put("exitCode", exitCode);
       root.put("error", error);

@@ -211,6 +211,27 @@ class CopyReferrersIT {
   }
 
   @Test
+  void aPlatformManifestsAttachmentsGoWithTheIndex() throws Exception {
+    TestImages.Layout layout = TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
+    TestImages.push(layout, one, "sup/multi", "v1");
+    JsonNode index = JSON.readTree(layout.manifest());
+    Digest arm64 = Digest.parse(index.path("manifests").get(1).path("digest").asText());
+    Manifest platform = Manifest.of(skopeo.inspectRaw("sup/multi@" + arm64, one), MediaTypes.OCI_MANIFEST);
+    Attachments.Artifact sbom = Attachments.referrer(platform, Attachments.SBOM_TYPE, "arm64 sbom");
+    RawPush push = new RawPush(one);
+    push.blobs("sup/multi", sbom.blobs());
+    push.manifest("sup/multi", sbom.manifest().digest().toString(), sbom.manifest());
+    push.manifest("sup/multi", "sha256-" + arm64.hex(), fallbackIndex(sbom.manifest(), Attachments.SBOM_TYPE));
+
+    Result r = new GantryRunner().run("copy", one.hostPort() + "/sup/multi:v1", two.hostPort() + "/mirror/multi:v1");
+
+    assertEquals(0, r.exitCode(), r.all());
+    assertEquals(List.of(sbom.manifest().digest().toString()), listed("mirror/multi", arm64, two));
+    assertArrayEquals(sbom.manifest().bytes(), skopeo.inspectRaw("mirror/multi@" + sbom.manifest().digest(), two));
+    assertTrue(r.stdout().contains("referrer copied") && r.stdout().contains(" of " + arm64), r.stdout());
+  }
+
+  @Test
   void aBadReferrersValueIsRefusedBeforeAnyRequest() {
     int mark = one.mark();
 

@@ -59,8 +59,13 @@ public final class SigstoreNpm {
 
   /** Signs a statement about {@code digest} (subject {@code registry/repo}) and attaches it to that image. */
   public static Attestation attest(RegistryServer registry, String repo, String digest, String predicateType) {
+    return attest(registry.hostPort(), repo, digest, predicateType);
+  }
+
+  /** As {@link #attest(RegistryServer, String, String, String)} for any loopback registry {@code hostPort}. */
+  public static Attestation attest(String hostPort, String repo, String digest, String predicateType) {
     Path root = TempDirs.create("gantry-sigstore-").resolve("trusted_root.json");
-    ProcessRunner.Result r = node("attest.mjs", List.of("--image", registry.hostPort() + "/" + repo,
+    ProcessRunner.Result r = node("attest.mjs", List.of("--image", hostPort + "/" + repo,
         "--digest", digest, "--trusted-root", root.toString(), "--predicate-type", predicateType));
     if (r.exitCode() != 0) {
       throw new IllegalStateException("attest.mjs exited " + r.exitCode() + ": " + r.stderr().strip());
@@ -79,7 +84,13 @@ public final class SigstoreNpm {
    */
   public static Verification verify(RegistryServer registry, String repo, String digest, List<Path> trustedRoots,
       Optional<Path> save) {
-    List<String> args = new ArrayList<>(List.of("--image", registry.hostPort() + "/" + repo, "--digest", digest));
+    return verify(registry.hostPort(), repo, digest, trustedRoots, save);
+  }
+
+  /** As {@link #verify(RegistryServer, String, String, List, Optional)} for any loopback registry {@code hostPort}. */
+  public static Verification verify(String hostPort, String repo, String digest, List<Path> trustedRoots,
+      Optional<Path> save) {
+    List<String> args = new ArrayList<>(List.of("--image", hostPort + "/" + repo, "--digest", digest));
     save.ifPresent(dir -> args.addAll(List.of("--save", dir.toString())));
     return verification(args, trustedRoots);
   }

@@ -15,9 +15,11 @@ import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,28 +81,26 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
         summary = shown.summary();
       }
     }
-    GantryException failure = failure(report);
-    String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
-    env.stdout().println(registry.json ? json(report, failure == null ? ExitCode.OK : ExitCode.of(failure.kind()), error)
-        : text(report));
+    Optional<GantryException> failure = failure(report);
+    env.stdout().println(registry.json ? json(report, failure) : text(report));
     env.stdout().flush();
     summaries.accept(summary);
-    if (failure != null) {
-      throw new ReportedFailure(failure); // the report is on stdout; stderr gets its one line
+    if (failure.isPresent()) {
+      throw new ReportedFailure(failure.get()); // the report is on stdout; stderr gets its one line
     }
     progress.printSummary(env, "copy", summary);
     return ExitCode.OK;
   }
 
   /** An attachment that could not be copied: its own failure kind, and the destination tag was not moved. */
-  private static GantryException failure(CopyReport report) {
+  private static Optional<GantryException> failure(CopyReport report) {
     return report.firstFailure().map(f -> new GantryException(f.errorKind().orElse(GantryException.Kind.FAILED),
         f.error().orElse("copy referrer " + f.attachment().digest() + " failed") + "; " + report.destination()
-            + " was not tagged")).orElse(null);
+            + " was not tagged"));
   }
 
   /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
-  private static String registryOf(String value) {
+  private static @Nullable String registryOf(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference.parse(value);
       return null;
@@ -130,14 +130,14 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  private static String json(CopyReport r, int exitCode, String error) {
+  private static String json(CopyReport r, Optional<GantryException> failure) {
     ObjectNode root = Json.object();
     root.put("command", "copy");
-    root.put("status", error == null ? "ok" : "failed");
-    if (error != null) {
-      root.put("exitCode", exitCode);
-      root.put("error", error);
-    }
+    root.put("status", failure.isEmpty() ? "ok" : "failed");
+    failure.ifPresent(f -> {
+      root.put("exitCode", ExitCode.of(f.kind()));
+      root.put("error", Gantry.firstLine(f.getMessage()));
+    });
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     root.put("source", r.source());
     root.put("destination", r.destination());

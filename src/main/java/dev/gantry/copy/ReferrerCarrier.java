@@ -32,8 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * since they are untagged manifests (and fallback-index entries) that list only what exists.
  */
 final class ReferrerCarrier {
-  /** One attachment to carry: whether the destination has it, and what its cosign tag held there before (if any). */
-  record Step(Attachment attachment, boolean present, Optional<Manifest> previous) {}
+  /**
+   * One attachment to carry: whether the destination has it, what its cosign tag held there before (if any), and,
+   * when it is to be copied, its manifest as read from the source.
+   */
+  record Step(Attachment attachment, boolean present, Optional<Manifest> previous, Optional<Manifest> manifest) {}
 
   /** What the carry did: one result per step, and every blob it looked at with how it got there. */
   record Carried(List<ReferrerResult> results, List<Transferred> blobs, int manifests) {
@@ -51,7 +54,7 @@ final class ReferrerCarrier {
    * The selected attachments, in discovery order (parents first), with the destination's state. An attachment is
    * carried when its type is selected and its subject is carried (the image and its platform manifests always are).
    */
-  static List<Step> plan(Discovered found, ImageStore to, Selection selection, int jobs) {
+  static List<Step> plan(Discovered found, ImageStore from, ImageStore to, Selection selection, int jobs) {
     Set<Digest> carried = new HashSet<>(found.images());
     List<Attachment> chosen = new ArrayList<>();
     for (Attachment a : found.attachments()) {
@@ -76,14 +79,18 @@ final class ReferrerCarrier {
     for (int i = 0; i < tags.size(); i++) {
       tagged.put(tags.get(i), current.get(i));
     }
+    // The manifests to copy, read now: a referrer listed at the source but gone from it fails here, with zero writes.
+    List<Optional<Manifest>> manifests = Jobs.valuesOrThrow(Jobs.run(chosen, jobs, true, a -> {
+      boolean present = a.isCosignTag()
+          ? tagged.getOrDefault(a, Optional.empty()).map(m -> m.digest().equals(a.digest())).orElse(false)
+          : atDestination.getOrDefault(a.subject(), Set.of()).contains(a.digest());
+      return present ? Optional.<Manifest>empty() : Optional.of(a.manifest().orElseGet(() -> from.getManifest(a.digest().toString())));
+    }));
     List<Step> steps = new ArrayList<>();
-    for (Attachment a : chosen) {
-      if (a.isCosignTag()) {
-        Optional<Manifest> before = tagged.get(a);
-        steps.add(new Step(a, before.map(m -> m.digest().equals(a.digest())).orElse(false), before));
-      } else {
-        steps.add(new Step(a, atDestination.get(a.subject()).contains(a.digest()), Optional.empty()));
-      }
+    for (int i = 0; i < chosen.size(); i++) {
+      Attachment a = chosen.get(i);
+      Optional<Manifest> manifest = manifests.get(i);
+      steps.add(new Step(a, manifest.isEmpty(), tagged.getOrDefault(a, Optional.empty()), manifest));
     }
     return steps;
   }
@@ -108,7 +115,7 @@ final class ReferrerCarrier {
         results.add(ReferrerResult.of(a, ReferrerResult.Outcome.NOT_ATTEMPTED));
       } else {
         try {
-          manifests += carry(a, from, to, jobs, listener, ensured, blobs);
+          manifests += carry(a, step.manifest().orElseThrow(), from, to, jobs, listener, ensured, blobs);
           if (a.isCosignTag() && step.previous().isPresent()) {
             replacedTags.add(results.size());
           }
@@ -134,9 +141,8 @@ final class ReferrerCarrier {
   }
 
   /** Copies one attachment's content, then writes it in the destination's form; says how many manifests it wrote. */
-  private static int carry(Attachment a, ImageStore from, ImageStore to, int jobs, TransferListener listener,
+  private static int carry(Attachment a, Manifest m, ImageStore from, ImageStore to, int jobs, TransferListener listener,
       Set<Digest> ensured, List<Transferred> transferred) {
-    Manifest m = a.manifest().orElseGet(() -> from.getManifest(a.digest().toString()));
     List<Manifest> children = new ArrayList<>();
     collectChildren(m, from, children);
     Map<Digest, Descriptor> blobs = new LinkedHashMap<>();

@@ -14,9 +14,10 @@ public record Selection(boolean all, Set<String> types) {
   public static final Selection ALL = new Selection(true, Set.of());
   public static final Selection NONE = new Selection(false, Set.of());
 
-  // RFC 6838 type/subtype, as artifactType values are.
-  private static final Pattern MEDIA_TYPE =
-      Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+  // RFC 6838 type/subtype, as artifactType values are, with optional parameters (Sigstore's bundle type has been
+  // written application/vnd.dev.sigstore.bundle+json;version=0.3).
+  private static final Pattern MEDIA_TYPE = Pattern.compile(
+      "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(;[A-Za-z0-9._-]+=[A-Za-z0-9._+-]+)*");
 
   public Selection {
     types = Set.copyOf(types);

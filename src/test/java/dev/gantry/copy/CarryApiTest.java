@@ -2,10 +2,12 @@ package dev.gantry.copy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.copy.ImageCopier.Endpoint;
 import dev.gantry.image.Digest;
@@ -111,11 +113,11 @@ class CarryApiTest {
         "GET /v2/dst/app/referrers/" + src.image().digest(),
         "GET /v2/dst/app/referrers/" + src.sbom().digest(),
         "GET /v2/dst/app/manifests/sha256-" + hex + ".sig",
-        "PUT /v2/dst/app/manifests/" + src.image().digest(),
         "GET /v2/src/app/manifests/" + src.sbom().digest(),
+        "GET /v2/src/app/manifests/" + src.sigOfSbom().digest(),
+        "PUT /v2/dst/app/manifests/" + src.image().digest(),
         "PUT /v2/dst/app/manifests/" + src.sbom().digest(),
         "PUT /v2/dst/app/manifests/sha256-" + hex + ".sig",
-        "GET /v2/src/app/manifests/" + src.sigOfSbom().digest(),
         "PUT /v2/dst/app/manifests/" + src.sigOfSbom().digest(),
         "PUT /v2/dst/app/manifests/v1"), manifestsAndReferrers);
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("PUT") && l.contains("/blobs/uploads/")), "all mounted: " + lines);
@@ -123,7 +125,10 @@ class CarryApiTest {
     assertEquals(List.of(ReferrerResult.Outcome.COPIED, ReferrerResult.Outcome.COPIED, ReferrerResult.Outcome.COPIED),
         report.referrers().stream().map(ReferrerResult::outcome).toList());
     assertArrayEquals(src.sigOfSbom().bytes(), api.manifest("dst/app", src.sigOfSbom().digest().toString()));
-    System.out.println("REQUEST COUNTS API registry, within: " + lines.size() + " " + lines);
+    ImageCopier.copy(registry("src/app", "v1", false), registry("dst/bare", "v1", true, mock.repository("src/app")), false, 1,
+        TransferListener.NONE, Selection.NONE);
+    System.out.println("REQUEST COUNTS API registry, across repositories: with .sig, SBOM and a signature of the SBOM "
+        + lines.size() + ", --referrers=none " + mock.requestLines().size());
   }
 
   @Test
@@ -156,6 +161,26 @@ class CarryApiTest {
     assertTrue(entries.contains(src.cosign().digest() + "  sha256-" + src.image().digest().hex() + ".sig"), entries.toString());
     JsonNode sbomAtEnd = JSON.readTree(Files.readAllBytes(second.resolve("blobs/sha256/" + src.sbom().digest().hex())));
     assertEquals(src.image().digest().toString(), sbomAtEnd.path("subject").path("digest").asText());
+  }
+
+  @Test
+  void aReferrerListedAtTheSourceButGoneFromItFailsBeforeAnyWrite() {
+    Source src = source("src/gone");
+    String danglingJson = new String(Attachments.referrer(src.image(), Attachments.SBOM_TYPE, "deleted").manifest().bytes(),
+        StandardCharsets.UTF_8);
+    // Listed for its subject, but the manifest itself is gone (deleted after it was listed).
+    Digest dangling = Digest.sha256(danglingJson.getBytes(StandardCharsets.UTF_8));
+    api.putManifest("src/gone", dangling.toString(), danglingJson.getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_MANIFEST);
+    api.forget("src/gone", dangling.toString());
+    mock.requests();
+
+    GantryException e = assertThrows(GantryException.class,
+        () -> ImageCopier.copy(registry("src/gone", "v1", false), registry("dst/gone", "v1", true), false, 1,
+            TransferListener.NONE, Selection.ALL));
+
+    assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
+    assertTrue(e.getMessage().startsWith("get manifest " + mock.registry() + "/src/gone@" + dangling), e.getMessage());
+    assertEquals(List.of(), mock.requestLines().stream().filter(l -> !l.startsWith("GET") && !l.startsWith("HEAD")).toList());
   }
 
   @Test

@@ -72,6 +72,11 @@ public final class ReferrersApiRegistry extends Dispatcher {
     return d;
   }
 
+  /** Drops a stored manifest but keeps it in its subject's referrers list: a dangling entry. */
+  public void forget(String repo, String reference) {
+    manifests.remove(repo + "@" + reference);
+  }
+
   public boolean hasManifest(String repo, String reference) {
     return manifests.containsKey(repo + "@" + reference);
   }

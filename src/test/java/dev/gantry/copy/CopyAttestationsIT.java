@@ -172,6 +172,21 @@ class CopyAttestationsIT {
   }
 
   @Test
+  void byArtifactTypeOnlyTheSigstoreBundlesArriveAndVerify() throws IOException {
+    Attached src = attachedImage(one, "src/typed");
+
+    Result r = new GantryRunner().run("copy", "--referrers=" + SigstoreNpm.BUNDLE_TYPE, one.hostPort() + "/src/typed:v1",
+        two.hostPort() + "/mirror/typed:v1");
+
+    assertEquals(0, r.exitCode(), r.all());
+    assertVerified(two, "mirror/typed", src.digest(), src.roots(), src.provenance());
+    assertVerified(two, "mirror/typed", src.platform(), src.roots(), src.sbom());
+    assertVerified(two, "mirror/typed", src.provenance().manifestDigest(), src.roots(), src.summary());
+    assertFalse(skopeo.exists("mirror/typed:" + src.signature().tag(), two), "cosign's .sig is another type");
+    assertFalse(skopeo.exists("mirror/typed:" + src.cosignAttestation().tag(), two), "cosign's .att is another type");
+  }
+
+  @Test
   void requestCountsForOneImageWithASignatureAndAnSbom() throws IOException {
     String repo = "src/counted";
     TestImages.Layout layout = TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());

@@ -383,6 +383,24 @@ class RunBlockTest {
     assertEquals(0, off.exitCode(), off::all);
   }
 
+  // Gantry's own CI: the test totals (scripts/test-summary.sh, run at the repository root)
+
+  @Test
+  void theTestSummaryAddsUpEveryReport() throws IOException {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.copy(WorkflowPolicyTest.ROOT.resolve("scripts/test-summary.sh"), scripts.resolve("test-summary.sh"),
+        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    RunBlock summary = RunBlock.of(".github/workflows/ci.yml", "verify", "Test summary");
+    assertEquals("No test reports.\n", summary.run(dir, Map.of()).summary());
+    Files.writeString(Files.createDirectories(dir.resolve("target/surefire-reports")).resolve("TEST-a.xml"),
+        "<?xml version=\"1.0\"?>\n<testsuite name=\"a\" time=\"1.5\" tests=\"5\" errors=\"0\" skipped=\"2\" failures=\"1\">\n");
+    Files.writeString(Files.createDirectories(dir.resolve("target/failsafe-reports")).resolve("TEST-b.xml"),
+        "<testsuite name=\"b\" tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"0\">\n");
+    RunBlock.Result r = summary.run(dir, Map.of());
+    assertEquals(0, r.exitCode(), r::all);
+    assertEquals("### Tests\n\n8 tests, 1 failures, 1 errors, 2 skipped\n", r.summary());
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new java.util.ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);

@@ -222,6 +222,25 @@ class RunBlockTest {
   }
 
   @Test
+  void grypeFindingsFailTheSbomJobUnlessTold() throws IOException {
+    gate(2, 1, true); // writes trivy-api.sarif: two findings at level error, one below
+    Files.writeString(dir.resolve("sbom.spdx.json"), "{\"packages\": [{}, {}, {}]}");
+    java.util.function.Function<Boolean, RunBlock.Result> sbomGate = fail -> RunBlock.of(SBOM, "sbom", "Gate on the findings")
+        .run(dir, Map.of("SARIF", "trivy-api.sarif", "SBOM", "sbom.spdx.json", "TARGET", "ghcr.io/acme/api:latest",
+            "CUTOFF", "high", "FAIL", String.valueOf(fail)));
+    RunBlock.Result failed = sbomGate.apply(true);
+    assertEquals(1, failed.exitCode(), failed::all);
+    assertEquals("2", failed.outputs().get("findings"), failed::all);
+    assertTrue(failed.stdout().startsWith("::error title=Grype: 2 finding(s) in ghcr.io/acme/api:latest::at or above high"),
+        failed::all);
+    assertTrue(failed.summary().contains("SPDX JSON with **3** packages (artifact `sbom.spdx.json`); Grype findings at "
+        + "or above `high`: **2**"), failed::all);
+    RunBlock.Result warned = sbomGate.apply(false);
+    assertEquals(0, warned.exitCode(), warned::all);
+    assertTrue(warned.stdout().startsWith("::warning title=Grype: 2 finding(s)"), warned::all);
+  }
+
+  @Test
   void thePromotionRecordSaysWhichCommit() throws IOException {
     String api = "sha256:" + "a".repeat(64);
     String web = "sha256:" + "b".repeat(64);

@@ -19,7 +19,10 @@
 #      checks /health; one line per service: `deployed SERVICE REPOSITORY@sha256:<hex>`, each checked with skopeo
 #      against the release tag in the registry.
 # Commit 2 changes the backend and its schema: the digests move. Commit 3 breaks the backend's health: its deploy
-# must roll back (exit 3) to commit 2's digests and settings, which is checked.
+# must roll back (exit 3) to commit 2's digests and settings, which is checked. Last, a manual rollback to commit 1
+# (what Scan & Promote with rollback: true and then Release & Deploy do): sha-<7> of commit 1 promoted to latest
+# again, `gantry release` finds the version commit 1 already has and writes nothing on GitHub, and that version is
+# deployed (its migration takes the schema back) and checked like the others.
 #
 # What is not the real part, and why:
 #   - docker: this machine has no Docker engine. The server's `docker` is scripts/lib/compose-standin.sh: it pulls
@@ -320,33 +323,43 @@ github_body() { # METHOD PATH_SUFFIX
     '[.requests[] | .request | select(.method == $m and (.url | split("?")[0]) == $p) | .body | fromjson] | last // empty'
 }
 
-release() {
+release() { # [already]: the commit is released already, and the release must reuse its version
   step "release $sha"
-  local pinned=() name body object # sets version
+  local pinned=() name body object already writes unmatched # sets version
   for name in "${images[@]}"; do pinned+=(--image "${built[$name]}"); done
   load_github
-  GITHUB_API_URL=$github GITHUB_TOKEN=$TOKEN gantry release --repository "$OWNER/$REPO" --sha "$sha" \
+  GITHUB_API_URL=$github GITHUB_TOKEN=$TOKEN gantry release --json --repository "$OWNER/$REPO" --sha "$sha" \
     --format "$MONTH_FORMAT" "${pinned[@]}" >"$work/release.out" 2>"$work/release.err" ||
     { cat "$work/release.out" "$work/release.err" >&2; fail "gantry release"; }
   unmatched=$(curl -fsS "$github/__admin/requests/unmatched" | jq -c '[.requests[] | "\(.method) \(.url)"]')
   [[ $unmatched == '[]' ]] || fail "gantry release made requests GitHub would not answer so: $unmatched"
   ! grep -q "$TOKEN" "$work/release.out" "$work/release.err" || fail "the GitHub token is in gantry release's output"
-  body=$(github_body POST /git/tags)
-  version=$(jq -r '.tag' <<<"$body")
-  object=$(jq -r '.object' <<<"$body")
-  [[ $object == "$sha" ]] || fail "the tag object is on $object, not $sha"
-  [[ $(github_body POST /git/refs | jq -r .ref) == "refs/tags/$version" ]] || fail "no ref for $version"
-  # What GitHub does on that request: the annotated tag in the repository, and the release in its list.
-  git -C "$work/origin.git" -c user.name=github-actions -c user.email=actions@github.com \
-    tag -a "$version" -m "Release $version" "$sha"
-  release_count=$((release_count + 1))
-  jq --arg t "$version" --arg c "$sha" --argjson id "$((1000 + release_count))" \
-    '. + [{id: $id, tag_name: $t, target_commitish: $c, draft: false, html_url: "https://github.com/acme/app/releases/tag/\($t)"}]' \
-    "$work/releases.json" >"$work/releases.tmp" && mv "$work/releases.tmp" "$work/releases.json"
+  version=$(jq -r '.version' "$work/release.out")
+  already=$(jq -r '.alreadyReleased' "$work/release.out")
+  writes=$(curl -fsS "$github/__admin/requests" | jq -c '[.requests[] | .request | select(.method != "GET") | .url]')
+  if [[ ${1:-} == already ]]; then
+    [[ $already == true && $version == "$2" ]] || fail "expected $sha to be released already as $2: $(<"$work/release.out")"
+    [[ $writes == '[]' ]] || fail "a release of a released commit wrote to GitHub: $writes"
+    echo "  already released as $version: nothing written on GitHub"
+  else
+    [[ $already == false ]] || fail "a new commit was reported as released already: $(<"$work/release.out")"
+    body=$(github_body POST /git/tags)
+    object=$(jq -r '.object' <<<"$body")
+    [[ $(jq -r '.tag' <<<"$body") == "$version" && $object == "$sha" ]] || fail "the tag object is not $version on $sha: $body"
+    [[ $(github_body POST /git/refs | jq -r .ref) == "refs/tags/$version" ]] || fail "no ref for $version"
+    # What GitHub does on those requests: the annotated tag in the repository, the release in its list.
+    git -C "$work/origin.git" -c user.name=github-actions -c user.email=actions@github.com \
+      tag -a "$version" -m "Release $version" "$sha"
+    release_count=$((release_count + 1))
+    jq --arg t "$version" --arg c "$sha" --argjson id "$((1000 + release_count))" \
+      '. + [{id: $id, tag_name: $t, target_commitish: $c, draft: false, html_url: "https://github.com/acme/app/releases/tag/\($t)"}]' \
+      "$work/releases.json" >"$work/releases.tmp" && mv "$work/releases.tmp" "$work/releases.json"
+    echo "  released $version on $sha: tag, GitHub release ($(jq length <<<"$writes") writes)"
+  fi
   for name in "${images[@]}"; do
     [[ $(digest_of "$reg/$OWNER/$name:$version") == "${built[$name]#*@}" ]] || fail "$name:$version is not ${built[$name]}"
   done
-  echo "  released $version on $sha: tag, GitHub release, $version on ${#images[@]} images (checked with skopeo)"
+  echo "  $version on ${#images[@]} images, the released digests (checked with skopeo)"
   step_done "$version"
 }
 
@@ -455,6 +468,7 @@ sha=$(git_app rev-parse HEAD) && tag=sha-${sha:0:7}
 echo "== commit 1: $sha"
 chain 0
 report_deployed "$version"
+first_sha=$sha first_version=$version
 declare -A first=()
 for name in "${images[@]}"; do first[$name]=${built[$name]}; done
 
@@ -481,6 +495,14 @@ chain 3 10
 for name in "${images[@]}"; do built[$name]=${second[$name]}; done
 # The rolled-back server runs commit 2's digests under its version: the same checks as after its deploy.
 report_deployed "$good_version"
+
+echo "== manual rollback to commit 1 (Scan & Promote with rollback: true, then Release & Deploy)"
+for name in "${images[@]}"; do built[$name]=${first[$name]}; done
+sha=$first_sha && tag=sha-${sha:0:7}
+resolve_and_promote
+release already "$first_version"
+deploy 0
+report_deployed "$first_version"
 
 echo "== timings"
 printf '%s\n' "${timings[@]}"

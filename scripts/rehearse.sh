@@ -375,6 +375,18 @@ GRAFANA_ALERT_RECIPIENTS=ops@acme.example,ada@acme.example
 EOF
 }
 
+# Every process's command line, sampled until $work/watching goes: each process whose one holds the secret.
+watch_cmdlines() { # OUT
+  printf '%s\n' "$SECRET_KEY" >"$work/secret.pattern"
+  while [[ -e $work/watching ]]; do
+    grep -alFf "$work/secret.pattern" /proc/[0-9]*/cmdline 2>/dev/null | while IFS= read -r f; do
+      f=${f%/cmdline}
+      printf 'pid %s (%s)\n' "${f#/proc/}" "$(cat "$f/comm" 2>/dev/null || echo gone)"
+    done >>"$1" || true
+    sleep 0.02
+  done
+}
+
 # The Deploy step of release-and-deploy: scripts/remote-deploy.sh with the step's environment. Sets deploy_status.
 deploy() { # EXPECTED_STATUS [HEALTH_TIMEOUT]
   step "deploy $version"
@@ -383,13 +395,25 @@ deploy() { # EXPECTED_STATUS [HEALTH_TIMEOUT]
   : >"$d/output" && : >"$d/summary"
   for name in backend frontend init; do list+=("${built[$name]}"); done
   deploy_status=0
-  env DEPLOY_HOST=127.0.0.1 DEPLOY_USER=root DEPLOY_SSH_KEY="$(cat "$work/sshd/client_key")" \
-    DEPLOY_HOST_FINGERPRINT="$host_fingerprint" SSH_PORT="$ssh_port" DEPLOY_DIR="$work/server/app" \
-    HEALTH_URL="http://127.0.0.1:$backend_port/health" HEALTH_TIMEOUT="${2:-60}" IMAGE_TAG="$version" GIT_TAG="$version" \
-    IMAGES="${list[*]}" REGISTRY="$reg" APP_ENV="$(app_env)" APP_ENV_FILE=.env \
-    MIGRATE_COMMAND="docker compose -f compose.yaml -f compose.gantry.yml run --rm backend migrate" \
-    RUNNER_TEMP="$d" GITHUB_OUTPUT="$d/output" GITHUB_STEP_SUMMARY="$d/summary" \
-    scripts/remote-deploy.sh >"$work/deploy-$version.log" 2>&1 || deploy_status=$?
+  # The step's environment, exported by builtins: no value (the key, APP_ENV) is an argument of any process.
+  touch "$work/watching"
+  watch_cmdlines "$work/cmdline-hits" &
+  local watcher=$!
+  (
+    export DEPLOY_HOST=127.0.0.1 DEPLOY_USER=root DEPLOY_SSH_KEY DEPLOY_HOST_FINGERPRINT=$host_fingerprint \
+      SSH_PORT=$ssh_port DEPLOY_DIR=$work/server/app HEALTH_URL=http://127.0.0.1:$backend_port/health \
+      HEALTH_TIMEOUT=${2:-60} IMAGE_TAG=$version GIT_TAG=$version IMAGES="${list[*]}" REGISTRY=$reg APP_ENV \
+      APP_ENV_FILE=.env RUNNER_TEMP=$d GITHUB_OUTPUT=$d/output GITHUB_STEP_SUMMARY=$d/summary \
+      MIGRATE_COMMAND="docker compose -f compose.yaml -f compose.gantry.yml run --rm backend migrate"
+    DEPLOY_SSH_KEY=$(<"$work/sshd/client_key")
+    APP_ENV=$(app_env)
+    exec scripts/remote-deploy.sh
+  ) >"$work/deploy-$version.log" 2>&1 || deploy_status=$?
+  rm -f "$work/watching"
+  wait "$watcher"
+  if [[ -s $work/cmdline-hits ]]; then
+    fail "the MAILJET_API_KEY value was on the command line of: $(sort -u "$work/cmdline-hits" | tr '\n' ' ')"
+  fi
   sed 's/^/  | /' "$work/deploy-$version.log"
   out=$(cat "$work/deploy-$version.log" "$d/output" "$d/summary")
   [[ $out != *"$SECRET_KEY"* ]] || fail "the MAILJET_API_KEY value is in the deploy's output"

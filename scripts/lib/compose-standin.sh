@@ -42,9 +42,10 @@ tls_flag() { # OPTION REFERENCE -> OPTION=false for a loopback registry, else OP
 # ---- the compose model ----
 
 # A dotenv file (default .env of the project directory) as a JSON object: NAME=VALUE lines, optional quotes,
-# # comments; a missing file is {}.
+# # comments; a missing file is {}. The values are settings (secrets among them): they reach jq on standard input
+# (printf is a builtin), never as an argument of any process.
 dotenv_json() { # [FILE]
-  local file=${1:-.env} line name value json='{}'
+  local file=${1:-.env} line name value
   [[ -f $file ]] || {
     printf '{}'
     return
@@ -60,22 +61,23 @@ dotenv_json() { # [FILE]
     else
       value=${value%%[[:space:]]#*}
     fi
-    json=$(jq -c --arg n "$name" --arg v "$value" '. + {($n): $v}' <<<"$json")
-  done <"$file"
-  printf '%s' "$json"
+    printf '%s\0%s\0' "$name" "$value"
+  done <"$file" | jq -Rsc 'split("\u0000") | .[:-1] | [range(0; length; 2) as $i | {(.[$i]): .[$i + 1]}] | add // {}'
 }
 
 # The merged compose files as JSON, ${VAR}, ${VAR:-default} and ${VAR-default} filled in (the environment first,
 # then .env, as compose does). Sets model.
 load_model() {
   local vars files=() f
-  vars=$(jq -c -n --argjson dot "$(dotenv_json)" '$dot + ($ENV | with_entries(select(.key | test("^[A-Za-z_]"))))')
+  vars=$(dotenv_json | jq -c '. + ($ENV | with_entries(select(.key | test("^[A-Za-z_]"))))')
   for f in "${compose_files[@]}"; do
     [[ -f $f ]] || die "no compose file $f in $PWD"
     files+=("$(yq -c . "$f")") || die "cannot read $f"
   done
-  model=$(printf '%s\n' "${files[@]}" | jq -cs --argjson vars "$vars" '
-    reduce .[] as $f ({}; . * $f)
+  # The variables go first on standard input, not on jq's command line: .env holds the application's secrets.
+  model=$(printf '%s\n' "$vars" "${files[@]}" | jq -cs '
+    .[0] as $vars
+    | reduce .[1:][] as $f ({}; . * $f)
     | walk(if type == "string" then
         gsub("\\$\\{(?<n>[A-Za-z_][A-Za-z0-9_]*)((?<op>:?-)(?<d>[^}]*))?\\}";
           (.n as $n | .op as $op | .d as $d | ($vars[$n] // null) as $v
@@ -181,12 +183,14 @@ create_container() { # SERVICE DIR IMAGE_REF [ARG...]
   done
   printf '%s' "$ref" >"$dir/image"
   # The command: compose's entrypoint/command over the image's; arguments of `run` over both.
-  jq -n --argjson c "$(cat "$images/${config#sha256:}")" --argjson s "$(service_field "$service" '')" \
-    --args '
+  # The image's config and the service on standard input (an interpolated value may be a secret); run's arguments
+  # are the command itself.
+  { cat "$images/${config#sha256:}" && service_field "$service" ''; } | jq -s '
     def list: if . == null then null elif type == "string" then ["/bin/sh", "-c", .] else . end;
-    (($s.entrypoint | list) // $c.config.Entrypoint // [])
+    .[0] as $c | .[1] as $s
+    | (($s.entrypoint | list) // $c.config.Entrypoint // [])
       + (if ($ARGS.positional | length) > 0 then $ARGS.positional else (($s.command | list) // $c.config.Cmd // []) end)
-    | .[]' "$@" | jq -j '. + "\u0000"' >"$dir/cmd"
+    | .[]' --args "$@" | jq -j '. + "\u0000"' >"$dir/cmd"
   (
     umask 077
     # The environment, NUL-separated: the image's Env, then env_file, then environment (later wins).

@@ -5,7 +5,7 @@
 #
 # Environment (the step's env): SHA, TAG, IMAGES (one per line), DIGESTS (JSON image -> digest), PINNED
 # (IMAGE@sha256:... per line); the runner's RUNNER_TEMP and GITHUB_STEP_SUMMARY.
-# The record: {sha, tag, images: [...], pinned: [...], digests: {...}}. Exit 1 when DIGESTS is not JSON.
+# The record: {sha, tag, images: [...], pinned: [...], digests: {...}}. Fails (jq's exit code) when DIGESTS is not JSON.
 set -euo pipefail
 mkdir -p "$RUNNER_TEMP/promotion"
 # What Release & Deploy reads: which commit was promoted (a workflow_run's head_sha is not it), and the

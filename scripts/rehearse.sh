@@ -515,7 +515,7 @@ echo "== commit 3: the backend never reports healthy; the deploy must roll back 
 sed -i 's|echo ok >/srv/www/health$|echo ok >/srv/www/healthy|' "$work/app/backend/backend.sh"
 grep -q 'healthy$' "$work/app/backend/backend.sh" || fail "could not break the backend"
 commit "backend: /health moved by mistake"
-chain 3 10
+chain 3 6
 for name in "${images[@]}"; do built[$name]=${second[$name]}; done
 # The rolled-back server runs commit 2's digests under its version: the same checks as after its deploy.
 report_deployed "$good_version"

@@ -7,7 +7,8 @@
 #   docker image prune ...                               (removes pulled images no container uses)
 #
 # pull: each service's image reference (compose's ${VAR:-default} filled from the environment, then .env) is looked
-# up in the registry with skopeo, and the image copied by that digest (skopeo copy docker://REPO@sha256:...).
+# up in the registry with skopeo, and the image copied by that digest (skopeo copy docker://REPO@sha256:...); up and
+# run use the digest the last pull found for a tag, as Docker runs its local images.
 # up/run: the image's layers are unpacked into a fresh root file system and the service's entrypoint and command run
 # in it (chroot, in a private mount namespace with the service's volumes bind-mounted; host network), with the
 # image's Env, the env_file and environment entries in its environment (never on a command line). `depends_on`
@@ -119,9 +120,11 @@ start_order() {
 
 image_dir() { printf '%s/images/%s' "$state" "${1#sha256:}"; }
 
-# Pulls the image of SERVICE: prints REPOSITORY@sha256:<hex>.
-pull_service() {
-  local ref repo digest dir
+# The image of SERVICE, pulled if needed: prints REPOSITORY@sha256:<hex>. A tag is looked up in the registry by
+# `pull` (mode "pull"); `up` and `run` use what the last pull found for it, as Docker uses its local images, and ask
+# the registry only for a tag never pulled.
+pull_service() { # SERVICE [pull]
+  local ref repo digest dir known
   ref=$(jq -r --arg s "$1" '.services[$s].image // empty' <<<"$model")
   [[ -n $ref ]] || die "service $1 has no image (build: is not supported)"
   if [[ $ref == *@sha256:* ]]; then
@@ -129,9 +132,15 @@ pull_service() {
   else
     repo=$ref
     [[ ${ref##*/} != *:* ]] || repo=${ref%:*}
-    # The digest of the bytes the registry answers for the tag (pipefail: a failed read fails the assignment).
-    digest=sha256:$(skopeo inspect --raw "$(tls_flag --tls-verify "$ref")" "docker://$ref" | sha256sum | cut -d' ' -f1) ||
-      die "pull $1: cannot read $ref"
+    known="$state/tags/${ref//[\/:]/_}"
+    if [[ ${2:-} == pull || ! -f $known ]]; then
+      # The digest of the bytes the registry answers for the tag (pipefail: a failed read fails the assignment).
+      digest=sha256:$(skopeo inspect --raw "$(tls_flag --tls-verify "$ref")" "docker://$ref" | sha256sum | cut -d' ' -f1) ||
+        die "pull $1: cannot read $ref"
+      mkdir -p "$state/tags"
+      printf '%s' "$digest" >"$known"
+    fi
+    digest=$(<"$known")
   fi
   dir=$(image_dir "$digest")
   mkdir -p "$state/images"
@@ -286,7 +295,7 @@ await_healthy() { # SERVICE DIR
 compose_pull() {
   local s ref
   for s in $(services); do
-    ref=$(pull_service "$s")
+    ref=$(pull_service "$s" pull)
     say " $s Pulled $ref"
   done
 }
@@ -322,10 +331,11 @@ compose_up() {
 }
 
 compose_run() { # SERVICE [ARG...]
-  local s=$1 dir status=0
+  local s=$1 dir ref status=0
   shift
   dir="$state/containers/$project.run/$s-$$"
-  create_container "$s" "$dir" "$(pull_service "$s")" "$@"
+  ref=$(pull_service "$s")
+  create_container "$s" "$dir" "$ref" "$@"
   run_to_end "$dir" || status=$?
   cat "$dir/log"
   rm -rf --one-file-system "$dir"

@@ -53,6 +53,18 @@ images=() # the example's image names, in gantry.yml order
 
 gantry() { java -jar "$jar" "$@"; }
 
+# YAML as one line of JSON, with either yq: Debian's (a jq wrapper: yq -c) or mikefarah's (first on PATH on GitHub's
+# runners: yq -o=json).
+which_yq() {
+  yq_flavour=jq
+  if yq --version 2>&1 | grep -q mikefarah; then yq_flavour=mikefarah; fi
+}
+yaml_json() { # FILE
+  [[ -n ${yq_flavour:-} ]] || which_yq
+  if [[ $yq_flavour == mikefarah ]]; then yq -o=json -I=0 . "$1"; else yq -c . "$1"; fi
+}
+
+
 cleanup() {
   if [[ -n $work && -d $work/server/app ]]; then
     (cd "$work/server/app" && COMPOSE_STANDIN_STATE="$work/server/standin" "$root/scripts/lib/compose-standin.sh" compose down) \
@@ -182,7 +194,7 @@ start_repositories() {
   git_app remote add origin "$work/origin.git"
   git_app push -q origin main
   git clone -q "$work/origin.git" "$work/server/app"
-  mapfile -t images < <(yq -r '.images[].name' examples/app/.github/gantry.yml)
+  mapfile -t images < <(yaml_json examples/app/.github/gantry.yml | jq -r '.images[].name')
   step_done "${images[*]}"
 }
 git_app() { git -C "$work/app" -c user.name=Ada -c user.email=ada@acme.example "$@"; }
@@ -195,7 +207,7 @@ git_app() { git -C "$work/app" -c user.name=Ada -c user.email=ada@acme.example "
 build_and_push() {
   step "build and push $tag"
   local stages count n name image context file after args labels digest line key
-  stages=$(yq -c '.images' "$work/app/.github/gantry.yml" | scripts/build-plan.sh "$reg" "$OWNER" "linux/$arch") ||
+  stages=$(yaml_json "$work/app/.github/gantry.yml" | jq -c '.images' | scripts/build-plan.sh "$reg" "$OWNER" "linux/$arch") ||
     fail "build-plan.sh refused the image list"
   count=$(jq length <<<"$stages")
   rm -rf "$work/digests" && mkdir -p "$work/digests"

@@ -66,14 +66,26 @@ dotenv_json() { # [FILE]
   done <"$file" | jq -Rsc 'split("\u0000") | .[:-1] | [range(0; length; 2) as $i | {(.[$i]): .[$i + 1]}] | add // {}'
 }
 
+# YAML as one line of JSON, with either yq: Debian's (a jq wrapper: yq -c) or mikefarah's (first on PATH on GitHub's
+# runners: yq -o=json).
+which_yq() {
+  yq_flavour=jq
+  if yq --version 2>&1 | grep -q mikefarah; then yq_flavour=mikefarah; fi
+}
+yaml_json() { # FILE
+  [[ -n ${yq_flavour:-} ]] || which_yq
+  if [[ $yq_flavour == mikefarah ]]; then yq -o=json -I=0 . "$1"; else yq -c . "$1"; fi
+}
+
 # The merged compose files as JSON, ${VAR}, ${VAR:-default} and ${VAR-default} filled in (the environment first,
 # then .env, as compose does). Sets model.
 load_model() {
   local vars files=() f
   vars=$(dotenv_json | jq -c '. + ($ENV | with_entries(select(.key | test("^[A-Za-z_]"))))')
+  [[ -n ${yq_flavour:-} ]] || which_yq # once: the calls below run in subshells
   for f in "${compose_files[@]}"; do
     [[ -f $f ]] || die "no compose file $f in $PWD"
-    files+=("$(yq -c . "$f")") || die "cannot read $f"
+    files+=("$(yaml_json "$f")") || die "cannot read $f"
   done
   # The variables go first on standard input, not on jq's command line: .env holds the application's secrets.
   model=$(printf '%s\n' "$vars" "${files[@]}" | jq -cs '

@@ -1,6 +1,10 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.ledger.Durations;
+import dev.gantry.ledger.Gates;
+import dev.gantry.ledger.MoveKind;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.CountingStore;
 import dev.gantry.progress.Summary;
 import dev.gantry.progress.Tracker;
@@ -8,10 +12,14 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
+import dev.gantry.store.ImageStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +38,16 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
 
   @Option(names = "--to", paramLabel = "TAG", required = true, description = "Target tag (repeatable).")
   List<String> to = new ArrayList<>();
+
+  @Option(names = "--soak", paramLabel = "DURATION",
+      description = "Refuse (exit 8, nothing written) unless the ledger shows each source digest at the --from tag for at least this long (90s, 45m, 2h, 1d).")
+  String soak;
+
+  @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion records name (default: each image's org.opencontainers.image.revision label).")
+  String sha;
+
+  @Mixin
+  LedgerOptions ledger;
 
   @Mixin
   RegistryOptions registry;
@@ -55,39 +73,70 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     PromoteReport report;
     Summary summary;
+    Recorder.Written recorded = Recorder.Written.none();
     StopSignal stop = new StopSignal();
     try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
+      Optional<Duration> soakFor = soak(request);
+      Optional<String> commit = LedgerOptions.commit(sha);
       registry.validate();
       progress.mode();
       registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
+      // The ledger's reads and writes go to the stores directly: the summary counts the images' manifests.
+      Function<PromoteRequest.Image, ImageStore> direct = image -> stores.forPromote(image, !registry.dryRun);
+      boolean recording = ledger.recording(registry.dryRun);
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
           registry.dryRun, registry.jobs, stop, plan -> {
+            soakFor.ifPresent(d -> Gates.soak(plan, direct, request.fromTag(), d, env.clock().instant(), registry.jobs));
+            if (recording) {
+              Gates.unmoved(plan, direct, registry.jobs);
+            }
             // Before the first write, on stderr: the record that lets a person undo a run killed outright.
             env.stderr().print(PromoteOutput.plan(plan));
             env.stderr().flush();
             signals.arm();
           });
       signals.disarm();
+      if (registry.dryRun) {
+        // Nothing is written in a dry run, but it answers what the soak gate would.
+        soakFor.ifPresent(d -> Gates.soak(report.plan(), direct, request.fromTag(), d, env.clock().instant(), registry.jobs));
+      }
       summary = counted.summary();
+      if (recording) {
+        recorded = Recorder.write(Recorder.promoted(report, direct, request.fromLabel()), MoveKind.PROMOTE, commit,
+            LedgerOptions.provenance(env), registry.jobs);
+      }
     }
     GantryException failure = failure(report);
     int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
     String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
-    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error) + "\n" : PromoteOutput.text(report));
+    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error, recorded) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
+    recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
     summaries.accept(summary);
     if (failure != null) {
       throw new ReportedFailure(failure); // a failure's stderr stays its one line
     }
-    progress.printSummary(env, "promote", summary);
+    progress.printSummary(env, "promote", summary, ledger.recording(registry.dryRun) ? "; " + recorded.summary() : "");
     return ExitCode.OK;
   }
 
+  /** --soak needs a source tag (a digest has no time at a tag). */
+  private Optional<Duration> soak(PromoteRequest request) {
+    if (soak == null) {
+      return Optional.empty();
+    }
+    Duration d = Durations.parse("--soak", soak);
+    if (request.fromTag() == null) {
+      throw GantryException.badInput("--soak needs --from to name a tag (the ledger times a digest at a tag), not " + from);
+    }
+    return Optional.of(d);
+  }
+
   /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
-  private static GantryException failure(PromoteReport report) {
+  static GantryException failure(PromoteReport report) {
     if (!report.failed()) {
       return null;
     }

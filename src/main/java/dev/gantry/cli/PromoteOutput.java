@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
@@ -68,7 +69,17 @@ final class PromoteOutput {
 
   /** The report as one document; for a failed run it also says the exit code and the one-line error. */
   static String json(PromoteReport report, int exitCode, String error) {
-    return JsonForm.json(report, exitCode, error);
+    return JsonForm.json("promote", report, exitCode, error, null);
+  }
+
+  /** The same with the ledger's part: records written and a warning per record that was not. */
+  static String json(PromoteReport report, int exitCode, String error, Recorder.Written ledger) {
+    return JsonForm.json("promote", report, exitCode, error, ledger);
+  }
+
+  /** A rollback's report: a promote's, named rollback, without a source tag. */
+  static String rollbackJson(PromoteReport report, int exitCode, String error, Recorder.Written ledger) {
+    return JsonForm.json("rollback", report, exitCode, error, ledger);
   }
 
   private static String status(PromoteReport report) {
@@ -86,10 +97,12 @@ final class PromoteOutput {
    * loaded, and a text-output promote needs none of them.
    */
   private static final class JsonForm {
-    static String json(PromoteReport report, int exitCode, String error) {
+    static String json(String command, PromoteReport report, int exitCode, String error, Recorder.Written ledger) {
       ObjectNode root = Json.object();
-      root.put("command", "promote");
-      root.put("from", report.plan().request().fromLabel());
+      root.put("command", command);
+      if (command.equals("promote")) {
+        root.put("from", report.plan().request().fromLabel());
+      }
       root.put("dryRun", report.dryRun());
       root.put("status", status(report));
       if (error != null) {
@@ -130,6 +143,12 @@ final class PromoteOutput {
             }
           }
         }
+      }
+      if (ledger != null) {
+        ObjectNode l = root.putObject("ledger");
+        l.put("records", ledger.records());
+        ArrayNode warnings = l.putArray("warnings");
+        ledger.warnings().forEach(warnings::add);
       }
       return Json.write(root);
     }

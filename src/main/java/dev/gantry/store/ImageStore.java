@@ -43,16 +43,6 @@ public interface ImageStore {
     putManifest(reference, manifest);
   }
 
-  /** TEMPORARY shim of the referrers contract; replaced by ref16's primitive at the merge. */
-  default java.util.List<dev.gantry.image.Referrer> referrers(Digest subject, Optional<String> artifactType) {
-    throw new UnsupportedOperationException("referrers: not merged yet");
-  }
-
-  /** TEMPORARY shim of the referrers contract; replaced by ref16's primitive at the merge. */
-  default void putReferrer(Manifest manifest) {
-    throw new UnsupportedOperationException("putReferrer: not merged yet");
-  }
-
   boolean blobExists(Digest digest);
 
   /** A stream of the blob's bytes; the caller closes it. */

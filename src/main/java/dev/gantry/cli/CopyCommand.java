@@ -5,16 +5,21 @@ import dev.gantry.Json;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.layout.LayoutReference;
+import dev.gantry.ledger.MoveKind;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
@@ -30,6 +35,12 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin
   ProgressOptions progress;
+
+  @Mixin
+  LedgerOptions ledger;
+
+  @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion record of a copy to a tag names (default: the image's org.opencontainers.image.revision label).")
+  String sha;
 
   @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
@@ -52,9 +63,12 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     CopyReport report;
     Summary summary;
+    Recorder.Written recorded = Recorder.Written.none();
+    boolean recording = false;
     try (Stores stores = new Stores(registry, env)) {
       String from = registryOf(source);
       String to = registryOf(destination);
+      Optional<String> commit = LedgerOptions.commit(sha);
       registry.validate();
       progress.mode();
       registry.bindCredentials(Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
@@ -64,13 +78,28 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
         report = ImageCopier.copy(src, dst, registry.dryRun, registry.jobs, shown.listener());
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
+        // A copy to a tag moved that tag: recorded like a promote (a copy by digest moves no tag).
+        Optional<String> tag = movedTag(report);
+        recording = ledger.recording(registry.dryRun) && report.outcome() == CopyReport.Outcome.COPIED && tag.isPresent();
+        if (recording) {
+          recorded = Recorder.write(List.of(new Recorder.Move(dst.store(), tag.get(),
+              dst.store().getManifest(report.digest().toString()), report.previous(), report.source())), MoveKind.COPY,
+              commit, LedgerOptions.provenance(env), registry.jobs);
+        }
       }
     }
-    env.stdout().println(registry.json ? json(report) : text(report));
+    env.stdout().println(registry.json ? json(report, recorded) : text(report));
     env.stdout().flush();
-    progress.printSummary(env, "copy", summary);
+    recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
+    progress.printSummary(env, "copy", summary, recording ? "; " + recorded.summary() : "");
     summaries.accept(summary);
     return ExitCode.OK;
+  }
+
+  /** The tag the copy wrote (the destination's, or the source's it kept), or empty for a copy by digest. */
+  private static Optional<String> movedTag(CopyReport report) {
+    String d = report.destination();
+    return d.contains("@") ? Optional.empty() : Optional.of(d.substring(d.lastIndexOf(':') + 1));
   }
 
   /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
@@ -92,7 +121,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return line;
   }
 
-  private static String json(CopyReport r) {
+  private static String json(CopyReport r, Recorder.Written recorded) {
     ObjectNode root = Json.object();
     root.put("command", "copy");
     root.put("status", "ok");
@@ -107,6 +136,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     blobs.put("mounted", r.blobsMounted());
     blobs.put("present", r.blobsPresent());
     blobs.put("bytes", r.bytesCopied());
+    ObjectNode l = root.putObject("ledger");
+    l.put("records", recorded.records());
+    recorded.warnings().forEach(l.putArray("warnings")::add);
     return Json.write(root);
   }
 }

@@ -5,6 +5,7 @@ import dev.gantry.Jobs;
 import dev.gantry.progress.Moved;
 import dev.gantry.progress.TransferListener;
 import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
 import dev.gantry.store.ImageStore;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Copies an image, byte-exact, between any two stores (registry repositories, OCI layouts): the blobs first
@@ -41,10 +43,11 @@ public final class ImageCopier {
     }
     Endpoint target = new Endpoint(to, targetRef);
 
-    boolean present = to.headImage(targetRef).map(top.digest()::equals).orElse(false);
+    Optional<Digest> previous = to.headImage(targetRef);
+    boolean present = previous.map(top.digest()::equals).orElse(false);
     if (present || dryRun) {
       CopyReport.Outcome outcome = present ? CopyReport.Outcome.UNCHANGED : CopyReport.Outcome.WOULD_COPY;
-      return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0);
+      return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0, previous);
     }
 
     // Every manifest below the top one (an index's children, depth first), read once and kept as bytes.
@@ -95,7 +98,7 @@ public final class ImageCopier {
     }
     return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), CopyReport.Outcome.COPIED,
         missing.size() + 1, counts[BlobTransfer.How.COPIED.ordinal()], counts[BlobTransfer.How.MOUNTED.ordinal()],
-        counts[BlobTransfer.How.PRESENT.ordinal()], bytes);
+        counts[BlobTransfer.How.PRESENT.ordinal()], bytes, previous);
   }
 
   private static Moved moved(BlobTransfer.How how) {

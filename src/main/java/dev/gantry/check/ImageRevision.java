@@ -79,7 +79,7 @@ public final class ImageRevision {
 
   private static JsonNode json(byte[] bytes, String where) {
     try {
-      return Json.mapper().readTree(bytes);
+      return Json.readTree(bytes);
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "read image " + where + ": not valid JSON", e);
     }

@@ -3,6 +3,7 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.ledger.Durations;
 import dev.gantry.ledger.Gates;
+import dev.gantry.ledger.History;
 import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.CountingStore;
@@ -46,6 +47,10 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion records name (default: each image's org.opencontainers.image.revision label).")
   String sha;
 
+  @Option(names = "--history", paramLabel = "N", defaultValue = "0",
+      description = "With --json: each target tag's last N moves from the ledger, after the promote (the action shows 5).")
+  int history;
+
   @Mixin
   LedgerOptions ledger;
 
@@ -74,11 +79,15 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     PromoteReport report;
     Summary summary;
     Recorder.Written recorded = Recorder.Written.none();
+    List<History.Log> histories = new ArrayList<>();
     StopSignal stop = new StopSignal();
     try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       Optional<Duration> soakFor = soak(request);
       Optional<String> commit = LedgerOptions.commit(sha);
+      if (history < 0 || history > 100) {
+        throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
+      }
       registry.validate();
       progress.mode();
       registry.bindCredentialsForImages(request.images());
@@ -108,11 +117,14 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
         recorded = Recorder.write(Recorder.promoted(report, direct, request.fromLabel()), MoveKind.PROMOTE, commit,
             LedgerOptions.provenance(env), registry.jobs);
       }
+      if (history > 0 && !report.failed()) {
+        histories = histories(report, direct);
+      }
     }
     GantryException failure = failure(report);
     int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
     String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
-    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error, recorded) + "\n" : PromoteOutput.text(report));
+    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error, recorded, histories) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
     recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
     summaries.accept(summary);
@@ -121,6 +133,19 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     }
     progress.printSummary(env, "promote", summary, ledger.recording(registry.dryRun) ? "; " + recorded.summary() : "");
     return ExitCode.OK;
+  }
+
+  /** Each target's history after the run; one that cannot be read is a warning, not a failure of the promote. */
+  private List<History.Log> histories(PromoteReport report, Function<PromoteRequest.Image, ImageStore> open) {
+    List<History.Log> logs = new ArrayList<>();
+    for (PromoteReport.TagResult r : report.results()) {
+      try {
+        logs.add(History.read(open.apply(r.image()), r.tag(), history));
+      } catch (GantryException e) {
+        env.stderr().println("gantry: warning: history " + r.image() + ":" + r.tag() + ": " + Gantry.firstLine(e.getMessage()));
+      }
+    }
+    return logs;
   }
 
   /** --soak needs a source tag (a digest has no time at a tag). */

@@ -321,4 +321,42 @@ class LedgerIT {
   private static String lines(List<LoggedRequest> log) {
     return log.stream().map(r -> r.method() + " " + r.path() + " " + r.status()).collect(Collectors.joining(", "));
   }
+
+  @Test
+  void anOciLayoutKeepsItsRecordsTheSameWay() {
+    java.nio.file.Path dir = TempDirs.create("gantry-ledger-layout-");
+    TestImages.Layout a = TestImages.multiArch(dir, SEED.incrementAndGet(), Map.of("org.opencontainers.image.revision", COMMIT_A));
+    String layout = "oci:" + dir;
+
+    Result promoted = gantry().run("promote", "--from", a.tag(), "--to", "latest", layout);
+    assertEquals(0, promoted.exitCode(), promoted.all());
+    assertTrue(promoted.stderr().contains("ledger: 1 record written"), promoted.stderr());
+
+    JsonNode h = history(layout + ":latest");
+    assertEquals(List.of(a.digest()), field(h, "digest"));
+    assertEquals(List.of(COMMIT_A), field(h, "commit"));
+    assertEquals(List.of("promote"), field(h, "kind"));
+    Result missing = gantry().run("history", layout + ":nope");
+    assertEquals(4, missing.exitCode(), missing.all());
+  }
+
+  @Test
+  void aCopyToATagIsRecordedAndAMissingRepositoryIsExitFour() {
+    String repo = "ledger/copy-src";
+    String a = push(repo, COMMIT_A);
+    Result copied = gantry().run("copy", image(repo) + ":sha-aaaaaaa", image("ledger/copy-dst") + ":stable");
+    assertEquals(0, copied.exitCode(), copied.all());
+    JsonNode h = history(image("ledger/copy-dst") + ":stable");
+    assertEquals(List.of(a), field(h, "digest"));
+    assertEquals(List.of("copy"), field(h, "kind"));
+    assertEquals(List.of(COMMIT_A), field(h, "commit"));
+    assertEquals(image(repo) + ":sha-aaaaaaa", h.path("records").get(0).path("source").asText());
+
+    Result none = gantry().run("history", image("ledger/no-such-repository") + ":latest");
+    assertEquals(4, none.exitCode(), none.all());
+    assertTrue(none.stderr().startsWith("gantry: history " + image("ledger/no-such-repository") + ":latest: "), none.stderr());
+    Result noHistory = gantry().run("rollback", "--tag", "sha-aaaaaaa", image(repo));
+    assertEquals(4, noHistory.exitCode(), noHistory.all());
+    assertTrue(noHistory.stderr().contains(image(repo) + ":sha-aaaaaaa: the tag has no history"), noHistory.stderr());
+  }
 }

@@ -211,6 +211,8 @@ class LedgerIT {
     assertEquals(bA, digest(a, "latest"), "a was moved back to A, then restored to B");
     assertEquals(bB, digest(b, "latest"));
     assertEquals(bC, digest(c, "latest"));
+    assertTrue(proxy.requests().stream().filter(q -> q.method().equals("PUT")).allMatch(q -> q.url().endsWith("/manifests/latest")),
+        () -> "only the tag writes and their restores, no record: " + proxy.requests());
     for (String repo : List.of(a, b, c)) {
       assertEquals(List.of("promote", "promote"), field(history(image(repo) + ":latest"), "kind"),
           "a rollback that was undone leaves no record: " + repo);

@@ -17,7 +17,9 @@ import dev.gantry.store.ImageStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -94,7 +96,10 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
       // The ledger's reads and writes go to the stores directly: the summary counts the images' manifests.
-      Function<PromoteRequest.Image, ImageStore> direct = image -> stores.forPromote(image, !registry.dryRun);
+      // One store per image, so the ledger probes a registry's referrers API once and checks the empty blob once.
+      Map<PromoteRequest.Image, ImageStore> opened = new ConcurrentHashMap<>();
+      Function<PromoteRequest.Image, ImageStore> direct = image -> opened.computeIfAbsent(image,
+          i -> stores.forPromote(i, !registry.dryRun));
       boolean recording = ledger.recording(registry.dryRun);
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
           registry.dryRun, registry.jobs, stop, plan -> {

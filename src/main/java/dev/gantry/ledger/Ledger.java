@@ -17,15 +17,28 @@ import java.util.Optional;
 public final class Ledger {
   private Ledger() {}
 
-  /** The records of moves of {@code tag} to {@code digest}, newest first (one listing; no manifest is fetched). */
+  /**
+   * The records of moves of {@code tag} to {@code digest} in this repository, newest first (one listing; no manifest
+   * is fetched). Records travel with the image (a copy carries its referrers), so a record of another repository of
+   * the same digest is not this tag's history: a registry repository takes the records of its own path, under any
+   * registry host (a mirror keeps its history); a layout, which holds one repository, takes them all.
+   */
   public static List<PromotionRecord> records(ImageStore store, Digest digest, String tag) {
+    Optional<String> path = path(store.name());
     return store.referrers(digest, Optional.of(PromotionRecord.ARTIFACT_TYPE)).stream()
         .filter(r -> PromotionRecord.ARTIFACT_TYPE.equals(r.artifactType()))
         .map(Referrer::annotations)
         .flatMap(a -> PromotionRecord.fromAnnotations(digest, a).stream())
         .filter(r -> r.tag().equals(tag))
+        .filter(r -> path.isEmpty() || path.equals(path(r.repository())))
         .sorted(Comparator.comparing(PromotionRecord::time).reversed())
         .toList();
+  }
+
+  /** {@code acme/api} of {@code ghcr.io/acme/api}; empty for a layout ({@code oci:…}). */
+  private static Optional<String> path(String repository) {
+    int slash = repository.indexOf('/');
+    return repository.startsWith("oci:") || slash < 0 ? Optional.empty() : Optional.of(repository.substring(slash + 1));
   }
 
   /** Writes one record of a move to {@code subject}; the store must hold the empty blob ({@link #prepare}). */

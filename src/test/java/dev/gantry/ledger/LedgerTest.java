@@ -245,4 +245,24 @@ class LedgerTest {
     assertEquals(GantryException.Kind.BAD_INPUT, bad.kind());
     assertThrows(GantryException.class, () -> Durations.parse("--soak", ""));
   }
+
+  @Test
+  void recordsOfAnotherRepositoryOfTheSameDigestAreNotThisTagsHistory() {
+    Manifest a = image("aaaaaaa");
+    MemoryStore other = new MemoryStore("registry.test/acme/other");
+    other.blob(RecordManifest.EMPTY_BYTES);
+    // A copy carried another repository's record of the same digest and tag into this one.
+    PromotionRecord foreign = provenance.record("registry.test/acme/other", "latest", a.digest(), Optional.empty(), "sha-x",
+        Optional.empty(), T0, MoveKind.PROMOTE);
+    store.blob(RecordManifest.EMPTY_BYTES);
+    store.putReferrer(RecordManifest.of(foreign, new Descriptor(a.mediaType(), a.digest(), a.size())));
+    store.tag("latest", a);
+    assertEquals(List.of(new History.Unrecorded(a.digest())), History.read(store, "latest", 5).entries());
+
+    // The same repository path on another registry host (a mirror) is this repository.
+    PromotionRecord mirrored = provenance.record("mirror.test:5000/acme/api", "latest", a.digest(), Optional.empty(), "sha-x",
+        Optional.empty(), T0, MoveKind.PROMOTE);
+    store.putReferrer(RecordManifest.of(mirrored, new Descriptor(a.mediaType(), a.digest(), a.size())));
+    assertEquals(List.of(mirrored), History.read(store, "latest", 5).records());
+  }
 }

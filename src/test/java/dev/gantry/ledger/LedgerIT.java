@@ -316,8 +316,12 @@ class LedgerIT {
     System.out.println("LEDGER COST with records: " + with.size() + " " + lines(with));
     System.out.println("LEDGER COST with records and --sha: " + withSha.size() + " " + lines(withSha));
     System.out.println("LEDGER COST history --limit 3: " + history.size() + " " + lines(history));
+    // The README's table ("What records cost in requests") states these counts.
     assertEquals(3, without.size(), lines(without));
-    assertTrue(with.size() > without.size());
+    assertEquals(13, firstRecord.size(), lines(firstRecord));
+    assertEquals(11, with.size(), lines(with));
+    assertEquals(9, withSha.size(), lines(withSha));
+    assertEquals(5, history.size(), lines(history));
   }
 
   private static String lines(List<LoggedRequest> log) {

@@ -51,7 +51,11 @@ final class HistoryCommand implements Callable<Integer>, JsonOutput {
       String host = LayoutReference.isLayout(image) ? null : ImageReference.parse(image).repository().registry();
       registry.bindCredentials(host == null ? List.of() : List.of(host), host);
       Endpoint at = stores.source(image);
-      log = History.read(at.store(), at.reference(), limit);
+      String tag = at.reference();
+      if (tag == null) {
+        throw GantryException.badInput("image '" + image + "' names no tag: name IMAGE:TAG");
+      }
+      log = History.read(at.store(), tag, limit);
     }
     env.stdout().print(registry.json ? HistoryOutput.json(log) + "\n" : HistoryOutput.text(log));
     return ExitCode.OK;

@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,7 +105,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       boolean recording = ledger.recording(registry.dryRun);
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
           registry.dryRun, registry.jobs, stop, plan -> {
-            soakFor.ifPresent(d -> Gates.soak(plan, direct, request.fromTag(), d, env.clock().instant(), registry.jobs));
+            soakFor.ifPresent(d -> Gates.soak(plan, direct, Objects.requireNonNull(request.fromTag()), d, env.clock().instant(), registry.jobs));
             if (recording) {
               Gates.unmoved(plan, direct, registry.jobs);
             }
@@ -115,7 +117,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       signals.disarm();
       if (registry.dryRun) {
         // Nothing is written in a dry run, but it answers what the soak gate would.
-        soakFor.ifPresent(d -> Gates.soak(report.plan(), direct, request.fromTag(), d, env.clock().instant(), registry.jobs));
+        soakFor.ifPresent(d -> Gates.soak(report.plan(), direct, Objects.requireNonNull(request.fromTag()), d, env.clock().instant(), registry.jobs));
       }
       summary = counted.summary();
       if (recording) {
@@ -166,14 +168,15 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   }
 
   /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
-  static GantryException failure(PromoteReport report) {
+  static @Nullable GantryException failure(PromoteReport report) {
     if (!report.failed()) {
       return null;
     }
-    PromoteReport.TagResult failure = report.firstFailure();
+    // failed() without a stop means a write failed (or may have): there is a first failure.
+    PromoteReport.@Nullable TagResult first = report.firstFailure();
     String cause = report.stoppedBy() != null
         ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
-        : failure.error();
+        : Objects.requireNonNull(first, "a failed run names its failure").error();
     if (report.rollbackIncomplete()) {
       return new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
           cause + "; restoring the targets already moved was not completed: see the report above");
@@ -183,6 +186,8 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
           cause + "; every target already moved was restored (new tags are left, see the report)");
     }
     // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
-    return new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
+    PromoteReport.TagResult failure = Objects.requireNonNull(first, "a failed run names its failure");
+    GantryException.Kind kind = failure.errorKind();
+    return new GantryException(kind == null ? GantryException.Kind.FAILED : kind, failure.error() + "; nothing was changed");
   }
 }

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Writes a promote report as aligned text lines or as one JSON document. */
 final class PromoteOutput {
@@ -71,17 +72,17 @@ final class PromoteOutput {
   }
 
   /** The report as one document; for a failed run it also says the exit code and the one-line error. */
-  static String json(PromoteReport report, int exitCode, String error) {
+  static String json(PromoteReport report, int exitCode, @Nullable String error) {
     return JsonForm.json("promote", report, exitCode, error, null, List.of());
   }
 
   /** The same with the ledger's part: records written and a warning per record that was not. */
-  static String json(PromoteReport report, int exitCode, String error, Recorder.Written ledger, List<History.Log> history) {
+  static String json(PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger, List<History.Log> history) {
     return JsonForm.json("promote", report, exitCode, error, ledger, history);
   }
 
   /** A rollback's report: a promote's, named rollback, without a source tag. */
-  static String rollbackJson(PromoteReport report, int exitCode, String error, Recorder.Written ledger) {
+  static String rollbackJson(PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger) {
     return JsonForm.json("rollback", report, exitCode, error, ledger, List.of());
   }
 
@@ -100,7 +101,7 @@ final class PromoteOutput {
    * loaded, and a text-output promote needs none of them.
    */
   private static final class JsonForm {
-    static String json(String command, PromoteReport report, int exitCode, String error, Recorder.Written ledger,
+    static String json(String command, PromoteReport report, int exitCode, @Nullable String error, Recorder.@Nullable Written ledger,
         List<History.Log> history) {
       ObjectNode root = Json.object();
       root.put("command", command);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +38,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   @Option(names = "--from", paramLabel = "TAG", description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
-  String from;
+  @Nullable String from;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "YYYY.M.PATCH",
       description = "YYYY.M.PATCH (default), YYYY.0M.PATCH or YY.M.PATCH; the date is today's in UTC.")
@@ -149,7 +150,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     return Json.write(root);
   }
 
-  private static String outcome(PromoteReport report, String image, boolean dryRun) {
+  private static String outcome(@Nullable PromoteReport report, String image, boolean dryRun) {
     if (report == null) {
       return dryRun ? "would-promote" : "unknown";
     }

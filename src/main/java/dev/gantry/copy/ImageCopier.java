@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Copies an image, byte-exact, between any two stores (registry repositories, OCI layouts): the blobs first
@@ -23,21 +25,24 @@ import java.util.Optional;
  */
 public final class ImageCopier {
   /** A store and the tag or digest within it. {@code reference} null at the destination: decided by {@link #copy}. */
-  public record Endpoint(ImageStore store, String reference) {
+  public record Endpoint(ImageStore store, @Nullable String reference) {
     public String describe() {
-      return store.describe(reference);
+      return store.describe(Objects.requireNonNull(reference, "describe an endpoint before its reference is decided"));
     }
   }
 
   private ImageCopier() {}
 
   /** Copies, telling {@code listener} about every blob and manifest as it goes (for progress and the summary). */
+  @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs, TransferListener listener) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
-    Manifest top = from.getManifest(source.reference());
-    String targetRef = destination.reference() != null ? destination.reference()
-        : source.reference().contains(":") ? top.digest().toString() : source.reference();
+    String sourceRef = Objects.requireNonNull(source.reference(), "a copy source names its tag or digest");
+    Manifest top = from.getManifest(sourceRef);
+    String named = destination.reference();
+    String targetRef = named != null ? named
+        : sourceRef.contains(":") ? top.digest().toString() : sourceRef;
     if (targetRef.contains(":") && !targetRef.equals(top.digest().toString())) {
       throw GantryException.badInput("destination digest " + targetRef + " does not match the source manifest " + top.digest());
     }

@@ -21,7 +21,7 @@ public final class Durations {
 
   /** {@code 1h25m}, {@code 40s}, {@code 0s}: the largest units, seconds dropped above an hour. */
   public static String format(Duration d) {
-    long s = Math.max(0, d.getSeconds());
+    long s = Math.max(0, d.toSeconds());
     long days = s / 86400;
     long hours = s % 86400 / 3600;
     long minutes = s % 3600 / 60;
@@ -36,7 +36,7 @@ public final class Durations {
     if (minutes > 0) {
       out.append(minutes).append('m');
     }
-    if (seconds > 0 && days == 0 && hours == 0 || out.length() == 0) {
+    if ((seconds > 0 && days == 0 && hours == 0) || out.length() == 0) {
       out.append(seconds).append('s');
     }
     return out.toString();

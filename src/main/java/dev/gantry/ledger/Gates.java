@@ -49,9 +49,10 @@ public final class Gates {
       if (o.failure() != null) {
         throw o.failure();
       }
-      o.value().ifPresent(why -> {
-        throw new GantryException(GantryException.Kind.REFUSED, why);
-      });
+      Optional<String> refusal = o.value();
+      if (refusal != null && refusal.isPresent()) {
+        throw new GantryException(GantryException.Kind.REFUSED, refusal.get());
+      }
     }
   }
 

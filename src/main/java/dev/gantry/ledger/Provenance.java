@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Who and what moves tags in this run: the actor and run URL from the {@code GITHUB_*} variables when present, the
@@ -36,7 +37,7 @@ public record Provenance(Optional<String> actor, Optional<String> run, String ve
     return new PromotionRecord(repository, tag, digest, previous, source, commit, time, actor, run, version, kind);
   }
 
-  private static Optional<String> nonEmpty(String value) {
+  private static Optional<String> nonEmpty(@Nullable String value) {
     return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
   }
 }

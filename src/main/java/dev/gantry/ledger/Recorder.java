@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the records of the tags a run moved, after they moved (a run that rolled back moved nothing and records
@@ -71,7 +72,7 @@ public final class Recorder {
       return Written.none();
     }
     Instant time = provenance.now();
-    Map<ImageStore, Optional<RuntimeException>> prepared = new IdentityHashMap<>();
+    IdentityHashMap<ImageStore, Optional<RuntimeException>> prepared = new IdentityHashMap<>();
     moves.forEach(m -> prepared.put(m.store(), Optional.empty()));
     List<ImageStore> stores = new ArrayList<>(prepared.keySet());
     List<Jobs.Outcome<Boolean>> ready = Jobs.run(stores, jobs, false, s -> {
@@ -83,7 +84,7 @@ public final class Recorder {
     }
     Map<String, Optional<String>> commits = new ConcurrentHashMap<>();
     List<Jobs.Outcome<Boolean>> outcomes = Jobs.run(moves, jobs, false, m -> {
-      prepared.get(m.store()).ifPresent(e -> {
+      prepared.getOrDefault(m.store(), Optional.empty()).ifPresent(e -> {
         throw e;
       });
       Optional<String> commit = sha.isPresent() ? sha
@@ -116,7 +117,7 @@ public final class Recorder {
     }
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "unknown error";
     }

@@ -365,4 +365,28 @@ class LedgerIT {
     assertEquals(4, noHistory.exitCode(), noHistory.all());
     assertTrue(noHistory.stderr().contains(image(repo) + ":sha-aaaaaaa: the tag has no history"), noHistory.stderr());
   }
+
+  @Test
+  void aRecordTheRegistryRefusesIsAWarningInTheReportAndTheSummaryLineNeverSilent() throws IOException {
+    String repo = "ledger/refused";
+    String a = push(repo, COMMIT_A);
+    // The tag write goes through; every manifest PUT by digest (the record) is refused.
+    proxy.failAlways("PUT", "/v2/" + repo + "/manifests/sha256:.*", 403);
+
+    Result r = gantry().run("promote", "--from", "sha-aaaaaaa", "--to", "latest", proxy.hostPort() + "/" + repo);
+
+    assertEquals(0, r.exitCode(), "the tag moved; the record is what failed: " + r.all());
+    assertEquals(a, digest(repo, "latest"));
+    List<String> warnings = r.stderr().lines().filter(l -> l.startsWith("gantry: warning: ")).toList();
+    assertEquals(1, warnings.size(), r.stderr());
+    assertTrue(warnings.get(0).startsWith("gantry: warning: ledger: the record of " + proxy.hostPort() + "/" + repo + ":latest -> "
+        + a + " was not written: "), warnings.get(0));
+    assertTrue(r.stderr().strip().endsWith("; ledger: 1 of 1 record NOT written"), r.stderr());
+
+    Result json = gantry().run("promote", "--json", "--from", "sha-aaaaaaa", "--to", "prod", proxy.hostPort() + "/" + repo);
+    assertEquals(0, json.exitCode(), json.all());
+    JsonNode doc = Json.readTree(json.stdout());
+    assertEquals(0, doc.path("ledger").path("records").asInt(), json.stdout());
+    assertEquals(1, doc.path("ledger").path("warnings").size(), json.stdout());
+  }
 }

@@ -2,8 +2,8 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.ledger.Durations;
-import dev.gantry.ledger.Gates;
 import dev.gantry.ledger.History;
+import dev.gantry.ledger.LedgerRun;
 import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.CountingStore;
@@ -13,17 +13,13 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
-import dev.gantry.store.ImageStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,7 +83,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     StopSignal stop = new StopSignal();
     try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
-      Optional<Duration> soakFor = soak(request);
+      Optional<LedgerRun.Soak> soakFor = soak(request);
       Optional<String> commit = LedgerOptions.commit(sha);
       if (history < 0 || history > 100) {
         throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
@@ -98,17 +94,11 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
       // The ledger's reads and writes go to the stores directly: the summary counts the images' manifests.
-      // One store per image, so the ledger probes a registry's referrers API once and checks the empty blob once.
-      Map<PromoteRequest.Image, ImageStore> opened = new ConcurrentHashMap<>();
-      Function<PromoteRequest.Image, ImageStore> direct = image -> opened.computeIfAbsent(image,
-          i -> stores.forPromote(i, !registry.dryRun));
-      boolean recording = ledger.recording(registry.dryRun);
+      LedgerRun run = new LedgerRun(image -> stores.forPromote(image, !registry.dryRun), soakFor,
+          ledger.recording(registry.dryRun), commit, LedgerOptions.provenance(env), registry.jobs);
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
           registry.dryRun, registry.jobs, stop, plan -> {
-            soakFor.ifPresent(d -> Gates.soak(plan, direct, Objects.requireNonNull(request.fromTag()), d, env.clock().instant(), registry.jobs));
-            if (recording) {
-              Gates.unmoved(plan, direct, registry.jobs);
-            }
+            run.beforeWrites(plan);
             // Before the first write, on stderr: the record that lets a person undo a run killed outright.
             env.stderr().print(PromoteOutput.plan(plan));
             env.stderr().flush();
@@ -116,16 +106,12 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
           });
       signals.disarm();
       if (registry.dryRun) {
-        // Nothing is written in a dry run, but it answers what the soak gate would.
-        soakFor.ifPresent(d -> Gates.soak(report.plan(), direct, Objects.requireNonNull(request.fromTag()), d, env.clock().instant(), registry.jobs));
+        run.answerSoak(report.plan()); // nothing is written in a dry run, but it answers what the soak gate would
       }
       summary = counted.summary();
-      if (recording) {
-        recorded = Recorder.write(Recorder.promoted(report, direct, request.fromLabel()), MoveKind.PROMOTE, commit,
-            LedgerOptions.provenance(env), registry.jobs);
-      }
+      recorded = run.record(report, MoveKind.PROMOTE, request.fromLabel());
       if (history > 0 && !report.failed()) {
-        histories = histories(report, direct);
+        histories = run.histories(report, history, w -> env.stderr().println("gantry: warning: " + Gantry.firstLine(w)));
       }
     }
     GantryException failure = failure(report);
@@ -142,29 +128,17 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     return ExitCode.OK;
   }
 
-  /** Each target's history after the run; one that cannot be read is a warning, not a failure of the promote. */
-  private List<History.Log> histories(PromoteReport report, Function<PromoteRequest.Image, ImageStore> open) {
-    List<History.Log> logs = new ArrayList<>();
-    for (PromoteReport.TagResult r : report.results()) {
-      try {
-        logs.add(History.read(open.apply(r.image()), r.tag(), history));
-      } catch (GantryException e) {
-        env.stderr().println("gantry: warning: history " + r.image() + ":" + r.tag() + ": " + Gantry.firstLine(e.getMessage()));
-      }
-    }
-    return logs;
-  }
-
   /** --soak needs a source tag (a digest has no time at a tag). */
-  private Optional<Duration> soak(PromoteRequest request) {
+  private Optional<LedgerRun.Soak> soak(PromoteRequest request) {
     if (soak == null) {
       return Optional.empty();
     }
     Duration d = Durations.parse("--soak", soak);
-    if (request.fromTag() == null) {
+    String fromTag = request.fromTag();
+    if (fromTag == null) {
       throw GantryException.badInput("--soak needs --from to name a tag (the ledger times a digest at a tag), not " + from);
     }
-    return Optional.of(d);
+    return Optional.of(new LedgerRun.Soak(fromTag, d));
   }
 
   /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */

@@ -2,7 +2,7 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
-import dev.gantry.ledger.Gates;
+import dev.gantry.ledger.LedgerRun;
 import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
 import dev.gantry.ledger.Rollback;
@@ -12,14 +12,10 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.StopSignal;
 import dev.gantry.registry.ImageReference;
-import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,23 +68,17 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
       }
       registry.validate();
       registry.bindCredentialsForImages(parsed);
-      Map<PromoteRequest.Image, ImageStore> opened = new ConcurrentHashMap<>();
-      Function<PromoteRequest.Image, ImageStore> open = i -> opened.computeIfAbsent(i, x -> stores.forPromote(x, !registry.dryRun));
-      boolean recording = ledger.recording(registry.dryRun);
-      PromotePlan plan = Rollback.plan(parsed, tag, target, open, registry.jobs);
-      report = registry.dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, open, registry.jobs, stop, p -> {
-        if (recording) {
-          Gates.unmoved(p, open, registry.jobs);
-        }
+      LedgerRun run = new LedgerRun(i -> stores.forPromote(i, !registry.dryRun), Optional.empty(),
+          ledger.recording(registry.dryRun), Optional.empty(), LedgerOptions.provenance(env), registry.jobs);
+      PromotePlan plan = Rollback.plan(parsed, tag, target, run.open(), registry.jobs);
+      report = registry.dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, run.open(), registry.jobs, stop, p -> {
+        run.beforeWrites(p);
         env.stderr().print(PromoteOutput.plan(p));
         env.stderr().flush();
         signals.arm();
       });
       signals.disarm();
-      if (recording) {
-        recorded = Recorder.write(Recorder.promoted(report, open, "ledger"), MoveKind.ROLLBACK, Optional.empty(),
-            LedgerOptions.provenance(env), registry.jobs);
-      }
+      recorded = run.record(report, MoveKind.ROLLBACK, "ledger");
     }
     GantryException failure = PromoteCommand.failure(report);
     int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());

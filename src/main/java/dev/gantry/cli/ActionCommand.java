@@ -110,7 +110,8 @@ final class ActionCommand implements Callable<Integer> {
     if (in.dryRun()) {
       a.add("--dry-run");
     }
-    boolean record = !"false".equalsIgnoreCase(ActionInputs.get(env.env(), "record"));
+    // Default true (as action.yml says), also when the runner passes no value; anything but true/false is bad input.
+    boolean record = ActionInputs.get(env.env(), "record").isEmpty() || ActionInputs.bool(env.env(), "record");
     if (!record && List.of("promote", "release", "copy", "rollback").contains(in.command())) {
       a.add("--no-record");
     }

@@ -80,5 +80,9 @@ class ActionLedgerIT {
     assertTrue(early.errors().stream().anyMatch(l -> l.contains("refused by --soak 1h: " + a + " has been at latest for ")),
         early.all());
     assertTrue(!skopeo.exists(image + ":prod", registry), "nothing written");
+
+    Result bad = dispatch(shaA).input("record", "maybe").input("images", image).run();
+    assertEquals(2, bad.exitCode(), bad.all());
+    assertTrue(bad.errors().stream().anyMatch(l -> l.contains("invalid input record 'maybe'")), bad.all());
   }
 }

@@ -6,6 +6,7 @@ import dev.gantry.ledger.Provenance;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The ledger options of the commands that move tags (promote, copy, rollback), and what they decide. */
@@ -21,7 +22,7 @@ final class LedgerOptions {
   }
 
   /** The commit a record names instead of the image's revision label, checked before any I/O. */
-  static Optional<String> commit(String sha) {
+  static Optional<String> commit(@Nullable String sha) {
     if (sha == null) {
       return Optional.empty();
     }

@@ -15,7 +15,9 @@ public class GantryException extends RuntimeException {
     NOT_FOUND,
     SOURCE_MOVED,
     ROLLED_BACK,
-    ROLLBACK_INCOMPLETE
+    ROLLBACK_INCOMPLETE,
+    /** A gate said no (the ledger's soak time): an answer, with nothing written. */
+    REFUSED
   }
 
   private final Kind kind;

@@ -38,8 +38,10 @@ final class Jobs {
     return w.steps(job).stream().anyMatch(s -> isGantry(s) && gantryCommand(s).equals("release"));
   }
 
+  /** Moves tags: a promote, or a rollback by the ledger (which applies a promote plan). */
   static boolean promotes(Workflow w, String job) {
-    return w.steps(job).stream().anyMatch(s -> isGantry(s) && gantryCommand(s).equals("promote"));
+    return w.steps(job).stream().anyMatch(s -> isGantry(s)
+        && (gantryCommand(s).equals("promote") || gantryCommand(s).equals("rollback")));
   }
 
   static boolean deploys(Workflow w, String job) {

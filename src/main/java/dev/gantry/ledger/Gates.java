@@ -30,7 +30,7 @@ public final class Gates {
   public static void soak(PromotePlan plan, Function<PromoteRequest.Image, ImageStore> open, String fromTag,
       Duration soak, Instant now, int jobs) {
     List<ImagePlan> images = plan.images();
-    List<Jobs.Outcome<Optional<String>>> found = Jobs.run(images, jobs, false, image -> {
+    List<Jobs.Outcome<ImagePlan, Optional<String>>> found = Jobs.run(images, jobs, false, image -> {
       Digest digest = image.source().digest();
       Optional<PromotionRecord> since = Ledger.records(open.apply(image.image()), digest, fromTag).stream()
           .filter(r -> !r.time().isAfter(now)).findFirst();
@@ -45,7 +45,7 @@ public final class Gates {
       }
       return Optional.empty();
     });
-    for (Jobs.Outcome<Optional<String>> o : found) {
+    for (Jobs.Outcome<ImagePlan, Optional<String>> o : found) {
       if (o.failure() != null) {
         throw o.failure();
       }

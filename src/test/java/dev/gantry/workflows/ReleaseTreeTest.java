@@ -80,7 +80,7 @@ class ReleaseTreeTest {
     String b = git(tree, "rev-parse", "HEAD").strip();
     assertEquals("action.yml", git(tree, "diff", "--name-only", "HEAD~2", "HEAD~1").strip());
     assertEquals(".github/workflows/build-images.yml\n.github/workflows/release-and-deploy.yml\n"
-        + ".github/workflows/scan-and-promote.yml",
+        + ".github/workflows/sbom.yml\n.github/workflows/scan-and-promote.yml",
         git(tree, "diff", "--name-only", "HEAD~1", "HEAD").strip());
     assertTrue(git(tree, "diff", "--name-only", "HEAD").lines().allMatch(f -> f.startsWith("workflows-templates/")));
     assertEquals("docker://ghcr.io/" + OWNER.toLowerCase() + "/gantry@" + DIGEST,

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
   /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
-  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init");
+  static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * Start-up loads only what the command uses. The jar runs with the JVM's own class-loading log
  * ({@code -Xlog:class+load}) and the log is checked for whole libraries that have no business in the run: the TLS
  * implementation for plain-HTTP registries and layouts, Jackson's ObjectMapper (trees go through the streaming API),
- * the GitHub client outside {@code release}, and picocli for {@code --version}. Not timed: which classes load does not
+ * the GitHub client outside {@code release}, and picocli for {@code --version} and {@code --help}. Not timed: which classes load does not
  * depend on how busy the machine is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -137,6 +137,21 @@ class StartupClassesIT {
     assertNone(classes, NEVER);
     assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", "okhttp3.",
         "com.fasterxml.jackson."));
+  }
+
+  @Test
+  void helpIsPrintedFromTheBuildTimeTextWithoutPicocli() {
+    for (List<String> args : List.of(List.of("promote", "--help"), List.of("copy", "-h"), List.of("--help"))) {
+      Result[] r = new Result[1];
+
+      List<String> classes = loadedBy(r, args.toArray(String[]::new));
+
+      assertEquals(0, r[0].exitCode(), r[0].all());
+      assertTrue(r[0].stdout().startsWith("Usage: gantry"), r[0].stdout());
+      assertTrue(r[0].stdout().contains("--help"), r[0].stdout());
+      assertNone(classes, NEVER);
+      assertNone(classes, List.of("picocli.", "okhttp3.", "com.fasterxml.jackson.", "dev.gantry.cli.Gantry"));
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

@@ -15,25 +15,34 @@ import java.util.stream.Stream;
 
 /**
  * Build step (pom.xml, phase process-classes): renders {@code gantry --help} and every command's {@code --help} with
- * picocli, through {@link Gantry#run} itself, into {@code OUTPUT_DIR/dev/gantry/cli/usage/NAME.txt}. Run on every
- * build from the compiled classes, so the texts always follow the commands and options of that build.
+ * picocli, through {@link Gantry#run} itself, into {@code OUTPUT_DIR/dev/gantry/cli/usage/NAME.txt}, and writes each
+ * command's {@link ParseTable}. Run on every build from the compiled classes, so the texts and tables always follow
+ * the commands and options of that build.
  */
 public final class UsageTextsWriter {
   private UsageTextsWriter() {}
 
+  /** Writes the help texts and the parse tables ({@link ParseTableWriter}) under the classes directory. */
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
       throw new IllegalArgumentException("usage: UsageTextsWriter OUTPUT_DIR (the classes directory)");
     }
-    Path dir = Path.of(args[0]).resolve(UsageTexts.class.getPackageName().replace('.', '/')).resolve(UsageTexts.DIR);
+    Path classes = Path.of(args[0]);
+    Path dir = classes.resolve(UsageTexts.class.getPackageName().replace('.', '/')).resolve(UsageTexts.DIR);
+    emptyDirectory(dir);
+    for (String name : names()) {
+      Files.write(dir.resolve(name + ".txt"), render(name));
+    }
+    ParseTableWriter.write(classes);
+  }
+
+  /** Creates the directory, or empties it: a command removed since the last build leaves nothing behind. */
+  static void emptyDirectory(Path dir) throws IOException {
     Files.createDirectories(dir);
     try (Stream<Path> old = Files.list(dir)) {
       for (Path p : old.toList()) {
-        Files.delete(p); // a command removed since the last build leaves no text behind
+        Files.delete(p);
       }
-    }
-    for (String name : names()) {
-      Files.write(dir.resolve(name + ".txt"), render(name));
     }
   }
 

@@ -108,6 +108,9 @@ class StartupClassesIT {
     assertNone(classes, NEVER);
     assertNone(classes, List.of("javax.net.ssl.", "okhttp3.internal.", "kotlin."));
     assertSome(classes, "com.fasterxml.jackson.core."); // index.json is read and written, through the streaming API
+    // The command line is bound through the build-time parse table: no picocli model, parser or help.
+    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", "picocli.CommandLine$Help",
+        "picocli.CommandLine$ParseResult"));
   }
 
   @Test
@@ -121,6 +124,7 @@ class StartupClassesIT {
     assertEquals(0, r[0].exitCode(), r[0].all());
     assertTrue(r[0].stdout().startsWith("promoted"), r[0].stdout());
     assertNone(classes, NEVER);
+    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter"));
     // Each manifest is read for its own mediaType (the type it is PUT back with), through the streaming parser.
     assertSome(classes, "com.fasterxml.jackson.core.");
     assertSome(classes, "okhttp3.internal.");

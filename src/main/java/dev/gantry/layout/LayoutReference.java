@@ -3,6 +3,7 @@ package dev.gantry.layout;
 import dev.gantry.GantryException;
 import dev.gantry.registry.ImageReference;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * {@code oci:PATH[:TAG]} (a layout directory) or {@code oci-archive:FILE[:TAG]} (its tar form, read only), the
@@ -10,6 +11,18 @@ import java.nio.file.Path;
  * its only image.
  */
 public record LayoutReference(boolean archive, Path path, String tag) {
+  // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on first use, some
+  // 60 ms of a CLI run (StartupClassesIT holds a promote to none).
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LayoutReference r && archive == r.archive && path.equals(r.path) && Objects.equals(tag, r.tag);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(archive, path, tag);
+  }
+
   public static final String OCI = "oci:";
   public static final String OCI_ARCHIVE = "oci-archive:";
 

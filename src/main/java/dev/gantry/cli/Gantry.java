@@ -52,7 +52,7 @@ public final class Gantry implements Runnable {
       Object command = command(args[0], env, summaries);
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
       if (bindWithoutPicocli(args[0], command, rest, env)) {
-        return execute(command, env);
+        return execute(command, rest, env);
       }
       cli = new CommandLine(command, new Factory(env)).setCommandName("gantry " + args[0]);
       args = rest;
@@ -64,13 +64,7 @@ public final class Gantry implements Runnable {
     }
     cli.setOut(new PrintWriter(env.stdout(), true));
     cli.setErr(new PrintWriter(env.stderr(), true));
-    cli.setParameterExceptionHandler((e, a) -> {
-      if (JsonOutput.requested(a)) {
-        env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
-      }
-      env.stderr().println("gantry: " + firstLine(e.getMessage()));
-      return ExitCode.BAD_INPUT;
-    });
+    cli.setParameterExceptionHandler((e, a) -> badInput(e, a, env));
     cli.setExecutionExceptionHandler((e, c, parsed) -> failed(e, c.getCommand(), env));
     try {
       return cli.execute(args);
@@ -94,7 +88,7 @@ public final class Gantry implements Runnable {
   }
 
   /** What picocli's execute does with a bound command: call it, and map a failure to its exit code. */
-  private static int execute(Object command, Environment env) {
+  private static int execute(Object command, String[] args, Environment env) {
     try {
       Object result;
       if (command instanceof Callable<?> callable) {
@@ -104,12 +98,23 @@ public final class Gantry implements Runnable {
         result = null;
       }
       return result instanceof Integer code ? code : ExitCode.OK;
+    } catch (CommandLine.ParameterException e) {
+      return badInput(e, args, env); // as picocli's execute routes one thrown by a command
     } catch (Exception e) {
       return failed(e, command, env);
     } finally {
       env.stdout().flush();
       env.stderr().flush();
     }
+  }
+
+  /** Bad input on the command line: one line on stderr (and the JSON error document when asked for), exit 2. */
+  private static int badInput(CommandLine.ParameterException e, String[] args, Environment env) {
+    if (JsonOutput.requested(args)) {
+      env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
+    }
+    env.stderr().println("gantry: " + firstLine(e.getMessage()));
+    return ExitCode.BAD_INPUT;
   }
 
   /** A command's failure: one line on stderr (and the JSON error document when asked for), and its exit code. */

@@ -34,6 +34,7 @@ final class ParseTable {
 
   record Mixin(String field, String className) {}
 
+  /** {@code defaultValue} empty: none (the writer refuses an empty default). */
   record Option(List<String> names, Kind kind, String holder, String field, boolean required, String defaultValue) {}
 
   record Positional(Kind kind, String holder, String field, int min, int max) {}
@@ -72,7 +73,7 @@ final class ParseTable {
       switch (f[0]) {
         case "mixin" -> mixins.add(new Mixin(f[1], f[2]));
         case "option" -> options.add(new Option(List.of(f[1].split("\\|")), Kind.valueOf(f[2]), f[3], f[4],
-            Boolean.parseBoolean(f[5]), f[6].isEmpty() ? null : f[6]));
+            Boolean.parseBoolean(f[5]), f[6]));
         case "positional" -> positionals.add(new Positional(Kind.valueOf(f[1]), f[2], f[3], Integer.parseInt(f[4]),
             f[5].equals("*") ? Integer.MAX_VALUE : Integer.parseInt(f[5])));
         default -> throw new IllegalArgumentException("parse table: unknown line '" + line + "'");
@@ -130,10 +131,11 @@ final class ParseTable {
       }
       values.add(value);
     }
-    List<List<String>> bound = positionals(positional);
-    if (bound == null) {
+    Optional<List<List<String>>> byParameter = positionals(positional);
+    if (byParameter.isEmpty()) {
       return false;
     }
+    List<List<String>> bound = byParameter.get();
     for (Option o : options) {
       if (o.required() && !given.containsKey(o)) {
         return false;
@@ -141,16 +143,17 @@ final class ParseTable {
     }
     // Every value converted before the first field is set: a value picocli would refuse leaves the command untouched.
     Map<Option, Object> values = new IdentityHashMap<>();
-    List<Object> positionalValues = new ArrayList<>();
+    List<Optional<Object>> positionalValues = new ArrayList<>();
     try {
       for (Option o : options) {
-        List<String> v = given.containsKey(o) ? given.get(o) : o.defaultValue() != null ? List.of(o.defaultValue()) : null;
-        if (v != null) {
-          values.put(o, convert(o.kind(), v));
+        if (given.containsKey(o)) {
+          values.put(o, convert(o.kind(), given.get(o)));
+        } else if (!o.defaultValue().isEmpty()) {
+          values.put(o, convert(o.kind(), List.of(o.defaultValue())));
         }
       }
       for (int p = 0; p < positionals.size(); p++) {
-        positionalValues.add(bound.get(p).isEmpty() ? null : convert(positionals.get(p).kind(), bound.get(p)));
+        positionalValues.add(bound.get(p).isEmpty() ? Optional.empty() : Optional.of(convert(positionals.get(p).kind(), bound.get(p))));
       }
     } catch (NumberFormatException e) {
       return false;
@@ -166,26 +169,26 @@ final class ParseTable {
       set(holders.get(e.getKey().holder()), e.getKey().field(), e.getValue());
     }
     for (int p = 0; p < positionals.size(); p++) {
-      if (positionalValues.get(p) != null) {
-        set(holders.get(positionals.get(p).holder()), positionals.get(p).field(), positionalValues.get(p));
+      if (positionalValues.get(p).isPresent()) {
+        set(holders.get(positionals.get(p).holder()), positionals.get(p).field(), positionalValues.get(p).get());
       }
     }
     return true;
   }
 
-  /** The positional values per parameter, or null when picocli would refuse their number. */
-  private List<List<String>> positionals(List<String> values) {
+  /** The positional values per parameter, or empty when picocli would refuse their number. */
+  private Optional<List<List<String>>> positionals(List<String> values) {
     List<List<String>> bound = new ArrayList<>();
     int next = 0;
     for (Positional p : positionals) {
       int take = Math.min(p.max(), values.size() - next);
       if (take < p.min()) {
-        return null;
+        return Optional.empty();
       }
       bound.add(values.subList(next, next + take));
       next += take;
     }
-    return next == values.size() ? bound : null;
+    return next == values.size() ? Optional.of(bound) : Optional.empty();
   }
 
   private static Object convert(Kind kind, List<String> values) {

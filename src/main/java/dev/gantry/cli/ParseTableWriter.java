@@ -33,8 +33,8 @@ final class ParseTableWriter {
     UsageTextsWriter.emptyDirectory(dir);
     for (String name : Gantry.COMMANDS) {
       Result table = table(name);
-      if (table.text() != null) {
-        Files.writeString(dir.resolve(name + ".txt"), table.text(), StandardCharsets.UTF_8);
+      if (table.text().isPresent()) {
+        Files.writeString(dir.resolve(name + ".txt"), table.text().get(), StandardCharsets.UTF_8);
       } else {
         System.out.println("gantry " + name + ": no parse table, picocli parses it at run time (" + table.reason() + ")");
       }
@@ -42,7 +42,11 @@ final class ParseTableWriter {
   }
 
   /** The table's text, or why there is none. */
-  record Result(String text, String reason) {}
+  record Result(Optional<String> text, String reason) {
+    static Result refused(String reason) {
+      return new Result(Optional.empty(), reason);
+    }
+  }
 
   static CommandSpec spec(String name) {
     Environment env = new Environment(Map.of(), new ByteArrayInputStream(new byte[0]),
@@ -56,7 +60,7 @@ final class ParseTableWriter {
     Class<?> commandClass = spec.userObject().getClass();
     if (!spec.argGroups().isEmpty() || !spec.unmatchedArgsBindings().isEmpty() || !spec.subcommands().isEmpty()
         || spec.defaultValueProvider() != null) {
-      return new Result(null, "argument groups, unmatched arguments, subcommands or a default provider");
+      return Result.refused("argument groups, unmatched arguments, subcommands or a default provider");
     }
     StringBuilder out = new StringBuilder();
     Map<Class<?>, String> holders = new HashMap<>();
@@ -64,11 +68,11 @@ final class ParseTableWriter {
     for (Field f : commandClass.getDeclaredFields()) {
       if (f.isAnnotationPresent(CommandLine.Spec.class) || f.isAnnotationPresent(CommandLine.ParentCommand.class)
           || f.isAnnotationPresent(CommandLine.Unmatched.class) || f.isAnnotationPresent(CommandLine.ArgGroup.class)) {
-        return new Result(null, "field " + f.getName() + " is injected by picocli");
+        return Result.refused("field " + f.getName() + " is injected by picocli");
       }
       if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
         if (holders.put(f.getType(), f.getName()) != null) {
-          return new Result(null, "two mixins of type " + f.getType().getName());
+          return Result.refused("two mixins of type " + f.getType().getName());
         }
         out.append("mixin\t").append(f.getName()).append('\t').append(f.getType().getName()).append('\n');
       }
@@ -80,7 +84,7 @@ final class ParseTableWriter {
       }
       Optional<String> refused = refused(o, holders);
       if (refused.isPresent()) {
-        return new Result(null, String.join("|", o.names()) + ": " + refused.get());
+        return Result.refused(String.join("|", o.names()) + ": " + refused.get());
       }
       Field field = (Field) o.userObject();
       String dflt = o.defaultValue() == null ? "" : o.defaultValue();
@@ -93,12 +97,12 @@ final class ParseTableWriter {
       Optional<String> refused = refused(p, holders);
       // One parameter per index, in order; only the last may take any number (it is given what is left).
       boolean last = index == spec.positionalParameters().size() - 1;
-      boolean rest = p.index().max() == Integer.MAX_VALUE && last && kind(p).orElse(null) == ParseTable.Kind.LIST;
+      boolean rest = p.index().max() == Integer.MAX_VALUE && last && kind(p).equals(Optional.of(ParseTable.Kind.LIST));
       if (refused.isEmpty() && !(p.index().min() == index && (p.index().max() == index && p.arity().max() == 1 || rest))) {
         refused = Optional.of("index " + p.index() + ", arity " + p.arity());
       }
       if (refused.isPresent()) {
-        return new Result(null, p.paramLabel() + ": " + refused.get());
+        return Result.refused(p.paramLabel() + ": " + refused.get());
       }
       Field field = (Field) p.userObject();
       int max = p.arity().max();
@@ -107,7 +111,7 @@ final class ParseTableWriter {
           .append(max == Integer.MAX_VALUE ? "*" : Integer.toString(max)).append('\n');
       index++;
     }
-    return new Result(out.toString(), null);
+    return new Result(Optional.of(out.toString()), "");
   }
 
   /** Why the table cannot describe this option or parameter, if it cannot. */

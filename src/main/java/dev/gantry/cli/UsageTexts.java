@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code gantry --help} and {@code gantry COMMAND --help} (or {@code -h}) from texts picocli rendered at build time
@@ -20,12 +21,12 @@ public final class UsageTexts {
 
   /** Writes the stored help when {@code args} only ask for it and picocli would print it plain; false otherwise. */
   public static boolean printIfRequested(String[] args, Map<String, String> env, boolean console, PrintStream out) {
-    String name = requested(args);
-    if (name == null || colourPossible(env, console)) {
+    Optional<String> name = requested(args);
+    if (name.isEmpty() || colourPossible(env, console)) {
       return false;
     }
     byte[] text;
-    try (InputStream in = UsageTexts.class.getResourceAsStream(DIR + name + ".txt")) {
+    try (InputStream in = UsageTexts.class.getResourceAsStream(DIR + name.get() + ".txt")) {
       if (in == null) {
         return false;
       }
@@ -38,15 +39,15 @@ public final class UsageTexts {
     return true;
   }
 
-  /** The name of the text asked for: "gantry" for the top level, the command's name, or null if not only help. */
-  static String requested(String[] args) {
+  /** The name of the text asked for: "gantry" for the top level, the command's name; empty if not only help. */
+  static Optional<String> requested(String[] args) {
     if (args.length == 1 && isHelp(args[0])) {
-      return "gantry";
+      return Optional.of("gantry");
     }
     if (args.length == 2 && isHelp(args[1]) && isCommandName(args[0])) {
-      return args[0];
+      return Optional.of(args[0]);
     }
-    return null;
+    return Optional.empty();
   }
 
   private static boolean isCommandName(String arg) {

@@ -2,7 +2,6 @@ package dev.gantry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -204,10 +203,10 @@ class ParseTableTest {
   void theCommandsWithoutATableAreTheOnesTheWriterRefuses() {
     for (String name : Gantry.COMMANDS) {
       ParseTableWriter.Result written = ParseTableWriter.table(name);
-      assertEquals(written.text() != null, ParseTable.of(name).isPresent(), name + ": " + written.reason());
+      assertEquals(written.text().isPresent(), ParseTable.of(name).isPresent(), name + ": " + written.reason());
     }
     assertTrue(ParseTable.of("promote").isPresent(), "promote is bound without picocli");
     assertTrue(ParseTable.of("copy").isPresent(), "copy is bound without picocli");
-    assertNotNull(ParseTableWriter.table("init").reason(), "init's --images splits at commas: picocli's");
+    assertTrue(ParseTableWriter.table("init").text().isEmpty(), "init's --images splits at commas: picocli's");
   }
 }

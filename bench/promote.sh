@@ -56,6 +56,9 @@
 #   help_ratio               median(`gantry promote --help`) / median(hello).
 #   layout_ratio             median(`gantry promote --from sha-abc1234 --to latest oci:COPY` on a fresh copy of
 #                            examples/hello) / median(hello).
+#   *_cpu_ratio              the same three start-up figures in CPU time (user + system of the java process, JIT and GC
+#                            threads included) over hello world's: no target, but a busy machine moves them much
+#                            less than wall time, which it can spread 2-4x within a run.
 #   idempotent               gantry run again right after a promotion (nothing to move): its median
 #                            time, its requests, and writes (PUT/POST/PATCH/DELETE) which must be 0.
 #   requests per (image,tag) registry requests of one run, counted from the registry's own access log
@@ -393,6 +396,7 @@ verify_promoted() { # WHAT
 # ---------------------------------------------------------------------------------------------
 run_seq=0
 last_ms=""
+last_cpu_ms=""
 run_gantry() { # LABEL
   local out="$work/runs/$((++run_seq))-$1" t0 t1
   t0=$(now_us)
@@ -432,13 +436,15 @@ run_shipped() { # LABEL: the promote with the shipped JVM flags
   last_ms=$(ms_of "$t0" "$t1")
 }
 
-run_timed() { # WHAT COMMAND... (output discarded, must exit 0)
-  local what=$1 t0 t1
+run_timed() { # WHAT COMMAND... (output discarded, must exit 0); sets last_ms and last_cpu_ms (user + system)
+  local what=$1 t0 t1 TIMEFORMAT='%3U %3S'
   shift
   t0=$(now_us)
-  "$@" >"$work/runs/last-$what.out" 2>&1 || { cat "$work/runs/last-$what.out" >&2; die "$what failed"; }
+  { time "$@" >"$work/runs/last-$what.out" 2>&1; } 2>"$work/runs/last-$what.cpu" ||
+    { cat "$work/runs/last-$what.out" >&2; die "$what failed"; }
   t1=$(now_us)
   last_ms=$(ms_of "$t0" "$t1")
+  last_cpu_ms=$(awk '{ printf "%.1f", ($1 + $2) * 1000 }' "$work/runs/last-$what.cpu")
 }
 
 run_hello() { run_timed hello java -jar "$work/hello.jar"; }
@@ -543,6 +549,10 @@ hello_ms=()
 startup_ms=()
 help_ms=()
 layout_ms=()
+hello_cpu=()
+startup_cpu=()
+help_cpu=()
+layout_cpu=()
 for ((r = 1; r <= rounds; r++)); do
   case $((r % 3)) in
     1) order=(gantry shipped skopeo) ;;
@@ -563,10 +573,10 @@ for ((r = 1; r <= rounds; r++)); do
   if ((r % 2 == 1)); then starts=(hello version help layout); else starts=(layout help version hello); fi
   for what in "${starts[@]}"; do
     case "$what" in
-      hello) run_hello; hello_ms+=("$last_ms") ;;
-      version) run_version; startup_ms+=("$last_ms") ;;
-      help) run_help; help_ms+=("$last_ms") ;;
-      *) run_layout; layout_ms+=("$last_ms") ;;
+      hello) run_hello; hello_ms+=("$last_ms"); hello_cpu+=("$last_cpu_ms") ;;
+      version) run_version; startup_ms+=("$last_ms"); startup_cpu+=("$last_cpu_ms") ;;
+      help) run_help; help_ms+=("$last_ms"); help_cpu+=("$last_cpu_ms") ;;
+      *) run_layout; layout_ms+=("$last_ms"); layout_cpu+=("$last_cpu_ms") ;;
     esac
     line+=" $what=${last_ms}ms"
   done
@@ -612,6 +622,11 @@ ratio_shipped=$(ratio_of "$p_med" "$s_med")
 startup_ratio=$(ratio_of "$v_med" "$w_med")
 help_ratio=$(ratio_of "$h_med" "$w_med")
 layout_ratio=$(ratio_of "$l_med" "$w_med")
+cpu_med() { stats "$@" | cut -d' ' -f1; }
+hello_cpu_med=$(cpu_med "${hello_cpu[@]}")
+startup_cpu_ratio=$(ratio_of "$(cpu_med "${startup_cpu[@]}")" "$hello_cpu_med")
+help_cpu_ratio=$(ratio_of "$(cpu_med "${help_cpu[@]}")" "$hello_cpu_med")
+layout_cpu_ratio=$(ratio_of "$(cpu_med "${layout_cpu[@]}")" "$hello_cpu_med")
 
 verdict() { # CONDITION(awk expr on x) VALUE
   if awk -v x="$2" "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi
@@ -639,6 +654,9 @@ echo "help (promote --help) median_ms=$h_med min_ms=$h_min max_ms=$h_max"
 echo "help_ratio=$help_ratio"
 echo "layout promote (oci:examples/hello copy) median_ms=$l_med min_ms=$l_min max_ms=$l_max"
 echo "layout_ratio=$layout_ratio"
+echo "cpu (user + system, JIT threads included; much less moved by load than wall time; no target):" \
+  "hello median_ms=$hello_cpu_med startup_cpu_ratio=$startup_cpu_ratio help_cpu_ratio=$help_cpu_ratio" \
+  "layout_cpu_ratio=$layout_cpu_ratio"
 echo "idempotent gantry median_ms=$i_med min_ms=$i_min max_ms=$i_max" \
   "requests=$i_req (HEAD $i_head, GET $i_get, PUT $i_put, other $i_other) writes=$i_writes [$t_idem]"
 echo "requests per (image,tag): gantry=$g_req (HEAD $g_head, GET $g_get, PUT $g_put, other $g_other)" \

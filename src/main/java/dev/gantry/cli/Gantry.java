@@ -3,13 +3,16 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.Version;
 import dev.gantry.progress.Summary;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,8 +65,9 @@ public final class Gantry implements Runnable {
         cli.addSubcommand(name, command(name, env, summaries));
       }
     }
-    cli.setOut(new PrintWriter(env.stdout(), true));
-    cli.setErr(new PrintWriter(env.stderr(), true));
+    // UTF-8 as the streams themselves: JDK 17's default charset follows the locale (ASCII in a bare container).
+    cli.setOut(new PrintWriter(new OutputStreamWriter(env.stdout(), StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(env.stderr(), StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler((e, a) -> badInput(e, a, env));
     cli.setExecutionExceptionHandler((e, c, parsed) -> failed(e, c.getCommand(), env));
     try {
@@ -151,7 +155,7 @@ public final class Gantry implements Runnable {
     };
   }
 
-  static String firstLine(String message) {
+  static String firstLine(@Nullable String message) {
     if (message == null) {
       return "";
     }

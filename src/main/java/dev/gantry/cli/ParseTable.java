@@ -166,11 +166,11 @@ final class ParseTable {
       holders.put(m.field(), mixin);
     }
     for (Map.Entry<Option, Object> e : values.entrySet()) {
-      set(holders.get(e.getKey().holder()), e.getKey().field(), e.getValue());
+      set(holder(holders, e.getKey().holder()), e.getKey().field(), e.getValue());
     }
     for (int p = 0; p < positionals.size(); p++) {
       if (positionalValues.get(p).isPresent()) {
-        set(holders.get(positionals.get(p).holder()), positionals.get(p).field(), positionalValues.get(p).get());
+        set(holder(holders, positionals.get(p).holder()), positionals.get(p).field(), positionalValues.get(p).get());
       }
     }
     return true;
@@ -199,6 +199,14 @@ final class ParseTable {
       case LIST -> new ArrayList<>(values);
       case HELP -> throw new IllegalStateException("help options are never bound here");
     };
+  }
+
+  private static Object holder(Map<String, Object> holders, String name) {
+    Object holder = holders.get(name);
+    if (holder == null) {
+      throw new IllegalStateException("parse table: no mixin field '" + name + "' (the table does not match its classes)");
+    }
+    return holder;
   }
 
   private static void set(Object holder, String name, Object value) throws ReflectiveOperationException {

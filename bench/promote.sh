@@ -8,7 +8,8 @@
 #     gantry : ONE process:  java -jar gantry.jar promote --from sha-abc1234 --to latest IMG1..IMG4
 #     skopeo : the usual peer, a shell loop of 4 processes:
 #              skopeo copy --all --preserve-digests docker://IMGn:sha-abc1234 docker://IMGn:latest
-#     shipped: the same gantry promote with the JVM flags the action image ships (Jib's entrypoint in pom.xml)
+#     shipped: the same gantry promote as the action image runs it: the JVM flags of the Dockerfile's ENTRYPOINT
+#              and an AppCDS archive made here by scripts/appcds-archive.sh, the script the Dockerfile runs
 #   and the start-up floor of the same run, next to a hello-world JVM (`java -jar hello.jar`, made here with javac):
 #     gantry --version, gantry promote --help, and a promote on a copy of examples/hello (an OCI layout, no
 #     network: the README's first command).
@@ -34,7 +35,8 @@
 #   --cds              make an AppCDS archive first (one untimed promote with -XX:ArchiveClassesAtExit,
 #                      on top of --java-opts) and run every timed java with -XX:SharedArchiveFile=it
 #   --check            exit 1 if a target below is missed (default: report only, exit 0)
-#   --shipped-opts ".." the shipped JVM flags (default: the -XX flags of the Jib entrypoint in pom.xml)
+#   --shipped-opts ".." the shipped JVM flags (default: the -X flags of the Dockerfile's ENTRYPOINT but its archive;
+#                      the archive made by scripts/appcds-archive.sh for the benchmark's own jar copy is added to them)
 #   --keep             keep the temp dir (registry storage and log, OCI layouts, per-run output)
 #   -h, --help         this text
 #   The jar is copied into the temp dir first, so a rebuild of target/ mid-run cannot break the run.
@@ -54,6 +56,9 @@
 #   help_ratio               median(`gantry promote --help`) / median(hello).
 #   layout_ratio             median(`gantry promote --from sha-abc1234 --to latest oci:COPY` on a fresh copy of
 #                            examples/hello) / median(hello).
+#   *_cpu_ratio              the same three start-up figures in CPU time (user + system of the java process, JIT and GC
+#                            threads included) over hello world's: no target, but a busy machine moves them much
+#                            less than wall time, which it can spread 2-4x within a run.
 #   idempotent               gantry run again right after a promotion (nothing to move): its median
 #                            time, its requests, and writes (PUT/POST/PATCH/DELETE) which must be 0.
 #   requests per (image,tag) registry requests of one run, counted from the registry's own access log
@@ -85,7 +90,10 @@ elif [[ -f "$repo_dir/../shared/tools/latency-proxy.py" ]]; then
 else
   latency_proxy="$repo_dir/../../shared/tools/latency-proxy.py"
 fi
-shipped_opts=$(sed -n '/<entrypoint>/,/<\/entrypoint>/p' "$repo_dir/pom.xml" | sed -n 's|.*<arg>\(-XX:[^<]*\)</arg>.*|\1|p' | tr '\n' ' ')
+# The image's own flags: the quoted -X... words of the Dockerfile's ENTRYPOINT, its archive path left out (the
+# benchmark makes its own archive, for its own jar copy, with the same script).
+shipped_opts=$(sed -n '/^ENTRYPOINT/,/\]/p' "$repo_dir/Dockerfile" | grep -o '"-X[^"]*"' | tr -d '"' |
+  grep -v '^-XX:SharedArchiveFile=' | tr '\n' ' ')
 
 readonly FROM_TAG=sha-abc1234
 readonly TO_TAG=latest
@@ -141,6 +149,7 @@ fi
 read -r -a java_args <<<"$java_opts"
 read -r -a shipped_args <<<"$shipped_opts"
 [[ -d "$repo_dir/examples/hello" ]] || die "examples/hello not found in $repo_dir"
+[[ -x "$repo_dir/scripts/appcds-archive.sh" ]] || die "scripts/appcds-archive.sh not found in $repo_dir"
 
 # ---------------------------------------------------------------------------------------------
 # temp dir, processes, cleanup
@@ -387,6 +396,7 @@ verify_promoted() { # WHAT
 # ---------------------------------------------------------------------------------------------
 run_seq=0
 last_ms=""
+last_cpu_ms=""
 run_gantry() { # LABEL
   local out="$work/runs/$((++run_seq))-$1" t0 t1
   t0=$(now_us)
@@ -427,13 +437,15 @@ run_shipped() { # LABEL: the promote with the shipped JVM flags
   last_ms=$(ms_of "$t0" "$t1")
 }
 
-run_timed() { # WHAT COMMAND... (output discarded, must exit 0)
-  local what=$1 t0 t1
+run_timed() { # WHAT COMMAND... (output discarded, must exit 0); sets last_ms and last_cpu_ms (user + system)
+  local what=$1 t0 t1 TIMEFORMAT='%3U %3S'
   shift
   t0=$(now_us)
-  "$@" >"$work/runs/last-$what.out" 2>&1 || { cat "$work/runs/last-$what.out" >&2; die "$what failed"; }
+  { time "$@" >"$work/runs/last-$what.out" 2>&1; } 2>"$work/runs/last-$what.cpu" ||
+    { cat "$work/runs/last-$what.out" >&2; die "$what failed"; }
   t1=$(now_us)
   last_ms=$(ms_of "$t0" "$t1")
+  last_cpu_ms=$(awk '{ printf "%.1f", ($1 + $2) * 1000 }' "$work/runs/last-$what.cpu")
 }
 
 run_hello() { run_timed hello java -jar "$work/hello.jar"; }
@@ -504,6 +516,12 @@ if ((cds)); then
   echo "AppCDS archive: $(du -h "$jsa" | cut -f1)"
 fi
 
+# --- the action image's archive, made by the Dockerfile's own script for this jar copy ---
+"$repo_dir/scripts/appcds-archive.sh" "$(command -v java)" "$jar" "$work/shipped.jsa" "$repo_dir/examples/hello" \
+  >"$work/runs/shipped-archive.out" 2>&1 || { cat "$work/runs/shipped-archive.out" >&2; die "scripts/appcds-archive.sh failed"; }
+shipped_args+=(-XX:SharedArchiveFile="$work/shipped.jsa")
+echo "shipped AppCDS archive (scripts/appcds-archive.sh): $(du -h "$work/shipped.jsa" | cut -f1)"
+
 # --- one counted run of each tool (also the warm-up) ---
 reset_latest
 mark=$(log_size)
@@ -532,6 +550,10 @@ hello_ms=()
 startup_ms=()
 help_ms=()
 layout_ms=()
+hello_cpu=()
+startup_cpu=()
+help_cpu=()
+layout_cpu=()
 for ((r = 1; r <= rounds; r++)); do
   case $((r % 3)) in
     1) order=(gantry shipped skopeo) ;;
@@ -552,10 +574,10 @@ for ((r = 1; r <= rounds; r++)); do
   if ((r % 2 == 1)); then starts=(hello version help layout); else starts=(layout help version hello); fi
   for what in "${starts[@]}"; do
     case "$what" in
-      hello) run_hello; hello_ms+=("$last_ms") ;;
-      version) run_version; startup_ms+=("$last_ms") ;;
-      help) run_help; help_ms+=("$last_ms") ;;
-      *) run_layout; layout_ms+=("$last_ms") ;;
+      hello) run_hello; hello_ms+=("$last_ms"); hello_cpu+=("$last_cpu_ms") ;;
+      version) run_version; startup_ms+=("$last_ms"); startup_cpu+=("$last_cpu_ms") ;;
+      help) run_help; help_ms+=("$last_ms"); help_cpu+=("$last_cpu_ms") ;;
+      *) run_layout; layout_ms+=("$last_ms"); layout_cpu+=("$last_cpu_ms") ;;
     esac
     line+=" $what=${last_ms}ms"
   done
@@ -601,6 +623,11 @@ ratio_shipped=$(ratio_of "$p_med" "$s_med")
 startup_ratio=$(ratio_of "$v_med" "$w_med")
 help_ratio=$(ratio_of "$h_med" "$w_med")
 layout_ratio=$(ratio_of "$l_med" "$w_med")
+cpu_med() { stats "$@" | cut -d' ' -f1; }
+hello_cpu_med=$(cpu_med "${hello_cpu[@]}")
+startup_cpu_ratio=$(ratio_of "$(cpu_med "${startup_cpu[@]}")" "$hello_cpu_med")
+help_cpu_ratio=$(ratio_of "$(cpu_med "${help_cpu[@]}")" "$hello_cpu_med")
+layout_cpu_ratio=$(ratio_of "$(cpu_med "${layout_cpu[@]}")" "$hello_cpu_med")
 
 verdict() { # CONDITION(awk expr on x) VALUE
   if awk -v x="$2" "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi
@@ -616,7 +643,7 @@ t_idem=$( ((i_writes == 0)) && echo PASS || echo FAIL)
 echo "== summary =="
 echo "config rtt_ms=$rtt_ms rounds=$rounds images=$NIMAGES cds=$cds java_opts=\"$java_opts\""
 echo "gantry median_ms=$g_med min_ms=$g_min max_ms=$g_max"
-echo "gantry_shipped median_ms=$p_med min_ms=$p_min max_ms=$p_max flags=\"$shipped_opts\""
+echo "gantry_shipped median_ms=$p_med min_ms=$p_min max_ms=$p_max flags=\"$shipped_opts\" (+ the AppCDS archive of scripts/appcds-archive.sh)"
 echo "skopeo median_ms=$s_med min_ms=$s_min max_ms=$s_max"
 echo "ratio gantry/skopeo=$ratio"
 echo "ratio_plain=$ratio"
@@ -628,6 +655,9 @@ echo "help (promote --help) median_ms=$h_med min_ms=$h_min max_ms=$h_max"
 echo "help_ratio=$help_ratio"
 echo "layout promote (oci:examples/hello copy) median_ms=$l_med min_ms=$l_min max_ms=$l_max"
 echo "layout_ratio=$layout_ratio"
+echo "cpu (user + system, JIT threads included; much less moved by load than wall time; no target):" \
+  "hello median_ms=$hello_cpu_med startup_cpu_ratio=$startup_cpu_ratio help_cpu_ratio=$help_cpu_ratio" \
+  "layout_cpu_ratio=$layout_cpu_ratio"
 echo "idempotent gantry median_ms=$i_med min_ms=$i_min max_ms=$i_max" \
   "requests=$i_req (HEAD $i_head, GET $i_get, PUT $i_put, other $i_other) writes=$i_writes [$t_idem]"
 echo "requests per (image,tag): gantry=$g_req (HEAD $g_head, GET $g_get, PUT $g_put, other $g_other)" \

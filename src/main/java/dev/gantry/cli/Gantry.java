@@ -5,9 +5,12 @@ import dev.gantry.Version;
 import dev.gantry.progress.Summary;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Command;
     description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
   /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
-  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init",
+  static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init",
       "history", "rollback");
 
   @CommandLine.Spec
@@ -50,8 +53,13 @@ public final class Gantry implements Runnable {
     CommandLine cli;
     if (args.length > 0 && COMMANDS.contains(args[0])) {
       // The named command alone, under its full name: the top-level model would only be walked past.
-      cli = new CommandLine(command(args[0], env, summaries), new Factory(env)).setCommandName("gantry " + args[0]);
-      args = Arrays.copyOfRange(args, 1, args.length);
+      Object command = command(args[0], env, summaries);
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      if (bindWithoutPicocli(args[0], command, rest, env)) {
+        return execute(command, rest, env);
+      }
+      cli = new CommandLine(command, new Factory(env)).setCommandName("gantry " + args[0]);
+      args = rest;
     } else {
       cli = new CommandLine(new Gantry(), new Factory(env));
       for (String name : COMMANDS) {
@@ -61,32 +69,8 @@ public final class Gantry implements Runnable {
     // UTF-8 as the streams themselves: JDK 17's default charset follows the locale (ASCII in a bare container).
     cli.setOut(new PrintWriter(new OutputStreamWriter(env.stdout(), StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(env.stderr(), StandardCharsets.UTF_8), true));
-    cli.setParameterExceptionHandler((e, a) -> {
-      if (JsonOutput.requested(a)) {
-        env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
-      }
-      env.stderr().println("gantry: " + firstLine(e.getMessage()));
-      return ExitCode.BAD_INPUT;
-    });
-    cli.setExecutionExceptionHandler((e, c, parsed) -> {
-      if (e instanceof GantryException g) {
-        int code = ExitCode.of(g.kind());
-        if (!(g instanceof ReportedFailure) && wantsJson(c)) {
-          env.stdout().println(JsonOutput.errorDocument(code, firstLine(g.getMessage())));
-        }
-        env.stderr().println("gantry: " + firstLine(g.getMessage()));
-        return code;
-      }
-      String internal = "internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
-      if (wantsJson(c)) {
-        env.stdout().println(JsonOutput.errorDocument(ExitCode.FAILED, internal));
-      }
-      env.stderr().println("gantry: " + internal);
-      if (env.get("GANTRY_STACKTRACE") != null) {
-        e.printStackTrace(env.stderr());
-      }
-      return ExitCode.FAILED;
-    });
+    cli.setParameterExceptionHandler((e, a) -> badInput(e, a, env));
+    cli.setExecutionExceptionHandler((e, c, parsed) -> failed(e, c.getCommand(), env));
     try {
       return cli.execute(args);
     } finally {
@@ -95,7 +79,72 @@ public final class Gantry implements Runnable {
     }
   }
 
-  private static Object command(String name, Environment env, Consumer<Summary> summaries) {
+  /**
+   * Binds an ordinary command line through the command's {@link ParseTable} (picocli's model, written at build time),
+   * which spares building the model now; false when there is no table or the line is one picocli must parse.
+   */
+  private static boolean bindWithoutPicocli(String name, Object command, String[] args, Environment env) {
+    Optional<ParseTable> table = ParseTable.of(name);
+    try {
+      return table.isPresent() && table.get().bind(command, Arrays.asList(args), cls -> newMixin(cls, env));
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("the parse table of " + name + " does not match its classes (rebuild)", e);
+    }
+  }
+
+  /** What picocli's execute does with a bound command: call it, and map a failure to its exit code. */
+  private static int execute(Object command, String[] args, Environment env) {
+    try {
+      Object result;
+      if (command instanceof Callable<?> callable) {
+        result = callable.call();
+      } else {
+        ((Runnable) command).run();
+        result = null;
+      }
+      return result instanceof Integer code ? code : ExitCode.OK;
+    } catch (CommandLine.ParameterException e) {
+      return badInput(e, args, env); // as picocli's execute routes one thrown by a command
+    } catch (Exception e) {
+      return failed(e, command, env);
+    } finally {
+      env.stdout().flush();
+      env.stderr().flush();
+    }
+  }
+
+  /** Bad input on the command line: one line on stderr (and the JSON error document when asked for), exit 2. */
+  private static int badInput(CommandLine.ParameterException e, String[] args, Environment env) {
+    if (JsonOutput.requested(args)) {
+      env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
+    }
+    env.stderr().println("gantry: " + firstLine(e.getMessage()));
+    return ExitCode.BAD_INPUT;
+  }
+
+  /** A command's failure: one line on stderr (and the JSON error document when asked for), and its exit code. */
+  private static int failed(Exception e, Object command, Environment env) {
+    boolean json = command instanceof JsonOutput j && j.json();
+    if (e instanceof GantryException g) {
+      int code = ExitCode.of(g.kind());
+      if (!(g instanceof ReportedFailure) && json) {
+        env.stdout().println(JsonOutput.errorDocument(code, firstLine(g.getMessage())));
+      }
+      env.stderr().println("gantry: " + firstLine(g.getMessage()));
+      return code;
+    }
+    String internal = "internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+    if (json) {
+      env.stdout().println(JsonOutput.errorDocument(ExitCode.FAILED, internal));
+    }
+    env.stderr().println("gantry: " + internal);
+    if (env.get("GANTRY_STACKTRACE") != null) {
+      e.printStackTrace(env.stderr());
+    }
+    return ExitCode.FAILED;
+  }
+
+  static Object command(String name, Environment env, Consumer<Summary> summaries) {
     return switch (name) {
       case "promote" -> new PromoteCommand(env, summaries);
       case "copy" -> new CopyCommand(env, summaries);
@@ -109,10 +158,6 @@ public final class Gantry implements Runnable {
     };
   }
 
-  private static boolean wantsJson(CommandLine c) {
-    return c.getCommand() instanceof JsonOutput j && j.json();
-  }
-
   static String firstLine(@Nullable String message) {
     if (message == null) {
       return "";
@@ -121,12 +166,22 @@ public final class Gantry implements Runnable {
     return (nl < 0 ? message : message.substring(0, nl)).strip();
   }
 
+  /** A mixin for a command: the ones that need the environment get it, the rest their no-argument constructor. */
+  static Object newMixin(Class<?> cls, Environment env) throws ReflectiveOperationException {
+    if (cls == RegistryOptions.class) {
+      return new RegistryOptions(env.secrets());
+    }
+    Constructor<?> constructor = cls.getDeclaredConstructor();
+    constructor.setAccessible(true);
+    return constructor.newInstance();
+  }
+
   /** Hands the environment to the mixins picocli creates (the commands themselves are created above). */
-  private record Factory(Environment env) implements CommandLine.IFactory {
+  record Factory(Environment env) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {
       if (cls == RegistryOptions.class) {
-        return cls.cast(new RegistryOptions(env.secrets()));
+        return cls.cast(newMixin(cls, env));
       }
       return CommandLine.defaultFactory().create(cls);
     }

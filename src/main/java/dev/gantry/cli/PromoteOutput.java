@@ -21,12 +21,22 @@ import org.jspecify.annotations.Nullable;
 final class PromoteOutput {
   private PromoteOutput() {}
 
+  /** {@code value} left-aligned in {@code width} columns, as {@code %-Ns} (no String.format: its first use is slow). */
+  private static StringBuilder padded(StringBuilder s, String value, int width) {
+    s.append(value);
+    for (int i = value.length(); i < width; i++) {
+      s.append(' ');
+    }
+    return s;
+  }
+
   static String text(PromoteReport report) {
     StringBuilder s = new StringBuilder();
     int width = report.results().stream().mapToInt(r -> (r.image() + ":" + r.tag()).length()).max().orElse(0);
     for (TagResult r : report.results()) {
       String target = r.image() + ":" + r.tag();
-      s.append(String.format(Locale.ROOT, "%-14s %-" + width + "s  %s", label(r.outcome()), target, r.source()));
+      padded(s, label(r.outcome()), 14).append(' ');
+      padded(s, target, width).append("  ").append(r.source());
       if (r.previous() != null && !r.previous().equals(r.source())) {
         s.append("  (was ").append(r.previous()).append(')');
       } else if (r.previous() == null && r.outcome() != Outcome.UNCHANGED) {

@@ -3,6 +3,7 @@ package dev.gantry.layout;
 import dev.gantry.GantryException;
 import dev.gantry.registry.ImageReference;
 import java.nio.file.Path;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +12,18 @@ import org.jspecify.annotations.Nullable;
  * its only image.
  */
 public record LayoutReference(boolean archive, Path path, @Nullable String tag) {
+  // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on first use, some
+  // 60 ms of a CLI run (StartupClassesIT holds a promote to none).
+  @Override
+  public boolean equals(@Nullable Object o) {
+    return o instanceof LayoutReference r && archive == r.archive && path.equals(r.path) && Objects.equals(tag, r.tag);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(archive, path, tag);
+  }
+
   public static final String OCI = "oci:";
   public static final String OCI_ARCHIVE = "oci-archive:";
 

@@ -1,7 +1,6 @@
 package dev.gantry.progress;
 
 import java.time.Duration;
-import java.util.Locale;
 
 /** What a copy or promote moved, for the one summary line on stderr and the action's step summary. */
 public record Summary(long bytesMoved, int uploaded, int mounted, int alreadyThere, int manifests, Duration elapsed) {
@@ -28,8 +27,10 @@ public record Summary(long bytesMoved, int uploaded, int mounted, int alreadyThe
 
   /** {@code copy: 52.4 MB moved; blobs: 1 uploaded, 0 mounted, 2 already there; 2 manifests written; 25.3 s, 2.1 MB/s}. */
   public String line(String command) {
-    return String.format(Locale.ROOT, "%s: %s moved; blobs: %d uploaded, %d mounted, %d already there; %d %s written; %s, %s",
-        command, movedText(), uploaded, mounted, alreadyThere, manifests, manifests == 1 ? "manifest" : "manifests",
-        elapsedText(), throughputText());
+    // Appended, not String.format: a CLI run prints this once, and the formatter's first use costs more than the run's
+    // own formatting.
+    return command + ": " + movedText() + " moved; blobs: " + uploaded + " uploaded, " + mounted + " mounted, "
+        + alreadyThere + " already there; " + manifests + (manifests == 1 ? " manifest" : " manifests") + " written; "
+        + elapsedText() + ", " + throughputText();
   }
 }

@@ -24,8 +24,22 @@ public final class Promoter {
       int jobs, StopSignal stop, Consumer<PromotePlan> beforeFirstWrite) {
     Map<PromoteRequest.Image, ImageStore> stores = new ConcurrentHashMap<>();
     Function<PromoteRequest.Image, ImageStore> cached = i -> stores.computeIfAbsent(i, open);
-    List<Preflight.ImageState> states = Preflight.read(request, cached, jobs);
+    int parallel = layoutsOnly(request) ? 1 : jobs;
+    List<Preflight.ImageState> states = Preflight.read(request, cached, parallel);
     PromotePlan plan = Planner.plan(request, states);
-    return dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, cached, jobs, stop, beforeFirstWrite);
+    return dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, cached, parallel, stop, beforeFirstWrite);
+  }
+
+  /**
+   * Layouts only: their reads and writes are a few small local files (and one layout's index is read and written
+   * under a lock), so there is nothing to overlap; a thread pool would only cost its start-up, a tenth of the run.
+   */
+  private static boolean layoutsOnly(PromoteRequest request) {
+    for (PromoteRequest.Image image : request.images()) {
+      if (image.layout() == null) {
+        return false;
+      }
+    }
+    return true;
   }
 }

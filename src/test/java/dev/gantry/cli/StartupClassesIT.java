@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestInstance;
  * Start-up loads only what the command uses. The jar runs with the JVM's own class-loading log
  * ({@code -Xlog:class+load}) and the log is checked for whole libraries that have no business in the run: the TLS
  * implementation for plain-HTTP registries and layouts, Jackson's ObjectMapper (trees go through the streaming API),
- * the GitHub client outside {@code release}, and picocli for {@code --version}. Not timed: which classes load does not
+ * the GitHub client outside {@code release}, and picocli for {@code --version} and {@code --help}. Not timed: which classes load does not
  * depend on how busy the machine is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,6 +38,14 @@ class StartupClassesIT {
       "com.fasterxml.jackson.databind.ser.", "com.fasterxml.jackson.databind.deser.",
       // gantry init's YAML and templates load only for init.
       "org.yaml.snakeyaml.", "com.fasterxml.jackson.dataformat.yaml.", "dev.gantry.init.");
+
+  /**
+   * A record's generated equals, hashCode or toString, first used: its call site is linked through java.lang.invoke,
+   * some 60 ms of a CLI run. Records used as map keys or compared on the promote path write theirs out (Digest,
+   * Repository, LayoutReference, PromoteRequest.Image); run with -Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true
+   * to see which record linked one.
+   */
+  private static final String RECORD_METHODS = "java.lang.runtime.ObjectMethods";
 
   private RegistryServer registry;
   private final List<Path> temps = new ArrayList<>();
@@ -108,6 +116,10 @@ class StartupClassesIT {
     assertNone(classes, NEVER);
     assertNone(classes, List.of("javax.net.ssl.", "okhttp3.internal.", "kotlin."));
     assertSome(classes, "com.fasterxml.jackson.core."); // index.json is read and written, through the streaming API
+    // The command line is bound through the build-time parse table: no picocli model, parser or help.
+    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", "picocli.CommandLine$Help",
+        "picocli.CommandLine$ParseResult"));
+    assertNone(classes, List.of(RECORD_METHODS));
   }
 
   @Test
@@ -121,6 +133,7 @@ class StartupClassesIT {
     assertEquals(0, r[0].exitCode(), r[0].all());
     assertTrue(r[0].stdout().startsWith("promoted"), r[0].stdout());
     assertNone(classes, NEVER);
+    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", RECORD_METHODS));
     // Each manifest is read for its own mediaType (the type it is PUT back with), through the streaming parser.
     assertSome(classes, "com.fasterxml.jackson.core.");
     assertSome(classes, "okhttp3.internal.");
@@ -137,6 +150,21 @@ class StartupClassesIT {
     assertNone(classes, NEVER);
     assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", "okhttp3.",
         "com.fasterxml.jackson."));
+  }
+
+  @Test
+  void helpIsPrintedFromTheBuildTimeTextWithoutPicocli() {
+    for (List<String> args : List.of(List.of("promote", "--help"), List.of("copy", "-h"), List.of("--help"))) {
+      Result[] r = new Result[1];
+
+      List<String> classes = loadedBy(r, args.toArray(String[]::new));
+
+      assertEquals(0, r[0].exitCode(), r[0].all());
+      assertTrue(r[0].stdout().startsWith("Usage: gantry"), r[0].stdout());
+      assertTrue(r[0].stdout().contains("--help"), r[0].stdout());
+      assertNone(classes, NEVER);
+      assertNone(classes, List.of("picocli.", "okhttp3.", "com.fasterxml.jackson.", "dev.gantry.cli.Gantry"));
+    }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {

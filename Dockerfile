@@ -16,6 +16,8 @@ WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
 COPY src/main src/main
+# gantry init renders these templates; the pom packs them into the jar.
+COPY workflows-templates workflows-templates
 RUN ./mvnw -B -q package -Dmaven.test.skip=true
 # java.logging for OkHttp and okio; jdk.crypto.ec for TLS (ECDHE: without it every HTTPS handshake fails);
 # jdk.unsupported for sun.misc.Signal (SIGTERM/SIGINT mid-promote roll back what moved). jdeps also

@@ -13,7 +13,11 @@ public class GantryException extends RuntimeException {
     NOT_FOUND,
     SOURCE_MOVED,
     ROLLED_BACK,
-    ROLLBACK_INCOMPLETE
+    ROLLBACK_INCOMPLETE,
+    /** A referrer that --require-referrer names is not attached to the source; checked before any write. */
+    REFERRER_MISSING,
+    /** --verify-signature found no cosign signature of the source that verifies with the key; before any write. */
+    SIGNATURE_REFUSED
   }
 
   private final Kind kind;

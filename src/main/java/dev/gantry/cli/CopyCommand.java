@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
+import dev.gantry.image.Manifest;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
+import dev.gantry.trust.TrustGate;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -30,6 +32,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin
   ProgressOptions progress;
+
+  @Mixin
+  TrustOptions trust;
 
   @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
@@ -57,11 +62,15 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       String to = registryOf(destination);
       registry.validate();
       progress.mode();
+      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
       registry.bindCredentials(Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
       try (Progress shown = progress.start(env)) {
         ImageCopier.Endpoint src = stores.source(source);
+        // Checked before the destination is even opened (a layout destination would be created).
+        Manifest top = ImageCopier.read(src);
+        gate.check(src.store(), top);
         ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
-        report = ImageCopier.copy(src, dst, registry.dryRun, registry.jobs, shown.listener());
+        report = ImageCopier.copy(src, top, dst, registry.dryRun, registry.jobs, shown.listener());
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
       }

@@ -14,6 +14,10 @@ public final class ExitCode {
   public static final int ROLLBACK_INCOMPLETE = 7;
   /** check-commit: the commit may not move forward. An answer, not a failure kind, so no {@code Kind} maps to it. */
   public static final int REFUSED = 8;
+  /** promote/copy: a referrer --require-referrer names is missing from the source; nothing was written. */
+  public static final int REFERRER_MISSING = 9;
+  /** promote/copy: no cosign signature of the source verifies with --verify-key; nothing was written. */
+  public static final int SIGNATURE_REFUSED = 10;
 
   private ExitCode() {}
 
@@ -26,6 +30,8 @@ public final class ExitCode {
       case SOURCE_MOVED -> SOURCE_MOVED;
       case ROLLED_BACK -> ROLLED_BACK;
       case ROLLBACK_INCOMPLETE -> ROLLBACK_INCOMPLETE;
+      case REFERRER_MISSING -> REFERRER_MISSING;
+      case SIGNATURE_REFUSED -> SIGNATURE_REFUSED;
     };
   }
 }

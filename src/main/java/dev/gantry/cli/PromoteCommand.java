@@ -8,6 +8,7 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
+import dev.gantry.trust.TrustGate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,6 +38,9 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Mixin
   ProgressOptions progress;
 
+  @Mixin
+  TrustOptions trust;
+
   @Parameters(paramLabel = "IMAGE", arity = "1..*",
       description = "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
   List<String> images = new ArrayList<>();
@@ -60,6 +64,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       registry.validate();
       progress.mode();
+      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
       registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
@@ -69,7 +74,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
             env.stderr().print(PromoteOutput.plan(plan));
             env.stderr().flush();
             signals.arm();
-          });
+          }, gate);
       signals.disarm();
       summary = counted.summary();
     }

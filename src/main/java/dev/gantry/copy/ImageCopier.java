@@ -31,9 +31,22 @@ public final class ImageCopier {
 
   /** Copies, telling {@code listener} about every blob and manifest as it goes (for progress and the summary). */
   public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs, TransferListener listener) {
+    return copy(source, read(source), destination, dryRun, jobs, listener);
+  }
+
+  /** The source's top manifest, as {@link #copy(Endpoint, Manifest, Endpoint, boolean, int, TransferListener)} takes it. */
+  public static Manifest read(Endpoint source) {
+    return source.store().getManifest(source.reference());
+  }
+
+  /**
+   * Copies {@code top}, the source's top manifest as read before (and checked, by a caller that checks), so that
+   * what is written is exactly what was checked, with no second read in between.
+   */
+  public static CopyReport copy(Endpoint source, Manifest top, Endpoint destination, boolean dryRun, int jobs,
+      TransferListener listener) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
-    Manifest top = from.getManifest(source.reference());
     String targetRef = destination.reference() != null ? destination.reference()
         : source.reference().contains(":") ? top.digest().toString() : source.reference();
     if (targetRef.contains(":") && !targetRef.equals(top.digest().toString())) {

@@ -1,0 +1,91 @@
+package dev.gantry.trust;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.GantryException;
+import dev.gantry.Json;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.store.ImageStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads what is attached to one digest, only as far as the requirements need: the OCI referrers (when an artifact
+ * or predicate type is required) and the cosign tags required. A bundle referrer listed without its predicate
+ * annotation (some fallback-tag writers drop annotations) is read once more, by digest, for its own annotations.
+ */
+final class AttachmentReader {
+  private AttachmentReader() {}
+
+  static List<Attachment> read(ImageStore store, Digest digest, List<Requirement> requirements) {
+    List<Attachment> found = new ArrayList<>();
+    boolean referrers = requirements.stream().anyMatch(r -> !(r instanceof Requirement.CosignTag));
+    boolean predicates = requirements.stream().anyMatch(r -> r instanceof Requirement.PredicateType);
+    if (referrers) {
+      for (Attachment.Referrer r : referrers(store, digest)) {
+        found.add(predicates && !r.annotations().containsKey(Requirement.PredicateType.ANNOTATION) ? withOwnAnnotations(store, r) : r);
+      }
+    }
+    for (Requirement r : requirements) {
+      if (r instanceof Requirement.CosignTag c && store.headManifest(c.tagFor(digest)).isPresent()) {
+        found.add(new Attachment.CosignTag(c.suffix()));
+      }
+    }
+    return found;
+  }
+
+  /** The referrers of {@code digest}: its fallback tag's index ({@code sha256-<hex>}), until the store lists them. */
+  private static List<Attachment.Referrer> referrers(ImageStore store, Digest digest) {
+    Optional<Manifest> index = get(store, digest.algorithm() + "-" + digest.hex());
+    List<Attachment.Referrer> found = new ArrayList<>();
+    index.ifPresent(m -> {
+      for (JsonNode entry : tree(m, store).path("manifests")) {
+        found.add(new Attachment.Referrer(entry.path("artifactType").asText(""), annotations(entry.path("annotations")),
+            entry.path("digest").asText("")));
+      }
+    });
+    return found;
+  }
+
+  private static Attachment.Referrer withOwnAnnotations(ImageStore store, Attachment.Referrer r) {
+    if (r.digest().isEmpty()) {
+      return r;
+    }
+    Optional<Manifest> own = get(store, r.digest());
+    if (own.isEmpty()) {
+      return r;
+    }
+    Map<String, String> merged = new HashMap<>(annotations(tree(own.get(), store).path("annotations")));
+    merged.putAll(r.annotations());
+    return new Attachment.Referrer(r.artifactType(), merged, r.digest());
+  }
+
+  private static Optional<Manifest> get(ImageStore store, String reference) {
+    try {
+      return Optional.of(store.getManifest(reference));
+    } catch (GantryException e) {
+      if (e.kind() == GantryException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static JsonNode tree(Manifest m, ImageStore store) {
+    try {
+      return Json.readTree(m.bytes());
+    } catch (IOException e) {
+      throw new GantryException(GantryException.Kind.FAILED, "read manifest " + store.name() + "@" + m.digest() + ": not valid JSON", e);
+    }
+  }
+
+  private static Map<String, String> annotations(JsonNode node) {
+    Map<String, String> map = new HashMap<>();
+    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText("")));
+    return map;
+  }
+}

@@ -11,6 +11,8 @@ import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Referrer;
+import dev.gantry.image.ReferrersIndex;
 import dev.gantry.image.VerifiedCopy;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
@@ -24,8 +26,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * An OCI image layout directory ({@code oci-layout}, {@code index.json}, {@code blobs/<alg>/<hex>}) as an image
@@ -35,6 +42,10 @@ import java.util.Optional;
  */
 public final class OciLayout implements ImageStore {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
+  /** Tags that name attachments, not images: the fallback tag {@code sha256-<hex>} and cosign's tag scheme. */
+  private static final Pattern ATTACHMENT_TAG = Pattern.compile("sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?");
+  /** Larger than any manifest a registry accepts (4 MiB): an entry this size is not read to look for a subject. */
+  private static final long MAX_MANIFEST = 4 * 1024 * 1024;
 
   private final Path dir;
   private final String name;
@@ -196,17 +207,87 @@ public final class OciLayout implements ImageStore {
   }
 
   /**
+   * Referrers are manifests listed in index.json without a name whose {@code subject} is the image (as ORAS stores
+   * them), plus the entries of a fallback-tag index {@code sha256-<hex>} if one is there (a layout copied from a
+   * registry without the referrers API). Each listed manifest is read to see its subject: a layout is local.
+   */
+  @Override
+  public synchronized List<Referrer> referrers(Digest subject, Optional<String> artifactType) {
+    ObjectNode index = readIndex();
+    Map<Digest, Referrer> found = new LinkedHashMap<>();
+    for (JsonNode entry : index.path("manifests")) {
+      subjectEntry(entry, subject).ifPresent(r -> found.putIfAbsent(r.digest(), r));
+    }
+    Optional<JsonNode> fallback = findTag(index, ReferrersIndex.fallbackTag(subject));
+    if (fallback.isPresent()) {
+      Digest d = Digest.parse(fallback.get().path("digest").asText());
+      String where = "list referrers " + describe(ReferrersIndex.fallbackTag(subject));
+      ReferrersIndex.parse(readBlob(d, where), where).forEach(r -> found.putIfAbsent(r.digest(), r));
+    }
+    return ReferrersIndex.filter(List.copyOf(found.values()), artifactType);
+  }
+
+  /** The entry as a referrer of {@code subject}, or empty when its manifest has another subject or none. */
+  private Optional<Referrer> subjectEntry(JsonNode entry, Digest subject) {
+    if (entry.path("annotations").has(REF_NAME) || entry.path("size").asLong(0) > MAX_MANIFEST) {
+      return Optional.empty();
+    }
+    Digest d = Digest.parse(entry.path("digest").asText());
+    byte[] bytes = readBlob(d, "list referrers " + name + "@" + subject);
+    Manifest m = new Manifest(bytes, ManifestContent.mediaTypeOf(bytes, entry.path("mediaType").asText(null)), d);
+    return Referrer.subjectOf(m).filter(subject::equals).map(s -> Referrer.of(m));
+  }
+
+  /** The manifest blob, and an index.json entry without a name carrying its artifactType and annotations. */
+  @Override
+  public synchronized void putReferrer(Manifest manifest) {
+    String what = "put referrer " + name + "@" + manifest.digest();
+    checkWritable(what);
+    if (Referrer.subjectOf(manifest).isEmpty()) {
+      throw GantryException.badInput(what + ": the manifest has no subject");
+    }
+    writeBytesAsBlob(manifest.digest(), manifest.bytes(), what);
+    ObjectNode index = readIndex();
+    for (JsonNode entry : index.path("manifests")) {
+      if (manifest.digest().toString().equals(entry.path("digest").asText()) && !entry.path("annotations").has(REF_NAME)) {
+        return;
+      }
+    }
+    index.withArray("manifests").add(Referrer.of(manifest).toDescriptor());
+    writeIndex(index, manifest.digest().toString());
+  }
+
+  /**
    * The reference of the layout's only image (its tag, or its digest when untagged), for a source named without
    * a tag. A layout holding several images must be given one.
    */
   public synchronized String onlyImage() {
-    JsonNode manifests = readIndex().path("manifests");
+    List<JsonNode> manifests = new ArrayList<>();
+    readIndex().path("manifests").forEach(e -> {
+      if (!isAttachment(e)) {
+        manifests.add(e);
+      }
+    });
     if (manifests.size() != 1) {
       throw GantryException.badInput("'" + name + "' holds " + manifests.size() + " images: name one as " + name + ":TAG");
     }
     JsonNode entry = manifests.get(0);
     String tag = entry.path("annotations").path(REF_NAME).asText("");
     return tag.isEmpty() || tag.contains("/") || tag.contains(":") ? entry.path("digest").asText() : tag;
+  }
+
+  /** An entry that is an attachment of an image rather than one: an attachment tag, or a manifest with a subject. */
+  private boolean isAttachment(JsonNode entry) {
+    String tag = entry.path("annotations").path(REF_NAME).asText("");
+    if (!tag.isEmpty()) {
+      return ATTACHMENT_TAG.matcher(tag).matches();
+    }
+    if (entry.path("size").asLong(0) > MAX_MANIFEST) {
+      return false;
+    }
+    Digest d = Digest.parse(entry.path("digest").asText());
+    byte[] bytes = readBlob(d, "read " + name + "@" + d);
+    return Referrer.subjectOf(new Manifest(bytes, entry.path("mediaType").asText(MediaTypes.OCI_MANIFEST), d)).isPresent();
   }
 
   @Override

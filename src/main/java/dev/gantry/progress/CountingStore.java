@@ -3,8 +3,10 @@ package dev.gantry.progress;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Referrer;
 import dev.gantry.store.ImageStore;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -68,5 +70,16 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   @Override
   public Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
     return store.copyBlob(blob, source, watch);
+  }
+
+  @Override
+  public List<Referrer> referrers(Digest subject, Optional<String> artifactType) {
+    return store.referrers(subject, artifactType);
+  }
+
+  @Override
+  public void putReferrer(Manifest manifest) {
+    store.putReferrer(manifest);
+    listener.manifestWritten(manifest.digest());
   }
 }

@@ -5,12 +5,14 @@ import dev.gantry.image.Descriptor;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
 import dev.gantry.image.ManifestContent;
+import dev.gantry.image.Referrer;
 import dev.gantry.GantryException;
 import dev.gantry.auth.RegistryAccess;
 import dev.gantry.http.WholeBody;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
@@ -33,12 +35,23 @@ public final class RemoteRepository implements ImageStore {
   private final HttpUrl base;
   private final Repository repository;
   private final RegistryAccess access;
+  private final ReferrersEndpoint referrers = new ReferrersEndpoint(this);
 
   RemoteRepository(OkHttpClient http, HttpUrl base, Repository repository, RegistryAccess access) {
     this.http = http;
     this.base = base;
     this.repository = repository;
     this.access = access;
+  }
+
+  @Override
+  public List<Referrer> referrers(Digest subject, Optional<String> artifactType) {
+    return referrers.list(subject, artifactType);
+  }
+
+  @Override
+  public void putReferrer(Manifest manifest) {
+    referrers.put(manifest);
   }
 
   public Repository repository() {
@@ -150,6 +163,11 @@ public final class RemoteRepository implements ImageStore {
     return fetchManifest(reference, false).orElseThrow();
   }
 
+  /** GET a manifest, or empty when the tag or digest does not exist. */
+  Optional<Manifest> findManifest(String reference) {
+    return fetchManifest(reference, true);
+  }
+
   private Optional<Manifest> fetchManifest(String reference, boolean missingIsEmpty) {
     String subject = describe(reference);
     // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried like any other.
@@ -190,6 +208,11 @@ public final class RemoteRepository implements ImageStore {
   /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
   @Override
   public void putManifest(String reference, Manifest manifest) {
+    put(reference, manifest);
+  }
+
+  /** {@link #putManifest}, returning the {@code OCI-Subject} header: set when the registry processed a subject field. */
+  Optional<String> put(String reference, Manifest manifest) {
     String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
     Request request = request(manifestUrl(reference)).put(body).build();
@@ -201,6 +224,7 @@ public final class RemoteRepository implements ImageStore {
       if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
         throw RegistryException.digestMismatch("put manifest", subject, reported.trim(), manifest.digest());
       }
+      return Optional.ofNullable(r.header("OCI-Subject")).map(String::trim).filter(h -> !h.isEmpty());
     }
   }
 
@@ -278,7 +302,7 @@ public final class RemoteRepository implements ImageStore {
     return body.byteStream();
   }
 
-  private Response execute(Request request, String operation, String subject) {
+  Response execute(Request request, String operation, String subject) {
     try {
       return http.newCall(request).execute();
     } catch (IOException e) {
@@ -286,13 +310,19 @@ public final class RemoteRepository implements ImageStore {
     }
   }
 
-  private Request.Builder request(HttpUrl url) {
+  Request.Builder request(HttpUrl url) {
     return new Request.Builder().url(url).tag(RegistryAccess.class, access);
   }
 
   private HttpUrl manifestUrl(String reference) {
     return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
         .addPathSegment("manifests").addPathSegment(reference).build();
+  }
+
+  /** {@code /v2/<name>/referrers/<digest>}. */
+  HttpUrl referrersUrl(Digest subject) {
+    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
+        .addPathSegment("referrers").addPathSegment(subject.toString()).build();
   }
 
   private HttpUrl blobUrl(Digest digest) {
@@ -314,7 +344,7 @@ public final class RemoteRepository implements ImageStore {
     return url;
   }
 
-  private static RegistryException failure(String operation, String subject, Response r) {
+  static RegistryException failure(String operation, String subject, Response r) {
     byte[] body = new byte[0];
     try {
       ResponseBody b = r.body();

@@ -3,9 +3,11 @@ package dev.gantry.store;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Referrer;
 import dev.gantry.GantryException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -42,6 +44,23 @@ public interface ImageStore {
   default void putImage(String reference, Manifest manifest) {
     putManifest(reference, manifest);
   }
+
+  /**
+   * Manifests whose subject is {@code subject}, filtered by artifactType when present. Registry: the OCI 1.1
+   * referrers API (every page, following Link), or, when the registry has none (404 on the endpoint), the fallback
+   * tag sha256-&lt;hex&gt; (an OCI image index). Layout: its index.json entries with that subject (and the fallback
+   * tag form if present). Empty list when there are none. Cosign's .sig/.att/.sbom tags are NOT included here
+   * (the referrers package discovers them).
+   */
+  List<Referrer> referrers(Digest subject, Optional<String> artifactType);
+
+  /**
+   * Stores a manifest that carries a {@code subject} field, so that {@link #referrers} lists it afterwards: PUT by
+   * digest; when the store has no referrers API (the registry answers the PUT without an {@code OCI-Subject}
+   * header), also merged into the fallback tag's index (idempotent: an entry already there is not added twice).
+   * Layout: the manifest blob plus an index.json entry.
+   */
+  void putReferrer(Manifest manifest);
 
   boolean blobExists(Digest digest);
 

@@ -1,0 +1,127 @@
+package dev.gantry.registry;
+
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Referrer;
+import dev.gantry.image.ReferrersIndex;
+import dev.gantry.GantryException;
+import dev.gantry.http.WholeBody;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * The referrers of one repository: {@code GET /v2/<name>/referrers/<digest>} (OCI distribution 1.1, with the
+ * {@code artifactType} filter and {@code Link} pagination) or, on a registry without that endpoint (404), the
+ * referrers tag schema: an OCI index under the fallback tag {@code sha256-<hex>}.
+ *
+ * <p>Writing: the manifest is PUT by digest; a registry that processed its {@code subject} says so with an
+ * {@code OCI-Subject} header. Without it the fallback index is read, the entry added (not twice) and the index PUT.
+ * The registry has no compare-and-swap on tags, so a writer updating the same index at the same moment can lose
+ * an entry: after the PUT the tag is checked with a HEAD, and if it no longer holds what was written (another
+ * writer came in between) the index is read and merged once more. That narrows the race; it cannot close it.
+ */
+final class ReferrersEndpoint {
+  private static final int MAX_PAGES = 1000;
+  private static final int MERGE_ATTEMPTS = 3;
+  private static final Pattern NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
+
+  private final RemoteRepository repo;
+  /** Known to have no referrers API (a 404 that is not a registry error about the repository): ask the tag only. */
+  private volatile boolean noApi;
+
+  ReferrersEndpoint(RemoteRepository repo) {
+    this.repo = repo;
+  }
+
+  List<Referrer> list(Digest subject, Optional<String> artifactType) {
+    if (!noApi) {
+      Optional<List<Referrer>> fromApi = fromApi(subject, artifactType);
+      if (fromApi.isPresent()) {
+        return fromApi.get();
+      }
+    }
+    String tag = ReferrersIndex.fallbackTag(subject);
+    return repo.findManifest(tag)
+        .map(index -> ReferrersIndex.filter(ReferrersIndex.parse(index.bytes(), "list referrers " + repo.describe(tag)), artifactType))
+        .orElse(List.of());
+  }
+
+  /** Every page of the API's answer, or empty when the registry has no referrers API. */
+  private Optional<List<Referrer>> fromApi(Digest subject, Optional<String> artifactType) {
+    String what = repo.name() + "@" + subject;
+    HttpUrl.Builder first = repo.referrersUrl(subject).newBuilder();
+    artifactType.ifPresent(t -> first.addQueryParameter("artifactType", t));
+    HttpUrl url = first.build();
+    List<Referrer> out = new ArrayList<>();
+    Set<HttpUrl> seen = new HashSet<>();
+    while (url != null) {
+      if (!seen.add(url) || seen.size() > MAX_PAGES) {
+        throw RegistryException.protocol("list referrers", what, 200, "the Link pages never end (at " + url.encodedPath() + ")");
+      }
+      Request request = repo.request(url).get().header("Accept", MediaTypes.OCI_INDEX)
+          .tag(WholeBody.class, WholeBody.INSTANCE).build();
+      try (Response r = repo.execute(request, "list referrers", what)) {
+        if (r.code() == 404 && out.isEmpty() && seen.size() == 1) {
+          RegistryException notFound = RemoteRepository.failure("list referrers", what, r);
+          noApi = !notFound.errors().has("NAME_UNKNOWN");
+          return Optional.empty();
+        }
+        if (!r.isSuccessful()) {
+          throw RemoteRepository.failure("list referrers", what, r);
+        }
+        List<Referrer> page = ReferrersIndex.parse(r.body().bytes(), "list referrers " + what);
+        boolean filtered = artifactType.isPresent()
+            && Optional.ofNullable(r.header("OCI-Filters-Applied")).orElse("").contains("artifactType");
+        out.addAll(filtered ? page : ReferrersIndex.filter(page, artifactType));
+        url = next(r);
+      } catch (IOException e) {
+        throw RegistryException.unreachable("list referrers", what, e);
+      }
+    }
+    return Optional.of(List.copyOf(out));
+  }
+
+  private static HttpUrl next(Response r) {
+    for (String link : r.headers("Link")) {
+      Matcher m = NEXT.matcher(link);
+      if (m.find()) {
+        return r.request().url().resolve(m.group(1).trim());
+      }
+    }
+    return null;
+  }
+
+  void put(Manifest manifest) {
+    Digest subject = Referrer.subjectOf(manifest).orElseThrow(() -> GantryException.badInput(
+        "put referrer " + repo.name() + "@" + manifest.digest() + ": the manifest has no subject"));
+    Optional<String> processed = repo.put(manifest.digest().toString(), manifest);
+    if (processed.isPresent()) {
+      return;
+    }
+    Referrer entry = Referrer.of(manifest);
+    String tag = ReferrersIndex.fallbackTag(subject);
+    String where = "put referrer " + repo.describe(tag);
+    for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
+      Optional<Manifest> merged = ReferrersIndex.withEntry(repo.findManifest(tag), entry, where);
+      if (merged.isEmpty()) {
+        return; // listed already
+      }
+      repo.putManifest(tag, merged.get());
+      if (repo.headManifest(tag).map(merged.get().digest()::equals).orElse(false)) {
+        return;
+      }
+    }
+    throw new GantryException(GantryException.Kind.FAILED, where + ": another writer kept replacing the referrers "
+        + "index; " + manifest.digest() + " is stored but may not be listed");
+  }
+}

@@ -17,6 +17,7 @@ import java.util.Optional;
  * Reads what is attached to one digest, only as far as the requirements need: the OCI referrers (when an artifact
  * or predicate type is required) and the cosign tags required. A bundle referrer listed without its predicate
  * annotation (some fallback-tag writers drop annotations) is read once more, by digest, for its own annotations.
+ * Cosign's tags are looked up by name ({@code sha256-<hex>.sig}), one HEAD per required tag.
  */
 final class AttachmentReader {
   private AttachmentReader() {}
@@ -38,17 +39,10 @@ final class AttachmentReader {
     return found;
   }
 
-  /** The referrers of {@code digest}: its fallback tag's index ({@code sha256-<hex>}), until the store lists them. */
+  /** The OCI referrers of {@code digest}: the referrers API, the fallback tag or a layout's index, as the store has them. */
   private static List<Attachment.Referrer> referrers(ImageStore store, Digest digest) {
-    Optional<Manifest> index = get(store, digest.algorithm() + "-" + digest.hex());
-    List<Attachment.Referrer> found = new ArrayList<>();
-    index.ifPresent(m -> {
-      for (JsonNode entry : tree(m, store).path("manifests")) {
-        found.add(new Attachment.Referrer(entry.path("artifactType").asText(""), annotations(entry.path("annotations")),
-            entry.path("digest").asText("")));
-      }
-    });
-    return found;
+    return store.referrers(digest, Optional.empty()).stream()
+        .map(r -> new Attachment.Referrer(r.artifactType(), r.annotations(), r.digest().toString())).toList();
   }
 
   private static Attachment.Referrer withOwnAnnotations(ImageStore store, Attachment.Referrer r) {

@@ -52,6 +52,10 @@ public sealed interface Requirement {
     }
   }
 
+  /** What a TYPE may be, for bad-input messages. */
+  String FORMS = "(an artifact type such as application/spdx+json, a predicate type URL such as "
+      + "https://slsa.dev/provenance/v1, or cosign.sig, cosign.att, cosign.sbom)";
+
   /** RFC 6838 type/subtype, as the OCI image spec constrains artifactType. */
   Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
   Pattern URL = Pattern.compile("https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{1,2000}");
@@ -72,8 +76,6 @@ public sealed interface Requirement {
     if (MEDIA_TYPE.matcher(v).matches()) {
       return new ArtifactType(v);
     }
-    throw GantryException.badInput("invalid --require-referrer '" + value + "' (an artifact type such as "
-        + "application/spdx+json, a predicate type URL such as https://slsa.dev/provenance/v1, or cosign.sig, "
-        + "cosign.att, cosign.sbom)");
+    throw GantryException.badInput("invalid --require-referrer '" + value + "' " + FORMS);
   }
 }

@@ -27,34 +27,34 @@ public record VerifyKey(String name, ECPublicKey key) {
     String text;
     try {
       if (Files.size(file) > 64 * 1024) {
-        throw bad(file, "larger than 64 KiB, not a public key");
+        throw bad("--verify-key " + file, "larger than 64 KiB, not a public key");
       }
       text = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw bad(file, "cannot be read (" + e.getClass().getSimpleName() + ")");
+      throw bad("--verify-key " + file, "cannot be read (" + e.getClass().getSimpleName() + ")");
     }
-    return parse(file.toString(), text);
+    return parse("--verify-key " + file, file.toString(), text);
   }
 
-  /** {@code name} is how messages name the key (its file). */
-  public static VerifyKey parse(String name, String pem) {
+  /** {@code what} names the value in a bad-input message ({@code input verify-key}), {@code name} the key elsewhere. */
+  public static VerifyKey parse(String what, String name, String pem) {
     int begin = pem.indexOf(BEGIN);
     int end = pem.indexOf(END);
     if (begin < 0 || end < begin) {
-      throw bad(name, "no " + BEGIN + " block (cosign's cosign.pub is expected)");
+      throw bad(what, "no " + BEGIN + " block (cosign's cosign.pub is expected)");
     }
     byte[] der;
     try {
       der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
       if (!(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der)) instanceof ECPublicKey ec)) {
-        throw bad(name, "not an ECDSA public key");
+        throw bad(what, "not an ECDSA public key");
       }
       if (!isP256(ec.getParams())) {
-        throw bad(name, "not an ECDSA P-256 key (the curve cosign generates)");
+        throw bad(what, "not an ECDSA P-256 key (the curve cosign generates)");
       }
       return new VerifyKey(name, ec);
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw bad(name, "not an ECDSA P-256 public key");
+      throw bad(what, "not an ECDSA P-256 public key");
     }
   }
 
@@ -66,7 +66,7 @@ public record VerifyKey(String name, ECPublicKey key) {
         && params.getGenerator().equals(p256.getGenerator());
   }
 
-  private static GantryException bad(Object file, String why) {
-    return GantryException.badInput("invalid --verify-key " + file + ": " + why);
+  private static GantryException bad(String what, String why) {
+    return GantryException.badInput("invalid " + what + ": " + why);
   }
 }

@@ -21,7 +21,7 @@ class CosignVerifierTest {
   private static final Digest SUBJECT = Digest.sha256("the image".getBytes(StandardCharsets.UTF_8));
   private static final Digest OTHER = Digest.sha256("another image".getBytes(StandardCharsets.UTF_8));
   private final KeyPair pair = CosignArtifacts.keyPair();
-  private final VerifyKey key = VerifyKey.parse("cosign.pub", CosignArtifacts.publicPem(pair.getPublic()));
+  private final VerifyKey key = VerifyKey.parse("--verify-key cosign.pub", "cosign.pub", CosignArtifacts.publicPem(pair.getPublic()));
 
   private SignedPayload signed(Digest digest, KeyPair by) {
     byte[] payload = CosignArtifacts.payload("registry.example/acme/api", digest.toString());

@@ -269,6 +269,46 @@ class TrustIT {
     assertFalse(Files.exists(layout), "the destination layout was not created");
   }
 
+  /** The figure the README gives: what the checks add to a promote on a registry without the referrers API. */
+  @Test
+  void requestsTheChecksAdd() {
+    Image plain = image("trust/cost-plain");
+    Image checked = image("trust/cost-checked");
+    Image verified = image("trust/cost-verified");
+    sbom(checked, checked.descriptor());
+    signature(verified, verified.digest(), verified.digest(), signer);
+
+    int mark = registry.mark();
+    promoted(plain);
+    List<String> base = gantryRequests(mark, plain);
+    mark = registry.mark();
+    promoted(checked, "--require-referrer", SPDX);
+    List<String> required = gantryRequests(mark, checked);
+    mark = registry.mark();
+    promoted(verified, "--verify-key", key.toString());
+    List<String> signed = gantryRequests(mark, verified);
+
+    // The API probe (404: distribution 2.8 has none), then the fallback tag's index.
+    assertEquals(List.of("GET REPO/referrers/DIGEST", "GET REPO/manifests/sha256-HEX"), minus(required, base), required.toString());
+    // The .sig manifest and its one payload blob.
+    assertEquals(List.of("GET REPO/manifests/sha256-HEX.sig", "GET REPO/blobs/BLOB"), minus(signed, base), signed.toString());
+    System.out.printf("requests: promote %d; with --require-referrer %d; with --verify-key %d%n", base.size(), required.size(), signed.size());
+  }
+
+  private static List<String> minus(List<String> run, List<String> base) {
+    List<String> rest = new ArrayList<>(run);
+    base.forEach(rest::remove);
+    return rest;
+  }
+
+  /** METHOD PATH of Gantry's requests since {@code mark}, with the image's repository, digest and blob digests generic. */
+  private List<String> gantryRequests(int mark, Image image) {
+    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/"))
+        .map(q -> q.method() + " " + q.path().replace("/v2/" + image.repo(), "REPO").replace(image.digest(), "DIGEST")
+            .replace(image.digest().replace(':', '-'), "sha256-HEX").replaceAll("blobs/sha256:[0-9a-f]+", "blobs/BLOB"))
+        .toList();
+  }
+
   @Test
   void badValuesAreExit2BeforeAnyRequest() {
     Image image = image("trust/bad-input");

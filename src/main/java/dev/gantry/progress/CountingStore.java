@@ -43,6 +43,11 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   }
 
   @Override
+  public Optional<Manifest> findManifest(String reference) {
+    return store.findManifest(reference);
+  }
+
+  @Override
   public Optional<Digest> headImage(String reference) {
     return store.headImage(reference);
   }

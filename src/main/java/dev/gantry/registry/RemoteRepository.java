@@ -163,8 +163,9 @@ public final class RemoteRepository implements ImageStore {
     return fetchManifest(reference, false).orElseThrow();
   }
 
-  /** GET a manifest, or empty when the tag or digest does not exist. */
-  Optional<Manifest> findManifest(String reference) {
+  /** GET a manifest, or empty when the tag or digest does not exist: one request. */
+  @Override
+  public Optional<Manifest> findManifest(String reference) {
     return fetchManifest(reference, true);
   }
 

@@ -29,6 +29,11 @@ public interface ImageStore {
   /** The manifest's exact bytes, verified against their digest. */
   Manifest getManifest(String reference);
 
+  /** The manifest, or empty when the tag or digest does not exist (a registry answers this with one GET). */
+  default Optional<Manifest> findManifest(String reference) {
+    return headManifest(reference).map(d -> getManifest(reference));
+  }
+
   /** Stores the exact bytes under a tag, or by digest when {@code reference} is one. */
   void putManifest(String reference, Manifest manifest);
 

@@ -27,6 +27,7 @@ public sealed interface Attachment {
       return this instanceof Referrer r && p.url().equals(r.annotations().get(Requirement.PredicateType.ANNOTATION));
     }
     Requirement.CosignTag c = (Requirement.CosignTag) requirement;
-    return this instanceof CosignTag t && t.suffix().equals(c.suffix());
+    return this instanceof CosignTag t ? t.suffix().equals(c.suffix())
+        : ((Referrer) this).artifactType().equalsIgnoreCase(c.artifactType());
   }
 }

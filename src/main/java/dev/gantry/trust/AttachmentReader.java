@@ -17,23 +17,25 @@ import java.util.Optional;
  * Reads what is attached to one digest, only as far as the requirements need: the OCI referrers (when an artifact
  * or predicate type is required) and the cosign tags required. A bundle referrer listed without its predicate
  * annotation (some fallback-tag writers drop annotations) is read once more, by digest, for its own annotations.
- * Cosign's tags are looked up by name ({@code sha256-<hex>.sig}), one HEAD per required tag.
+ * Cosign's tags are looked up by name ({@code sha256-<hex>.sig}), one GET per required tag.
  */
 final class AttachmentReader {
   private AttachmentReader() {}
 
   static List<Attachment> read(ImageStore store, Digest digest, List<Requirement> requirements) {
     List<Attachment> found = new ArrayList<>();
-    boolean referrers = requirements.stream().anyMatch(r -> !(r instanceof Requirement.CosignTag));
+    for (Requirement r : requirements) {
+      if (r instanceof Requirement.CosignTag c && store.findManifest(c.tagFor(digest)).isPresent()) {
+        found.add(new Attachment.CosignTag(c.suffix()));
+      }
+    }
+    // The referrers are read when a requirement can only be met by one, or a cosign tag is missing (cosign's OCI 1.1
+    // mode attaches the same thing as a referrer).
+    boolean referrers = requirements.stream().anyMatch(r -> found.stream().noneMatch(a -> a.satisfies(r)));
     boolean predicates = requirements.stream().anyMatch(r -> r instanceof Requirement.PredicateType);
     if (referrers) {
       for (Attachment.Referrer r : referrers(store, digest)) {
         found.add(predicates && !r.annotations().containsKey(Requirement.PredicateType.ANNOTATION) ? withOwnAnnotations(store, r) : r);
-      }
-    }
-    for (Requirement r : requirements) {
-      if (r instanceof Requirement.CosignTag c && store.headManifest(c.tagFor(digest)).isPresent()) {
-        found.add(new Attachment.CosignTag(c.suffix()));
       }
     }
     return found;
@@ -49,24 +51,13 @@ final class AttachmentReader {
     if (r.digest().isEmpty()) {
       return r;
     }
-    Optional<Manifest> own = get(store, r.digest());
+    Optional<Manifest> own = store.findManifest(r.digest());
     if (own.isEmpty()) {
       return r;
     }
     Map<String, String> merged = new HashMap<>(annotations(tree(own.get(), store).path("annotations")));
     merged.putAll(r.annotations());
     return new Attachment.Referrer(r.artifactType(), merged, r.digest());
-  }
-
-  private static Optional<Manifest> get(ImageStore store, String reference) {
-    try {
-      return Optional.of(store.getManifest(reference));
-    } catch (GantryException e) {
-      if (e.kind() == GantryException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
   }
 
   private static JsonNode tree(Manifest m, ImageStore store) {

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  *       {@code dev.sigstore.bundle.predicateType} annotation is that URL (what {@code actions/attest-build-provenance}
  *       and {@code cosign attest --new-bundle-format} write);</li>
  *   <li>{@code cosign.sig}, {@code cosign.att}, {@code cosign.sbom}: cosign's legacy tag {@code sha256-<hex>.sig},
- *       {@code .att} or {@code .sbom} in the same repository.</li>
+ *       {@code .att} or {@code .sbom} in the same repository, or a referrer of the artifactType cosign's OCI 1.1 mode
+ *       gives the same thing ({@code application/vnd.dev.cosign.artifact.sig.v1+json}; that type names this form
+ *       too).</li>
  * </ul>
  */
 public sealed interface Requirement {
@@ -46,6 +48,11 @@ public sealed interface Requirement {
       return "cosign." + suffix;
     }
 
+    /** The artifactType cosign gives the same thing in its OCI 1.1 mode (a referrer instead of a tag). */
+    public String artifactType() {
+      return "application/vnd.dev.cosign.artifact." + suffix + ".v1+json";
+    }
+
     /** cosign's tag for what is attached to {@code digest}: {@code sha256-<hex>.sig}. */
     public String tagFor(Digest digest) {
       return digest.algorithm() + "-" + digest.hex() + "." + suffix;
@@ -74,6 +81,11 @@ public sealed interface Requirement {
       return new PredicateType(v);
     }
     if (MEDIA_TYPE.matcher(v).matches()) {
+      for (String suffix : new String[] {"sig", "att", "sbom"}) {
+        if (new CosignTag(suffix).artifactType().equalsIgnoreCase(v)) {
+          return new CosignTag(suffix); // the same thing in either of cosign's two forms
+        }
+      }
       return new ArtifactType(v);
     }
     throw GantryException.badInput("invalid --require-referrer '" + value + "' " + FORMS);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads cosign's signatures of a digest from its store: the manifest tagged {@code sha256-<hex>.sig}, one signature
@@ -25,15 +26,11 @@ final class SignatureReader {
   /** The signatures found; empty when there is no {@code .sig} tag. */
   static List<SignedPayload> read(ImageStore store, Digest subject) {
     String tag = new Requirement.CosignTag("sig").tagFor(subject);
-    Manifest sig;
-    try {
-      sig = store.getManifest(tag);
-    } catch (GantryException e) {
-      if (e.kind() == GantryException.Kind.NOT_FOUND) {
-        return List.of();
-      }
-      throw e;
+    Optional<Manifest> tagged = store.findManifest(tag);
+    if (tagged.isEmpty()) {
+      return List.of();
     }
+    Manifest sig = tagged.get();
     JsonNode root;
     try {
       root = Json.readTree(sig.bytes());

@@ -14,6 +14,8 @@ class RequirementTest {
     assertEquals(new Requirement.PredicateType("https://slsa.dev/provenance/v1"), Requirement.parse("https://slsa.dev/provenance/v1"));
     assertEquals(new Requirement.CosignTag("sig"), Requirement.parse("cosign.sig"));
     assertEquals(new Requirement.CosignTag("sbom"), Requirement.parse("COSIGN.SBOM"));
+    // cosign's OCI 1.1 artifact type names the same thing as its tag
+    assertEquals(new Requirement.CosignTag("att"), Requirement.parse("application/vnd.dev.cosign.artifact.att.v1+json"));
   }
 
   @Test

@@ -131,13 +131,24 @@ class TrustGateApiTest {
   }
 
   @Test
-  void aCosignTagIsOneHeadByName() {
+  void aCosignTagIsOneGetByName() {
     Manifest sig = Attachments.cosignSignature(INDEX.digest(), "demo/api").manifest();
-    registry.server.enqueue(MockRegistry.manifestHead(sig));
+    registry.server.enqueue(MockRegistry.manifest(sig));
 
     gate("cosign.sig").check(remote, INDEX);
 
-    assertEquals(List.of("HEAD /v2/demo/api/manifests/sha256-" + INDEX.digest().hex() + ".sig"), registry.requestLines());
+    assertEquals(List.of("GET /v2/demo/api/manifests/sha256-" + INDEX.digest().hex() + ".sig"), registry.requestLines());
+  }
+
+  @Test
+  void withoutTheTagCosignsOci11ReferrerCountsAsCosignSig() {
+    registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
+    registry.server.enqueue(referrers(referrer("application/vnd.dev.cosign.artifact.sig.v1+json", "")));
+
+    gate("cosign.sig").check(remote, INDEX);
+
+    assertEquals(List.of("GET /v2/demo/api/manifests/sha256-" + INDEX.digest().hex() + ".sig",
+        "GET /v2/demo/api/referrers/" + INDEX.digest()), registry.requestLines());
   }
 
   @Test

@@ -15,11 +15,14 @@ import java.util.Optional;
 /**
  * Reads cosign's signatures of a digest from its store: the manifest tagged {@code sha256-<hex>.sig}, one signature
  * per layer (the payload blob, and the signature in the layer's {@code dev.cosignproject.cosign/signature}
- * annotation). Payloads are small JSON documents: a layer claiming more than 64 KiB is not read.
+ * annotation). Payloads are small JSON documents: a layer claiming more than 64 KiB is not read, and only the first
+ * {@value #MAX_LAYERS} layers are (cosign writes one per signature), so a hostile manifest cannot make Gantry fetch
+ * without end.
  */
 final class SignatureReader {
   static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
   static final long MAX_PAYLOAD = 64 * 1024;
+  static final int MAX_LAYERS = 32;
 
   private SignatureReader() {}
 
@@ -39,6 +42,9 @@ final class SignatureReader {
     }
     List<SignedPayload> found = new ArrayList<>();
     for (JsonNode layer : root.path("layers")) {
+      if (found.size() == MAX_LAYERS) {
+        break;
+      }
       found.add(layer(store, layer));
     }
     return found;

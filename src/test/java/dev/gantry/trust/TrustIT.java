@@ -142,6 +142,7 @@ class TrustIT {
     Image image = image("trust/no-sbom");
     String line = refusedPromote(image, 9, "--require-referrer", SPDX);
     assertTrue(line.contains("no application/spdx+json is attached to the index or to any platform manifest"), line);
+    assertEquals(line, refusedPromote(image, 9, "--dry-run", "--require-referrer", SPDX), "a dry run is refused alike");
   }
 
   @Test

@@ -20,6 +20,9 @@ import java.util.Optional;
  * Cosign's tags are looked up by name ({@code sha256-<hex>.sig}), one GET per required tag.
  */
 final class AttachmentReader {
+  /** {@code application/vnd.dev.sigstore.bundle.v0.3+json}, and the other versions. */
+  private static final String SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle";
+
   private AttachmentReader() {}
 
   static List<Attachment> read(ImageStore store, Digest digest, List<Requirement> requirements) {
@@ -29,16 +32,26 @@ final class AttachmentReader {
         found.add(new Attachment.CosignTag(c.suffix()));
       }
     }
-    // The referrers are read when a requirement can only be met by one, or a cosign tag is missing (cosign's OCI 1.1
-    // mode attaches the same thing as a referrer).
-    boolean referrers = requirements.stream().anyMatch(r -> found.stream().noneMatch(a -> a.satisfies(r)));
-    boolean predicates = requirements.stream().anyMatch(r -> r instanceof Requirement.PredicateType);
-    if (referrers) {
-      for (Attachment.Referrer r : referrers(store, digest)) {
-        found.add(predicates && !r.annotations().containsKey(Requirement.PredicateType.ANNOTATION) ? withOwnAnnotations(store, r) : r);
+    // The referrers are read when a requirement is still unmet: it can only be met by one, or its cosign tag is
+    // missing (cosign's OCI 1.1 mode attaches the same thing as a referrer).
+    if (requirements.stream().allMatch(r -> met(found, r))) {
+      return found;
+    }
+    List<Attachment.Referrer> listed = referrers(store, digest);
+    found.addAll(listed);
+    // A bundle listed without its annotations (some fallback-tag writers drop them) is read for its own, only while
+    // a predicate type is still unmet.
+    for (Attachment.Referrer r : listed) {
+      boolean unmet = requirements.stream().anyMatch(q -> q instanceof Requirement.PredicateType && !met(found, q));
+      if (unmet && r.artifactType().startsWith(SIGSTORE_BUNDLE) && !r.annotations().containsKey(Requirement.PredicateType.ANNOTATION)) {
+        found.add(withOwnAnnotations(store, r));
       }
     }
     return found;
+  }
+
+  private static boolean met(List<Attachment> found, Requirement r) {
+    return found.stream().anyMatch(a -> a.satisfies(r));
   }
 
   /** The OCI referrers of {@code digest}: the referrers API, the fallback tag or a layout's index, as the store has them. */

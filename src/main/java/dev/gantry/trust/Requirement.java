@@ -63,8 +63,12 @@ public sealed interface Requirement {
   String FORMS = "(an artifact type such as application/spdx+json, a predicate type URL such as "
       + "https://slsa.dev/provenance/v1, or cosign.sig, cosign.att, cosign.sbom)";
 
-  /** RFC 6838 type/subtype, as the OCI image spec constrains artifactType. */
-  Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}");
+  /**
+   * RFC 6838 type/subtype, as the OCI image spec constrains artifactType, with optional parameters (the Sigstore
+   * bundle's newer form is {@code application/vnd.dev.sigstore.bundle+json;version=0.3}).
+   */
+  Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+      + "(;[A-Za-z0-9!#$&^_.+-]{1,127}=[A-Za-z0-9!#$&^_.+-]{1,127}){0,8}");
   Pattern URL = Pattern.compile("https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{1,2000}");
 
   static Requirement parse(String value) {

@@ -115,6 +115,7 @@ class TrustIT {
   /** Runs a refused promote and checks the refusal: its code, one line naming image and digest, and zero writes. */
   private String refusedPromote(Image image, int code, String... options) {
     String latest = skopeo.digest(ref(image.repo(), "latest"), registry);
+    String tags = tags(image.repo());
     int mark = registry.mark();
     Result r = promote(image, options);
     assertEquals(code, r.exitCode(), r.all());
@@ -123,7 +124,13 @@ class TrustIT {
     assertTrue(r.stderr().contains("nothing was written"), r.stderr());
     assertEquals(List.of(), writes(mark), "no write request");
     assertEquals(latest, skopeo.digest(ref(image.repo(), "latest"), registry), "latest unchanged");
+    assertEquals(tags, tags(image.repo()), "no tag added or removed");
     return r.stderr();
+  }
+
+  /** The repository's tags as skopeo lists them (JSON, sorted by the registry). */
+  private String tags(String repo) {
+    return skopeo.run(List.of("list-tags", "--tls-verify=false", "--no-creds", "docker://" + name(repo))).stdoutText();
   }
 
   private void promoted(Image image, String... options) {

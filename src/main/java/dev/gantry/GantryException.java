@@ -1,5 +1,7 @@
 package dev.gantry;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Every failure Gantry reports on purpose. The {@link Kind} decides the exit code (mapped once, in the CLI);
  * the message is the one line the user reads, so it names the operation, the image and the reason, and never
@@ -26,7 +28,7 @@ public class GantryException extends RuntimeException {
     this(kind, message, null);
   }
 
-  public GantryException(Kind kind, String message, Throwable cause) {
+  public GantryException(Kind kind, @Nullable String message, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = kind;
   }

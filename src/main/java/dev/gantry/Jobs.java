@@ -8,11 +8,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /** Runs independent pieces of work on at most {@code jobs} threads and keeps every outcome, in input order. */
 public final class Jobs {
   /** One item's outcome: a value, a failure, or (after another item failed) not started. */
-  public record Outcome<R>(R value, RuntimeException failure, boolean started) {
+  public record Outcome<R>(@Nullable R value, @Nullable RuntimeException failure, boolean started) {
     public boolean ok() {
       return started && failure == null;
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every secret this run has seen (passwords, identity tokens, registry tokens, Basic header values), and the
@@ -28,12 +29,12 @@ public final class Secrets {
   private final Map<String, Pattern> values = new ConcurrentHashMap<>();
 
   /** Whether a secret is too short to keep out of output (callers refuse it as bad input). */
-  public static boolean tooShort(String secret) {
+  public static boolean tooShort(@Nullable String secret) {
     return secret != null && !secret.isEmpty() && secret.replaceAll("\\s", "").length() < MIN_LENGTH;
   }
 
   /** @throws IllegalArgumentException for a secret {@link #tooShort}: it must have been refused at input */
-  public void add(String secret) {
+  public void add(@Nullable String secret) {
     if (secret == null || secret.isEmpty()) {
       return;
     }
@@ -113,7 +114,8 @@ public final class Secrets {
   /** The secret as a JSON string body shows it (Jackson's escaping: quote, backslash, control characters). */
   static String jsonEscaped(String s) {
     StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       switch (c) {
         case '"' -> b.append("\\\"");
         case '\\' -> b.append("\\\\");

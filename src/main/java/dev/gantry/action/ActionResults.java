@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Pure: turns a command's JSON result into the action's step outputs and its Markdown step summary. */
 public final class ActionResults {
@@ -139,7 +140,7 @@ public final class ActionResults {
   }
 
   /** The figures of the summary line that copy and promote print on stderr, as a table; empty for release. */
-  public static String transfer(Summary s) {
+  public static String transfer(@Nullable Summary s) {
     if (s == null) {
       return "";
     }

@@ -13,6 +13,7 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers registry challenges. The first 401 from a registry teaches it the challenge; from then on every
@@ -92,7 +93,7 @@ public final class AuthInterceptor implements Interceptor {
     return chain.proceed(retry.apply(request));
   }
 
-  private Authorization authorize(RegistryAccess access, Challenge challenge, Token stale) {
+  private Authorization authorize(RegistryAccess access, @Nullable Challenge challenge, @Nullable Token stale) {
     if (challenge == null) {
       return Authorization.NONE;
     }
@@ -163,7 +164,7 @@ public final class AuthInterceptor implements Interceptor {
   }
 
   /** The header to send (null for none), the token behind it, and whether it was fetched for this request. */
-  private record Authorization(String header, Token token, boolean fresh) {
+  private record Authorization(@Nullable String header, @Nullable Token token, boolean fresh) {
     static final Authorization NONE = new Authorization(null, null, false);
 
     Request apply(Request r) {

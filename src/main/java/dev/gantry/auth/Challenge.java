@@ -3,6 +3,7 @@ package dev.gantry.auth;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed {@code WWW-Authenticate} challenge: {@code Bearer realm="…",service="…",scope="…"} or
@@ -22,12 +23,12 @@ public record Challenge(String scheme, Map<String, String> params) {
     return scheme.equals("basic");
   }
 
-  public String param(String name) {
+  public @Nullable String param(String name) {
     return params.get(name);
   }
 
   /** Parses the first challenge in the header; null when there is none or it has no scheme. */
-  public static Challenge parse(String header) {
+  public static @Nullable Challenge parse(@Nullable String header) {
     if (header == null) {
       return null;
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs {@code docker-credential-<name> get} with the server URL on standard input, as Docker does. The helper is
@@ -74,7 +75,7 @@ public final class CredentialHelper {
     return new GantryException(GantryException.Kind.AUTHENTICATION, "get credentials for " + serverUrl + ": " + program + " " + why);
   }
 
-  private Path find(String program) {
+  private @Nullable Path find(String program) {
     for (String dir : path.split(File.pathSeparator)) {
       if (!dir.isEmpty()) {
         Path candidate = Path.of(dir, program);

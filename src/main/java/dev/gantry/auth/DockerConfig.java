@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Credentials from a Docker config file ({@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}):
@@ -43,7 +44,7 @@ public final class DockerConfig implements CredentialSource {
     }
   }
 
-  static Path location(Map<String, String> env) {
+  static @Nullable Path location(Map<String, String> env) {
     String dir = env.get("DOCKER_CONFIG");
     if (dir != null && !dir.isEmpty()) {
       return Path.of(dir, "config.json");

@@ -16,6 +16,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asks a Bearer challenge's realm for a token: {@code GET realm?service=…&scope=…} with Basic credentials (or
@@ -74,7 +75,7 @@ final class TokenFetcher {
     }
   }
 
-  private static Request basicRequest(HttpUrl realm, String service, List<String> scopes, Optional<Credentials> credentials) {
+  private static Request basicRequest(HttpUrl realm, @Nullable String service, List<String> scopes, Optional<Credentials> credentials) {
     HttpUrl.Builder url = realm.newBuilder();
     if (service != null) {
       url.addQueryParameter("service", service);
@@ -85,7 +86,7 @@ final class TokenFetcher {
     return b.build();
   }
 
-  private static Request refreshTokenRequest(HttpUrl realm, String service, List<String> scopes, Credentials credentials) {
+  private static Request refreshTokenRequest(HttpUrl realm, @Nullable String service, List<String> scopes, Credentials credentials) {
     FormBody.Builder form = new FormBody.Builder()
         .add("grant_type", "refresh_token")
         .add("refresh_token", credentials.identityToken())

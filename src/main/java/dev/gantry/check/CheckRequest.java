@@ -5,12 +5,14 @@ import dev.gantry.registry.ImageReference;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code check-commit} is asked, validated before any request. {@code branch} null means the repository's
  * default branch; {@code testedBy} and {@code notBehind} null mean that check is not asked for.
  */
-public record CheckRequest(String repository, String sha, String branch, String testedBy, ImageReference notBehind,
+public record CheckRequest(String repository, String sha, @Nullable String branch, @Nullable String testedBy,
+    @Nullable ImageReference notBehind,
     boolean allowRollback) {
   private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
   private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
@@ -19,7 +21,8 @@ public record CheckRequest(String repository, String sha, String branch, String 
   /** git check-ref-format's rules (no component empty, starting with a dot or ending .lock; no ..), in a plain alphabet. */
   private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
 
-  public static CheckRequest parse(String repository, String sha, String branch, String testedBy, String notBehind,
+  public static CheckRequest parse(@Nullable String repository, @Nullable String sha, @Nullable String branch,
+      @Nullable String testedBy, @Nullable String notBehind,
       boolean allowRollback) {
     if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.endsWith("/.") || repository.endsWith("/..")) {
       throw GantryException.badInput("invalid --repository '" + repository + "' (expected OWNER/NAME)");
@@ -48,6 +51,7 @@ public record CheckRequest(String repository, String sha, String branch, String 
 
   /** The tag {@code --not-behind} reads, {@code latest} when none was named. */
   public String notBehindTag() {
-    return notBehind.tag() != null ? notBehind.tag() : "latest";
+    String tag = notBehind == null ? null : notBehind.tag();
+    return tag != null ? tag : "latest";
   }
 }

@@ -4,7 +4,9 @@ import dev.gantry.registry.ImageReference;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code check-commit}: reads GitHub (and the registry for {@code --not-behind}), decides with {@link CommitRules},
@@ -12,7 +14,7 @@ import java.util.function.Function;
  */
 public final class CommitChecker {
   /** The answer: eligible or not, the one line saying why, the checks that ran, the commit a rollback leaves. */
-  public record Verdict(String sha, String branch, boolean eligible, String reason, String rollbackFrom, List<Check> checks) {
+  public record Verdict(String sha, String branch, boolean eligible, String reason, @Nullable String rollbackFrom, List<Check> checks) {
     public Verdict {
       checks = List.copyOf(checks);
     }
@@ -32,7 +34,7 @@ public final class CommitChecker {
       String tag = req.notBehindTag();
       ImageRevision.Found found = ImageRevision.read(open.apply(req.notBehind()), tag);
       String where = req.notBehind().repository() + ":" + tag;
-      checks.add(found.commit() == null ? CommitRules.nothingDeployed(found.absent())
+      checks.add(found.commit() == null ? CommitRules.nothingDeployed(Objects.requireNonNull(found.absent(), "no commit found says why"))
           : CommitRules.notBehind(where, found.commit(), sha, gh.compare(found.commit(), sha), req.allowRollback()));
     }
     Check last = last(checks);

@@ -1,5 +1,7 @@
 package dev.gantry.check;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Pure: what each answer GitHub or the registry gave means for the commit. Every refusal's detail is the one line a
  * user reads, so it names the commit and what it was compared with.
@@ -19,7 +21,7 @@ final class CommitRules {
     };
   }
 
-  static Check tested(String workflow, String sha, CommitApi.Run run) {
+  static Check tested(String workflow, String sha, CommitApi.@Nullable Run run) {
     return run != null
         ? Check.ok("tested-by", sha + " passed " + workflow + " (run " + run.id() + (run.url().isEmpty() ? "" : " " + run.url()) + ")")
         : Check.refused("tested-by", sha + " has no successful push run of " + workflow);

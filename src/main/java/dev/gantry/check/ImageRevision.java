@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The commit an image was built from: the {@code org.opencontainers.image.revision} label of its config (for an
@@ -22,7 +23,7 @@ public final class ImageRevision {
   private static final int MAX_CONFIG = 4 * 1024 * 1024;
 
   /** What was found at the tag: the commit, or null with {@code absent} saying why there is none. */
-  public record Found(String commit, Digest digest, String absent) {}
+  public record Found(@Nullable String commit, @Nullable Digest digest, @Nullable String absent) {}
 
   private ImageRevision() {}
 

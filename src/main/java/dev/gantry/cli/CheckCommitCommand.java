@@ -12,6 +12,7 @@ import dev.gantry.release.GitHubRest;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,15 +30,15 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
   String sha;
 
   @Option(names = "--branch", paramLabel = "BRANCH", description = "The branch the commit must be on (default: the repository's default branch).")
-  String branch;
+  @Nullable String branch;
 
   @Option(names = "--tested-by", paramLabel = "WORKFLOW",
       description = "A workflow (file name or id) that must have a successful push run of exactly this commit.")
-  String testedBy;
+  @Nullable String testedBy;
 
   @Option(names = "--not-behind", paramLabel = "IMAGE[:TAG]",
       description = "The commit must not be behind the one in this image's " + "org.opencontainers.image.revision label (tag default latest).")
-  String notBehind;
+  @Nullable String notBehind;
 
   @Option(names = "--allow-rollback", description = "Allow the commit to be behind --not-behind's (a rollback, reported).")
   boolean allowRollback;

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -83,7 +84,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   }
 
   /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
-  private static String registryOf(String value) {
+  private static @Nullable String registryOf(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference.parse(value);
       return null;

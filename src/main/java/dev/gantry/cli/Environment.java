@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything Gantry takes from its surroundings, handed in once so tests never touch globals. {@code terminal}:
@@ -43,7 +44,7 @@ public record Environment(Map<String, String> env, InputStream stdin, PrintStrea
     return new PrintStream(new RedactingOutputStream(out, secrets), true, StandardCharsets.UTF_8);
   }
 
-  public String get(String name) {
+  public @Nullable String get(String name) {
     return env.get(name);
   }
 
@@ -56,7 +57,9 @@ public record Environment(Map<String, String> env, InputStream stdin, PrintStrea
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return System.console() != null;
+      @SuppressWarnings("SystemConsoleNull") // JDK 17 (the action image's runtime): null when not a terminal
+      boolean console = System.console() != null;
+      return console;
     }
   }
 }

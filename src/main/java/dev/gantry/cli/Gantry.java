@@ -3,10 +3,13 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.Version;
 import dev.gantry.progress.Summary;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -54,8 +57,9 @@ public final class Gantry implements Runnable {
         cli.addSubcommand(name, command(name, env, summaries));
       }
     }
-    cli.setOut(new PrintWriter(env.stdout(), true));
-    cli.setErr(new PrintWriter(env.stderr(), true));
+    // UTF-8 as the streams themselves: JDK 17's default charset follows the locale (ASCII in a bare container).
+    cli.setOut(new PrintWriter(new OutputStreamWriter(env.stdout(), StandardCharsets.UTF_8), true));
+    cli.setErr(new PrintWriter(new OutputStreamWriter(env.stderr(), StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler((e, a) -> {
       if (JsonOutput.requested(a)) {
         env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
@@ -106,7 +110,7 @@ public final class Gantry implements Runnable {
     return c.getCommand() instanceof JsonOutput j && j.json();
   }
 
-  static String firstLine(String message) {
+  static String firstLine(@Nullable String message) {
     if (message == null) {
       return "";
     }

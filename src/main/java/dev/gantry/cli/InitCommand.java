@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,19 +24,19 @@ final class InitCommand implements Callable<Integer> {
 
   @Option(names = "--images", paramLabel = "NAME[,NAME...]", split = ",",
       description = "The images, each built from the directory NAME (writes .github/gantry.yml; edit it for more).")
-  List<String> images;
+  @Nullable List<String> images;
 
   @Option(names = "--default-branch", paramLabel = "BRANCH", description = "The default branch (required with --images).")
-  String defaultBranch;
+  @Nullable String defaultBranch;
 
   @Option(names = "--registry", paramLabel = "HOST", description = "The registry (default: ghcr.io).")
-  String registry;
+  @Nullable String registry;
 
   @Option(names = "--no-deploy", description = "Release without deploying (skip-deploy: true).")
   boolean noDeploy;
 
   @Option(names = "--dir", paramLabel = "DIR", description = "The repository's root (default: the current directory).")
-  Path dir;
+  @Nullable Path dir;
 
   @Option(names = "--dry-run", description = "Print the files; write nothing.")
   boolean dryRun;
@@ -57,8 +58,9 @@ final class InitCommand implements Callable<Integer> {
     if (!Files.isDirectory(root)) {
       throw GantryException.badInput("--dir '" + root + "' is not a directory");
     }
-    boolean fromOptions = images != null;
-    InitSettings settings = fromOptions ? fromOptions() : fromFile(root);
+    List<String> named = images;
+    boolean fromOptions = named != null;
+    InitSettings settings = named != null ? fromOptions(named) : fromFile(root);
     InitPlan plan = InitPlan.of(root, settings, fromOptions);
     if (check) {
       for (InitPlan.Entry e : plan.entries()) {
@@ -89,14 +91,14 @@ final class InitCommand implements Callable<Integer> {
     return 0;
   }
 
-  private InitSettings fromOptions() {
+  private InitSettings fromOptions(List<String> names) {
     if (defaultBranch == null) {
       throw GantryException.badInput("--images needs --default-branch (the branch the workflows run on)");
     }
-    if (images.stream().anyMatch(String::isBlank)) {
-      throw GantryException.badInput("--images '" + String.join(",", images) + "' has an empty name");
+    if (names.stream().anyMatch(String::isBlank)) {
+      throw GantryException.badInput("--images '" + String.join(",", names) + "' has an empty name");
     }
-    return new InitSettings(defaultBranch, registry, !noDeploy, images.stream().map(ImageSpec::named).toList());
+    return InitSettings.of(defaultBranch, registry, !noDeploy, names.stream().map(ImageSpec::named).toList());
   }
 
   private InitSettings fromFile(Path root) {

@@ -11,8 +11,10 @@ import dev.gantry.promote.StopSignal;
 import dev.gantry.trust.TrustGate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,14 +94,15 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   }
 
   /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
-  private static GantryException failure(PromoteReport report) {
+  private static @Nullable GantryException failure(PromoteReport report) {
     if (!report.failed()) {
       return null;
     }
-    PromoteReport.TagResult failure = report.firstFailure();
+    // failed() without a stop means a write failed (or may have): there is a first failure.
+    PromoteReport.@Nullable TagResult first = report.firstFailure();
     String cause = report.stoppedBy() != null
         ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
-        : failure.error();
+        : Objects.requireNonNull(first, "a failed run names its failure").error();
     if (report.rollbackIncomplete()) {
       return new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
           cause + "; restoring the targets already moved was not completed: see the report above");
@@ -109,6 +112,8 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
           cause + "; every target already moved was restored (new tags are left, see the report)");
     }
     // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
-    return new GantryException(failure.errorKind(), failure.error() + "; nothing was changed");
+    PromoteReport.TagResult failure = Objects.requireNonNull(first, "a failed run names its failure");
+    GantryException.Kind kind = failure.errorKind();
+    return new GantryException(kind == null ? GantryException.Kind.FAILED : kind, failure.error() + "; nothing was changed");
   }
 }

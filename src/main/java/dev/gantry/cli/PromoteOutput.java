@@ -11,6 +11,7 @@ import dev.gantry.promote.PromoteReport.TagResult;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Writes a promote report as aligned text lines or as one JSON document. */
 final class PromoteOutput {
@@ -67,7 +68,7 @@ final class PromoteOutput {
   }
 
   /** The report as one document; for a failed run it also says the exit code and the one-line error. */
-  static String json(PromoteReport report, int exitCode, String error) {
+  static String json(PromoteReport report, int exitCode, @Nullable String error) {
     return JsonForm.json(report, exitCode, error);
   }
 
@@ -86,7 +87,7 @@ final class PromoteOutput {
    * loaded, and a text-output promote needs none of them.
    */
   private static final class JsonForm {
-    static String json(PromoteReport report, int exitCode, String error) {
+    static String json(PromoteReport report, int exitCode, @Nullable String error) {
       ObjectNode root = Json.object();
       root.put("command", "promote");
       root.put("from", report.plan().request().fromLabel());

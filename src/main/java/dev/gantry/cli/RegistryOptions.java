@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** Options every registry command shares, and the one place the registry client is assembled from them. */
@@ -34,17 +35,17 @@ public final class RegistryOptions {
 
   @Option(names = "--username", paramLabel = "USER",
       description = "Registry user name (with --password-stdin), for one registry: the destination, or the one --creds-for names.")
-  String username;
+  @Nullable String username;
 
   @Option(names = "--password-stdin", description = "Read the registry password or token from standard input.")
   boolean passwordStdin;
 
   @Option(names = "--creds-for", paramLabel = "HOST[:PORT]",
       description = "The registry --username/--password-stdin are for (default: the registry written to).")
-  String credsFor;
+  @Nullable String credsFor;
 
   /** The registry the --username credentials belong to, once {@link #bindCredentials} has decided it. */
-  private String credentialsRegistry;
+  private @Nullable String credentialsRegistry;
 
   @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
       description = "Speak plain HTTP to this registry (repeatable). Loopback registries always use HTTP.")
@@ -94,7 +95,7 @@ public final class RegistryOptions {
    * names (which must be among {@code registries}, the registries of the command), else {@code written}, the registry
    * the command writes to. They are offered to no other registry.
    */
-  void bindCredentials(List<String> registries, String written) {
+  void bindCredentials(List<String> registries, @Nullable String written) {
     if (username == null) {
       return;
     }
@@ -140,13 +141,14 @@ public final class RegistryOptions {
    */
   CredentialSource credentials(Environment env) {
     List<CredentialSource> sources = new ArrayList<>();
+    String user = username;
     if (passwordStdin) {
-      if (credentialsRegistry == null) {
+      if (credentialsRegistry == null || user == null) {
         throw new IllegalStateException("bindCredentials was not called before the registry client was built");
       }
       String password = readPassword(env);
       secrets.add(password);
-      Credentials given = Credentials.basic(username, password);
+      Credentials given = Credentials.basic(user, password);
       String owner = credentialsRegistry;
       sources.add(registry -> sameRegistry(registry, owner) ? Optional.of(given) : Optional.empty());
     }
@@ -167,7 +169,7 @@ public final class RegistryOptions {
     });
   }
 
-  private OkHttpClient base;
+  private @Nullable OkHttpClient base;
 
   /** The shared HTTP client (retries, user agent), without registry authentication: for GitHub calls. */
   synchronized OkHttpClient httpClient(Environment env) {

@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,7 +35,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   @Option(names = "--from", paramLabel = "TAG", description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
-  String from;
+  @Nullable String from;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "YYYY.M.PATCH",
       description = "YYYY.M.PATCH (default), YYYY.0M.PATCH or YY.M.PATCH; the date is today's in UTC.")
@@ -129,7 +130,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     return Json.write(root);
   }
 
-  private static String outcome(PromoteReport report, String image, boolean dryRun) {
+  private static String outcome(@Nullable PromoteReport report, String image, boolean dryRun) {
     if (report == null) {
       return dryRun ? "would-promote" : "unknown";
     }

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens the store behind a reference: a registry repository (through one registry client, built only when a
@@ -29,7 +31,7 @@ final class Stores implements AutoCloseable {
   private final RegistryOptions options;
   private final Environment env;
   private final List<Path> unpacked = new ArrayList<>();
-  private RegistryClient client;
+  private @Nullable RegistryClient client;
 
   Stores(RegistryOptions options, Environment env) {
     this.options = options;
@@ -67,10 +69,12 @@ final class Stores implements AutoCloseable {
 
   /** The store to promote in: the layout, or the repository with push rights asked for up front. */
   ImageStore forPromote(PromoteRequest.Image image, boolean push) {
-    if (image.layout() != null) {
-      return OciLayout.open(image.layout().path(), image.layout().name(), !push);
+    LayoutReference layout = image.layout();
+    if (layout != null) {
+      return OciLayout.open(layout.path(), layout.name(), !push);
     }
-    return push ? client(image.repository()).forPush(image.repository()) : client(image.repository()).forPull(image.repository());
+    Repository repo = Objects.requireNonNull(image.repository(), "an image is a layout or a repository");
+    return push ? client(repo).forPush(repo) : client(repo).forPull(repo);
   }
 
   /** A dry run into a layout that does not exist yet: an empty stand-in in a temporary directory, nothing created there. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** {@code --require-referrer}, {@code --verify-signature} and {@code --verify-key}, for promote and copy. */
@@ -26,7 +27,7 @@ final class TrustOptions {
 
   @Option(names = "--verify-key", paramLabel = "FILE",
       description = "The cosign public key (cosign.pub: PEM, ECDSA P-256) for --verify-signature; implies it.")
-  Path verifyKey;
+  @Nullable Path verifyKey;
 
   /** The checks asked for, every value validated (bad input names it) before any request. */
   TrustPolicy policy() {

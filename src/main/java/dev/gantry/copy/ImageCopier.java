@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Copies an image, byte-exact, between any two stores (registry repositories, OCI layouts): the blobs first
@@ -21,9 +23,9 @@ import java.util.Map;
  */
 public final class ImageCopier {
   /** A store and the tag or digest within it. {@code reference} null at the destination: decided by {@link #copy}. */
-  public record Endpoint(ImageStore store, String reference) {
+  public record Endpoint(ImageStore store, @Nullable String reference) {
     public String describe() {
-      return store.describe(reference);
+      return store.describe(Objects.requireNonNull(reference, "describe an endpoint before its reference is decided"));
     }
   }
 
@@ -36,19 +38,22 @@ public final class ImageCopier {
 
   /** The source's top manifest, as {@link #copy(Endpoint, Manifest, Endpoint, boolean, int, TransferListener)} takes it. */
   public static Manifest read(Endpoint source) {
-    return source.store().getManifest(source.reference());
+    return source.store().getManifest(Objects.requireNonNull(source.reference(), "a copy source names its tag or digest"));
   }
 
   /**
    * Copies {@code top}, the source's top manifest as read before (and checked, by a caller that checks), so that
    * what is written is exactly what was checked, with no second read in between.
    */
+  @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public static CopyReport copy(Endpoint source, Manifest top, Endpoint destination, boolean dryRun, int jobs,
       TransferListener listener) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
-    String targetRef = destination.reference() != null ? destination.reference()
-        : source.reference().contains(":") ? top.digest().toString() : source.reference();
+    String sourceRef = Objects.requireNonNull(source.reference(), "a copy source names its tag or digest");
+    String named = destination.reference();
+    String targetRef = named != null ? named
+        : sourceRef.contains(":") ? top.digest().toString() : sourceRef;
     if (targetRef.contains(":") && !targetRef.equals(top.digest().toString())) {
       throw GantryException.badInput("destination digest " + targetRef + " does not match the source manifest " + top.digest());
     }

@@ -15,6 +15,7 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JDK's TLS (default trust store, protocol "TLS", as OkHttp sets it up itself), built on the first TLS
@@ -31,7 +32,7 @@ final class LazyTls {
   /** The real trust manager and socket factory, made once. */
   private record Material(X509ExtendedTrustManager trust, SSLSocketFactory factory) {}
 
-  private static Material material;
+  private static @Nullable Material material;
   private static final AtomicBoolean PREPARING = new AtomicBoolean();
 
   /** Starts making the real TLS objects on a background thread, for a run that will open a TLS connection. */

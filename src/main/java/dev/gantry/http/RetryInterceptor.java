@@ -10,6 +10,7 @@ import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Retries connection failures and 408/429/5xx answers per {@link RetryPolicy}. OkHttp itself never backs off,
@@ -31,7 +32,7 @@ public final class RetryInterceptor implements Interceptor {
      *
      * @throws RateLimitedException when the wait asked for is longer than the service's policy accepts
      */
-    Duration waitFor(Response response) throws RateLimitedException;
+    @Nullable Duration waitFor(Response response) throws RateLimitedException;
   }
 
   private static final RateLimits NONE = response -> null;
@@ -65,7 +66,7 @@ public final class RetryInterceptor implements Interceptor {
       try {
         response = chain.proceed(request);
       } catch (IOException e) {
-        if (last || e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+        if (last || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
           throw e;
         }
         pause(attempt, null);
@@ -75,7 +76,7 @@ public final class RetryInterceptor implements Interceptor {
         try {
           return readWhole(response);
         } catch (IOException e) {
-          if (last || e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+          if (last || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
             throw e;
           }
           pause(attempt, null);
@@ -110,7 +111,7 @@ public final class RetryInterceptor implements Interceptor {
     }
   }
 
-  private void pause(int attempt, String retryAfter) throws IOException {
+  private void pause(int attempt, @Nullable String retryAfter) throws IOException {
     sleep(policy.delay(attempt, retryAfter, ThreadLocalRandom.current()::nextDouble, ZonedDateTime.now(ZoneOffset.UTC)));
   }
 

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * When to try a request again and how long to wait: capped, fully jittered exponential backoff that honours
@@ -36,7 +37,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
    * The wait before the attempt after {@code attempt}. A {@code Retry-After} header (seconds or an HTTP date)
    * wins, capped at {@link #maxRetryAfter}; otherwise a random delay in [0, min(maxDelay, base·2^(attempt-1))].
    */
-  public Duration delay(int attempt, String retryAfter, DoubleSupplier random, ZonedDateTime now) {
+  public Duration delay(int attempt, @Nullable String retryAfter, DoubleSupplier random, ZonedDateTime now) {
     Duration fromHeader = parseRetryAfter(retryAfter, now);
     if (fromHeader != null) {
       return fromHeader.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : fromHeader;
@@ -47,7 +48,7 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   }
 
   /** {@code Retry-After} as seconds or an HTTP date, from {@code now}; null when absent or unreadable. */
-  public static Duration parseRetryAfter(String value, ZonedDateTime now) {
+  public static @Nullable Duration parseRetryAfter(@Nullable String value, ZonedDateTime now) {
     if (value == null || value.isBlank()) {
       return null;
     }

@@ -6,6 +6,7 @@ import java.util.Arrays;
  * A manifest as opaque bytes: exactly what the registry served, with the media type it is PUT back with and the
  * digest computed from those bytes. Nothing here re-serializes JSON, so a copy keeps its digest.
  */
+@SuppressWarnings("ArrayRecordComponent") // equals, hashCode and the accessor are written for the array below
 public record Manifest(byte[] bytes, String mediaType, Digest digest) {
   public Manifest {
     bytes = bytes.clone();

@@ -6,6 +6,7 @@ import dev.gantry.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a manifest refers to, read from its bytes (the bytes themselves are never rewritten): the child manifests
@@ -50,7 +51,7 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
    * for OCI) it is read from the structure: {@code manifests} is an index, {@code config} and {@code layers} an image
    * manifest. Otherwise {@code served} (the Content-Type, or a layout's descriptor), which may be null or unknown.
    */
-  public static String mediaTypeOf(byte[] bytes, String served) {
+  public static @Nullable String mediaTypeOf(byte[] bytes, @Nullable String served) {
     JsonNode root;
     try {
       root = Json.readTree(bytes);

@@ -1,6 +1,7 @@
 package dev.gantry.image;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** The manifest media types Gantry reads and writes as opaque bytes. */
 public final class MediaTypes {
@@ -18,16 +19,16 @@ public final class MediaTypes {
 
   private MediaTypes() {}
 
-  public static boolean isKnown(String mediaType) {
+  public static boolean isKnown(@Nullable String mediaType) {
     return mediaType != null && KNOWN.contains(mediaType);
   }
 
-  public static boolean isIndex(String mediaType) {
+  public static boolean isIndex(@Nullable String mediaType) {
     return mediaType != null && INDEXES.contains(mediaType);
   }
 
   /** {@code application/json; charset=utf-8} → {@code application/json}. */
-  public static String bare(String contentType) {
+  public static @Nullable String bare(@Nullable String contentType) {
     if (contentType == null) {
       return null;
     }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code .github/gantry.yml}: read strictly (an unknown key or a wrong type is bad input naming it) and written in one
@@ -46,7 +47,7 @@ public final class GantryFile {
       String name = text(image, "name", "images");
       unknownKeys(image, IMAGE, PATH + " image " + name);
       String where = "image " + name;
-      specs.add(new ImageSpec(name, text(image, "context", where), text(image, "dockerfile", where),
+      specs.add(ImageSpec.of(name, text(image, "context", where), text(image, "dockerfile", where),
           list(image.get("after"), where), map(image.get("build-args"), where), text(image, "target", where),
           text(image, "platforms", where)));
     }
@@ -54,7 +55,7 @@ public final class GantryFile {
     if (deploy != null && !deploy.isBoolean()) {
       throw GantryException.badInput(PATH + ": deploy '" + deploy.asText() + "' is not true or false");
     }
-    return new InitSettings(text(root, "default-branch", PATH), text(root, "registry", PATH),
+    return InitSettings.of(text(root, "default-branch", PATH), text(root, "registry", PATH),
         deploy == null || deploy.booleanValue(), specs);
   }
 
@@ -92,7 +93,7 @@ public final class GantryFile {
     }
   }
 
-  private static void field(StringBuilder out, String key, String value) {
+  private static void field(StringBuilder out, String key, @Nullable String value) {
     if (value != null) {
       out.append("    ").append(key).append(": ").append(quote(value)).append('\n');
     }
@@ -106,7 +107,7 @@ public final class GantryFile {
     });
   }
 
-  private static String text(JsonNode node, String key, String where) {
+  private static @Nullable String text(JsonNode node, String key, String where) {
     JsonNode value = node.get(key);
     if (value == null || value.isNull()) {
       return null;
@@ -117,7 +118,7 @@ public final class GantryFile {
     return value.asText();
   }
 
-  private static List<String> list(JsonNode node, String where) {
+  private static @Nullable List<String> list(@Nullable JsonNode node, String where) {
     if (node == null || node.isNull()) {
       return null;
     }
@@ -129,7 +130,7 @@ public final class GantryFile {
     return out;
   }
 
-  private static Map<String, String> map(JsonNode node, String where) {
+  private static @Nullable Map<String, String> map(@Nullable JsonNode node, String where) {
     if (node == null || node.isNull()) {
       return null;
     }

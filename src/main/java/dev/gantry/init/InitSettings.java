@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** What {@code .github/gantry.yml} says, checked: the one image list, the registry, the branch, deploy on or off. */
 public record InitSettings(String defaultBranch, String registry, boolean deploy, List<ImageSpec> images) {
@@ -13,10 +14,7 @@ public record InitSettings(String defaultBranch, String registry, boolean deploy
   private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._][A-Za-z0-9._/-]*");
 
   public InitSettings {
-    if (defaultBranch == null || !BRANCH.matcher(defaultBranch).matches() || defaultBranch.contains("..")
-        || defaultBranch.endsWith("/") || defaultBranch.endsWith(".lock") || defaultBranch.contains("//")) {
-      throw GantryException.badInput("default branch '" + defaultBranch + "' is not a plain branch name");
-    }
+    checkBranch(defaultBranch);
     registry = registry == null ? DEFAULT_REGISTRY : registry;
     if (!REGISTRY.matcher(registry).matches()) {
       throw GantryException.badInput("registry '" + registry + "' is not a registry host, e.g. ghcr.io");
@@ -41,5 +39,18 @@ public record InitSettings(String defaultBranch, String registry, boolean deploy
         }
       }
     }
+  }
+
+  /** As read or asked for, where the branch and registry may be absent: checked in the constructor's order. */
+  public static InitSettings of(@Nullable String defaultBranch, @Nullable String registry, boolean deploy, List<ImageSpec> images) {
+    return new InitSettings(checkBranch(defaultBranch), registry == null ? DEFAULT_REGISTRY : registry, deploy, images);
+  }
+
+  private static String checkBranch(@Nullable String defaultBranch) {
+    if (defaultBranch == null || !BRANCH.matcher(defaultBranch).matches() || defaultBranch.contains("..")
+        || defaultBranch.endsWith("/") || defaultBranch.endsWith(".lock") || defaultBranch.contains("//")) {
+      throw GantryException.badInput("default branch '" + defaultBranch + "' is not a plain branch name");
+    }
+    return defaultBranch;
   }
 }

@@ -28,6 +28,7 @@ final class Renderer {
   /** The file's text, and the lines that carry a setting (what {@code --check} looks for, in this order). */
   record Rendered(String text, List<String> managed) {}
 
+  @SuppressWarnings("AssignmentExpression") // one Matcher tried pattern by pattern down an else-if chain
   static Rendered render(String template, String file, InitSettings s) {
     List<String> in = template.lines().toList();
     List<String> out = new ArrayList<>();

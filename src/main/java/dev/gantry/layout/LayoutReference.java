@@ -3,13 +3,14 @@ package dev.gantry.layout;
 import dev.gantry.GantryException;
 import dev.gantry.registry.ImageReference;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code oci:PATH[:TAG]} (a layout directory) or {@code oci-archive:FILE[:TAG]} (its tar form, read only), the
  * syntax skopeo uses. Without a tag the reference names the layout as a whole (promote) or, as a copy source,
  * its only image.
  */
-public record LayoutReference(boolean archive, Path path, String tag) {
+public record LayoutReference(boolean archive, Path path, @Nullable String tag) {
   public static final String OCI = "oci:";
   public static final String OCI_ARCHIVE = "oci-archive:";
 

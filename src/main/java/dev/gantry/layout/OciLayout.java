@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An OCI image layout directory ({@code oci-layout}, {@code index.json}, {@code blobs/<alg>/<hex>}) as an image
@@ -68,7 +69,7 @@ public final class OciLayout implements ImageStore {
   /** Opens a layout for writing, creating an empty one when the directory is missing or empty. */
   public static OciLayout openOrCreate(Path dir, String name) {
     try {
-      if (!Files.exists(dir) || Files.isDirectory(dir) && isEmpty(dir)) {
+      if (!Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir))) {
         // Built beside the target and renamed into place, so a crash never leaves a half-made layout behind.
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
@@ -94,7 +95,7 @@ public final class OciLayout implements ImageStore {
   /** Whether {@link #openOrCreate} would create a new layout here (the directory is missing or empty). */
   public static boolean willBeCreated(Path dir) {
     try {
-      return !Files.exists(dir) || Files.isDirectory(dir) && isEmpty(dir);
+      return !Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir));
     } catch (IOException e) {
       return false;
     }
@@ -122,7 +123,7 @@ public final class OciLayout implements ImageStore {
 
   @Override
   public Manifest getManifest(String reference) {
-    String mediaType;
+    @Nullable String mediaType;
     Digest digest;
     if (reference.contains(":")) {
       digest = Digest.parse(reference);
@@ -135,7 +136,7 @@ public final class OciLayout implements ImageStore {
     }
     byte[] bytes = readBlob(digest, "get manifest " + describe(reference));
     mediaType = ManifestContent.mediaTypeOf(bytes, mediaType);
-    if (!MediaTypes.isKnown(mediaType)) {
+    if (mediaType == null || !MediaTypes.isKnown(mediaType)) {
       throw new GantryException(Kind.FAILED, "get manifest " + describe(reference) + ": unsupported manifest media type " + mediaType);
     }
     return new Manifest(bytes, mediaType, digest);
@@ -188,7 +189,7 @@ public final class OciLayout implements ImageStore {
     writeIndex(index, reference);
   }
 
-  private static void addEntry(ArrayNode manifests, Manifest manifest, String tag) {
+  private static void addEntry(ArrayNode manifests, Manifest manifest, @Nullable String tag) {
     ObjectNode entry = manifests.addObject();
     entry.put("mediaType", manifest.mediaType());
     entry.put("digest", manifest.digest().toString());
@@ -234,7 +235,8 @@ public final class OciLayout implements ImageStore {
     }
     Digest d = Digest.parse(entry.path("digest").asText());
     byte[] bytes = readBlob(d, "list referrers " + name + "@" + subject);
-    Manifest m = new Manifest(bytes, ManifestContent.mediaTypeOf(bytes, entry.path("mediaType").asText(null)), d);
+    String mediaType = ManifestContent.mediaTypeOf(bytes, entry.path("mediaType").asText(MediaTypes.OCI_MANIFEST));
+    Manifest m = new Manifest(bytes, mediaType != null ? mediaType : MediaTypes.OCI_MANIFEST, d);
     return Referrer.subjectOf(m).filter(subject::equals).map(s -> Referrer.of(m));
   }
 
@@ -311,7 +313,7 @@ public final class OciLayout implements ImageStore {
     String what = "write blob " + name + "@" + blob.digest();
     checkWritable(what);
     Path target = blobPath(blob.digest());
-    Path temp = null;
+    @Nullable Path temp = null;
     try {
       Files.createDirectories(target.getParent());
       temp = Files.createTempFile(target.getParent(), ".tmp-", "");
@@ -420,7 +422,7 @@ public final class OciLayout implements ImageStore {
     }
   }
 
-  private static void deleteQuietly(Path p) {
+  private static void deleteQuietly(@Nullable Path p) {
     if (p != null) {
       try {
         Files.deleteIfExists(p);

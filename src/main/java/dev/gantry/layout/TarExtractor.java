@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Unpacks the regular files of a tar archive (ustar, with GNU long names and pax path headers, as Go's and
@@ -87,7 +88,7 @@ final class TarExtractor {
   }
 
   /** The {@code path} record of a pax extended header ({@code "<len> path=<value>\n"}). */
-  private static String paxPath(byte[] data) {
+  private static @Nullable String paxPath(byte[] data) {
     for (String record : new String(data, StandardCharsets.UTF_8).split("\n")) {
       int space = record.indexOf(' ');
       if (space > 0 && record.startsWith("path=", space + 1)) {

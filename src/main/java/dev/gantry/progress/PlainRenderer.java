@@ -3,7 +3,6 @@ package dev.gantry.progress;
 import java.io.PrintStream;
 import java.util.IdentityHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * For logs and pipes (a GitHub Actions log, {@code 2> file}): whole lines only, never redrawn. A line when a large
@@ -15,7 +14,7 @@ final class PlainRenderer implements Renderer {
   static final long INTERVAL = 10_000;
 
   private final PrintStream out;
-  private final Map<Flow, Shown> shown = new IdentityHashMap<>();
+  private final IdentityHashMap<Flow, Shown> shown = new IdentityHashMap<>();
 
   /** When a blob's next line is due, its rate over the last interval, and whether any line named it yet. */
   private static final class Shown {

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Progress for one command: a {@link Tracker} the copy engine reports to, the renderer the mode asks for, and a
@@ -27,7 +28,7 @@ public final class Progress implements AutoCloseable {
   }
 
   private final Tracker tracker;
-  private final ScheduledExecutorService ticker;
+  private final @Nullable ScheduledExecutorService ticker;
 
   private Progress(Tracker tracker, boolean tick) {
     this.tracker = tracker;
@@ -37,7 +38,8 @@ public final class Progress implements AutoCloseable {
       return t;
     }) : null;
     if (ticker != null) {
-      ticker.scheduleAtFixedRate(tracker::tick, tracker.tickMillis(), tracker.tickMillis(), TimeUnit.MILLISECONDS);
+      // The future is not needed: close() ends the ticker with shutdownNow; a failed tick only stops redrawing.
+      var unused = ticker.scheduleAtFixedRate(tracker::tick, tracker.tickMillis(), tracker.tickMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

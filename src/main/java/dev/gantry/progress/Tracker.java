@@ -54,6 +54,7 @@ public final class Tracker implements TransferListener {
   }
 
   @Override
+  @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public synchronized void blobFinished(Descriptor blob, Moved how) {
     Flow flow = flows.remove(blob.digest());
     blobsDone++;
@@ -86,6 +87,7 @@ public final class Tracker implements TransferListener {
     renderer.close(snapshot());
   }
 
+  @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public synchronized Summary summary() {
     return new Summary(bytesUploaded, counts[Moved.UPLOADED.ordinal()], counts[Moved.MOUNTED.ordinal()],
         counts[Moved.ALREADY_THERE.ordinal()], manifests, Duration.ofMillis(Math.max(0, clock.millis() - startedAt)));

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * For a terminal: a line per blob streaming and an overall line, redrawn in place five times a second (cursor up,
@@ -19,8 +19,8 @@ final class TtyRenderer implements Renderer {
 
   private final PrintStream out;
   private final int width;
-  private final Map<Flow, RateMeter> meters = new IdentityHashMap<>();
-  private RateMeter overall;
+  private final IdentityHashMap<Flow, RateMeter> meters = new IdentityHashMap<>();
+  private @Nullable RateMeter overall;
   private int drawn;
 
   TtyRenderer(PrintStream out, int width) {

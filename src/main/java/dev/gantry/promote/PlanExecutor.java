@@ -13,10 +13,11 @@ import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies a plan: PUTs the source bytes to every target that needs it, at most {@code jobs} at once. When a
@@ -66,11 +67,11 @@ public final class PlanExecutor {
     });
     boolean anyFailed = outcomes.stream().anyMatch(o -> o.failure() != null);
     // Stopped only if the stop kept a write from starting; one that came after the last write changes nothing.
-    String stoppedBy = outcomes.stream().anyMatch(o -> o.failure() instanceof Stopped) ? stop.reason() : null;
+    @Nullable String stoppedBy = outcomes.stream().anyMatch(o -> o.failure() instanceof Stopped) ? stop.reason() : null;
 
     List<TagResult> results = new ArrayList<>();
     List<Write> toRestore = new ArrayList<>();
-    Map<Write, RuntimeException> ambiguous = new IdentityHashMap<>();
+    IdentityHashMap<Write, RuntimeException> ambiguous = new IdentityHashMap<>();
     int w = 0;
     for (ImagePlan image : plan.images()) {
       for (TagStep step : image.steps()) {
@@ -107,10 +108,11 @@ public final class PlanExecutor {
           Write write = toRestore.get(r);
           Jobs.Outcome<Restore> o = restored.get(r++);
           RuntimeException own = ambiguous.get(write);
-          if (!o.ok()) {
+          Restore done = o.value();
+          if (!o.ok() || done == null) {
             results.set(i, result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
-          } else if (!o.value().restored()) {
-            String why = "moved by someone else (" + o.value().now().map(d -> "digest " + d).orElse("tag deleted") + ")";
+          } else if (!done.restored()) {
+            String why = "moved by someone else (" + done.now().map(d -> "digest " + d).orElse("tag deleted") + ")";
             results.set(i, result(write.image(), write.step(), Outcome.SKIPPED,
                 own == null ? why : own.getMessage() + "; " + why, own));
           } else {
@@ -152,17 +154,20 @@ public final class PlanExecutor {
     if (now.isEmpty() || !now.get().equals(w.image().source().digest())) {
       return new Restore(false, now);
     }
-    Manifest previous = w.repo().getManifest(w.step().previous().toString());
+    // Only a target that had a previous digest is restored (a new one is left): see apply.
+    Digest was = Objects.requireNonNull(w.step().previous(), "restore of a new tag");
+    Manifest previous = w.repo().getManifest(was.toString());
     w.repo().putManifest(w.step().tag(), previous);
     return new Restore(true, now);
   }
 
-  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, RuntimeException failure) {
+  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, @Nullable RuntimeException failure) {
     return result(image, step, outcome, failure == null ? null : failure.getMessage(), failure);
   }
 
-  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, String error, RuntimeException failure) {
-    GantryException.Kind kind = failure == null ? null
+  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, @Nullable String error,
+      @Nullable RuntimeException failure) {
+    GantryException.@Nullable Kind kind = failure == null ? null
         : failure instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
     return new TagResult(image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error, kind);
   }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads everything before anything is written: every source manifest (GET, bytes kept) and every current
@@ -27,19 +28,19 @@ public final class Preflight {
 
   public static List<ImageState> read(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
     // One task per (image, read) so a four-image promote issues all its reads at once.
-    record Read(PromoteRequest.Image image, String tag) {}
+    record Read(ImageStore repo, @Nullable String tag) {}
     List<Read> reads = new ArrayList<>();
     for (PromoteRequest.Image image : request.images()) {
-      reads.add(new Read(image, null));
-      request.to().forEach(t -> reads.add(new Read(image, t)));
+      ImageStore repo = open.apply(image);
+      reads.add(new Read(repo, null));
+      request.to().forEach(t -> reads.add(new Read(repo, t)));
     }
-    Map<PromoteRequest.Image, ImageStore> repos = new HashMap<>();
-    request.images().forEach(i -> repos.put(i, open.apply(i)));
     List<Object> results = Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> {
-      ImageStore repo = repos.get(read.image());
-      return read.tag() == null
+      ImageStore repo = read.repo();
+      String tag = read.tag();
+      return tag == null
           ? repo.getManifest(request.sourceReference())
-          : repo.headManifest(read.tag()).orElse(null);
+          : repo.headManifest(tag).orElse(null);
     }));
     List<ImageState> states = new ArrayList<>();
     int i = 0;

@@ -3,6 +3,7 @@ package dev.gantry.promote;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** What a promote will do, decided from what preflight read and nothing else. */
 public record PromotePlan(PromoteRequest request, List<ImagePlan> images) {
@@ -18,7 +19,7 @@ public record PromotePlan(PromoteRequest request, List<ImagePlan> images) {
   }
 
   /** A target tag: where it points now (null when absent) and whether it must be written. */
-  public record TagStep(String tag, Digest previous, boolean write) {}
+  public record TagStep(String tag, @Nullable Digest previous, boolean write) {}
 
   public long writes() {
     return images.stream().flatMap(i -> i.steps().stream()).filter(TagStep::write).count();

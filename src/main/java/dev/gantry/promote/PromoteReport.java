@@ -3,12 +3,13 @@ package dev.gantry.promote;
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happened, per image and tag: the text and JSON outputs are both written from this. {@code stoppedBy} names
  * the signal that stopped the run ("SIGTERM"), or is null.
  */
-public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean dryRun, String stoppedBy) {
+public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean dryRun, @Nullable String stoppedBy) {
   public enum Outcome {
     /** The tag now points at the source digest. */
     PROMOTED,
@@ -35,8 +36,8 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
    * LEFT_NEW or SKIPPED), why its restore failed (ROLLBACK_FAILED) or who moved it (SKIPPED); {@code errorKind} is
    * the failure's kind (null without one).
    */
-  public record TagResult(PromoteRequest.Image image, String tag, Digest source, Digest previous, Outcome outcome,
-      String error, GantryException.Kind errorKind) {}
+  public record TagResult(PromoteRequest.Image image, String tag, Digest source, @Nullable Digest previous,
+      Outcome outcome, @Nullable String error, GantryException.@Nullable Kind errorKind) {}
 
   public PromoteReport {
     results = List.copyOf(results);
@@ -57,7 +58,7 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
   }
 
   /** The first write failure (a clear one first, else an ambiguous one), for the one-line error; null if none. */
-  public TagResult firstFailure() {
+  public @Nullable TagResult firstFailure() {
     return results.stream().filter(r -> r.outcome() == Outcome.FAILED).findFirst()
         .or(() -> results.stream().filter(r -> r.error() != null && r.errorKind() != null
             && r.outcome() != Outcome.ROLLBACK_FAILED && r.outcome() != Outcome.SKIPPED).findFirst())

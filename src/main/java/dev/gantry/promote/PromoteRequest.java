@@ -9,19 +9,21 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to promote, validated before any request: the images (each optionally pinned to the source digest it
  * must still have), the source ({@code --from TAG} or {@code --from @sha256:…}) and the target tags.
  */
-public record PromoteRequest(List<Image> images, String fromTag, Digest fromDigest, List<String> to) {
+public record PromoteRequest(List<Image> images, @Nullable String fromTag, @Nullable Digest fromDigest, List<String> to) {
   /**
    * Where to promote: a registry repository, or an OCI layout ({@code oci:PATH}; exactly one of the two is set).
    * {@code pinned} is the digest the source must still resolve to, or null.
    */
-  public record Image(Repository repository, LayoutReference layout, Digest pinned) {
-    public Image(Repository repository, Digest pinned) {
+  public record Image(@Nullable Repository repository, @Nullable LayoutReference layout, @Nullable Digest pinned) {
+    public Image(Repository repository, @Nullable Digest pinned) {
       this(repository, null, pinned);
     }
 
@@ -61,7 +63,7 @@ public record PromoteRequest(List<Image> images, String fromTag, Digest fromDige
 
     @Override
     public String toString() {
-      return repository != null ? repository.toString() : layout.name();
+      return repository != null ? repository.toString() : Objects.requireNonNull(layout, "a repository or a layout").name();
     }
   }
 
@@ -102,11 +104,11 @@ public record PromoteRequest(List<Image> images, String fromTag, Digest fromDige
 
   /** What goes after {@code /manifests/} to read the source. */
   public String sourceReference() {
-    return fromDigest != null ? fromDigest.toString() : fromTag;
+    return fromDigest != null ? fromDigest.toString() : Objects.requireNonNull(fromTag, "a source tag or digest");
   }
 
   /** {@code sha-abc1234} or {@code @sha256:…}, as the user wrote it. */
   public String fromLabel() {
-    return fromDigest != null ? "@" + fromDigest : fromTag;
+    return fromDigest != null ? "@" + fromDigest : Objects.requireNonNull(fromTag, "a source tag or digest");
   }
 }

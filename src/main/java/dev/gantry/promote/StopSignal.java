@@ -1,6 +1,7 @@
 package dev.gantry.promote;
 
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request to stop, set from outside (the CLI sets it on SIGTERM or SIGINT): once set, no new write starts and
@@ -24,7 +25,7 @@ public final class StopSignal {
   }
 
   /** The first cause asked for, or null. */
-  public String reason() {
+  public @Nullable String reason() {
     return reason.get();
   }
 }

@@ -3,13 +3,14 @@ package dev.gantry.registry;
 import dev.gantry.image.Digest;
 import dev.gantry.GantryException;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code [registry/]path[:tag][@digest]}, parsed with no I/O. The first component is a registry when it holds
  * a dot or a colon, is {@code localhost}, or is an IPv6 literal; otherwise the image is on Docker Hub, where a
  * one-component name gets the {@code library/} prefix.
  */
-public record ImageReference(Repository repository, String tag, Digest digest) {
+public record ImageReference(Repository repository, @Nullable String tag, @Nullable Digest digest) {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
 
   public ImageReference {
@@ -77,7 +78,7 @@ public record ImageReference(Repository repository, String tag, Digest digest) {
   }
 
   /** Throws the one-line bad-input error unless {@code tag} is a valid tag. */
-  public static String checkTag(String tag) {
+  public static String checkTag(@Nullable String tag) {
     if (tag == null || !TAG.matcher(tag).matches()) {
       throw GantryException.badInput("invalid tag '" + tag + "' (allowed: [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
     }

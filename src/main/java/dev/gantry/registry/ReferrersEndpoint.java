@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The referrers of one repository: {@code GET /v2/<name>/referrers/<digest>} (OCI distribution 1.1, with the
@@ -61,7 +62,7 @@ final class ReferrersEndpoint {
     String what = repo.name() + "@" + subject;
     HttpUrl.Builder first = repo.referrersUrl(subject).newBuilder();
     artifactType.ifPresent(t -> first.addQueryParameter("artifactType", t));
-    HttpUrl url = first.build();
+    @Nullable HttpUrl url = first.build();
     List<Referrer> out = new ArrayList<>();
     Set<HttpUrl> seen = new HashSet<>();
     while (url != null) {
@@ -91,7 +92,7 @@ final class ReferrersEndpoint {
     return Optional.of(List.copyOf(out));
   }
 
-  private static HttpUrl next(Response r) {
+  private static @Nullable HttpUrl next(Response r) {
     for (String link : r.headers("Link")) {
       Matcher m = NEXT.matcher(link);
       if (m.find()) {

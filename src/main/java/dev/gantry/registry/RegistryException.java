@@ -4,6 +4,7 @@ import dev.gantry.http.RetryPolicy;
 import dev.gantry.image.Digest;
 import dev.gantry.GantryException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry said no, could not be reached, or served bytes that do not match their digest. The message reads
@@ -14,17 +15,17 @@ public final class RegistryException extends GantryException {
   private final int status;
   private final RegistryErrors errors;
 
-  private RegistryException(Kind kind, String message, int status, RegistryErrors errors, Throwable cause) {
+  private RegistryException(Kind kind, String message, int status, RegistryErrors errors, @Nullable Throwable cause) {
     super(kind, message, cause);
     this.status = status;
     this.errors = errors;
   }
 
-  public RegistryException(String operation, String subject, int status, RegistryErrors errors, Throwable cause) {
+  public RegistryException(String operation, String subject, int status, RegistryErrors errors, @Nullable Throwable cause) {
     this(kindOf(status, errors), operation + " " + subject + ": " + reason(status, errors), status, errors, cause);
   }
 
-  public static RegistryException unreachable(String operation, String subject, Throwable cause) {
+  public static RegistryException unreachable(String operation, String subject, @Nullable Throwable cause) {
     String m = cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage();
     String why = cause == null ? "no response" : cause.getClass().getSimpleName() + m;
     return new RegistryException(Kind.FAILED, operation + " " + subject + ": registry unreachable (" + why + ")", 0, none(), cause);
@@ -49,7 +50,7 @@ public final class RegistryException extends GantryException {
 
   /** Whether trying the same thing again later could succeed (drives the blob copier's own retries). */
   public boolean isTemporary() {
-    return status == 0 && getCause() != null || RetryPolicy.isRetryableStatus(status);
+    return (status == 0 && getCause() != null) || RetryPolicy.isRetryableStatus(status);
   }
 
   @Override

@@ -184,7 +184,7 @@ public final class RemoteRepository implements ImageStore {
       byte[] bytes = r.body().bytes();
       String served = MediaTypes.bare(r.header("Content-Type"));
       String mediaType = ManifestContent.mediaTypeOf(bytes, served);
-      if (!MediaTypes.isKnown(mediaType)) {
+      if (mediaType == null || !MediaTypes.isKnown(mediaType)) {
         throw RegistryException.protocol("get manifest", subject, r.code(),
             "unsupported manifest media type " + (mediaType != null ? mediaType : served));
       }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okio.BufferedSink;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A blob upload body streamed through {@link VerifiedCopy}: a source that does not match its descriptor fails the
@@ -17,7 +18,7 @@ final class VerifyingBody extends RequestBody {
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");
   private final Descriptor blob;
   private final InputStream in;
-  private volatile String problem;
+  private volatile @Nullable String problem;
 
   VerifyingBody(Descriptor blob, InputStream in) {
     this.blob = blob;
@@ -25,7 +26,7 @@ final class VerifyingBody extends RequestBody {
   }
 
   /** Why the source was refused, or null. */
-  String problem() {
+  @Nullable String problem() {
     return problem;
   }
 

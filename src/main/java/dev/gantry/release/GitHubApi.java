@@ -12,6 +12,7 @@ import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The GitHub REST calls a release makes, one method per call, on the shared OkHttp client, each mapping its failure
@@ -32,7 +33,7 @@ public final class GitHubApi {
   public record Release(ReleaseInfo info, String tag, String commitish, boolean draft) {}
 
   /** One page of releases, newest first, and the next page's address (null on the last). */
-  public record ReleasePage(List<Release> releases, HttpUrl next) {}
+  public record ReleasePage(List<Release> releases, @Nullable HttpUrl next) {}
 
   private final GitHubRest rest;
   private final String repositoryName;
@@ -83,7 +84,7 @@ public final class GitHubApi {
   }
 
   /** GET /repos/{o}/{r}/git/tags/{sha}: the commit an annotated tag object points at (null if not a commit). */
-  String annotatedTagCommit(String tagObjectSha) {
+  @Nullable String annotatedTagCommit(String tagObjectSha) {
     HttpUrl url = repoUrl().addPathSegments("git/tags").addPathSegment(tagObjectSha).build();
     JsonNode object = call(new Request.Builder().url(url).get(), "read tag object " + tagObjectSha + " in " + repositoryName)
         .json().path("object");
@@ -113,7 +114,7 @@ public final class GitHubApi {
   }
 
   /** POST /repos/{o}/{r}/releases/generate-notes: GitHub's notes, honouring .github/release.yml. */
-  String generateNotes(String tag, String commit, String previousTag) {
+  String generateNotes(String tag, String commit, @Nullable String previousTag) {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("tag_name", tag);
     body.put("target_commitish", commit);

@@ -7,6 +7,7 @@ import dev.gantry.Json;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Maps a failed GitHub call to one line and an exit code, once. */
 final class GitHubErrors {
@@ -14,7 +15,7 @@ final class GitHubErrors {
 
   private GitHubErrors() {}
 
-  static GantryException of(String operation, int status, String body, Throwable cause) {
+  static GantryException of(String operation, int status, @Nullable String body, @Nullable Throwable cause) {
     String message = messageOf(body);
     if (status <= 0) {
       return new GantryException(Kind.FAILED, operation + ": GitHub unreachable (" + (cause == null ? "no answer" : cause.getClass().getSimpleName()) + ")", cause);
@@ -49,7 +50,7 @@ final class GitHubErrors {
   }
 
   /** GitHub's {@code "message"} field, or a short form of whatever the body was. */
-  static String messageOf(String body) {
+  static String messageOf(@Nullable String body) {
     if (body == null) {
       return "";
     }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * GitHub's rate-limit answers (403 or 429 with {@code Retry-After}, or with {@code x-ratelimit-remaining: 0}), read
@@ -29,7 +30,7 @@ final class GitHubLimits implements RetryInterceptor.RateLimits {
   }
 
   @Override
-  public Duration waitFor(Response response) throws RateLimitedException {
+  public @Nullable Duration waitFor(Response response) throws RateLimitedException {
     int status = response.code();
     if (status != 403 && status != 429) {
       return null;
@@ -58,7 +59,7 @@ final class GitHubLimits implements RetryInterceptor.RateLimits {
     return wait.isNegative() ? Duration.ZERO : wait;
   }
 
-  private static Instant parseEpoch(String v) {
+  private static @Nullable Instant parseEpoch(String v) {
     try {
       return Instant.ofEpochSecond(Long.parseLong(v.trim()));
     } catch (NumberFormatException e) {

@@ -13,6 +13,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way Gantry talks to the GitHub REST API, on the shared OkHttp client: GitHub's headers, one Bearer
@@ -51,7 +52,7 @@ public final class GitHubRest {
   }
 
   /** An answer: a success, or a status the caller said it handles, and the next page (null on the last). */
-  record Answer(int status, String text, HttpUrl next) {
+  record Answer(int status, String text, @Nullable HttpUrl next) {
     JsonNode json() {
       try {
         return text.isEmpty() ? Json.mapper().createObjectNode() : Json.mapper().readTree(text);
@@ -79,7 +80,7 @@ public final class GitHubRest {
   }
 
   /** The {@code rel="next"} page from a Link header, if any, and only on the API's own host: it gets the token. */
-  private HttpUrl next(Response response) {
+  private @Nullable HttpUrl next(Response response) {
     String link = response.header("Link");
     if (link == null) {
       return null;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The repository's releases as GET /releases lists them (newest first, drafts included), read one page of 100 at a
@@ -20,7 +21,7 @@ final class ListedReleases {
 
   private final GitHubApi gh;
   private final List<Release> read = new ArrayList<>();
-  private HttpUrl next;
+  private @Nullable HttpUrl next;
   private int pages;
 
   private ListedReleases(GitHubApi gh, ReleasePage first) {

@@ -6,6 +6,7 @@ import dev.gantry.registry.ImageReference;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** What to release, validated before any request. */
 public record ReleaseRequest(String repository, String sha, List<PromoteRequest.Image> images, String fromTag,
@@ -17,7 +18,7 @@ public record ReleaseRequest(String repository, String sha, List<PromoteRequest.
     images = List.copyOf(images);
   }
 
-  public static ReleaseRequest parse(String repository, String sha, List<String> images, String from, String format,
+  public static ReleaseRequest parse(String repository, String sha, List<String> images, @Nullable String from, String format,
       boolean draft, boolean prerelease, boolean noLatest) {
     if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.endsWith("/.") || repository.endsWith("/..")) {
       throw GantryException.badInput("invalid --repository '" + repository + "' (expected OWNER/NAME)");

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A release, in order: read what GitHub has (commit, this and last month's tags, the newest releases), decide the
@@ -31,9 +32,9 @@ public final class Releaser {
   private Releaser() {}
 
   /** What happened; {@code release} is null for a dry run, {@code images} null when no image was given. */
-  public record Result(String version, String previousTag, String commit, boolean alreadyReleased, boolean tagCreated,
-      ReleaseInfo release, boolean releaseCreated, List<ReleaseNotes.ImageLine> images, PromoteReport imageReport,
-      String body, boolean dryRun) {}
+  public record Result(String version, @Nullable String previousTag, String commit, boolean alreadyReleased,
+      boolean tagCreated, @Nullable ReleaseInfo release, boolean releaseCreated, List<ReleaseNotes.ImageLine> images,
+      @Nullable PromoteReport imageReport, @Nullable String body, boolean dryRun) {}
 
   public static Result release(ReleaseRequest req, GitHubApi gh, Function<PromoteRequest.Image, ImageStore> open,
       YearMonth now, boolean dryRun, int jobs) {
@@ -45,7 +46,7 @@ public final class Releaser {
 
     Optional<CalVer> existing = taggedVersion(format, recent, commit, gh, releases);
     CalVer version = existing.orElseGet(() -> VersionPlanner.next(format, now, names(recent)));
-    String previous = previousTag(format, version, recent, releases);
+    @Nullable String previous = previousTag(format, version, recent, releases);
 
     // Every image's source must exist before anything is written.
     List<ReleaseNotes.ImageLine> lines = new ArrayList<>();
@@ -78,7 +79,7 @@ public final class Releaser {
       }
     }
     String v = version.tag();
-    PromoteReport report = null;
+    @Nullable PromoteReport report = null;
     if (!req.images().isEmpty()) {
       // Pinned to the digests checked above, so the version tag holds exactly what the release body names.
       List<PromoteRequest.Image> pinned = new ArrayList<>();
@@ -100,7 +101,7 @@ public final class Releaser {
       }
     }
     Optional<ReleaseInfo> found = existing.isPresent() ? releases.find(v).map(r -> ours(r, v, commit, gh)) : Optional.empty();
-    String body = null;
+    @Nullable String body = null;
     Optional<ReleaseInfo> created = Optional.empty();
     if (found.isEmpty()) {
       try {
@@ -144,8 +145,8 @@ public final class Releaser {
     List<TagRef> calver = refs.stream().filter(r -> format.parseTag(r.name()).isPresent())
         .sorted(Comparator.comparing((TagRef r) -> format.parseTag(r.name()).orElseThrow()).reversed()).toList();
     for (TagRef r : calver) {
-      if ("commit".equals(r.objectType()) && commit.equals(r.objectSha())
-          || "tag".equals(r.objectType()) && releases.commitOf(r.name()).filter(commit::equals).isPresent()) {
+      if (("commit".equals(r.objectType()) && commit.equals(r.objectSha()))
+          || ("tag".equals(r.objectType()) && releases.commitOf(r.name()).filter(commit::equals).isPresent())) {
         return format.parseTag(r.name());
       }
     }
@@ -162,7 +163,7 @@ public final class Releaser {
    * The highest CalVer tag below the version among the two months read and the newest releases (published: a
    * draft's tag may not exist). No walking back month by month: a first release costs no more calls than any other.
    */
-  private static String previousTag(CalVerFormat format, CalVer version, List<TagRef> recent, ListedReleases releases) {
+  private static @Nullable String previousTag(CalVerFormat format, CalVer version, List<TagRef> recent, ListedReleases releases) {
     List<String> known = new ArrayList<>(names(recent));
     known.addAll(releases.publishedTags());
     return VersionPlanner.previous(format, version, known).map(CalVer::tag).orElse(null);

@@ -83,7 +83,9 @@ final class AttachmentReader {
 
   private static Map<String, String> annotations(JsonNode node) {
     Map<String, String> map = new HashMap<>();
-    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText("")));
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      map.put(e.getKey(), e.getValue().asText(""));
+    }
     return map;
   }
 }

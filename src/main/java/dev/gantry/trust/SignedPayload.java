@@ -5,6 +5,7 @@ package dev.gantry.trust;
  * signature over them from its {@code dev.cosignproject.cosign/signature} annotation. {@code unreadable} says why
  * the layer could not be taken as a signature (then the other two are empty).
  */
+@SuppressWarnings("ArrayRecordComponent") // copied in and out; never compared (no equals is relied on)
 public record SignedPayload(byte[] payload, String signature, String unreadable) {
   public SignedPayload {
     payload = payload.clone();

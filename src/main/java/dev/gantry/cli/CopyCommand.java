@@ -1,10 +1,15 @@
 package dev.gantry.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
+import dev.gantry.copy.ReferrerResult;
 import dev.gantry.image.Manifest;
+import dev.gantry.referrers.Attachment;
+import dev.gantry.referrers.Selection;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
@@ -12,18 +17,21 @@ import dev.gantry.registry.ImageReference;
 import dev.gantry.trust.TrustGate;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "copy", mixinStandardHelpOptions = true,
     description = "Copy an image, byte-exact and multi-arch included, between registries, repositories and OCI layouts. "
         + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
-        + "at the destination is the digest at the source.")
+        + "at the destination is the digest at the source. Signatures, attestations and SBOMs attached to the image "
+        + "(OCI referrers and cosign's tags) go with it, written before the destination tag.")
 final class CopyCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
   private final Consumer<Summary> summaries;
@@ -36,6 +44,11 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin
   TrustOptions trust;
+
+  @Option(names = "--referrers", paramLabel = "all|none|TYPE[,TYPE...]", defaultValue = "all",
+      description = "Attachments to carry, by artifact type (cosign's .sig/.att/.sbom tags count as "
+          + "application/vnd.dev.cosign.artifact.<sig|att|sbom>.v1+json); default: ${DEFAULT-VALUE}.")
+  String referrers;
 
   @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
@@ -59,6 +72,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     CopyReport report;
     Summary summary;
     try (Stores stores = new Stores(registry, env)) {
+      Selection selection = Selection.parse(referrers);
       String from = registryOf(source);
       String to = registryOf(destination);
       registry.validate();
@@ -71,16 +85,27 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
         Manifest top = ImageCopier.read(src);
         gate.check(src.store(), top);
         ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
-        report = ImageCopier.copy(src, top, dst, registry.dryRun, registry.jobs, shown.listener());
+        report = ImageCopier.copy(src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
       }
     }
-    env.stdout().println(registry.json ? json(report) : text(report));
+    Optional<GantryException> failure = failure(report);
+    env.stdout().println(registry.json ? json(report, failure) : text(report));
     env.stdout().flush();
-    progress.printSummary(env, "copy", summary);
     summaries.accept(summary);
+    if (failure.isPresent()) {
+      throw new ReportedFailure(failure.get()); // the report is on stdout; stderr gets its one line
+    }
+    progress.printSummary(env, "copy", summary);
     return ExitCode.OK;
+  }
+
+  /** An attachment that could not be copied: its own failure kind, and the destination tag was not moved. */
+  private static Optional<GantryException> failure(CopyReport report) {
+    return report.firstFailure().map(f -> new GantryException(f.errorKind().orElse(GantryException.Kind.FAILED),
+        f.error().orElse("copy referrer " + f.attachment().digest() + " failed") + "; " + report.destination()
+            + " was not tagged"));
   }
 
   /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
@@ -93,19 +118,35 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   }
 
   private static String text(CopyReport r) {
-    String outcome = r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-');
+    String outcome = label(r.outcome());
     String line = String.format(Locale.ROOT, "%-10s %s -> %s  %s", outcome, r.source(), r.destination(), r.digest());
     if (r.outcome() == CopyReport.Outcome.COPIED) {
       line += String.format(Locale.ROOT, "  (%d manifests; blobs: %d copied, %d mounted, %d present; %d bytes)",
           r.manifests(), r.blobsCopied(), r.blobsMounted(), r.blobsPresent(), r.bytesCopied());
     }
-    return line;
+    StringBuilder out = new StringBuilder(line);
+    for (ReferrerResult rr : r.referrers()) {
+      Attachment a = rr.attachment();
+      out.append(String.format(Locale.ROOT, "%n  referrer %-13s %s %s%s of %s", label(rr.outcome()), a.digest(),
+          a.artifactType().isEmpty() ? "(no artifactType)" : a.artifactType(),
+          a.cosignTag().map(t -> " (tag " + t + ")").orElse(""), a.subject()));
+      rr.error().ifPresent(e -> out.append(": ").append(Gantry.firstLine(e)));
+    }
+    return out.toString();
   }
 
-  private static String json(CopyReport r) {
+  private static String label(Enum<?> outcome) {
+    return outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static String json(CopyReport r, Optional<GantryException> failure) {
     ObjectNode root = Json.object();
     root.put("command", "copy");
-    root.put("status", "ok");
+    root.put("status", failure.isEmpty() ? "ok" : "failed");
+    failure.ifPresent(f -> {
+      root.put("exitCode", ExitCode.of(f.kind()));
+      root.put("error", Gantry.firstLine(f.getMessage()));
+    });
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     root.put("source", r.source());
     root.put("destination", r.destination());
@@ -117,6 +158,18 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     blobs.put("mounted", r.blobsMounted());
     blobs.put("present", r.blobsPresent());
     blobs.put("bytes", r.bytesCopied());
+    ArrayNode referrers = root.putArray("referrers");
+    for (ReferrerResult rr : r.referrers()) {
+      Attachment a = rr.attachment();
+      ObjectNode o = referrers.addObject();
+      o.put("subject", a.subject().toString());
+      o.put("digest", a.digest().toString());
+      o.put("artifactType", a.artifactType());
+      a.cosignTag().ifPresent(t -> o.put("tag", t));
+      o.put("depth", a.depth());
+      o.put("outcome", label(rr.outcome()));
+      rr.error().ifPresent(e -> o.put("error", Gantry.firstLine(e)));
+    }
     return Json.write(root);
   }
 }

@@ -1,9 +1,24 @@
 package dev.gantry.copy;
 
 import dev.gantry.image.Digest;
+import java.util.List;
+import java.util.Optional;
 
-/** What a copy did: the digest (the same at both ends) and how each blob got there. */
+/**
+ * What a copy did: the digest (the same at both ends), how each blob got there (the image's and its attachments'),
+ * and one result per attachment carried. FAILED: an attachment could not be copied, so the destination tag was not
+ * moved (see {@link #firstFailure}).
+ */
 public record CopyReport(String source, String destination, Digest digest, String mediaType,
-    Outcome outcome, int manifests, int blobsCopied, int blobsMounted, int blobsPresent, long bytesCopied) {
-  public enum Outcome { COPIED, UNCHANGED, WOULD_COPY }
+    Outcome outcome, int manifests, int blobsCopied, int blobsMounted, int blobsPresent, long bytesCopied,
+    List<ReferrerResult> referrers) {
+  public enum Outcome { COPIED, UNCHANGED, WOULD_COPY, FAILED }
+
+  public CopyReport {
+    referrers = List.copyOf(referrers);
+  }
+
+  public Optional<ReferrerResult> firstFailure() {
+    return referrers.stream().filter(r -> r.outcome() == ReferrerResult.Outcome.FAILED).findFirst();
+  }
 }

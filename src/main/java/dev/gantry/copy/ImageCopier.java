@@ -7,8 +7,11 @@ import dev.gantry.progress.TransferListener;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
+import dev.gantry.referrers.Discovery;
+import dev.gantry.referrers.Selection;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * Copies an image, byte-exact, between any two stores (registry repositories, OCI layouts): the blobs first
  * (mounted or streamed), then the child manifests of an index by digest, then the top manifest under the
  * destination reference, so a reader never sees a manifest whose content is missing. A destination already at
- * the digest is left alone.
+ * the digest is left alone. Attachments (signatures, attestations, SBOMs) selected by {@link Selection} go with it
+ * ({@link ReferrerCarrier}), written before the destination tag.
  */
 public final class ImageCopier {
   /** A store and the tag or digest within it. {@code reference} null at the destination: decided by {@link #copy}. */
@@ -32,22 +36,32 @@ public final class ImageCopier {
   private ImageCopier() {}
 
   /** Copies, telling {@code listener} about every blob and manifest as it goes (for progress and the summary). */
+  @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs, TransferListener listener) {
-    return copy(source, read(source), destination, dryRun, jobs, listener);
+    return copy(source, destination, dryRun, jobs, listener, Selection.NONE);
   }
 
-  /** The source's top manifest, as {@link #copy(Endpoint, Manifest, Endpoint, boolean, int, TransferListener)} takes it. */
+  /**
+   * Copies the image and the attachments {@code referrers} selects. Everything is read before the first write (the
+   * image, the source's attachments, what the destination has); the attachments are written after the image's
+   * content and before the destination tag, which a failed attachment leaves where it was.
+   */
+  public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs, TransferListener listener,
+      Selection referrers) {
+    return copy(source, read(source), destination, dryRun, jobs, listener, referrers);
+  }
+
+  /** The source's top manifest, as {@link #copy(Endpoint, Manifest, Endpoint, boolean, int, TransferListener, Selection)} takes it. */
   public static Manifest read(Endpoint source) {
     return source.store().getManifest(Objects.requireNonNull(source.reference(), "a copy source names its tag or digest"));
   }
 
   /**
-   * Copies {@code top}, the source's top manifest as read before (and checked, by a caller that checks), so that
-   * what is written is exactly what was checked, with no second read in between.
+   * The same, for {@code top}: the source's top manifest as read before (and checked, by a caller that checks), so
+   * that what is written is exactly what was checked, with no second read in between.
    */
-  @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public static CopyReport copy(Endpoint source, Manifest top, Endpoint destination, boolean dryRun, int jobs,
-      TransferListener listener) {
+      TransferListener listener, Selection referrers) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
     String sourceRef = Objects.requireNonNull(source.reference(), "a copy source names its tag or digest");
@@ -60,11 +74,54 @@ public final class ImageCopier {
     Endpoint target = new Endpoint(to, targetRef);
 
     boolean present = to.headImage(targetRef).map(top.digest()::equals).orElse(false);
-    if (present || dryRun) {
+    List<ReferrerCarrier.Step> steps = referrers.none() ? List.of()
+        : ReferrerCarrier.plan(Discovery.discover(from, top, jobs), from, to, referrers, jobs);
+    if (dryRun) {
       CopyReport.Outcome outcome = present ? CopyReport.Outcome.UNCHANGED : CopyReport.Outcome.WOULD_COPY;
-      return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0);
+      return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0,
+          ReferrerCarrier.dryRun(steps));
     }
 
+    List<ReferrerCarrier.Transferred> blobs = new ArrayList<>();
+    int manifests = present ? 0 : copyContent(top, from, to, source.describe(), jobs, listener, blobs);
+    if (!present && steps.stream().anyMatch(s -> !s.present())) {
+      // The subject exists by digest before anything that refers to it (a registry may check); the tag comes last.
+      // One PUT, no HEAD first: a PUT of bytes the registry has is as cheap as asking, and changes nothing.
+      to.putManifest(top.digest().toString(), top);
+    }
+    ReferrerCarrier.Carried carried = ReferrerCarrier.apply(steps, from, to, jobs, listener);
+    blobs.addAll(carried.blobs());
+    CopyReport.Outcome outcome;
+    if (carried.failed()) {
+      outcome = CopyReport.Outcome.FAILED;
+    } else if (present) {
+      outcome = CopyReport.Outcome.UNCHANGED;
+    } else {
+      to.putImage(targetRef, top);
+      listener.manifestWritten(top.digest());
+      manifests++;
+      outcome = CopyReport.Outcome.COPIED;
+    }
+    long bytes = 0;
+    Map<BlobTransfer.How, Integer> counts = new EnumMap<>(BlobTransfer.How.class);
+    for (ReferrerCarrier.Transferred t : blobs) {
+      counts.merge(t.how(), 1, Integer::sum);
+      if (t.how() == BlobTransfer.How.COPIED) {
+        bytes += t.blob().size();
+      }
+    }
+    return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome,
+        manifests + carried.manifests(), counts.getOrDefault(BlobTransfer.How.COPIED, 0),
+        counts.getOrDefault(BlobTransfer.How.MOUNTED, 0), counts.getOrDefault(BlobTransfer.How.PRESENT, 0), bytes,
+        carried.results());
+  }
+
+  /**
+   * The image's blobs and every manifest below the top one, written by digest; says how many manifests it wrote.
+   * The top manifest itself is left to the caller.
+   */
+  private static int copyContent(Manifest top, ImageStore from, ImageStore to, String where, int jobs,
+      TransferListener listener, List<ReferrerCarrier.Transferred> transferred) {
     // Every manifest below the top one (an index's children, depth first), read once and kept as bytes.
     List<Manifest> children = new ArrayList<>();
     collectChildren(top, from, jobs, children);
@@ -76,7 +133,7 @@ public final class ImageCopier {
       withBlobs.add(top);
     }
     for (Manifest m : withBlobs) {
-      for (Descriptor d : ManifestContent.of(m, source.describe()).blobs()) {
+      for (Descriptor d : ManifestContent.of(m, where).blobs()) {
         if (!d.isForeign()) {
           blobs.putIfAbsent(d.digest().toString(), d);
         }
@@ -89,6 +146,9 @@ public final class ImageCopier {
       listener.blobFinished(d, moved(h));
       return h;
     }));
+    for (int i = 0; i < list.size(); i++) {
+      transferred.add(new ReferrerCarrier.Transferred(list.get(i), how.get(i)));
+    }
     // Image manifests in parallel; nested indexes after them, in order, since each needs its children present.
     List<Manifest> leaves = missing.stream().filter(m -> !m.isIndex()).toList();
     Jobs.valuesOrThrow(Jobs.run(leaves, jobs, true, m -> {
@@ -100,23 +160,10 @@ public final class ImageCopier {
       to.putManifest(m.digest().toString(), m);
       listener.manifestWritten(m.digest());
     });
-    to.putImage(targetRef, top);
-    listener.manifestWritten(top.digest());
-
-    long bytes = 0;
-    int[] counts = new int[BlobTransfer.How.values().length];
-    for (int i = 0; i < how.size(); i++) {
-      counts[how.get(i).ordinal()]++;
-      if (how.get(i) == BlobTransfer.How.COPIED) {
-        bytes += list.get(i).size();
-      }
-    }
-    return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), CopyReport.Outcome.COPIED,
-        missing.size() + 1, counts[BlobTransfer.How.COPIED.ordinal()], counts[BlobTransfer.How.MOUNTED.ordinal()],
-        counts[BlobTransfer.How.PRESENT.ordinal()], bytes);
+    return missing.size();
   }
 
-  private static Moved moved(BlobTransfer.How how) {
+  static Moved moved(BlobTransfer.How how) {
     return switch (how) {
       case PRESENT -> Moved.ALREADY_THERE;
       case MOUNTED -> Moved.MOUNTED;

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * One manifest that refers to a subject, as an OCI image index lists it in the referrers API or the fallback tag:
@@ -66,14 +67,14 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
     }
     if (!annotations.isEmpty()) {
       ObjectNode a = node.putObject("annotations");
-      new java.util.TreeMap<>(annotations).forEach(a::put);
+      new TreeMap<>(annotations).forEach(a::put);
     }
     return node;
   }
 
   private static Map<String, String> annotations(JsonNode node) {
     Map<String, String> out = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       if (e.getValue().isTextual()) {
         out.put(e.getKey(), e.getValue().asText());
       }

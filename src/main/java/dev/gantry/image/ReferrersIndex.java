@@ -71,11 +71,6 @@ public final class ReferrersIndex {
     return Optional.of(Manifest.of(Json.bytes(root), MediaTypes.OCI_INDEX));
   }
 
-  /** Whether an index's bytes list {@code digest}. */
-  public static boolean lists(Manifest index, Digest digest, String where) {
-    return parse(index.bytes(), where).stream().anyMatch(r -> r.digest().equals(digest));
-  }
-
   private static ObjectNode emptyIndex() {
     ObjectNode root = Json.object();
     root.put("schemaVersion", 2);

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The referrers of one repository: {@code GET /v2/<name>/referrers/<digest>} (OCI distribution 1.1, with the
  * {@code artifactType} filter and {@code Link} pagination) or, on a registry without that endpoint (404), the
- * referrers tag schema: an OCI index under the fallback tag {@code sha256-<hex>}.
+ * referrers tag schema: an OCI index under the fallback tag {@code sha256-<hex>}. (The spec says 404; a 405 or
+ * 501 is taken the same way, so a registry that words it differently still gets the fallback, not a failed copy.)
  *
  * <p>Writing: the manifest is PUT by digest; a registry that processed its {@code subject} says so with an
  * {@code OCI-Subject} header. Without it the fallback index is read, the entry added (not twice) and the index PUT.
@@ -34,6 +35,8 @@ import org.jspecify.annotations.Nullable;
 final class ReferrersEndpoint {
   private static final int MAX_PAGES = 1000;
   private static final int MERGE_ATTEMPTS = 3;
+  /** The spec's answer without the API is 404; 405 and 501 are what other servers say for a route they lack. */
+  private static final Set<Integer> NO_API = Set.of(404, 405, 501);
   private static final Pattern NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
 
   private final RemoteRepository repo;
@@ -72,7 +75,7 @@ final class ReferrersEndpoint {
       Request request = repo.request(url).get().header("Accept", MediaTypes.OCI_INDEX)
           .tag(WholeBody.class, WholeBody.INSTANCE).build();
       try (Response r = repo.execute(request, "list referrers", what)) {
-        if (r.code() == 404 && out.isEmpty() && seen.size() == 1) {
+        if (NO_API.contains(r.code()) && out.isEmpty() && seen.size() == 1) {
           RegistryException notFound = RemoteRepository.failure("list referrers", what, r);
           noApi = !notFound.errors().has("NAME_UNKNOWN");
           return Optional.empty();

@@ -21,6 +21,8 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The OCI 1.1 referrers API ({@code GET /v2/<name>/referrers/<digest>}) and the referrers tag schema it falls back
@@ -129,6 +131,16 @@ class ReferrersApiTest {
         registry.requestLines());
     assertEquals(List.of(SBOM.digest()), first.stream().map(Referrer::digest).toList());
     assertEquals(2, second.size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {405, 501})
+  void otherWaysOfSayingTheRouteIsMissingAlsoMeanTheFallbackTag(int status) {
+    registry.server.enqueue(MockRegistry.status(status));
+    registry.server.enqueue(MockRegistry.manifest(Manifest.of(index(SBOM), MediaTypes.OCI_INDEX)));
+
+    assertEquals(1, remote.referrers(IMAGE.digest(), Optional.empty()).size());
+    assertEquals(List.of("GET " + PATH, "GET " + FALLBACK), registry.requestLines());
   }
 
   @Test

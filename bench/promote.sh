@@ -390,7 +390,8 @@ last_ms=""
 run_gantry() { # LABEL
   local out="$work/runs/$((++run_seq))-$1" t0 t1
   t0=$(now_us)
-  if ! java "${java_args[@]}" -jar "$jar" promote --from "$FROM_TAG" --to "$TO_TAG" "${images_bench[@]}" \
+  # --no-record: the skopeo loop keeps no ledger either (what records cost: README, "What records cost in requests").
+  if ! java "${java_args[@]}" -jar "$jar" promote --no-record --from "$FROM_TAG" --to "$TO_TAG" "${images_bench[@]}" \
     >"$out.out" 2>"$out.err"; then
     cat "$out.out" "$out.err" >&2
     die "gantry promote failed ($1)"
@@ -417,7 +418,7 @@ run_skopeo() { # LABEL
 run_shipped() { # LABEL: the promote with the shipped JVM flags
   local out="$work/runs/$((++run_seq))-$1" t0 t1
   t0=$(now_us)
-  if ! java "${java_args[@]}" "${shipped_args[@]}" -jar "$jar" promote --from "$FROM_TAG" --to "$TO_TAG" \
+  if ! java "${java_args[@]}" "${shipped_args[@]}" -jar "$jar" promote --no-record --from "$FROM_TAG" --to "$TO_TAG" \
     "${images_bench[@]}" >"$out.out" 2>"$out.err"; then
     cat "$out.out" "$out.err" >&2
     die "gantry promote with the shipped flags failed ($1)"
@@ -440,7 +441,7 @@ run_version() { run_timed version java "${java_args[@]}" -jar "$jar" --version; 
 run_help() { run_timed help java "${java_args[@]}" -jar "$jar" promote --help; }
 run_layout() {
   rm -rf "$work/layout" && cp -r "$work/layout-src" "$work/layout"
-  run_timed layout java "${java_args[@]}" -jar "$jar" promote --from "$FROM_TAG" --to "$TO_TAG" "oci:$work/layout"
+  run_timed layout java "${java_args[@]}" -jar "$jar" promote --no-record --from "$FROM_TAG" --to "$TO_TAG" "oci:$work/layout"
   grep -q '^promoted ' "$work/runs/last-layout.out" || die "the layout promote moved nothing: $(cat "$work/runs/last-layout.out")"
 }
 
@@ -493,7 +494,7 @@ echo
 if ((cds)); then
   reset_latest
   jsa="$work/gantry.jsa"
-  java "${java_args[@]}" -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" promote --from "$FROM_TAG" \
+  java "${java_args[@]}" -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" promote --no-record --from "$FROM_TAG" \
     --to "$TO_TAG" "${images_bench[@]}" >"$work/runs/cds-dump.out" 2>&1 ||
     { cat "$work/runs/cds-dump.out" >&2; die "AppCDS dump run failed"; }
   verify_promoted "AppCDS dump run"

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /** Runs independent pieces of work on at most {@code jobs} threads and keeps every outcome, in input order. */
 public final class Jobs {
-  /** One item's outcome: a value, a failure, or (after another item failed) not started. */
-  public record Outcome<R>(@Nullable R value, @Nullable RuntimeException failure, boolean started) {
+  /** One item's outcome, carrying the item: a value, a failure, or (after another item failed) not started. */
+  public record Outcome<T, R>(T item, @Nullable R value, @Nullable RuntimeException failure, boolean started) {
     public boolean ok() {
       return started && failure == null;
     }
@@ -21,7 +21,7 @@ public final class Jobs {
 
   private Jobs() {}
 
-  public static <T, R> List<Outcome<R>> run(List<T> items, int jobs, boolean stopOnFailure, Function<T, R> work) {
+  public static <T, R> List<Outcome<T, R>> run(List<T> items, int jobs, boolean stopOnFailure, Function<T, R> work) {
     if (items.isEmpty()) {
       return List.of();
     }
@@ -35,12 +35,12 @@ public final class Jobs {
       return t;
     });
     try {
-      List<Future<Outcome<R>>> futures = new ArrayList<>();
+      List<Future<Outcome<T, R>>> futures = new ArrayList<>();
       for (T item : items) {
         futures.add(pool.submit(() -> attempt(item, stopOnFailure, failed, work)));
       }
-      List<Outcome<R>> outcomes = new ArrayList<>();
-      for (Future<Outcome<R>> f : futures) {
+      List<Outcome<T, R>> outcomes = new ArrayList<>();
+      for (Future<Outcome<T, R>> f : futures) {
         outcomes.add(f.get());
       }
       return outcomes;
@@ -54,31 +54,31 @@ public final class Jobs {
     }
   }
 
-  private static <T, R> List<Outcome<R>> sequential(List<T> items, boolean stopOnFailure, Function<T, R> work) {
+  private static <T, R> List<Outcome<T, R>> sequential(List<T> items, boolean stopOnFailure, Function<T, R> work) {
     AtomicBoolean failed = new AtomicBoolean();
-    List<Outcome<R>> outcomes = new ArrayList<>();
+    List<Outcome<T, R>> outcomes = new ArrayList<>();
     for (T item : items) {
       outcomes.add(attempt(item, stopOnFailure, failed, work));
     }
     return outcomes;
   }
 
-  private static <T, R> Outcome<R> attempt(T item, boolean stopOnFailure, AtomicBoolean failed, Function<T, R> work) {
+  private static <T, R> Outcome<T, R> attempt(T item, boolean stopOnFailure, AtomicBoolean failed, Function<T, R> work) {
     if (stopOnFailure && failed.get()) {
-      return new Outcome<>(null, null, false);
+      return new Outcome<>(item, null, null, false);
     }
     try {
-      return new Outcome<>(work.apply(item), null, true);
+      return new Outcome<>(item, work.apply(item), null, true);
     } catch (RuntimeException e) {
       failed.set(true);
-      return new Outcome<>(null, e, true);
+      return new Outcome<>(item, null, e, true);
     }
   }
 
   /** The values, or the first failure (in input order) thrown. */
-  public static <R> List<R> valuesOrThrow(List<Outcome<R>> outcomes) {
+  public static <T, R> List<R> valuesOrThrow(List<Outcome<T, R>> outcomes) {
     List<R> values = new ArrayList<>();
-    for (Outcome<R> o : outcomes) {
+    for (Outcome<T, R> o : outcomes) {
       if (o.failure() != null) {
         throw o.failure();
       }

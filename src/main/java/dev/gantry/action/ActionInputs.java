@@ -19,8 +19,8 @@ public record ActionInputs(String command, List<String> images, String from, Lis
     if (command.isEmpty()) {
       command = "promote";
     }
-    if (!List.of("promote", "release", "copy", "resolve", "check-commit").contains(command)) {
-      throw GantryException.badInput("invalid input command '" + command + "' (promote, release, copy, resolve or check-commit)");
+    if (!List.of("promote", "release", "copy", "resolve", "check-commit", "rollback").contains(command)) {
+      throw GantryException.badInput("invalid input command '" + command + "' (promote, release, copy, resolve, check-commit or rollback)");
     }
     return new ActionInputs(command, list(get(env, "images")), get(env, "from"), list(get(env, "to")), get(env, "sha"),
         get(env, "registry"), get(env, "registry-username"), get(env, "registry-password"), get(env, "github-token"), get(env, "repository"),

@@ -20,7 +20,7 @@ public final class ActionResults {
     ObjectNode digests = Json.object();
     ArrayNode promoted = Json.array();
     switch (command) {
-      case "promote" -> {
+      case "promote", "rollback" -> {
         for (JsonNode image : result.path("images")) {
           digests.put(image.path("image").asText(), image.path("digest").asText());
           for (JsonNode tag : image.path("tags")) {
@@ -78,8 +78,9 @@ public final class ActionResults {
     StringBuilder s = new StringBuilder();
     boolean dry = result.path("dryRun").asBoolean(false);
     switch (command) {
-      case "promote" -> {
-        s.append("### Gantry promote ").append(code(result.path("from").asText())).append(dry ? " (dry run)" : "").append("\n\n");
+      case "promote", "rollback" -> {
+        s.append(command.equals("promote") ? "### Gantry promote " + code(result.path("from").asText()) : "### Gantry rollback")
+            .append(dry ? " (dry run)" : "").append("\n\n");
         List<List<String>> rows = new ArrayList<>();
         List<String> pulls = new ArrayList<>();
         for (JsonNode image : result.path("images")) {
@@ -92,11 +93,11 @@ public final class ActionResults {
           }
         }
         s.append(ImagesMarkdown.table(List.of("image", "source digest", "tag", "result"), rows))
-            .append(ImagesMarkdown.pulls(pulls));
+            .append(ImagesMarkdown.pulls(pulls)).append(LedgerMarkdown.of(result));
       }
       case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
           .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))
-          .append(" at ").append(code(result.path("digest").asText())).append('\n');
+          .append(" at ").append(code(result.path("digest").asText())).append('\n').append(LedgerMarkdown.of(result));
       case "resolve" -> {
         s.append("### Gantry resolve\n\n| image | digest |\n| --- | --- |\n");
         result.fields().forEachRemaining(e -> s.append("| ").append(code(e.getKey())).append(" | ")
@@ -134,6 +135,7 @@ public final class ActionResults {
           }
           s.append(ImagesMarkdown.table(List.of("image", "digest", "result"), rows)).append(ImagesMarkdown.pulls(pulls));
         }
+        s.append(LedgerMarkdown.of(result));
       }
     }
     return s.toString();

@@ -42,8 +42,9 @@ final class TokenFetcher {
       throw new GantryException(Kind.FAILED, what + ": the registry's Bearer challenge has no usable realm");
     }
     String service = challenge.param("service");
-    Request request = credentials.filter(Credentials::hasIdentityToken).isPresent()
-        ? refreshTokenRequest(realmUrl, service, scopes, credentials.get())
+    String identityToken = credentials.filter(Credentials::hasIdentityToken).map(Credentials::identityToken).orElse(null);
+    Request request = identityToken != null
+        ? refreshTokenRequest(realmUrl, service, scopes, identityToken)
         : basicRequest(realmUrl, service, scopes, credentials);
     try (Response response = http.newCall(request).execute()) {
       if (response.code() == 401 || response.code() == 403) {
@@ -86,10 +87,10 @@ final class TokenFetcher {
     return b.build();
   }
 
-  private static Request refreshTokenRequest(HttpUrl realm, @Nullable String service, List<String> scopes, Credentials credentials) {
+  private static Request refreshTokenRequest(HttpUrl realm, @Nullable String service, List<String> scopes, String identityToken) {
     FormBody.Builder form = new FormBody.Builder()
         .add("grant_type", "refresh_token")
-        .add("refresh_token", credentials.identityToken())
+        .add("refresh_token", identityToken)
         .add("client_id", "gantry")
         .add("scope", String.join(" ", scopes));
     if (service != null) {

@@ -33,7 +33,12 @@ public final class ImageRevision {
     if (top.isEmpty()) {
       return new Found(null, null, "no image at " + where);
     }
-    Manifest manifest = store.getManifest(top.get().toString());
+    return of(store, store.getManifest(top.get().toString()), where);
+  }
+
+  /** The same for a top manifest already read (the ledger has it from the promote's own read). */
+  public static Found of(ImageStore store, Manifest top, String where) {
+    Manifest manifest = top;
     if (manifest.isIndex()) {
       JsonNode first = null;
       for (JsonNode child : json(manifest.bytes(), where).path("manifests")) {
@@ -44,20 +49,20 @@ public final class ImageRevision {
         }
       }
       if (first == null) {
-        return new Found(null, top.get(), "index " + where + " lists no image");
+        return new Found(null, top.digest(), "index " + where + " lists no image");
       }
       manifest = store.getManifest(Digest.parse(first.path("digest").asText()).toString());
     }
     JsonNode config = json(manifest.bytes(), where).path("config");
     if (!config.path("digest").isTextual()) {
-      return new Found(null, top.get(), where + " has no image config");
+      return new Found(null, top.digest(), where + " has no image config");
     }
     Digest configDigest = Digest.parse(config.path("digest").asText());
     String label = json(configBytes(store, configDigest, where), where).path("config").path("Labels").path(LABEL).asText("");
     if (!COMMIT.matcher(label).matches()) {
-      return new Found(null, top.get(), where + " has no " + LABEL + " label" + (label.isEmpty() ? "" : " naming a commit ('" + label + "')"));
+      return new Found(null, top.digest(), where + " has no " + LABEL + " label" + (label.isEmpty() ? "" : " naming a commit ('" + label + "')"));
     }
-    return new Found(label.toLowerCase(Locale.ROOT), top.get(), null);
+    return new Found(label.toLowerCase(Locale.ROOT), top.digest(), null);
   }
 
   private static byte[] configBytes(ImageStore store, Digest digest, String where) {
@@ -75,7 +80,7 @@ public final class ImageRevision {
 
   private static JsonNode json(byte[] bytes, String where) {
     try {
-      return Json.mapper().readTree(bytes);
+      return Json.readTree(bytes);
     } catch (IOException e) {
       throw new GantryException(GantryException.Kind.FAILED, "read image " + where + ": not valid JSON", e);
     }

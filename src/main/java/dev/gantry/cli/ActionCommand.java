@@ -155,6 +155,11 @@ final class ActionCommand implements Callable<Integer> {
         }
       }
     }
+    // Default true (as action.yml says), also when the runner passes no value; anything but true/false is bad input.
+    boolean record = ActionInputs.get(env.env(), "record").isEmpty() || ActionInputs.bool(env.env(), "record");
+    if (!record && List.of("promote", "release", "copy", "rollback").contains(in.command())) {
+      a.add("--no-record");
+    }
     switch (in.command()) {
       case "promote" -> {
         String sha = RunnerContext.commit(in, env.env());
@@ -164,6 +169,16 @@ final class ActionCommand implements Callable<Integer> {
         a.addAll(List.of("--from", in.from().isEmpty() ? "sha-" + sha.substring(0, 7) : in.from()));
         for (String t : in.to().isEmpty() ? List.of("latest") : in.to()) {
           a.addAll(List.of("--to", t));
+        }
+        if (in.from().isEmpty() || !in.sha().isEmpty()) {
+          a.add("--sha=" + sha); // the commit of sha-<7> (or the one named): the records need not read image labels
+        }
+        String soak = ActionInputs.get(env.env(), "soak");
+        if (!soak.isEmpty()) {
+          a.add("--soak=" + soak);
+        }
+        if (record) {
+          a.add("--history=5"); // the step summary shows each tag's last five moves
         }
         a.addAll(trustArguments());
         a.add("--"); // whatever an input says, it is never read as an option
@@ -177,6 +192,17 @@ final class ActionCommand implements Callable<Integer> {
         a.add("--");
         a.add(in.from());
         a.add(in.to().get(0));
+      }
+      case "rollback" -> {
+        String tag = ActionInputs.get(env.env(), "tag");
+        String to = ActionInputs.get(env.env(), "rollback-to");
+        if (in.images().isEmpty()) {
+          throw GantryException.badInput("input images is empty: name at least one image");
+        }
+        a.add("--tag=" + (tag.isEmpty() ? "latest" : tag));
+        a.add("--to=" + (to.isEmpty() ? "previous" : to));
+        a.add("--");
+        a.addAll(in.images());
       }
       case "resolve" -> {
         String tag = ActionInputs.get(env.env(), "tag");

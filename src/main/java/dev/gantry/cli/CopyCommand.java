@@ -11,10 +11,13 @@ import dev.gantry.image.Manifest;
 import dev.gantry.referrers.Attachment;
 import dev.gantry.referrers.Selection;
 import dev.gantry.layout.LayoutReference;
+import dev.gantry.ledger.MoveKind;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.trust.TrustGate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,7 +46,13 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   ProgressOptions progress;
 
   @Mixin
+  LedgerOptions ledger;
+
+  @Mixin
   TrustOptions trust;
+
+  @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion record of a copy to a tag names (default: the image's org.opencontainers.image.revision label).")
+  String sha;
 
   @Option(names = "--referrers", paramLabel = "all|none|TYPE[,TYPE...]", defaultValue = "all",
       description = "Attachments to carry, by artifact type (cosign's .sig/.att/.sbom tags count as "
@@ -71,8 +80,11 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     CopyReport report;
     Summary summary;
+    Recorder.Written recorded = Recorder.Written.none();
+    boolean recording = false;
     try (Stores stores = new Stores(registry, env)) {
       Selection selection = Selection.parse(referrers);
+      Optional<String> commit = LedgerOptions.commit(sha);
       String from = registryOf(source);
       String to = registryOf(destination);
       registry.validate();
@@ -88,16 +100,25 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
         report = ImageCopier.copy(src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
+        // A copy to a tag moved that tag: recorded like a promote (a copy by digest moves no tag).
+        Optional<String> tag = movedTag(report);
+        recording = ledger.recording(registry.dryRun) && report.outcome() == CopyReport.Outcome.COPIED && tag.isPresent();
+        if (recording) {
+          recorded = Recorder.write(List.of(new Recorder.Move(dst.store(), tag.get(),
+              dst.store().getManifest(report.digest().toString()), report.previous(), report.source())), MoveKind.COPY,
+              commit, LedgerOptions.provenance(env), registry.jobs);
+        }
       }
     }
     Optional<GantryException> failure = failure(report);
-    env.stdout().println(registry.json ? json(report, failure) : text(report));
+    env.stdout().println(registry.json ? json(report, failure, recorded) : text(report));
     env.stdout().flush();
+    recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
     summaries.accept(summary);
     if (failure.isPresent()) {
       throw new ReportedFailure(failure.get()); // the report is on stdout; stderr gets its one line
     }
-    progress.printSummary(env, "copy", summary);
+    progress.printSummary(env, "copy", summary, recording ? "; " + recorded.summary() : "");
     return ExitCode.OK;
   }
 
@@ -106,6 +127,12 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return report.firstFailure().map(f -> new GantryException(f.errorKind().orElse(GantryException.Kind.FAILED),
         f.error().orElse("copy referrer " + f.attachment().digest() + " failed") + "; " + report.destination()
             + " was not tagged"));
+  }
+
+  /** The tag the copy wrote (the destination's, or the source's it kept), or empty for a copy by digest. */
+  private static Optional<String> movedTag(CopyReport report) {
+    String d = report.destination();
+    return d.contains("@") ? Optional.empty() : Optional.of(d.substring(d.lastIndexOf(':') + 1));
   }
 
   /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
@@ -139,7 +166,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  private static String json(CopyReport r, Optional<GantryException> failure) {
+  private static String json(CopyReport r, Optional<GantryException> failure, Recorder.Written recorded) {
     ObjectNode root = Json.object();
     root.put("command", "copy");
     root.put("status", failure.isEmpty() ? "ok" : "failed");
@@ -170,6 +197,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       o.put("outcome", label(rr.outcome()));
       rr.error().ifPresent(e -> o.put("error", Gantry.firstLine(e)));
     }
+    ObjectNode l = root.putObject("ledger");
+    l.put("records", recorded.records());
+    recorded.warnings().forEach(l.putArray("warnings")::add);
     return Json.write(root);
   }
 }

@@ -12,7 +12,7 @@ public final class ExitCode {
   public static final int SOURCE_MOVED = 5;
   public static final int ROLLED_BACK = 6;
   public static final int ROLLBACK_INCOMPLETE = 7;
-  /** check-commit: the commit may not move forward. An answer, not a failure kind, so no {@code Kind} maps to it. */
+  /** A gate refused: check-commit (the commit may not move forward) or promote --soak (not long enough at --from). */
   public static final int REFUSED = 8;
   /** promote/copy: a referrer --require-referrer names is missing from the source; nothing was written. */
   public static final int REFERRER_MISSING = 9;
@@ -30,6 +30,7 @@ public final class ExitCode {
       case SOURCE_MOVED -> SOURCE_MOVED;
       case ROLLED_BACK -> ROLLED_BACK;
       case ROLLBACK_INCOMPLETE -> ROLLBACK_INCOMPLETE;
+      case REFUSED -> REFUSED;
       case REFERRER_MISSING -> REFERRER_MISSING;
       case SIGNATURE_REFUSED -> SIGNATURE_REFUSED;
     };

@@ -24,14 +24,15 @@ import picocli.CommandLine.Command;
     description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
   /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
-  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init");
+  private static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init",
+      "history", "rollback");
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve, check-commit or init");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve, check-commit, init, history or rollback");
   }
 
   public static int run(String[] args, Environment raw) {
@@ -102,6 +103,8 @@ public final class Gantry implements Runnable {
       case "action" -> new ActionCommand(env);
       case "resolve" -> new ResolveCommand(env);
       case "init" -> new InitCommand(env);
+      case "history" -> new HistoryCommand(env);
+      case "rollback" -> new RollbackCommand(env);
       default -> new CheckCommitCommand(env);
     };
   }

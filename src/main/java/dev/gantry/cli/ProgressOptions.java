@@ -26,8 +26,13 @@ final class ProgressOptions {
 
   /** The summary line after the result, unless quiet. */
   void printSummary(Environment env, String command, Summary summary) {
+    printSummary(env, command, summary, "");
+  }
+
+  /** The summary line with {@code suffix} (the ledger's part, such as {@code ; ledger: 2 records written}). */
+  void printSummary(Environment env, String command, Summary summary, String suffix) {
     if (!quiet) {
-      env.stderr().println(summary.line(command));
+      env.stderr().println(summary.line(command) + suffix);
       env.stderr().flush();
     }
   }

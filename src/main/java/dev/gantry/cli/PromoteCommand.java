@@ -1,6 +1,11 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.ledger.Durations;
+import dev.gantry.ledger.History;
+import dev.gantry.ledger.LedgerRun;
+import dev.gantry.ledger.MoveKind;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.CountingStore;
 import dev.gantry.progress.Summary;
 import dev.gantry.progress.Tracker;
@@ -9,9 +14,11 @@ import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
 import dev.gantry.trust.TrustGate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -33,6 +40,20 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
 
   @Option(names = "--to", paramLabel = "TAG", required = true, description = "Target tag (repeatable).")
   List<String> to = new ArrayList<>();
+
+  @Option(names = "--soak", paramLabel = "DURATION",
+      description = "Refuse (exit 8, nothing written) unless the ledger shows each source digest at the --from tag for at least this long (90s, 45m, 2h, 1d).")
+  String soak;
+
+  @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion records name (default: each image's org.opencontainers.image.revision label).")
+  String sha;
+
+  @Option(names = "--history", paramLabel = "N", defaultValue = "0",
+      description = "With --json: each target tag's last N moves from the ledger, after the promote (the action shows 5).")
+  int history;
+
+  @Mixin
+  LedgerOptions ledger;
 
   @Mixin
   RegistryOptions registry;
@@ -61,40 +82,72 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     PromoteReport report;
     Summary summary;
+    Recorder.Written recorded = Recorder.Written.none();
+    List<History.Log> histories = new ArrayList<>();
     StopSignal stop = new StopSignal();
     try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
+      Optional<LedgerRun.Soak> soakFor = soak(request);
+      Optional<String> commit = LedgerOptions.commit(sha);
+      if (history < 0 || history > 100) {
+        throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
+      }
       registry.validate();
       progress.mode();
       TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
       registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
+      // The ledger's reads and writes go to the stores directly: the summary counts the images' manifests.
+      LedgerRun run = new LedgerRun(image -> stores.forPromote(image, !registry.dryRun), soakFor,
+          ledger.recording(registry.dryRun), commit, LedgerOptions.provenance(env), registry.jobs);
       report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
           registry.dryRun, registry.jobs, stop, plan -> {
+            run.beforeWrites(plan);
             // Before the first write, on stderr: the record that lets a person undo a run killed outright.
             env.stderr().print(PromoteOutput.plan(plan));
             env.stderr().flush();
             signals.arm();
           }, gate);
       signals.disarm();
+      if (registry.dryRun) {
+        run.answerSoak(report.plan()); // nothing is written in a dry run, but it answers what the soak gate would
+      }
       summary = counted.summary();
+      recorded = run.record(report, MoveKind.PROMOTE, request.fromLabel());
+      if (history > 0 && !report.failed()) {
+        histories = run.histories(report, history, w -> env.stderr().println("gantry: warning: " + Gantry.firstLine(w)));
+      }
     }
     GantryException failure = failure(report);
     int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
     String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
-    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error) + "\n" : PromoteOutput.text(report));
+    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error, recorded, histories) + "\n" : PromoteOutput.text(report));
     env.stdout().flush();
+    recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
     summaries.accept(summary);
     if (failure != null) {
       throw new ReportedFailure(failure); // a failure's stderr stays its one line
     }
-    progress.printSummary(env, "promote", summary);
+    progress.printSummary(env, "promote", summary, ledger.recording(registry.dryRun) ? "; " + recorded.summary() : "");
     return ExitCode.OK;
   }
 
+  /** --soak needs a source tag (a digest has no time at a tag). */
+  private Optional<LedgerRun.Soak> soak(PromoteRequest request) {
+    if (soak == null) {
+      return Optional.empty();
+    }
+    Duration d = Durations.parse("--soak", soak);
+    String fromTag = request.fromTag();
+    if (fromTag == null) {
+      throw GantryException.badInput("--soak needs --from to name a tag (the ledger times a digest at a tag), not " + from);
+    }
+    return Optional.of(new LedgerRun.Soak(fromTag, d));
+  }
+
   /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
-  private static @Nullable GantryException failure(PromoteReport report) {
+  static @Nullable GantryException failure(PromoteReport report) {
     if (!report.failed()) {
       return null;
     }

@@ -3,12 +3,16 @@ package dev.gantry.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
+import dev.gantry.ledger.History;
+import dev.gantry.ledger.HistoryOutput;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +73,17 @@ final class PromoteOutput {
 
   /** The report as one document; for a failed run it also says the exit code and the one-line error. */
   static String json(PromoteReport report, int exitCode, @Nullable String error) {
-    return JsonForm.json(report, exitCode, error);
+    return JsonForm.json("promote", report, exitCode, error, null, List.of());
+  }
+
+  /** The same with the ledger's part: records written and a warning per record that was not. */
+  static String json(PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger, List<History.Log> history) {
+    return JsonForm.json("promote", report, exitCode, error, ledger, history);
+  }
+
+  /** A rollback's report: a promote's, named rollback, without a source tag. */
+  static String rollbackJson(PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger) {
+    return JsonForm.json("rollback", report, exitCode, error, ledger, List.of());
   }
 
   private static String status(PromoteReport report) {
@@ -87,10 +101,13 @@ final class PromoteOutput {
    * loaded, and a text-output promote needs none of them.
    */
   private static final class JsonForm {
-    static String json(PromoteReport report, int exitCode, @Nullable String error) {
+    static String json(String command, PromoteReport report, int exitCode, @Nullable String error, Recorder.@Nullable Written ledger,
+        List<History.Log> history) {
       ObjectNode root = Json.object();
-      root.put("command", "promote");
-      root.put("from", report.plan().request().fromLabel());
+      root.put("command", command);
+      if (command.equals("promote")) {
+        root.put("from", report.plan().request().fromLabel());
+      }
       root.put("dryRun", report.dryRun());
       root.put("status", status(report));
       if (error != null) {
@@ -131,6 +148,16 @@ final class PromoteOutput {
             }
           }
         }
+      }
+      if (ledger != null) {
+        ObjectNode l = root.putObject("ledger");
+        l.put("records", ledger.records());
+        ArrayNode warnings = l.putArray("warnings");
+        ledger.warnings().forEach(warnings::add);
+      }
+      if (!history.isEmpty()) {
+        ArrayNode h = root.putArray("history");
+        history.forEach(log -> h.add(HistoryOutput.tree(log)));
       }
       return Json.write(root);
     }

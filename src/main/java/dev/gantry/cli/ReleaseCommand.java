@@ -3,6 +3,8 @@ package dev.gantry.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
+import dev.gantry.ledger.MoveKind;
+import dev.gantry.ledger.Recorder;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.release.GitHubApi;
 import dev.gantry.release.ReleaseRequest;
@@ -12,6 +14,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -54,6 +57,9 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   boolean tokenStdin;
 
   @Mixin
+  LedgerOptions ledger;
+
+  @Mixin
   RegistryOptions registry;
 
   ReleaseCommand(Environment env) {
@@ -68,6 +74,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     Releaser.Result result;
+    Recorder.Written recorded = Recorder.Written.none();
     try (Stores stores = new Stores(registry, env)) {
       ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
       registry.validate();
@@ -75,8 +82,18 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
       GitHubApi gitHub = new GitHubApi(GitHubToken.connect(env, registry, tokenStdin), request.repository());
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
       result = Releaser.release(request, gitHub, image -> stores.forPromote(image, !registry.dryRun), now, registry.dryRun, registry.jobs);
+      if (ledger.recording(registry.dryRun) && result.imageReport() != null) {
+        // The version tags moved (a re-run that found them in place moved nothing and records nothing).
+        recorded = Recorder.write(Recorder.promoted(result.imageReport(), image -> stores.forPromote(image, true),
+            result.imageReport().plan().request().fromLabel()), MoveKind.RELEASE, Optional.of(result.commit()),
+            LedgerOptions.provenance(env), registry.jobs);
+      }
     }
-    env.stdout().println(registry.json ? json(result) : text(result));
+    env.stdout().println(registry.json ? json(result, recorded) : text(result));
+    recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
+    if (ledger.recording(registry.dryRun) && result.imageReport() != null) {
+      env.stderr().println("release: " + recorded.summary());
+    }
     return ExitCode.OK;
   }
 
@@ -102,7 +119,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     return s.toString().stripTrailing();
   }
 
-  private static String json(Releaser.Result r) {
+  private static String json(Releaser.Result r, Recorder.Written recorded) {
     ObjectNode root = Json.object();
     root.put("command", "release");
     root.put("status", r.dryRun() ? "planned" : "ok");
@@ -127,6 +144,9 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
       image.put("digest", i.digest());
       image.put("outcome", outcome(r.imageReport(), i.image(), r.dryRun()));
     }
+    ObjectNode l = root.putObject("ledger");
+    l.put("records", recorded.records());
+    recorded.warnings().forEach(l.putArray("warnings")::add);
     return Json.write(root);
   }
 

@@ -5,6 +5,7 @@ import dev.gantry.Jobs;
 import dev.gantry.progress.Moved;
 import dev.gantry.progress.TransferListener;
 import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
 import dev.gantry.referrers.Discovery;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,13 +75,14 @@ public final class ImageCopier {
     }
     Endpoint target = new Endpoint(to, targetRef);
 
-    boolean present = to.headImage(targetRef).map(top.digest()::equals).orElse(false);
+    Optional<Digest> previous = to.headImage(targetRef);
+    boolean present = previous.map(top.digest()::equals).orElse(false);
     List<ReferrerCarrier.Step> steps = referrers.none() ? List.of()
         : ReferrerCarrier.plan(Discovery.discover(from, top, jobs), from, to, referrers, jobs);
     if (dryRun) {
       CopyReport.Outcome outcome = present ? CopyReport.Outcome.UNCHANGED : CopyReport.Outcome.WOULD_COPY;
       return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome, 0, 0, 0, 0, 0,
-          ReferrerCarrier.dryRun(steps));
+          ReferrerCarrier.dryRun(steps), previous);
     }
 
     List<ReferrerCarrier.Transferred> blobs = new ArrayList<>();
@@ -113,7 +116,7 @@ public final class ImageCopier {
     return new CopyReport(source.describe(), target.describe(), top.digest(), top.mediaType(), outcome,
         manifests + carried.manifests(), counts.getOrDefault(BlobTransfer.How.COPIED, 0),
         counts.getOrDefault(BlobTransfer.How.MOUNTED, 0), counts.getOrDefault(BlobTransfer.How.PRESENT, 0), bytes,
-        carried.results());
+        carried.results(), previous);
   }
 
   /**

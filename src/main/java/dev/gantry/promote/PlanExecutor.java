@@ -11,7 +11,7 @@ import dev.gantry.image.Manifest;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,10 +28,17 @@ import org.jspecify.annotations.Nullable;
 public final class PlanExecutor {
   private PlanExecutor() {}
 
-  private record Write(ImagePlan image, TagStep step, ImageStore repo) {}
+  /** One target of the plan, numbered in plan order: the order the report lists the targets in. */
+  private record Target(int order, ImagePlan image, TagStep step, ImageStore repo) {}
+
+  /** A target that moved (or may have) and must be put back, with its own write's error if that write was ambiguous. */
+  private record PutBack(Target target, Optional<RuntimeException> ownFailure) {}
 
   /** What a rollback of one target found: put back (or never moved), or moved by someone else (to {@code now}). */
   private record Restore(boolean restored, Optional<Digest> now) {}
+
+  /** A target's final result. */
+  private record Settled(Target target, TagResult result) {}
 
   /** Thrown instead of starting a write once a stop was asked for: the write is reported not attempted. */
   private static final class Stopped extends RuntimeException {
@@ -46,83 +53,64 @@ public final class PlanExecutor {
    */
   public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, ImageStore> open, int jobs,
       StopSignal stop, Consumer<PromotePlan> beforeFirstWrite) {
-    List<Write> writes = new ArrayList<>();
+    List<Target> targets = new ArrayList<>();
     for (ImagePlan image : plan.images()) {
       ImageStore repo = open.apply(image.image());
       for (TagStep step : image.steps()) {
-        if (step.write()) {
-          writes.add(new Write(image, step, repo));
-        }
+        targets.add(new Target(targets.size(), image, step, repo));
       }
     }
+    List<Target> writes = targets.stream().filter(t -> t.step().write()).toList();
     if (!writes.isEmpty()) {
       beforeFirstWrite.accept(plan);
     }
-    List<Jobs.Outcome<Boolean>> outcomes = Jobs.run(writes, jobs, true, w -> {
+    List<Jobs.Outcome<Target, Boolean>> attempts = Jobs.run(writes, jobs, true, t -> {
       if (stop.requested()) {
         throw new Stopped();
       }
-      w.repo().putManifest(w.step().tag(), w.image().source());
+      t.repo().putManifest(t.step().tag(), t.image().source());
       return true;
     });
-    boolean anyFailed = outcomes.stream().anyMatch(o -> o.failure() != null);
+    boolean anyFailed = attempts.stream().anyMatch(a -> a.failure() != null);
     // Stopped only if the stop kept a write from starting; one that came after the last write changes nothing.
-    @Nullable String stoppedBy = outcomes.stream().anyMatch(o -> o.failure() instanceof Stopped) ? stop.reason() : null;
+    @Nullable String stoppedBy = attempts.stream().anyMatch(a -> a.failure() instanceof Stopped) ? stop.reason() : null;
 
-    List<TagResult> results = new ArrayList<>();
-    List<Write> toRestore = new ArrayList<>();
-    IdentityHashMap<Write, RuntimeException> ambiguous = new IdentityHashMap<>();
-    int w = 0;
-    for (ImagePlan image : plan.images()) {
-      for (TagStep step : image.steps()) {
-        if (!step.write()) {
-          results.add(result(image, step, Outcome.UNCHANGED, null));
-          continue;
-        }
-        Jobs.Outcome<Boolean> o = outcomes.get(w);
-        Write write = writes.get(w++);
-        RuntimeException failure = o.failure();
-        if (!o.started() || failure instanceof Stopped) {
-          results.add(result(image, step, Outcome.NOT_ATTEMPTED, null));
-        } else if (failure != null && !isAmbiguous(failure)) {
-          results.add(result(image, step, Outcome.FAILED, failure));
-        } else if (failure == null && !anyFailed) {
-          results.add(result(image, step, Outcome.PROMOTED, null));
-        } else if (step.previous() == null) {
-          // Written (or, for an ambiguous failure, maybe written) and new: left, since deleting would delete the source.
-          results.add(result(image, step, Outcome.LEFT_NEW, failure));
-        } else {
-          results.add(null); // filled in by the rollback below
-          toRestore.add(write);
-          if (failure != null) {
-            ambiguous.put(write, failure);
-          }
-        }
+    List<Settled> settled = new ArrayList<>();
+    targets.stream().filter(t -> !t.step().write()).forEach(t -> settled.add(settled(t, Outcome.UNCHANGED, null)));
+    List<PutBack> putBack = new ArrayList<>();
+    for (Jobs.Outcome<Target, Boolean> a : attempts) {
+      Target t = a.item();
+      RuntimeException failure = a.failure();
+      if (!a.started() || failure instanceof Stopped) {
+        settled.add(settled(t, Outcome.NOT_ATTEMPTED, null));
+      } else if (failure != null && !isAmbiguous(failure)) {
+        settled.add(settled(t, Outcome.FAILED, failure));
+      } else if (failure == null && !anyFailed) {
+        settled.add(settled(t, Outcome.PROMOTED, null));
+      } else if (t.step().previous() == null) {
+        // Written (or, for an ambiguous failure, maybe written) and new: left, since deleting would delete the source.
+        settled.add(settled(t, Outcome.LEFT_NEW, failure));
+      } else {
+        putBack.add(new PutBack(t, Optional.ofNullable(failure)));
       }
     }
-    if (!toRestore.isEmpty()) {
-      List<Jobs.Outcome<Restore>> restored = Jobs.run(toRestore, jobs, false, PlanExecutor::restore);
-      int r = 0;
-      for (int i = 0; i < results.size(); i++) {
-        if (results.get(i) == null) {
-          Write write = toRestore.get(r);
-          Jobs.Outcome<Restore> o = restored.get(r++);
-          RuntimeException own = ambiguous.get(write);
-          Restore done = o.value();
-          if (!o.ok() || done == null) {
-            results.set(i, result(write.image(), write.step(), Outcome.ROLLBACK_FAILED, o.failure()));
-          } else if (!done.restored()) {
-            String why = "moved by someone else (" + done.now().map(d -> "digest " + d).orElse("tag deleted") + ")";
-            results.set(i, result(write.image(), write.step(), Outcome.SKIPPED,
-                own == null ? why : own.getMessage() + "; " + why, own));
-          } else {
-            // An ambiguous write keeps its own error: it is the failure this rollback answers.
-            results.set(i, result(write.image(), write.step(), Outcome.ROLLED_BACK, own));
-          }
-        }
+    for (Jobs.Outcome<PutBack, Restore> r : Jobs.run(putBack, jobs, false, p -> restore(p.target()))) {
+      Target t = r.item().target();
+      RuntimeException own = r.item().ownFailure().orElse(null);
+      Restore done = r.value();
+      if (!r.ok() || done == null) {
+        settled.add(settled(t, Outcome.ROLLBACK_FAILED, r.failure()));
+      } else if (!done.restored()) {
+        String why = "moved by someone else (" + done.now().map(d -> "digest " + d).orElse("tag deleted") + ")";
+        settled.add(new Settled(t, result(t.image(), t.step(), Outcome.SKIPPED,
+            own == null ? why : own.getMessage() + "; " + why, own)));
+      } else {
+        // An ambiguous write keeps its own error: it is the failure this rollback answers.
+        settled.add(settled(t, Outcome.ROLLED_BACK, own));
       }
     }
-    return new PromoteReport(plan, results, false, stoppedBy);
+    settled.sort(Comparator.comparingInt(s -> s.target().order()));
+    return new PromoteReport(plan, settled.stream().map(Settled::result).toList(), false, stoppedBy);
   }
 
   /** The dry-run report: what would be written, with nothing written. */
@@ -138,7 +126,7 @@ public final class PlanExecutor {
 
   /** No HTTP answer, or an answer with the wrong digest: the write may or may not have landed. */
   private static boolean isAmbiguous(RuntimeException failure) {
-    return failure instanceof RegistryException r && r.status() == 0;
+    return failure instanceof RegistryException r && r.withoutAnswer();
   }
 
   /**
@@ -146,19 +134,23 @@ public final class PlanExecutor {
    * writer moved it after us, and restoring would undo their write. At the previous digest already (an ambiguous
    * write that did not land), there is nothing to do.
    */
-  private static Restore restore(Write w) {
-    Optional<Digest> now = w.repo().headManifest(w.step().tag());
-    if (now.isPresent() && now.get().equals(w.step().previous())) {
+  private static Restore restore(Target t) {
+    Optional<Digest> now = t.repo().headManifest(t.step().tag());
+    if (now.isPresent() && now.get().equals(t.step().previous())) {
       return new Restore(true, now);
     }
-    if (now.isEmpty() || !now.get().equals(w.image().source().digest())) {
+    if (now.isEmpty() || !now.get().equals(t.image().source().digest())) {
       return new Restore(false, now);
     }
     // Only a target that had a previous digest is restored (a new one is left): see apply.
-    Digest was = Objects.requireNonNull(w.step().previous(), "restore of a new tag");
-    Manifest previous = w.repo().getManifest(was.toString());
-    w.repo().putManifest(w.step().tag(), previous);
+    Digest was = Objects.requireNonNull(t.step().previous(), "restore of a new tag");
+    Manifest previous = t.repo().getManifest(was.toString());
+    t.repo().putManifest(t.step().tag(), previous);
     return new Restore(true, now);
+  }
+
+  private static Settled settled(Target t, Outcome outcome, @Nullable RuntimeException failure) {
+    return new Settled(t, result(t.image(), t.step(), outcome, failure));
   }
 
   private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, @Nullable RuntimeException failure) {

@@ -7,10 +7,13 @@ import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
-import org.jspecify.annotations.Nullable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads everything before anything is written: every source manifest (GET, bytes kept) and every current
@@ -24,37 +27,62 @@ public final class Preflight {
     }
   }
 
+  /** One read before any write: an image's source manifest (GET, bytes kept) or one target's digest (HEAD). */
+  private sealed interface Read permits SourceRead, TargetRead {
+    Found run(String sourceReference);
+  }
+
+  private record SourceRead(PromoteRequest.Image image, ImageStore repo) implements Read {
+    @Override
+    public Found run(String sourceReference) {
+      return new SourceFound(image, repo.getManifest(sourceReference));
+    }
+  }
+
+  private record TargetRead(PromoteRequest.Image image, ImageStore repo, String tag) implements Read {
+    @Override
+    public Found run(String sourceReference) {
+      return new TargetFound(image, tag, repo.headManifest(tag));
+    }
+  }
+
+  /** What one read found, with the image it belongs to. */
+  private sealed interface Found permits SourceFound, TargetFound {
+    PromoteRequest.Image image();
+  }
+
+  private record SourceFound(PromoteRequest.Image image, Manifest manifest) implements Found {}
+
+  private record TargetFound(PromoteRequest.Image image, String tag, Optional<Digest> current) implements Found {}
+
   private Preflight() {}
 
   public static List<ImageState> read(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
     // One task per (image, read) so a four-image promote issues all its reads at once.
-    record Read(ImageStore repo, @Nullable String tag) {}
     List<Read> reads = new ArrayList<>();
     for (PromoteRequest.Image image : request.images()) {
       ImageStore repo = open.apply(image);
-      reads.add(new Read(repo, null));
-      request.to().forEach(t -> reads.add(new Read(repo, t)));
+      reads.add(new SourceRead(image, repo));
+      request.to().forEach(t -> reads.add(new TargetRead(image, repo, t)));
     }
-    List<Object> results = Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> {
-      ImageStore repo = read.repo();
-      String tag = read.tag();
-      return tag == null
-          ? repo.getManifest(request.sourceReference())
-          : repo.headManifest(tag).orElse(null);
-    }));
+    List<Found> found = Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> read.run(request.sourceReference())));
+    // Each image's findings, in the order of the request (an image is named once: PromoteRequest refuses twice).
+    Map<PromoteRequest.Image, List<Found>> byImage = found.stream()
+        .collect(Collectors.groupingBy(Found::image, LinkedHashMap::new, Collectors.toList()));
     List<ImageState> states = new ArrayList<>();
-    int i = 0;
-    for (PromoteRequest.Image image : request.images()) {
-      Manifest source = (Manifest) results.get(i++);
-      Map<String, Digest> targets = new HashMap<>();
-      for (String tag : request.to()) {
-        Digest current = (Digest) results.get(i++);
-        if (current != null) {
-          targets.put(tag, current);
-        }
-      }
-      states.add(new ImageState(image, source, targets));
-    }
+    byImage.forEach((image, its) -> states.add(state(image, its)));
     return states;
+  }
+
+  private static ImageState state(PromoteRequest.Image image, List<Found> found) {
+    Manifest source = found.stream().flatMap(f -> f instanceof SourceFound s ? Stream.of(s.manifest()) : Stream.empty())
+        .findFirst().orElseThrow();
+    Map<String, Digest> targets = new HashMap<>();
+    for (Found f : found) {
+      if (f instanceof TargetFound t) {
+        t.current().ifPresent(digest -> targets.put(t.tag(), digest));
+      }
+    }
+    return new ImageState(image, source, targets);
   }
 }

@@ -44,6 +44,14 @@ public final class RegistryException extends GantryException {
     return status;
   }
 
+  /**
+   * Whether no HTTP status decided the request (status 0): the registry went away mid-request, or answered with a
+   * digest the bytes do not have. After a write this means it may or may not have landed.
+   */
+  public boolean withoutAnswer() {
+    return status == 0;
+  }
+
   public RegistryErrors errors() {
     return errors;
   }

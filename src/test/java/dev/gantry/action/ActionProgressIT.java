@@ -45,7 +45,7 @@ class ActionProgressIT {
 
       // The step summary shows the same figures: moved, uploaded, mounted, already there, manifests, time, throughput.
       Matcher line = Pattern.compile("copy: (\\S+ \\S+) moved; blobs: (\\d+) uploaded, (\\d+) mounted, (\\d+) already there; "
-          + "(\\d+) manifests? written; (\\S+ m?s), (\\S+ \\S+/s)").matcher(log.get(summary));
+          + "(\\d+) manifests? written; (\\S+ m?s), (\\S+ \\S+/s)(; ledger: 1 record written)").matcher(log.get(summary));
       assertTrue(line.matches(), log.get(summary));
       String row = "| " + String.join(" | ", line.group(1), line.group(2), line.group(3), line.group(4), line.group(5),
           line.group(6), line.group(7)) + " |";

@@ -45,4 +45,23 @@ class ActionSummaryTest {
         + "\n```\ndocker pull ghcr.io/acme/api:2026.11.0\ndocker pull ghcr.io/acme/web:2026.11.0\n```\n",
         ActionResults.summary("release", Json.mapper().readTree(result)));
   }
+
+  @Test
+  void promoteSummaryEndsWithTheLedgerLineAndEachTagsLastMoves() throws Exception {
+    String result = "{\"from\":\"sha-1\",\"images\":[{\"image\":\"ghcr.io/acme/api\",\"digest\":\"" + A
+        + "\",\"tags\":[{\"tag\":\"latest\",\"outcome\":\"promoted\"}]}],"
+        + "\"ledger\":{\"records\":0,\"warnings\":[\"ledger: the record of ghcr.io/acme/api:latest -> " + A + " was not written: 403\"]},"
+        + "\"history\":[{\"image\":\"ghcr.io/acme/api\",\"tag\":\"latest\",\"current\":\"" + A + "\",\"records\":["
+        + "{\"digest\":\"" + A + "\",\"previous\":\"" + B + "\",\"time\":\"2026-11-30T08:05:00Z\",\"commit\":\"abc\",\"actor\":\"octocat\","
+        + "\"run\":\"https://github.com/acme/app/actions/runs/7\",\"kind\":\"promote\"},"
+        + "{\"digest\":\"" + B + "\",\"previous\":null,\"time\":null,\"commit\":null,\"actor\":null,\"run\":null,\"kind\":\"unrecorded\"}]}]}";
+    String summary = ActionResults.summary("promote", Json.mapper().readTree(result));
+    assertEquals("\n**Ledger:** 0 record(s) written, **1 not written**:\n\n"
+        + "- ledger: the record of ghcr.io/acme/api:latest -> " + A + " was not written: 403\n"
+        + "\n#### Last moves of `ghcr.io/acme/api:latest`\n\n"
+        + "| time | kind | digest | previous | commit | actor | run |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+        + "| 2026-11-30T08:05:00Z | promote | `" + A + "` | `" + B + "` | `abc` | octocat | [run](https://github.com/acme/app/actions/runs/7) |\n"
+        + "| - | unrecorded | `" + B + "` | - | - | - | - |\n",
+        summary.substring(summary.indexOf("\n**Ledger:**")));
+  }
 }

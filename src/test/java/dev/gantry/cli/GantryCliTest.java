@@ -100,6 +100,22 @@ class GantryCliTest {
                 "localhost:5999/demo/web"), "--creds-for"),
         Arguments.of("--creds-for without --username",
             List.of("promote", "--creds-for", "localhost:5999", "--from", "sha-1", "--to", "latest", IMAGE), "--creds-for"),
+        // the ledger (issue 17)
+        Arguments.of("bad --soak", List.of("promote", "--from", "staging", "--to", "prod", "--soak", "2 hours", IMAGE), "2 hours"),
+        Arguments.of("--soak with a digest source",
+            List.of("promote", "--from", "@sha256:" + "a".repeat(64), "--to", "prod", "--soak", "1h", IMAGE), "--soak"),
+        Arguments.of("bad --sha", List.of("promote", "--from", "staging", "--to", "prod", "--sha", "xyz", IMAGE), "xyz"),
+        Arguments.of("--history 101", List.of("promote", "--from", "staging", "--to", "prod", "--history", "101", IMAGE), "--history 101"),
+        Arguments.of("history --limit 0", List.of("history", "--limit", "0", IMAGE), "--limit 0"),
+        Arguments.of("history of a digest", List.of("history", IMAGE + "@sha256:" + "a".repeat(64)), "digest"),
+        Arguments.of("history bad tag", List.of("history", IMAGE + ":bad!tag"), "bad!tag"),
+        Arguments.of("rollback without --tag", List.of("rollback", IMAGE), "--tag"),
+        Arguments.of("rollback bad --to", List.of("rollback", "--tag", "latest", "--to", "yesterday", IMAGE), "yesterday"),
+        Arguments.of("rollback bad --to digest", List.of("rollback", "--tag", "latest", "--to", "sha256:abc", IMAGE), "sha256:abc"),
+        Arguments.of("rollback of a pinned image",
+            List.of("rollback", "--tag", "latest", IMAGE + "@sha256:" + "b".repeat(64)), "must not carry a digest"),
+        Arguments.of("rollback bad tag", List.of("rollback", "--tag", "bad!tag", IMAGE), "bad!tag"),
+        Arguments.of("copy bad --sha", List.of("copy", "--sha", "nope", IMAGE + ":v1", "{registry}/demo/web:v1"), "nope"),
         Arguments.of("no command", List.of(), "missing command"),
         Arguments.of("unknown command", List.of("promot", "--from", "sha-1", "--to", "latest", IMAGE), "promot"));
   }
@@ -125,7 +141,8 @@ class GantryCliTest {
     store.put("demo/api", "sha-1", SRC);
     registry.server.setDispatcher(store);
 
-    int code = run("promote", "--from", "sha-1", "--to", "latest", IMAGE);
+    // The promote's own requests; the ledger's are counted in LedgerRequestsTest.
+    int code = run("promote", "--no-record", "--from", "sha-1", "--to", "latest", IMAGE);
 
     assertEquals(ExitCode.OK, code, err::toString);
     assertEquals(4, registry.server.getRequestCount(), "GET source, HEAD target (404, checked by GET), PUT");

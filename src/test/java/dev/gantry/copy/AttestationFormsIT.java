@@ -81,7 +81,7 @@ class AttestationFormsIT {
     assertTrue(SigstoreNpm.verify(apiHost(), "src/app", digest, List.of(provenance.trustedRoot()), Optional.empty())
         .verified(), "at the source, through the referrers API");
 
-    Result r = new GantryRunner().run("copy", apiHost() + "/src/app:v1", legacy.hostPort() + "/mirror/app:v1");
+    Result r = new GantryRunner().run("copy", "--no-record", apiHost() + "/src/app:v1", legacy.hostPort() + "/mirror/app:v1");
 
     assertEquals(0, r.exitCode(), r.all());
     JsonNode index = JSON.readTree(skopeo.inspectRaw("mirror/app:" + digest.replace(':', '-'), legacy));
@@ -100,7 +100,7 @@ class AttestationFormsIT {
     Attestation sbom = SigstoreNpm.attest(legacy, "src/app", digest, SigstoreNpm.SPDX);
     drain();
 
-    Result r = new GantryRunner().run("copy", legacy.hostPort() + "/src/app:v1", apiHost() + "/mirror/app:v1");
+    Result r = new GantryRunner().run("copy", "--no-record", legacy.hostPort() + "/src/app:v1", apiHost() + "/mirror/app:v1");
 
     assertEquals(0, r.exitCode(), r.all());
     // Written in the API's form: the bundle manifest PUT by digest, no fallback tag.

@@ -99,7 +99,7 @@ class CopyAttestationsIT {
   void acrossRepositoriesEveryAttachmentArrivesAndVerifies() throws IOException {
     Attached src = attachedImage(one, "src/attested");
 
-    Result r = new GantryRunner().run("copy", "--referrers=all", one.hostPort() + "/src/attested:v1",
+    Result r = new GantryRunner().run("copy", "--no-record", "--referrers=all", one.hostPort() + "/src/attested:v1",
         one.hostPort() + "/dst/attested:v1");
 
     assertEquals(0, r.exitCode(), r.all());
@@ -111,7 +111,7 @@ class CopyAttestationsIT {
     Attached src = attachedImage(one, "src/mirrored");
 
     // No --referrers: carrying all of them is copy's default.
-    Result r = new GantryRunner().run("copy", "--json", one.hostPort() + "/src/mirrored:v1",
+    Result r = new GantryRunner().run("copy", "--no-record", "--json", one.hostPort() + "/src/mirrored:v1",
         two.hostPort() + "/mirror/mirrored:v1");
 
     assertEquals(0, r.exitCode(), r.all());
@@ -131,7 +131,7 @@ class CopyAttestationsIT {
   @Test
   void aTamperedCopyOfTheBundleFailsVerification() throws IOException {
     Attached src = attachedImage(one, "src/tampered");
-    Result r = new GantryRunner().run("copy", "--referrers=all", one.hostPort() + "/src/tampered:v1",
+    Result r = new GantryRunner().run("copy", "--no-record", "--referrers=all", one.hostPort() + "/src/tampered:v1",
         two.hostPort() + "/mirror/tampered:v1");
     assertEquals(0, r.exitCode(), r.all());
     Path saved = TempDirs.create("gantry-bundles-");
@@ -159,7 +159,7 @@ class CopyAttestationsIT {
   void withReferrersNoneNothingButTheImageArrivesAndVerificationAtTheDestinationFails() throws IOException {
     Attached src = attachedImage(one, "src/bare");
 
-    Result r = new GantryRunner().run("copy", "--referrers=none", one.hostPort() + "/src/bare:v1",
+    Result r = new GantryRunner().run("copy", "--no-record", "--referrers=none", one.hostPort() + "/src/bare:v1",
         two.hostPort() + "/mirror/bare:v1");
 
     assertEquals(0, r.exitCode(), r.all());
@@ -175,7 +175,7 @@ class CopyAttestationsIT {
   void byArtifactTypeOnlyTheSigstoreBundlesArriveAndVerify() throws IOException {
     Attached src = attachedImage(one, "src/typed");
 
-    Result r = new GantryRunner().run("copy", "--referrers=" + SigstoreNpm.BUNDLE_TYPE, one.hostPort() + "/src/typed:v1",
+    Result r = new GantryRunner().run("copy", "--no-record", "--referrers=" + SigstoreNpm.BUNDLE_TYPE, one.hostPort() + "/src/typed:v1",
         two.hostPort() + "/mirror/typed:v1");
 
     assertEquals(0, r.exitCode(), r.all());
@@ -213,7 +213,7 @@ class CopyAttestationsIT {
     assertArrayEquals(skopeo.inspectRaw(repo + "@" + sbom.manifestDigest(), one),
         skopeo.inspectRaw("mirror/counted@" + sbom.manifestDigest(), two));
     assertArrayEquals(signature.manifest(), skopeo.inspectRaw("mirror/counted:" + signature.tag(), two));
-    JsonNode againReport = JSON.readTree(new GantryRunner().run("copy", "--json", one.hostPort() + "/" + repo + ":v1",
+    JsonNode againReport = JSON.readTree(new GantryRunner().run("copy", "--no-record", "--json", one.hostPort() + "/" + repo + ":v1",
         two.hostPort() + "/mirror/counted:v1").stdout()).path("referrers");
     assertEquals(2, againReport.size(), againReport::toString);
     againReport.forEach(n -> assertEquals("unchanged", n.path("outcome").asText(), againReport::toString));
@@ -234,7 +234,7 @@ class CopyAttestationsIT {
   private Traffic traffic(String referrers, String repo, RegistryServer dst, String dstRepo) {
     int srcMark = one.mark();
     int dstMark = dst.mark();
-    Result r = new GantryRunner().run("copy", referrers, one.hostPort() + "/" + repo + ":v1",
+    Result r = new GantryRunner().run("copy", "--no-record", referrers, one.hostPort() + "/" + repo + ":v1",
         dst.hostPort() + "/" + dstRepo + ":v1");
     return new Traffic(r, counts(one.requestLogSince(srcMark)), counts(dst.requestLogSince(dstMark)));
   }

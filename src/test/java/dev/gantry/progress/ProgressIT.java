@@ -41,7 +41,7 @@ class ProgressIT {
   private static final int LAYER_BYTES = 50 * 1024 * 1024;
   private static final Pattern PROGRESS = Pattern.compile("blob (sha256:[0-9a-f]{12}): (\\d+)% \\(([0-9.]+) (B|kB|MB) of 52\\.4 MB\\), [0-9.]+ (B|kB|MB)/s");
   private static final Pattern SUMMARY = Pattern.compile(
-      "copy: (\\S+ \\S+) moved; blobs: (\\d+) uploaded, (\\d+) mounted, (\\d+) already there; (\\d+) manifests? written; [0-9.]+ m?s, \\S+ \\S+/s");
+      "copy: (\\S+ \\S+) moved; blobs: (\\d+) uploaded, (\\d+) mounted, (\\d+) already there; (\\d+) manifests? written; [0-9.]+ m?s, \\S+ \\S+/s(; ledger: 1 record written)");
 
   private RegistryServer one;
   private RegistryServer two;

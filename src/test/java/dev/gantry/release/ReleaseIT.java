@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.cli.ExitCode;
+import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.LoggedRequest;
 import dev.gantry.testing.RegistryServer;
 import dev.gantry.testing.Skopeo;
@@ -101,8 +102,18 @@ class ReleaseIT {
       assertEquals(i.path("image").asText().endsWith(api) ? apiDigest : webDigest, i.path("digest").asText(), run::all);
     }
     List<LoggedRequest> requests = gantryRequests(mark);
-    assertEquals(2, requests.stream().filter(q -> q.method().equals("PUT")).count(), requests::toString);
-    assertTrue(requests.stream().noneMatch(q -> q.path().contains("/blobs/")), () -> "no blob requests: " + requests);
+    assertEquals(2, requests.stream().filter(q -> q.method().equals("PUT") && q.path().endsWith("/manifests/2026.11.0")).count(),
+        requests::toString);
+    // Besides the version tags: the ledger's records (a manifest each, and the shared 2-byte empty blob).
+    assertTrue(requests.stream().filter(q -> q.path().contains("/blobs/"))
+        .allMatch(q -> q.path().endsWith("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+            || q.path().contains("/blobs/uploads/")), () -> "no image blob is read or written: " + requests);
+    assertEquals(2, run.json().path("ledger").path("records").asInt(), run::all);
+    for (String repo : List.of(api, web)) {
+      GantryRunner.Result h = new GantryRunner().run("history", "--json", image(repo) + ":2026.11.0");
+      assertEquals(0, h.exitCode(), h::all);
+      assertTrue(h.stdout().contains("\"kind\":\"release\"") && h.stdout().contains("\"commit\":\"" + SHA + "\""), h::all);
+    }
   }
 
   @Test
@@ -123,7 +134,7 @@ class ReleaseIT {
     assertTrue(second.json().path("alreadyReleased").asBoolean(), second::all);
     assertEquals("unchanged", second.json().path("images").path(0).path("outcome").asText(), second::all);
     GitHubCalls.assertReadOnly(gh, second);
-    assertEquals(0, gantryRequests(mark).stream().filter(q -> q.method().equals("PUT")).count());
+    assertEquals(0, gantryRequests(mark).stream().filter(q -> q.method().equals("PUT")).count(), "and no record: nothing moved");
     assertEquals(digest, skopeo.digest(image(repo) + ":2026.11.0", registry));
   }
 

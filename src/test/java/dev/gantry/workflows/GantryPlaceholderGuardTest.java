@@ -24,7 +24,8 @@ class GantryPlaceholderGuardTest {
   @CsvSource({
       ".github/workflows/build-images.yml, plan",
       ".github/workflows/scan-and-promote.yml, plan",
-      ".github/workflows/release-and-deploy.yml, release"})
+      ".github/workflows/release-and-deploy.yml, release",
+      ".github/workflows/sbom.yml, sbom"})
   void thePlaceholderStopsTheFirstJob(String file, String job) {
     RunBlock guard = RunBlock.of(file, job, "Check where Gantry comes from");
     Workflow w = WorkflowPolicyTest.repository().byPath(file).orElseThrow();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,6 +51,14 @@ final class ImageScripts implements AutoCloseable {
     command.addAll(List.of(args));
     return ProcessRunner.run(command, Duration.ofSeconds(60), env,
         stdin == null ? null : stdin.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Runs a script that takes its settings from the environment (a workflow step's env), with these added. */
+  ProcessRunner.Result runWithEnv(String script, Map<String, String> stepEnv) {
+    Map<String, String> all = new HashMap<>(env);
+    all.putAll(stepEnv);
+    return ProcessRunner.run(List.of("bash", WorkflowPolicyTest.ROOT.resolve("scripts").resolve(script).toString()),
+        Duration.ofSeconds(60), all, null);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.gantry.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,10 +13,12 @@ import dev.gantry.testing.TestImages;
 import dev.gantry.testing.TestImages.Format;
 import dev.gantry.testing.TestImages.Platform;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,32 @@ class ImageScriptsIT {
         + "::"), other.stdoutText());
     assertTrue(other.stdoutText().contains(first) && other.stdoutText().contains(second), "names both digests");
     assertEquals(first, witness.digest("acme/api:" + TAG, registry), "the tag still names the first bytes");
+  }
+
+  /** build-images' tag step (scripts/build-tag.sh): logs in, tags once, records the digest for the later stages. */
+  @Test
+  void theBuildTagStepTagsOnceAndRecordsTheDigest() throws IOException {
+    String pushed = TestImages.push(TestImages.singlePlatform(dir.resolve("t"), 4), registry, "acme/web", "build-1");
+    Path temp = Files.createDirectories(dir.resolve("runner-temp"));
+    Path summary = dir.resolve("summary");
+    Function<String, Map<String, String>> step = digest -> Map.of("NAME", "web",
+        "IMAGE", image("acme/web"), "TAG", TAG, "DIGEST", digest, "REGISTRY", registry.hostPort(),
+        "REGISTRY_USERNAME", registry.username(), "REGISTRY_PASSWORD", registry.password(),
+        "RUNNER_TEMP", temp.toString(), "GITHUB_STEP_SUMMARY", summary.toString());
+
+    ProcessRunner.Result none = scripts.runWithEnv("build-tag.sh", step.apply(""));
+    assertEquals(1, none.exitCode(), none.stdoutText() + none.stderr());
+    assertEquals("::error title=push failed: " + image("acme/web") + "::" + image("acme/web") + " reported no digest\n",
+        none.stdoutText());
+    assertFalse(Files.exists(temp.resolve("digests/web.json")), "nothing recorded");
+
+    ProcessRunner.Result r = scripts.runWithEnv("build-tag.sh", step.apply(pushed));
+    assertEquals(0, r.exitCode(), r.stdoutText() + r.stderr());
+    assertEquals(pushed, witness.digest("acme/web:" + TAG, registry), "the tag names the pushed bytes");
+    JsonNode recorded = new ObjectMapper().readTree(temp.resolve("digests/web.json").toFile());
+    assertEquals(pushed, recorded.path(image("acme/web")).asText(), recorded.toString());
+    assertEquals("pushed `" + image("acme/web") + ":" + TAG + "` `" + pushed + "`\n", Files.readString(summary));
+    assertFalse((r.stdoutText() + r.stderr()).contains(registry.password()), "the password stays out of the output");
   }
 
   @Test

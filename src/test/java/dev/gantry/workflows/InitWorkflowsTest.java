@@ -8,6 +8,7 @@ import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.ProcessRunner;
 import dev.gantry.testing.TempDirs;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,17 @@ class InitWorkflowsTest {
                 target: runtime
                 platforms: linux/amd64,linux/arm64
               - name: cert-generator
-            """, List.of()));
+            """, List.of()),
+        // The rehearsal's example application (scripts/rehearse.sh) is a valid adopter's settings file.
+        Arguments.of("examples/app", exampleSettings(), List.of()));
+  }
+
+  private static String exampleSettings() {
+    try {
+      return Files.readString(ROOT.resolve("examples/app/.github/gantry.yml"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

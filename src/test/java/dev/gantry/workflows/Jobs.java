@@ -38,8 +38,10 @@ final class Jobs {
     return w.steps(job).stream().anyMatch(s -> isGantry(s) && gantryCommand(s).equals("release"));
   }
 
+  /** Moves tags: a promote, or a rollback by the ledger (which applies a promote plan). */
   static boolean promotes(Workflow w, String job) {
-    return w.steps(job).stream().anyMatch(s -> isGantry(s) && gantryCommand(s).equals("promote"));
+    return w.steps(job).stream().anyMatch(s -> isGantry(s)
+        && (gantryCommand(s).equals("promote") || gantryCommand(s).equals("rollback")));
   }
 
   static boolean deploys(Workflow w, String job) {
@@ -58,10 +60,14 @@ final class Jobs {
     return releases(w, job) || promotes(w, job) || deploys(w, job);
   }
 
-  /** A run: block, or the Gantry script it calls, appends to the summary; or the job runs the Gantry action. */
+  /**
+   * A run: block, or the Gantry script it calls, appends to the summary (in a line of code: a script's header
+   * comment naming GITHUB_STEP_SUMMARY writes nothing); or the job runs the Gantry action.
+   */
   static boolean writesSummary(Suite suite, Workflow w, String job) {
     return w.steps(job).stream().anyMatch(s -> isGantry(s)
-        || s.run() != null && suite.effectiveRun(s.run()).contains("GITHUB_STEP_SUMMARY"));
+        || s.run() != null && suite.effectiveRun(s.run()).lines().map(String::strip)
+            .anyMatch(line -> !line.startsWith("#") && line.contains("GITHUB_STEP_SUMMARY")));
   }
 
   static boolean isHeavy(Workflow w, String job) {

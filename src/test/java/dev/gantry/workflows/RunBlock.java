@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -18,7 +19,9 @@ import java.util.TreeSet;
 /**
  * One {@code run:} step of the suite, executed the way the runner executes it: {@code bash --noprofile --norc -eo
  * pipefail FILE} in a work directory, with the runner's variables (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP,
- * GITHUB_*) and the step's {@code env:}, whose expressions the test evaluates: it must give every one of them.
+ * GITHUB_*) and the step's {@code env:}, whose expressions the test evaluates: it must give every one of them. A step
+ * that calls a Gantry script (.gantry/scripts/X.sh) finds the repository's scripts there, as its job's checkout of
+ * Gantry brings them.
  */
 final class RunBlock {
   private final String where;
@@ -83,6 +86,9 @@ final class RunBlock {
       Path output = Files.writeString(workDir.resolve(".runner/output"), "");
       Path summary = Files.writeString(workDir.resolve(".runner/summary"), "");
       Path file = Files.writeString(workDir.resolve(".runner/step.sh"), script);
+      if (Suite.calledScript(script).isPresent()) {
+        gantryCheckout(workDir);
+      }
       Map<String, String> env = new LinkedHashMap<>(runnerDefaults());
       env.putAll(runner);
       env.put("RUNNER_TEMP", temp.toString());
@@ -96,6 +102,20 @@ final class RunBlock {
           Files.readString(summary));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The job's checkout of Gantry at .gantry, for a step that calls .gantry/scripts/X.sh: the repository's scripts
+   * (what the scripts call next to themselves included), as they are now.
+   */
+  private static void gantryCheckout(Path workDir) throws IOException {
+    Path scripts = Files.createDirectories(workDir.resolve(".gantry/scripts"));
+    try (var files = Files.list(WorkflowPolicyTest.ROOT.resolve("scripts"))) {
+      for (Path script : files.filter(p -> p.toString().endsWith(".sh")).toList()) {
+        Files.copy(script, scripts.resolve(script.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.COPY_ATTRIBUTES);
+      }
     }
   }
 

@@ -222,6 +222,25 @@ class RunBlockTest {
   }
 
   @Test
+  void grypeFindingsFailTheSbomJobUnlessTold() throws IOException {
+    gate(2, 1, true); // writes trivy-api.sarif: two findings at level error, one below
+    Files.writeString(dir.resolve("sbom.spdx.json"), "{\"packages\": [{}, {}, {}]}");
+    java.util.function.Function<Boolean, RunBlock.Result> sbomGate = fail -> RunBlock.of(SBOM, "sbom", "Gate on the findings")
+        .run(dir, Map.of("SARIF", "trivy-api.sarif", "SBOM", "sbom.spdx.json", "TARGET", "ghcr.io/acme/api:latest",
+            "CUTOFF", "high", "FAIL", String.valueOf(fail)));
+    RunBlock.Result failed = sbomGate.apply(true);
+    assertEquals(1, failed.exitCode(), failed::all);
+    assertEquals("2", failed.outputs().get("findings"), failed::all);
+    assertTrue(failed.stdout().startsWith("::error title=Grype: 2 finding(s) in ghcr.io/acme/api:latest::at or above high"),
+        failed::all);
+    assertTrue(failed.summary().contains("SPDX JSON with **3** packages (artifact `sbom.spdx.json`); Grype findings at "
+        + "or above `high`: **2**"), failed::all);
+    RunBlock.Result warned = sbomGate.apply(false);
+    assertEquals(0, warned.exitCode(), warned::all);
+    assertTrue(warned.stdout().startsWith("::warning title=Grype: 2 finding(s)"), warned::all);
+  }
+
+  @Test
   void thePromotionRecordSaysWhichCommit() throws IOException {
     String api = "sha256:" + "a".repeat(64);
     String web = "sha256:" + "b".repeat(64);
@@ -381,6 +400,24 @@ class RunBlockTest {
     RunBlock.Result off = RunBlock.of(RELEASE, "notify", "Post the result").run(dir, Map.of("WEBHOOK_URL", "",
         "RESULTS", "[]", "IMAGE", "", "TAG", ""));
     assertEquals(0, off.exitCode(), off::all);
+  }
+
+  // Gantry's own CI: the test totals (scripts/test-summary.sh, run at the repository root)
+
+  @Test
+  void theTestSummaryAddsUpEveryReport() throws IOException {
+    Path scripts = Files.createDirectories(dir.resolve("scripts"));
+    Files.copy(WorkflowPolicyTest.ROOT.resolve("scripts/test-summary.sh"), scripts.resolve("test-summary.sh"),
+        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    RunBlock summary = RunBlock.of(".github/workflows/ci.yml", "verify", "Test summary");
+    assertEquals("No test reports.\n", summary.run(dir, Map.of()).summary());
+    Files.writeString(Files.createDirectories(dir.resolve("target/surefire-reports")).resolve("TEST-a.xml"),
+        "<?xml version=\"1.0\"?>\n<testsuite name=\"a\" time=\"1.5\" tests=\"5\" errors=\"0\" skipped=\"2\" failures=\"1\">\n");
+    Files.writeString(Files.createDirectories(dir.resolve("target/failsafe-reports")).resolve("TEST-b.xml"),
+        "<testsuite name=\"b\" tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"0\">\n");
+    RunBlock.Result r = summary.run(dir, Map.of());
+    assertEquals(0, r.exitCode(), r::all);
+    assertEquals("### Tests\n\n8 tests, 1 failures, 1 errors, 2 skipped\n", r.summary());
   }
 
   private static List<String> fieldNames(JsonNode node) {

@@ -39,10 +39,12 @@ class WorkflowPolicyTest {
     Set<String> reusable = suite.workflows().stream().filter(w -> !w.isTemplate() && w.isReusable())
         .map(Workflow::path).collect(Collectors.toCollection(TreeSet::new));
     assertEquals(Set.of(".github/workflows/build-images.yml", ".github/workflows/scan-and-promote.yml",
-        ".github/workflows/release-and-deploy.yml", ".github/workflows/sbom.yml"), reusable);
+        ".github/workflows/release-and-deploy.yml", ".github/workflows/sbom.yml",
+        // issue 17: stage promotions behind environments, and the ledger's rollback
+        ".github/workflows/promote-stage.yml", ".github/workflows/rollback.yml"), reusable);
     Set<String> templates = suite.templates().stream().map(Workflow::name).collect(Collectors.toSet());
     assertEquals(Set.of(ChainRules.STACK_TESTS, ChainRules.SCAN_AND_PROMOTE, ChainRules.RELEASE_AND_DEPLOY,
-        ChainRules.SBOM), templates);
+        ChainRules.SBOM, "Multi-Stage Promote", "Roll Back"), templates);
     // Dogfood: CI builds and tests; after it, release.yml ships Gantry with the suite's own scan-and-promote.
     String ci = suite.text(".github/workflows/ci.yml") + suite.text(".github/workflows/release.yml");
     for (String wiring : List.of("run: ./mvnw -B verify", "platforms: linux/amd64,linux/arm64",

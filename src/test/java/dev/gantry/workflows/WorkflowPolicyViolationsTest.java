@@ -126,7 +126,8 @@ class WorkflowPolicyViolationsTest {
             "trivy"),
         mistake("SARIF of another commit", SCAN, "          sha: ${{ needs.plan.outputs.sha }}\n          ref:", "          ref:",
             "sarif"),
-        mistake("a heavy job without a summary", SBOM, "} >> \"$GITHUB_STEP_SUMMARY\"", "} > /dev/null", "summary"),
+        mistake("a heavy job without a summary (its gate script writes none)", "scripts/sbom-gate.sh",
+            "} >> \"$GITHUB_STEP_SUMMARY\"", "} > /dev/null", "summary"),
         // digests: once a digest exists, no step looks the tag up again
         mistake("Trivy scanning the tag", SCAN, "image-ref: ${{ matrix.leg.ref }}",
             "image-ref: ${{ matrix.leg.image }}:${{ needs.plan.outputs.tag }}", "digest"),

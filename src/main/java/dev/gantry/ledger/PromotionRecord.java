@@ -1,0 +1,70 @@
+package dev.gantry.ledger;
+
+import dev.gantry.GantryException;
+import dev.gantry.image.Digest;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One tag move, as the ledger keeps it: {@code tag} of {@code repository} was pointed at {@code digest}, and held
+ * {@code previous} before (empty: the tag was new). Stored as the annotations of an OCI artifact manifest whose
+ * subject is {@code digest}, so a referrers listing carries every field and nothing else has to be fetched.
+ */
+public record PromotionRecord(String repository, String tag, Digest digest, Optional<Digest> previous, String source,
+    Optional<String> commit, Instant time, Optional<String> actor, Optional<String> run, String version, MoveKind kind) {
+  public static final String ARTIFACT_TYPE = "application/vnd.gantry.promotion.v1+json";
+
+  static final String CREATED = "org.opencontainers.image.created";
+  private static final String PREFIX = "dev.gantry.promotion.";
+  static final String REPOSITORY = PREFIX + "repository";
+  static final String TAG = PREFIX + "tag";
+  static final String DIGEST = PREFIX + "digest";
+  static final String PREVIOUS = PREFIX + "previous";
+  static final String SOURCE = PREFIX + "source";
+  static final String COMMIT = PREFIX + "commit";
+  static final String ACTOR = PREFIX + "actor";
+  static final String RUN = PREFIX + "run";
+  static final String VERSION = PREFIX + "version";
+  static final String KIND = PREFIX + "kind";
+
+  /** The annotations the record is written as (absent fields are left out, never written empty). */
+  public Map<String, String> annotations() {
+    Map<String, String> a = new LinkedHashMap<>();
+    a.put(CREATED, time.toString());
+    a.put(REPOSITORY, repository);
+    a.put(TAG, tag);
+    a.put(DIGEST, digest.toString());
+    previous.ifPresent(p -> a.put(PREVIOUS, p.toString()));
+    a.put(SOURCE, source);
+    commit.ifPresent(c -> a.put(COMMIT, c));
+    actor.ifPresent(v -> a.put(ACTOR, v));
+    run.ifPresent(v -> a.put(RUN, v));
+    a.put(VERSION, version);
+    a.put(KIND, kind.label());
+    return a;
+  }
+
+  /**
+   * The record annotations describe, when they describe one of ours for {@code subject}: anything else (another
+   * tool's artifact under our type, a record whose digest is not its subject, an unknown kind) is not a record.
+   */
+  public static Optional<PromotionRecord> fromAnnotations(Digest subject, Map<String, String> a) {
+    try {
+      String tag = a.get(TAG);
+      String time = a.get(CREATED);
+      Optional<MoveKind> kind = MoveKind.parse(a.getOrDefault(KIND, ""));
+      if (tag == null || time == null || kind.isEmpty() || !subject.toString().equals(a.get(DIGEST))) {
+        return Optional.empty();
+      }
+      Optional<Digest> previous = Optional.ofNullable(a.get(PREVIOUS)).map(Digest::parse);
+      return Optional.of(new PromotionRecord(a.getOrDefault(REPOSITORY, ""), tag, subject, previous,
+          a.getOrDefault(SOURCE, ""), Optional.ofNullable(a.get(COMMIT)), Instant.parse(time),
+          Optional.ofNullable(a.get(ACTOR)), Optional.ofNullable(a.get(RUN)), a.getOrDefault(VERSION, ""), kind.get()));
+    } catch (DateTimeParseException | GantryException e) {
+      return Optional.empty(); // a malformed digest or time: not a record we can walk
+    }
+  }
+}

@@ -79,14 +79,9 @@ class ReleaseTreeTest {
     String a = git(tree, "rev-parse", "HEAD~1").strip();
     String b = git(tree, "rev-parse", "HEAD").strip();
     assertEquals("action.yml", git(tree, "diff", "--name-only", "HEAD~2", "HEAD~1").strip());
-    assertEquals(".github/workflows/build-images.yml
-.github/workflows/promote-stage.yml
-"
-        + ".github/workflows/release-and-deploy.yml
-.github/workflows/rollback.yml
-"
-        + ".github/workflows/sbom.yml
-.github/workflows/scan-and-promote.yml",
+    assertEquals(".github/workflows/build-images.yml\n.github/workflows/promote-stage.yml\n"
+        + ".github/workflows/release-and-deploy.yml\n.github/workflows/rollback.yml\n"
+        + ".github/workflows/sbom.yml\n.github/workflows/scan-and-promote.yml",
         git(tree, "diff", "--name-only", "HEAD~1", "HEAD").strip());
     assertTrue(git(tree, "diff", "--name-only", "HEAD").lines().allMatch(f -> f.startsWith("workflows-templates/")));
     assertEquals("docker://ghcr.io/" + OWNER.toLowerCase() + "/gantry@" + DIGEST,

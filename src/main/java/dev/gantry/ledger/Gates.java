@@ -45,7 +45,7 @@ public final class Gates {
       }
       return Optional.empty();
     });
-    for (var o : found) {
+    for (Jobs.Outcome<ImagePlan, Optional<String>> o : found) {
       if (o.failure() != null) {
         throw o.failure();
       }

@@ -75,15 +75,15 @@ public final class Recorder {
     IdentityHashMap<ImageStore, Optional<RuntimeException>> prepared = new IdentityHashMap<>();
     moves.forEach(m -> prepared.put(m.store(), Optional.empty()));
     List<ImageStore> stores = new ArrayList<>(prepared.keySet());
-    var ready = Jobs.run(stores, jobs, false, s -> {
+    List<Jobs.Outcome<ImageStore, Boolean>> ready = Jobs.run(stores, jobs, false, s -> {
       Ledger.prepare(s);
       return true;
     });
-    for (int i = 0; i < stores.size(); i++) {
-      prepared.put(stores.get(i), Optional.ofNullable(ready.get(i).failure()));
+    for (Jobs.Outcome<ImageStore, Boolean> o : ready) {
+      prepared.put(o.item(), Optional.ofNullable(o.failure()));
     }
     Map<String, Optional<String>> commits = new ConcurrentHashMap<>();
-    var outcomes = Jobs.run(moves, jobs, false, m -> {
+    List<Jobs.Outcome<Move, Boolean>> outcomes = Jobs.run(moves, jobs, false, m -> {
       prepared.getOrDefault(m.store(), Optional.empty()).ifPresent(e -> {
         throw e;
       });
@@ -96,12 +96,12 @@ public final class Recorder {
     });
     List<String> warnings = new ArrayList<>();
     int written = 0;
-    for (int i = 0; i < moves.size(); i++) {
-      RuntimeException failure = outcomes.get(i).failure();
+    for (Jobs.Outcome<Move, Boolean> o : outcomes) {
+      RuntimeException failure = o.failure();
       if (failure == null) {
         written++;
       } else {
-        Move m = moves.get(i);
+        Move m = o.item();
         warnings.add("ledger: the record of " + m.store().describe(m.tag()) + " -> " + m.target().digest()
             + " was not written: " + firstLine(failure.getMessage()));
       }

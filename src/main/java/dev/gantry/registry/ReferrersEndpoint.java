@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -28,9 +29,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Writing: the manifest is PUT by digest; a registry that processed its {@code subject} says so with an
  * {@code OCI-Subject} header. Without it the fallback index is read, the entry added (not twice) and the index PUT.
- * The registry has no compare-and-swap on tags, so a writer updating the same index at the same moment can lose
- * an entry: after the PUT the tag is checked with a HEAD, and if it no longer holds what was written (another
- * writer came in between) the index is read and merged once more. That narrows the race; it cannot close it.
+ * The index PUT carries {@code If-Match} with the ETag the index was read with ({@code If-None-Match: *} when there
+ * was none): a registry that honours preconditions answers 412 if another writer changed it meanwhile, and the index
+ * is read and merged again. Many registries ignore the headers (distribution 2.8 does), so after the PUT the tag is
+ * also checked with a HEAD, and merged again if it no longer holds what was written. Without preconditions that
+ * narrows the race without closing it.
  */
 final class ReferrersEndpoint {
   private static final int MAX_PAGES = 1000;
@@ -116,11 +119,24 @@ final class ReferrersEndpoint {
     String tag = ReferrersIndex.fallbackTag(subject);
     String where = "put referrer " + repo.describe(tag);
     for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
-      Optional<Manifest> merged = ReferrersIndex.withEntry(repo.findManifest(tag), entry, where);
+      Optional<RemoteRepository.Fetched> current = repo.findWithEtag(tag);
+      Optional<Manifest> merged = ReferrersIndex.withEntry(current.map(RemoteRepository.Fetched::manifest), entry, where);
       if (merged.isEmpty()) {
         return; // listed already
       }
-      repo.putManifest(tag, merged.get());
+      // Where the registry honours preconditions, the PUT lands only on the index that was read (412 otherwise);
+      // the last attempt goes without, so a registry that refuses them all still gets the entry.
+      Map<String, String> conditions = attempt == MERGE_ATTEMPTS ? Map.of()
+          : current.isEmpty() ? Map.of("If-None-Match", "*")
+          : current.get().etag().map(e -> Map.of("If-Match", e)).orElse(Map.of());
+      try {
+        repo.put(tag, merged.get(), conditions);
+      } catch (RegistryException e) {
+        if (e.status() == 412) {
+          continue; // another writer changed the index since it was read
+        }
+        throw e;
+      }
       if (repo.headManifest(tag).map(merged.get().digest()::equals).orElse(false)) {
         return;
       }

@@ -13,6 +13,7 @@ import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import okhttp3.HttpUrl;
@@ -154,22 +155,30 @@ public final class RemoteRepository implements ImageStore {
       }
     }
     // No digest on HEAD (or no usable HEAD at all): read the bytes and hash them.
-    return fetchManifest(reference, true).map(Manifest::digest);
+    return fetchManifest(reference, true).map(f -> f.manifest().digest());
   }
 
   /** GET a manifest's exact bytes; verifies them against the digest asked for and the digest reported. */
   @Override
   public Manifest getManifest(String reference) {
-    return fetchManifest(reference, false).orElseThrow();
+    return fetchManifest(reference, false).orElseThrow().manifest();
   }
 
   /** GET a manifest, or empty when the tag or digest does not exist: one request. */
   @Override
   public Optional<Manifest> findManifest(String reference) {
+    return fetchManifest(reference, true).map(Fetched::manifest);
+  }
+
+  /** A manifest as read, with the strong {@code ETag} the registry sent for it (a conditional PUT's If-Match). */
+  record Fetched(Manifest manifest, Optional<String> etag) {}
+
+  /** {@link #findManifest} with the ETag. */
+  Optional<Fetched> findWithEtag(String reference) {
     return fetchManifest(reference, true);
   }
 
-  private Optional<Manifest> fetchManifest(String reference, boolean missingIsEmpty) {
+  private Optional<Fetched> fetchManifest(String reference, boolean missingIsEmpty) {
     String subject = describe(reference);
     // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried like any other.
     Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT)
@@ -196,7 +205,9 @@ public final class RemoteRepository implements ImageStore {
       if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
         throw RegistryException.digestMismatch("get manifest", subject, reported.trim(), manifest.digest());
       }
-      return Optional.of(manifest);
+      Optional<String> etag = Optional.ofNullable(r.header("ETag")).map(String::trim)
+          .filter(e -> e.startsWith("\""));
+      return Optional.of(new Fetched(manifest, etag));
     } catch (IOException e) {
       throw RegistryException.unreachable("get manifest", subject, e);
     }
@@ -214,9 +225,16 @@ public final class RemoteRepository implements ImageStore {
 
   /** {@link #putManifest}, returning the {@code OCI-Subject} header: set when the registry processed a subject field. */
   Optional<String> put(String reference, Manifest manifest) {
+    return put(reference, manifest, Map.of());
+  }
+
+  /** {@link #put} with precondition headers ({@code If-Match}, {@code If-None-Match}); a registry may answer 412. */
+  Optional<String> put(String reference, Manifest manifest, Map<String, String> conditions) {
     String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
-    Request request = request(manifestUrl(reference)).put(body).build();
+    Request.Builder builder = request(manifestUrl(reference)).put(body);
+    conditions.forEach(builder::header);
+    Request request = builder.build();
     try (Response r = execute(request, "put manifest", subject)) {
       if (!r.isSuccessful()) {
         throw failure("put manifest", subject, r);

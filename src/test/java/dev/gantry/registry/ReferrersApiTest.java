@@ -1,5 +1,6 @@
 package dev.gantry.registry;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -208,6 +209,8 @@ class ReferrersApiTest {
         "HEAD " + FALLBACK), requests.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
     RecordedRequest put = requests.get(2);
     assertEquals(MediaTypes.OCI_INDEX, put.getHeaders().get("Content-Type"));
+    assertEquals("*", put.getHeaders().get("If-None-Match"), "created only if nobody created it meanwhile");
+    assertEquals(null, put.getHeaders().get("If-Match"));
     JsonNode entry = Json.readTree(put.getBody().toByteArray()).path("manifests").get(0);
     assertEquals(SBOM.digest().toString(), entry.path("digest").asText());
     assertEquals(Attachments.SBOM_TYPE, entry.path("artifactType").asText());
@@ -259,6 +262,73 @@ class ReferrersApiTest {
     JsonNode manifests = Json.readTree(requests.get(5).getBody().toByteArray()).path("manifests");
     assertEquals(2, manifests.size());
     assertEquals(SIG.digest().toString(), manifests.get(0).path("digest").asText());
+  }
+
+  private static MockResponse withEtag(Manifest m, String etag) {
+    return MockRegistry.manifest(m).newBuilder().addHeader("ETag", etag).build();
+  }
+
+  @Test
+  void theIndexIsPutOnlyOverTheVersionReadWhereTheRegistryHonoursIfMatch() throws Exception {
+    Manifest first = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
+    Manifest meanwhile = ReferrersIndex.withEntry(Optional.of(first), Referrer.of(Attachments.referrer(IMAGE,
+        Attachments.SBOM_TYPE, "theirs").manifest()), "test").orElseThrow();
+    Manifest merged = ReferrersIndex.withEntry(Optional.of(meanwhile), Referrer.of(SBOM), "test").orElseThrow();
+    registry.server.enqueue(created(SBOM.digest()));
+    registry.server.enqueue(withEtag(first, "\"" + first.digest() + "\""));
+    registry.server.enqueue(MockRegistry.error(412, "PRECONDITION_FAILED", "changed"));
+    registry.server.enqueue(withEtag(meanwhile, "\"" + meanwhile.digest() + "\""));
+    registry.server.enqueue(created(merged.digest()));
+    registry.server.enqueue(MockRegistry.manifestHead(merged));
+
+    remote.putReferrer(SBOM);
+
+    List<RecordedRequest> requests = registry.requests();
+    assertEquals(List.of("PUT /v2/demo/api/manifests/" + SBOM.digest(), "GET " + FALLBACK, "PUT " + FALLBACK,
+        "GET " + FALLBACK, "PUT " + FALLBACK, "HEAD " + FALLBACK),
+        requests.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
+    assertEquals("\"" + first.digest() + "\"", requests.get(2).getHeaders().get("If-Match"));
+    assertEquals("\"" + meanwhile.digest() + "\"", requests.get(4).getHeaders().get("If-Match"));
+    assertArrayEquals(merged.bytes(), requests.get(4).getBody().toByteArray());
+  }
+
+  @Test
+  void aWeakEtagIsNotSentAsIfMatch() {
+    Manifest existing = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
+    Manifest both = ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
+    registry.server.enqueue(created(SBOM.digest()));
+    registry.server.enqueue(withEtag(existing, "W/\"weak\""));
+    registry.server.enqueue(created(both.digest()));
+    registry.server.enqueue(MockRegistry.manifestHead(both));
+
+    remote.putReferrer(SBOM);
+
+    RecordedRequest put = registry.requests().get(2);
+    assertEquals("PUT " + FALLBACK, put.getMethod() + " " + put.getTarget());
+    assertEquals(null, put.getHeaders().get("If-Match"));
+    assertEquals(null, put.getHeaders().get("If-None-Match"));
+  }
+
+  @Test
+  void aRegistryRefusingEveryPreconditionGetsAPlainLastPut() {
+    Manifest existing = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
+    Manifest both = ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
+    registry.server.enqueue(created(SBOM.digest()));
+    for (int i = 0; i < 2; i++) {
+      registry.server.enqueue(withEtag(existing, "\"strong\""));
+      registry.server.enqueue(MockRegistry.error(412, "PRECONDITION_FAILED", "no"));
+    }
+    registry.server.enqueue(withEtag(existing, "\"strong\""));
+    registry.server.enqueue(created(both.digest()));
+    registry.server.enqueue(MockRegistry.manifestHead(both));
+
+    remote.putReferrer(SBOM);
+
+    List<RecordedRequest> requests = registry.requests();
+    assertEquals(8, requests.size(), requests.toString());
+    assertEquals("\"strong\"", requests.get(2).getHeaders().get("If-Match"));
+    assertEquals("\"strong\"", requests.get(4).getHeaders().get("If-Match"));
+    assertEquals(null, requests.get(6).getHeaders().get("If-Match"));
   }
 
   @Test

@@ -17,7 +17,11 @@ public class GantryException extends RuntimeException {
     ROLLED_BACK,
     ROLLBACK_INCOMPLETE,
     /** A gate said no (the ledger's soak time): an answer, with nothing written. */
-    REFUSED
+    REFUSED,
+    /** A referrer that --require-referrer names is not attached to the source; checked before any write. */
+    REFERRER_MISSING,
+    /** --verify-signature found no cosign signature of the source that verifies with the key; before any write. */
+    SIGNATURE_REFUSED
   }
 
   private final Kind kind;

@@ -29,7 +29,7 @@ class LayersTest {
       Set.of("image", "http"),
       Set.of("auth", "store"),
       Set.of("registry"),
-      Set.of("layout", "progress", "referrers"),
+      Set.of("layout", "progress", "referrers", "trust"),
       Set.of("copy", "promote", "action"),
       Set.of("release", "resolve", "init"),
       Set.of("check"),

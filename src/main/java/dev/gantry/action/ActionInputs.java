@@ -46,7 +46,7 @@ public record ActionInputs(String command, List<String> images, String from, Lis
   }
 
   /** Newline- or comma-separated, blanks dropped. */
-  static List<String> list(String value) {
+  public static List<String> list(String value) {
     List<String> items = new ArrayList<>();
     for (String item : value.split("[,\\n]")) {
       if (!item.isBlank()) {

@@ -9,11 +9,15 @@ import dev.gantry.action.ActionResults;
 import dev.gantry.action.RunnerContext;
 import dev.gantry.action.WorkflowCommands;
 import dev.gantry.progress.Summary;
+import dev.gantry.trust.Requirement;
+import dev.gantry.trust.VerifyKey;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,6 +96,40 @@ final class ActionCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /**
+   * Inputs require-referrers (each value checked here, so a bad one names the input) and verify-key: the PEM itself
+   * (written to a file under RUNNER_TEMP, since a reusable workflow has no checkout of its caller to point into) or
+   * a path to it. A public key is no secret.
+   */
+  private List<String> trustArguments() {
+    List<String> a = new ArrayList<>();
+    for (String type : ActionInputs.list(ActionInputs.get(env.env(), "require-referrers"))) {
+      try {
+        Requirement.parse(type);
+      } catch (GantryException e) {
+        throw GantryException.badInput("invalid input require-referrers '" + type + "' " + Requirement.FORMS);
+      }
+      a.add("--require-referrer=" + type); // one argument: never read as an option
+    }
+    String key = ActionInputs.get(env.env(), "verify-key");
+    if (key.contains("-----BEGIN")) {
+      VerifyKey.parse("input verify-key", "verify-key", key); // bad input here, naming the input, before the file is written
+      try {
+        String temp = env.get("RUNNER_TEMP");
+        Path dir = temp != null && !temp.isEmpty() ? Path.of(temp) : Path.of(System.getProperty("java.io.tmpdir"));
+        Path file = Files.createTempFile(dir, "gantry-verify-key-", ".pub");
+        Files.writeString(file, key + "\n", StandardCharsets.US_ASCII);
+        file.toFile().deleteOnExit();
+        a.add("--verify-key=" + file);
+      } catch (IOException e) {
+        throw new GantryException(GantryException.Kind.FAILED, "write input verify-key to a file: " + e.getMessage(), e);
+      }
+    } else if (!key.isEmpty()) {
+      a.add("--verify-key=" + key);
+    }
+    return a;
+  }
+
   /** The CLI arguments the inputs mean; the token and password travel in the environment and stdin, never here. */
   private List<String> arguments(ActionInputs in, Map<String, String> innerEnv) {
     List<String> a = new ArrayList<>(List.of(in.command(), "--json"));
@@ -109,6 +147,13 @@ final class ActionCommand implements Callable<Integer> {
     }
     if (in.dryRun()) {
       a.add("--dry-run");
+    }
+    if (!List.of("promote", "copy").contains(in.command())) {
+      for (String name : List.of("require-referrers", "verify-key")) {
+        if (!ActionInputs.get(env.env(), name).isEmpty()) {
+          throw GantryException.badInput("input " + name + " is for promote and copy, not " + in.command());
+        }
+      }
     }
     // Default true (as action.yml says), also when the runner passes no value; anything but true/false is bad input.
     boolean record = ActionInputs.get(env.env(), "record").isEmpty() || ActionInputs.bool(env.env(), "record");
@@ -135,6 +180,7 @@ final class ActionCommand implements Callable<Integer> {
         if (record) {
           a.add("--history=5"); // the step summary shows each tag's last five moves
         }
+        a.addAll(trustArguments());
         a.add("--"); // whatever an input says, it is never read as an option
         a.addAll(in.images());
       }
@@ -142,6 +188,7 @@ final class ActionCommand implements Callable<Integer> {
         if (in.from().isEmpty() || in.to().size() != 1) {
           throw GantryException.badInput("copy needs input from (the source reference) and exactly one to (the destination)");
         }
+        a.addAll(trustArguments());
         a.add("--");
         a.add(in.from());
         a.add(in.to().get(0));

@@ -7,6 +7,7 @@ import dev.gantry.Json;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.copy.ReferrerResult;
+import dev.gantry.image.Manifest;
 import dev.gantry.referrers.Attachment;
 import dev.gantry.referrers.Selection;
 import dev.gantry.layout.LayoutReference;
@@ -15,6 +16,7 @@ import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.registry.ImageReference;
+import dev.gantry.trust.TrustGate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -45,6 +47,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin
   LedgerOptions ledger;
+
+  @Mixin
+  TrustOptions trust;
 
   @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion record of a copy to a tag names (default: the image's org.opencontainers.image.revision label).")
   String sha;
@@ -84,11 +89,15 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       String to = registryOf(destination);
       registry.validate();
       progress.mode();
+      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
       registry.bindCredentials(Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
       try (Progress shown = progress.start(env)) {
         ImageCopier.Endpoint src = stores.source(source);
+        // Checked before the destination is even opened (a layout destination would be created).
+        Manifest top = ImageCopier.read(src);
+        gate.check(src.store(), top);
         ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
-        report = ImageCopier.copy(src, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
+        report = ImageCopier.copy(src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
         // A copy to a tag moved that tag: recorded like a promote (a copy by digest moves no tag).

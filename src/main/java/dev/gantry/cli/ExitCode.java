@@ -14,6 +14,10 @@ public final class ExitCode {
   public static final int ROLLBACK_INCOMPLETE = 7;
   /** A gate refused: check-commit (the commit may not move forward) or promote --soak (not long enough at --from). */
   public static final int REFUSED = 8;
+  /** promote/copy: a referrer --require-referrer names is missing from the source; nothing was written. */
+  public static final int REFERRER_MISSING = 9;
+  /** promote/copy: no cosign signature of the source verifies with --verify-key; nothing was written. */
+  public static final int SIGNATURE_REFUSED = 10;
 
   private ExitCode() {}
 
@@ -27,6 +31,8 @@ public final class ExitCode {
       case ROLLED_BACK -> ROLLED_BACK;
       case ROLLBACK_INCOMPLETE -> ROLLBACK_INCOMPLETE;
       case REFUSED -> REFUSED;
+      case REFERRER_MISSING -> REFERRER_MISSING;
+      case SIGNATURE_REFUSED -> SIGNATURE_REFUSED;
     };
   }
 }

@@ -13,6 +13,7 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
+import dev.gantry.trust.TrustGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,9 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   @Mixin
   ProgressOptions progress;
 
+  @Mixin
+  TrustOptions trust;
+
   @Parameters(paramLabel = "IMAGE", arity = "1..*",
       description = "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
   List<String> images = new ArrayList<>();
@@ -90,6 +94,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       }
       registry.validate();
       progress.mode();
+      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
       registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
       Tracker counted = Tracker.counting(env.clock());
@@ -103,7 +108,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
             env.stderr().print(PromoteOutput.plan(plan));
             env.stderr().flush();
             signals.arm();
-          });
+          }, gate);
       signals.disarm();
       if (registry.dryRun) {
         run.answerSoak(report.plan()); // nothing is written in a dry run, but it answers what the soak gate would

@@ -50,10 +50,23 @@ public final class ImageCopier {
    */
   public static CopyReport copy(Endpoint source, Endpoint destination, boolean dryRun, int jobs, TransferListener listener,
       Selection referrers) {
+    return copy(source, read(source), destination, dryRun, jobs, listener, referrers);
+  }
+
+  /** The source's top manifest, as {@link #copy(Endpoint, Manifest, Endpoint, boolean, int, TransferListener, Selection)} takes it. */
+  public static Manifest read(Endpoint source) {
+    return source.store().getManifest(Objects.requireNonNull(source.reference(), "a copy source names its tag or digest"));
+  }
+
+  /**
+   * The same, for {@code top}: the source's top manifest as read before (and checked, by a caller that checks), so
+   * that what is written is exactly what was checked, with no second read in between.
+   */
+  public static CopyReport copy(Endpoint source, Manifest top, Endpoint destination, boolean dryRun, int jobs,
+      TransferListener listener, Selection referrers) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
     String sourceRef = Objects.requireNonNull(source.reference(), "a copy source names its tag or digest");
-    Manifest top = from.getManifest(sourceRef);
     String named = destination.reference();
     String targetRef = named != null ? named
         : sourceRef.contains(":") ? top.digest().toString() : sourceRef;

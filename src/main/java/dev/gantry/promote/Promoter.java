@@ -1,6 +1,8 @@
 package dev.gantry.promote;
 
+import dev.gantry.Jobs;
 import dev.gantry.store.ImageStore;
+import dev.gantry.trust.TrustGate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,10 +24,22 @@ public final class Promoter {
    */
   public static PromoteReport promote(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, boolean dryRun,
       int jobs, StopSignal stop, Consumer<PromotePlan> beforeFirstWrite) {
+    return promote(request, open, dryRun, jobs, stop, beforeFirstWrite, TrustGate.none());
+  }
+
+  /** @param trust checked on every image's source manifest after it is read, before anything is planned or written */
+  public static PromoteReport promote(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, boolean dryRun,
+      int jobs, StopSignal stop, Consumer<PromotePlan> beforeFirstWrite, TrustGate trust) {
     Map<PromoteRequest.Image, ImageStore> stores = new ConcurrentHashMap<>();
     Function<PromoteRequest.Image, ImageStore> cached = i -> stores.computeIfAbsent(i, open);
     int parallel = layoutsOnly(request) ? 1 : jobs;
     List<Preflight.ImageState> states = Preflight.read(request, cached, parallel);
+    if (!trust.isEmpty()) {
+      Jobs.valuesOrThrow(Jobs.run(states, parallel, true, s -> {
+        trust.check(cached.apply(s.image()), s.source());
+        return s;
+      }));
+    }
     PromotePlan plan = Planner.plan(request, states);
     return dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, cached, parallel, stop, beforeFirstWrite);
   }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -29,7 +31,7 @@ final class ParseTable {
   static final String DIR = "args/";
 
   enum Kind {
-    STRING, INT, BOOLEAN, LIST, HELP
+    STRING, INT, BOOLEAN, LIST, PATH, HELP
   }
 
   record Mixin(String field, String className) {}
@@ -155,7 +157,7 @@ final class ParseTable {
       for (int p = 0; p < positionals.size(); p++) {
         positionalValues.add(bound.get(p).isEmpty() ? Optional.empty() : Optional.of(convert(positionals.get(p).kind(), bound.get(p))));
       }
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | InvalidPathException e) {
       return false;
     }
     Map<String, Object> holders = new HashMap<>();
@@ -197,6 +199,7 @@ final class ParseTable {
       case INT -> Integer.valueOf(values.get(0)); // picocli's own conversion; a bad number is caught and left to picocli
       case BOOLEAN -> Boolean.valueOf(values.get(0));
       case LIST -> new ArrayList<>(values);
+      case PATH -> Path.of(values.get(0)); // picocli's own conversion (Paths.get); an invalid path is left to picocli
       case HELP -> throw new IllegalStateException("help options are never bound here");
     };
   }

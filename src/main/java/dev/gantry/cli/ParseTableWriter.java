@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * Build step: writes each command's {@link ParseTable} from picocli's model of it, or no table (the command is then
  * always parsed by picocli) when the command uses something the table does not describe: a converter, a split, a
- * negatable or interactive option, an argument group, an option on a method, a type other than String, int, boolean
+ * negatable or interactive option, an argument group, an option on a method, a type other than String, int, boolean, Path
  * or a list of String, an injected spec, a default with a {@code ${...}} variable.
  */
 final class ParseTableWriter {
@@ -147,6 +147,9 @@ final class ParseTableWriter {
     }
     if (t == int.class && single) {
       return Optional.of(ParseTable.Kind.INT);
+    }
+    if (t == Path.class && single) {
+      return Optional.of(ParseTable.Kind.PATH);
     }
     if (t == boolean.class && a.arity().min() == 0 && a.arity().max() == 0) {
       return Optional.of(ParseTable.Kind.BOOLEAN);

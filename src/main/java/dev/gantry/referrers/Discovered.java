@@ -26,7 +26,7 @@ public record Discovered(Digest image, List<Digest> platforms, List<Attachment> 
     return of(subject).stream().map(Attachment::artifactType).collect(Collectors.toSet());
   }
 
-  /** The image and its platform manifests: the subjects cosign tags are looked up for. */
+  /** The image and its platform manifests: the subjects all of cosign's tags are looked up for (attachments: {@code .sig}). */
   public List<Digest> images() {
     return Stream.concat(Stream.of(image), platforms.stream()).toList();
   }

@@ -107,9 +107,13 @@ class CarryApiTest {
         "GET /v2/src/app/manifests/sha256-" + hex + ".sig",
         "GET /v2/src/app/manifests/sha256-" + hex + ".att",
         "GET /v2/src/app/manifests/sha256-" + hex + ".sbom",
+        // Each attachment: its OCI referrers and cosign's .sig of it (a signature of an attestation), none here.
         "GET /v2/src/app/referrers/" + src.sbom().digest(),
+        "GET /v2/src/app/manifests/sha256-" + src.sbom().digest().hex() + ".sig",
         "GET /v2/src/app/referrers/" + src.cosign().digest(),
+        "GET /v2/src/app/manifests/sha256-" + src.cosign().digest().hex() + ".sig",
         "GET /v2/src/app/referrers/" + src.sigOfSbom().digest(),
+        "GET /v2/src/app/manifests/sha256-" + src.sigOfSbom().digest().hex() + ".sig",
         "GET /v2/dst/app/referrers/" + src.image().digest(),
         "GET /v2/dst/app/referrers/" + src.sbom().digest(),
         "GET /v2/dst/app/manifests/sha256-" + hex + ".sig",

@@ -11,6 +11,7 @@ import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
 import dev.gantry.testing.Attachments;
+import dev.gantry.testing.CosignLegacy;
 import dev.gantry.testing.FaultProxy;
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
@@ -140,6 +141,48 @@ class CopyReferrersIT {
     JsonNode cosign = report.path("referrers").get(1);
     assertEquals("sha256-" + src.image().digest().hex() + ".sig", cosign.path("tag").asText());
     assertEquals("application/vnd.dev.cosign.artifact.sig.v1+json", cosign.path("artifactType").asText());
+  }
+
+  /**
+   * Signatures of attestations under cosign's tags (issue 16 item 2, "recursively"): {@code cosign sign} run on the
+   * digest of an SBOM referrer and on the digest of a cosign {@code .att} manifest writes {@code sha256-<that>.sig}.
+   * Written here by test code following cosign's SIGNATURE_SPEC and ATTESTATION_SPEC ({@link CosignLegacy}; no cosign
+   * binary is installable here). Both reach the destination, before the tag moves, and are reported at depth 2.
+   */
+  @Test
+  void cosignSignaturesOfAnSbomReferrerAndOfACosignAttestationTravelToo() throws Exception {
+    String repo = "sup/chain";
+    Source src = attached(one, repo, false);
+    java.security.KeyPair key = CosignLegacy.newKey();
+    CosignLegacy.Signed att = CosignLegacy.attest(one, repo, src.image().digest().toString(), key, "https://spdx.dev/Document");
+    CosignLegacy.Signed sigOfAtt = CosignLegacy.sign(one, repo, att.manifestDigest(), key);
+    CosignLegacy.Signed sigOfSbom = CosignLegacy.sign(one, repo, src.sbom().digest().toString(), key);
+    int mark = two.mark();
+
+    Result r = new GantryRunner().run("copy", "--no-record", "--json", one.hostPort() + "/" + repo + ":v1",
+        two.hostPort() + "/mirror/chain:v1");
+
+    assertEquals(0, r.exitCode(), r.all());
+    assertArrayEquals(att.manifest(), skopeo.inspectRaw("mirror/chain:" + att.tag(), two));
+    assertArrayEquals(sigOfAtt.manifest(), skopeo.inspectRaw("mirror/chain:" + sigOfAtt.tag(), two));
+    assertArrayEquals(sigOfSbom.manifest(), skopeo.inspectRaw("mirror/chain:" + sigOfSbom.tag(), two));
+    for (CosignLegacy.Signed s : List.of(sigOfAtt, sigOfSbom)) {
+      assertArrayEquals(s.payload(), CosignLegacy.blob(two, "mirror/chain", Digest.sha256(s.payload()).toString()));
+    }
+    Map<String, JsonNode> reported = new java.util.HashMap<>();
+    JSON.readTree(r.stdout()).path("referrers").forEach(x -> reported.put(x.path("digest").asText(), x));
+    for (CosignLegacy.Signed s : List.of(sigOfAtt, sigOfSbom)) {
+      JsonNode n = reported.get(s.manifestDigest());
+      assertTrue(n != null, "not reported: " + s.tag() + " in " + r.stdout());
+      assertEquals("copied", n.path("outcome").asText(), n::toString);
+      assertEquals(2, n.path("depth").asInt(), n::toString);
+      assertEquals(s.tag(), n.path("tag").asText(), n::toString);
+    }
+    List<String> puts = gantryRequests(two, mark).stream().filter(q -> q.method().equals("PUT") && q.path().contains("/manifests/"))
+        .map(q -> q.path().substring(q.path().lastIndexOf('/') + 1)).toList();
+    assertEquals("v1", puts.get(puts.size() - 1), puts.toString());
+    assertTrue(puts.indexOf(att.tag()) < puts.indexOf(sigOfAtt.tag()), "parent before its signature: " + puts);
+    assertTrue(puts.indexOf(src.sbom().digest().toString()) < puts.indexOf(sigOfSbom.tag()), "parent before its signature: " + puts);
   }
 
   @Test

@@ -90,4 +90,27 @@ class DiscoveryTest {
 
     assertEquals(Set.of(CosignTags.artifactType("att")), found.types(arm64));
   }
+
+  @Test
+  void cosignsSigOfAnAttachmentIsFoundRecursivelyButOnlyTheSigTag() {
+    Manifest sbom = store(Attachments.referrer(index, Attachments.SBOM_TYPE, "sbom"));
+    layout.putReferrer(sbom);
+    Manifest sigOfSbom = store(Attachments.cosignSignature(sbom.digest(), "example.com/app"));
+    layout.putManifest(Attachments.cosignTag(sbom.digest(), "sig"), sigOfSbom);
+    Manifest sigOfSig = store(Attachments.cosignSignature(sigOfSbom.digest(), "example.com/app"));
+    layout.putManifest(Attachments.cosignTag(sigOfSbom.digest(), "sig"), sigOfSig);
+    // Cosign writes only .sig for an attachment; an .att of one is not looked up (one request per attachment).
+    Manifest attOfSbom = store(Attachments.cosignSignature(sbom.digest(), "example.com/other"));
+    layout.putManifest(Attachments.cosignTag(sbom.digest(), "att"), attOfSbom);
+
+    Discovered found = Discovery.discover(layout, index, 2);
+
+    Attachment sig = found.of(sbom.digest()).stream().filter(Attachment::isCosignTag).findFirst().orElseThrow();
+    assertEquals(Optional.of("sha256-" + sbom.digest().hex() + ".sig"), sig.cosignTag());
+    assertEquals(sigOfSbom.digest(), sig.digest());
+    assertEquals(2, sig.depth());
+    assertEquals(Set.of(CosignTags.artifactType("sig")), found.types(sbom.digest()));
+    assertEquals(List.of(sigOfSig.digest()), found.of(sigOfSbom.digest()).stream().map(Attachment::digest).toList());
+    assertEquals(List.of(1, 2, 3), found.attachments().stream().map(Attachment::depth).toList());
+  }
 }

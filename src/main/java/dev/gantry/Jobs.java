@@ -10,10 +10,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
-/** Runs independent pieces of work on at most {@code jobs} threads and keeps every outcome, in input order. */
+/**
+ * Runs independent pieces of work on at most {@code jobs} threads and keeps every outcome, in input
+ * order.
+ */
 public final class Jobs {
-  /** One item's outcome, carrying the item: a value, a failure, or (after another item failed) not started. */
-  public record Outcome<T, R>(T item, @Nullable R value, @Nullable RuntimeException failure, boolean started) {
+  /**
+   * One item's outcome, carrying the item: a value, a failure, or (after another item failed) not
+   * started.
+   */
+  public record Outcome<T, R>(
+      T item, @Nullable R value, @Nullable RuntimeException failure, boolean started) {
     public boolean ok() {
       return started && failure == null;
     }
@@ -21,7 +28,8 @@ public final class Jobs {
 
   private Jobs() {}
 
-  public static <T, R> List<Outcome<T, R>> run(List<T> items, int jobs, boolean stopOnFailure, Function<T, R> work) {
+  public static <T, R> List<Outcome<T, R>> run(
+      List<T> items, int jobs, boolean stopOnFailure, Function<T, R> work) {
     if (items.isEmpty()) {
       return List.of();
     }
@@ -29,11 +37,14 @@ public final class Jobs {
       return sequential(items, stopOnFailure, work);
     }
     AtomicBoolean failed = new AtomicBoolean();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, items.size()), r -> {
-      Thread t = new Thread(r, "gantry-job");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(jobs, items.size()),
+            r -> {
+              Thread t = new Thread(r, "gantry-job");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<Outcome<T, R>>> futures = new ArrayList<>();
       for (T item : items) {
@@ -54,7 +65,8 @@ public final class Jobs {
     }
   }
 
-  private static <T, R> List<Outcome<T, R>> sequential(List<T> items, boolean stopOnFailure, Function<T, R> work) {
+  private static <T, R> List<Outcome<T, R>> sequential(
+      List<T> items, boolean stopOnFailure, Function<T, R> work) {
     AtomicBoolean failed = new AtomicBoolean();
     List<Outcome<T, R>> outcomes = new ArrayList<>();
     for (T item : items) {
@@ -63,7 +75,8 @@ public final class Jobs {
     return outcomes;
   }
 
-  private static <T, R> Outcome<T, R> attempt(T item, boolean stopOnFailure, AtomicBoolean failed, Function<T, R> work) {
+  private static <T, R> Outcome<T, R> attempt(
+      T item, boolean stopOnFailure, AtomicBoolean failed, Function<T, R> work) {
     if (stopOnFailure && failed.get()) {
       return new Outcome<>(item, null, null, false);
     }

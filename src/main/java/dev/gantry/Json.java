@@ -22,12 +22,13 @@ import java.util.Map;
 /**
  * JSON trees for the whole program, read and written with Jackson's streaming parser and generator.
  *
- * <p>Every document Gantry reads or writes (manifests, {@code index.json}, token and error bodies, the Docker config,
- * the {@code --json} result) is a tree. Jackson's {@code ObjectMapper} gives the same trees but costs about 400
- * classes and a third of a layout promote's start-up to set up; the streaming API and the node classes alone are a
- * tenth of that. The trees are the same as {@code ObjectMapper.readTree} makes (integers as the smallest of int, long
- * and big integer; duplicate keys: the last one wins; no content: a missing node) and are written as compactly as
- * {@code JsonNode.toString()} writes them.
+ * <p>Every document Gantry reads or writes (manifests, {@code index.json}, token and error bodies,
+ * the Docker config, the {@code --json} result) is a tree. Jackson's {@code ObjectMapper} gives the
+ * same trees but costs about 400 classes and a third of a layout promote's start-up to set up; the
+ * streaming API and the node classes alone are a tenth of that. The trees are the same as {@code
+ * ObjectMapper.readTree} makes (integers as the smallest of int, long and big integer; duplicate
+ * keys: the last one wins; no content: a missing node) and are written as compactly as {@code
+ * JsonNode.toString()} writes them.
  */
 public final class Json {
   private Json() {}
@@ -39,7 +40,9 @@ public final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
   }
 
-  /** The full ObjectMapper, created on first use. Start-up paths use the tree methods below instead. */
+  /**
+   * The full ObjectMapper, created on first use. Start-up paths use the tree methods below instead.
+   */
   public static ObjectMapper mapper() {
     return Holder.MAPPER;
   }
@@ -170,7 +173,8 @@ public final class Json {
       }
       case BOOLEAN -> g.writeBoolean(node.booleanValue());
       case NULL -> g.writeNull();
-      default -> throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " JSON node");
+      default ->
+          throw new IllegalArgumentException("cannot write a " + node.getNodeType() + " JSON node");
     }
   }
 }

@@ -10,7 +10,8 @@ public final class Main {
 
   public static void main(String[] args) {
     if (Version.requested(args)) {
-      // Before the environment is read and the output redaction set up: a bare JVM start plus one line.
+      // Before the environment is read and the output redaction set up: a bare JVM start plus one
+      // line.
       System.out.println(Version.line());
       return;
     }

@@ -14,32 +14,44 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every secret this run has seen (passwords, identity tokens, registry tokens, Basic header values), and the
- * one function that blanks them out of text. It is applied twice: to a server's error body as it arrives (before
- * anything parses, collapses, cuts or escapes it), and to every line the CLI prints. Each secret is matched in
- * every form it can take in output: as is, JSON-escaped, URL-encoded, Base64 (with or without padding), and with
- * its whitespace collapsed or removed.
+ * Every secret this run has seen (passwords, identity tokens, registry tokens, Basic header
+ * values), and the one function that blanks them out of text. It is applied twice: to a server's
+ * error body as it arrives (before anything parses, collapses, cuts or escapes it), and to every
+ * line the CLI prints. Each secret is matched in every form it can take in output: as is,
+ * JSON-escaped, URL-encoded, Base64 (with or without padding), and with its whitespace collapsed or
+ * removed.
  */
 public final class Secrets {
-  /** Fewer non-blank characters than this cannot be blanked out without blanking ordinary words: refuse at input. */
+  /**
+   * Fewer non-blank characters than this cannot be blanked out without blanking ordinary words:
+   * refuse at input.
+   */
   public static final int MIN_LENGTH = 4;
-  private static final Pattern HEADER_VALUE = Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{6,}");
+
+  private static final Pattern HEADER_VALUE =
+      Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{6,}");
   // A run of whitespace in a secret, as output may show it: collapsed, removed, or JSON-escaped.
   private static final String BLANKS = "(?:\\s|\\\\[tnrfb])*";
   private final Map<String, Pattern> values = new ConcurrentHashMap<>();
 
   /** Whether a secret is too short to keep out of output (callers refuse it as bad input). */
   public static boolean tooShort(@Nullable String secret) {
-    return secret != null && !secret.isEmpty() && secret.replaceAll("\\s", "").length() < MIN_LENGTH;
+    return secret != null
+        && !secret.isEmpty()
+        && secret.replaceAll("\\s", "").length() < MIN_LENGTH;
   }
 
-  /** @throws IllegalArgumentException for a secret {@link #tooShort}: it must have been refused at input */
+  /**
+   * @throws IllegalArgumentException for a secret {@link #tooShort}: it must have been refused at
+   *     input
+   */
   public void add(@Nullable String secret) {
     if (secret == null || secret.isEmpty()) {
       return;
     }
     if (tooShort(secret)) {
-      throw new IllegalArgumentException("a secret under " + MIN_LENGTH + " characters reached redaction");
+      throw new IllegalArgumentException(
+          "a secret under " + MIN_LENGTH + " characters reached redaction");
     }
     values.computeIfAbsent(secret, Secrets::pattern);
   }
@@ -65,15 +77,20 @@ public final class Secrets {
     forms.add(Base64.getEncoder().withoutPadding().encodeToString(bytes));
     forms.add(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
     List<String> alternatives = new ArrayList<>();
-    forms.stream().filter(f -> f.replaceAll("\\s", "").length() >= MIN_LENGTH)
-        .sorted(Comparator.comparingInt(String::length).reversed()).forEach(f -> alternatives.add(flexible(f)));
+    forms.stream()
+        .filter(f -> f.replaceAll("\\s", "").length() >= MIN_LENGTH)
+        .sorted(Comparator.comparingInt(String::length).reversed())
+        .forEach(f -> alternatives.add(flexible(f)));
     String url = URLEncoder.encode(secret, StandardCharsets.UTF_8);
     alternatives.add("(?i:" + Pattern.quote(url) + ")");
     alternatives.add("(?i:" + Pattern.quote(url.replace("+", "%20")) + ")");
     return Pattern.compile(String.join("|", alternatives));
   }
 
-  /** The form quoted literally, except that each run of whitespace (or of JSON whitespace escapes) matches any such run. */
+  /**
+   * The form quoted literally, except that each run of whitespace (or of JSON whitespace escapes)
+   * matches any such run.
+   */
   private static String flexible(String form) {
     StringBuilder regex = new StringBuilder();
     StringBuilder literal = new StringBuilder();
@@ -100,7 +117,10 @@ public final class Secrets {
     return regex.toString();
   }
 
-  /** The length of the whitespace (one character, or a two-character JSON escape such as \t) at {@code i}, else 0. */
+  /**
+   * The length of the whitespace (one character, or a two-character JSON escape such as \t) at
+   * {@code i}, else 0.
+   */
   private static int blankAt(String s, int i) {
     if (i >= s.length()) {
       return 0;
@@ -108,10 +128,15 @@ public final class Secrets {
     if (Character.isWhitespace(s.charAt(i))) {
       return 1;
     }
-    return s.charAt(i) == '\\' && i + 1 < s.length() && "tnrfb".indexOf(s.charAt(i + 1)) >= 0 ? 2 : 0;
+    return s.charAt(i) == '\\' && i + 1 < s.length() && "tnrfb".indexOf(s.charAt(i + 1)) >= 0
+        ? 2
+        : 0;
   }
 
-  /** The secret as a JSON string body shows it (Jackson's escaping: quote, backslash, control characters). */
+  /**
+   * The secret as a JSON string body shows it (Jackson's escaping: quote, backslash, control
+   * characters).
+   */
   static String jsonEscaped(String s) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length(); i++) {

@@ -1,6 +1,8 @@
 package dev.gantry;
 
-/** Gantry's version: the jar manifest, else the gantry.version property (the Jib image), else "dev". */
+/**
+ * Gantry's version: the jar manifest, else the gantry.version property (the Jib image), else "dev".
+ */
 public final class Version {
   private Version() {}
 
@@ -17,7 +19,10 @@ public final class Version {
     return "gantry " + get();
   }
 
-  /** {@code gantry --version} (or {@code -V}) and nothing else: answered before anything else is set up. */
+  /**
+   * {@code gantry --version} (or {@code -V}) and nothing else: answered before anything else is set
+   * up.
+   */
   public static boolean requested(String[] args) {
     return args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
   }

@@ -12,21 +12,29 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Every outcome carries its own item, in input order, whether it succeeded, failed or never started. */
+/**
+ * Every outcome carries its own item, in input order, whether it succeeded, failed or never
+ * started.
+ */
 class JobsTest {
   @Test
   void outcomesCarryTheirItemsInInputOrderWhateverTheFinishingOrder() {
     // The first item finishes last: it waits until every other item has run.
     CountDownLatch others = new CountDownLatch(3);
     List<String> items = List.of("a", "b", "c", "d");
-    List<Jobs.Outcome<String, String>> outcomes = Jobs.run(items, 4, false, item -> {
-      if (item.equals("a")) {
-        await(others);
-      } else {
-        others.countDown();
-      }
-      return item.toUpperCase(Locale.ROOT);
-    });
+    List<Jobs.Outcome<String, String>> outcomes =
+        Jobs.run(
+            items,
+            4,
+            false,
+            item -> {
+              if (item.equals("a")) {
+                await(others);
+              } else {
+                others.countDown();
+              }
+              return item.toUpperCase(Locale.ROOT);
+            });
     assertEquals(items, outcomes.stream().map(Jobs.Outcome::item).toList());
     assertEquals(List.of("A", "B", "C", "D"), outcomes.stream().map(Jobs.Outcome::value).toList());
     assertTrue(outcomes.stream().allMatch(Jobs.Outcome::ok));
@@ -35,12 +43,17 @@ class JobsTest {
   @Test
   void aFailureAndTheItemsNotStartedAfterItKeepTheirItems() {
     IllegalStateException boom = new IllegalStateException("boom");
-    List<Jobs.Outcome<Integer, Integer>> outcomes = Jobs.run(List.of(1, 2, 3), 1, true, item -> {
-      if (item == 2) {
-        throw boom;
-      }
-      return item * 10;
-    });
+    List<Jobs.Outcome<Integer, Integer>> outcomes =
+        Jobs.run(
+            List.of(1, 2, 3),
+            1,
+            true,
+            item -> {
+              if (item == 2) {
+                throw boom;
+              }
+              return item * 10;
+            });
     assertEquals(List.of(1, 2, 3), outcomes.stream().map(Jobs.Outcome::item).toList());
     assertEquals(10, outcomes.get(0).value());
     assertSame(boom, outcomes.get(1).failure());

@@ -8,29 +8,36 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
-/** The streaming tree reader and writer give exactly what Jackson's ObjectMapper gives, which they replace. */
+/**
+ * The streaming tree reader and writer give exactly what Jackson's ObjectMapper gives, which they
+ * replace.
+ */
 class JsonTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"size\":514,"
-          + "\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha-abc1234\"}}]}",
-      "[1, -2, 2147483648, 92233720368547758070, 1.5, -0.0, 1e300, true, false, null, \"\", \"\\u00e9\\n\\\"\"]",
-      "{\"a\":1,\"a\":2,\"nested\":{\"empty\":{},\"list\":[]}}",
-      "\"just a string\"",
-      "42",
-      "{\"unicode\":\"caf\u00e9 \u2603 \ud83d\ude00\",\"control\":\"\\t\\u0001\"}"})
+  @ValueSource(
+      strings = {
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"size\":514,"
+            + "\"annotations\":{\"org.opencontainers.image.ref.name\":\"sha-abc1234\"}}]}",
+        "[1, -2, 2147483648, 92233720368547758070, 1.5, -0.0, 1e300, true, false, null, \"\", \"\\u00e9\\n\\\"\"]",
+        "{\"a\":1,\"a\":2,\"nested\":{\"empty\":{},\"list\":[]}}",
+        "\"just a string\"",
+        "42",
+        "{\"unicode\":\"caf\u00e9 \u2603 \ud83d\ude00\",\"control\":\"\\t\\u0001\"}"
+      })
   void readsAndWritesAsObjectMapperDoes(String text) throws IOException {
     JsonNode ours = Json.readTree(text.getBytes(StandardCharsets.UTF_8));
     JsonNode theirs = MAPPER.readTree(text);
     assertEquals(theirs, ours);
     assertEquals(theirs.toString(), Json.write(ours));
-    assertEquals(new String(MAPPER.writeValueAsBytes(theirs), StandardCharsets.UTF_8), new String(Json.bytes(ours), StandardCharsets.UTF_8));
+    assertEquals(
+        new String(MAPPER.writeValueAsBytes(theirs), StandardCharsets.UTF_8),
+        new String(Json.bytes(ours), StandardCharsets.UTF_8));
     assertEquals(ours, Json.readTree(text));
   }
 

@@ -17,30 +17,37 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers the README's "Development" section draws, read from the sources: a package may name (import, or
- * spell out inline, Javadoc included) only packages on a lower layer. So no two packages depend on each other, by
- * any path, and nothing below reaches up: {@code image} names no other Gantry package but the base, {@code cli}
- * is named by {@code Main} alone.
+ * The layers the README's "Development" section draws, read from the sources: a package may name
+ * (import, or spell out inline, Javadoc included) only packages on a lower layer. So no two
+ * packages depend on each other, by any path, and nothing below reaches up: {@code image} names no
+ * other Gantry package but the base, {@code cli} is named by {@code Main} alone.
  */
 class LayersTest {
-  /** Bottom up; "base" is {@code dev.gantry} itself (errors, JSON, secrets, jobs), "main" is {@code Main}. */
-  static final List<Set<String>> LAYERS = List.of(
-      Set.of("base"),
-      Set.of("image", "http"),
-      Set.of("auth", "store"),
-      Set.of("registry"),
-      Set.of("layout", "progress", "referrers", "trust"),
-      Set.of("copy", "promote", "action"),
-      Set.of("release", "resolve", "init"),
-      Set.of("check"),
-      // a package not listed here is a command's feature: on this layer, below cli (add it above where it belongs)
-      Set.of(),
-      Set.of("cli"),
-      Set.of("main"));
+  /**
+   * Bottom up; "base" is {@code dev.gantry} itself (errors, JSON, secrets, jobs), "main" is {@code
+   * Main}.
+   */
+  static final List<Set<String>> LAYERS =
+      List.of(
+          Set.of("base"),
+          Set.of("image", "http"),
+          Set.of("auth", "store"),
+          Set.of("registry"),
+          Set.of("layout", "progress", "referrers", "trust"),
+          Set.of("copy", "promote", "action"),
+          Set.of("release", "resolve", "init"),
+          Set.of("check"),
+          // a package not listed here is a command's feature: on this layer, below cli (add it
+          // above where it belongs)
+          Set.of(),
+          Set.of("cli"),
+          Set.of("main"));
+
   private static final int UNLISTED = LAYERS.size() - 3;
 
   private static final Path SOURCES = Path.of("src/main/java/dev/gantry");
-  private static final Pattern NAMED = Pattern.compile("\\bdev\\.gantry\\.(?:([a-z][a-z0-9]*)\\.)?([A-Z*])");
+  private static final Pattern NAMED =
+      Pattern.compile("\\bdev\\.gantry\\.(?:([a-z][a-z0-9]*)\\.)?([A-Z*])");
 
   @Test
   void everyPackageNamesOnlyLowerLayers() throws IOException {
@@ -50,7 +57,8 @@ class LayersTest {
 
   @Test
   void theLayersHoldTheWholeSourceTree() throws IOException {
-    // The reader sees every package's arrows: one known arrow of each kind, so a broken pattern cannot pass silently.
+    // The reader sees every package's arrows: one known arrow of each kind, so a broken pattern
+    // cannot pass silently.
     Map<String, Set<String>> arrows = arrows(SOURCES);
     assertEquals(true, arrows.get("main").contains("cli"), arrows.toString());
     assertEquals(true, arrows.get("registry").contains("image"), arrows.toString());
@@ -59,13 +67,15 @@ class LayersTest {
 
   static List<String> violations(Path sources) throws IOException {
     List<String> violations = new ArrayList<>();
-    arrows(sources).forEach((from, targets) -> {
-      for (String to : targets) {
-        if (layer(to) >= layer(from)) {
-          violations.add(from + " -> " + to);
-        }
-      }
-    });
+    arrows(sources)
+        .forEach(
+            (from, targets) -> {
+              for (String to : targets) {
+                if (layer(to) >= layer(from)) {
+                  violations.add(from + " -> " + to);
+                }
+              }
+            });
     return violations;
   }
 

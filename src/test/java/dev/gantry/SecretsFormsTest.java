@@ -52,14 +52,21 @@ class SecretsFormsTest {
     String b64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
     assertBlanked(b64);
     assertBlanked(b64.replace("=", ""));
-    assertBlanked(Base64.getUrlEncoder().withoutPadding().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)));
+    assertBlanked(
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(SECRET.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void basicValueWithoutPadding() {
-    String basic = Base64.getEncoder().encodeToString(("ci:" + SECRET).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder().encodeToString(("ci:" + SECRET).getBytes(StandardCharsets.UTF_8));
     secrets.add(basic);
-    assertFalse(secrets.redact("auth=" + basic.replaceAll("=+$", "") + ";").contains(basic.replaceAll("=+$", "")));
+    assertFalse(
+        secrets
+            .redact("auth=" + basic.replaceAll("=+$", "") + ";")
+            .contains(basic.replaceAll("=+$", "")));
   }
 
   @Test

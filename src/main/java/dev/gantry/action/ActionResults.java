@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Pure: turns a command's JSON result into the action's step outputs and its Markdown step summary. */
+/**
+ * Pure: turns a command's JSON result into the action's step outputs and its Markdown step summary.
+ */
 public final class ActionResults {
   private ActionResults() {}
 
@@ -25,8 +27,12 @@ public final class ActionResults {
           digests.put(image.path("image").asText(), image.path("digest").asText());
           for (JsonNode tag : image.path("tags")) {
             if (tag.path("outcome").asText().equals("promoted")) {
-              promoted.addObject().put("image", image.path("image").asText()).put("tag", tag.path("tag").asText())
-                  .put("digest", image.path("digest").asText()).put("previous", tag.path("previous").asText(null));
+              promoted
+                  .addObject()
+                  .put("image", image.path("image").asText())
+                  .put("tag", tag.path("tag").asText())
+                  .put("digest", image.path("digest").asText())
+                  .put("previous", tag.path("previous").asText(null));
             }
           }
         }
@@ -34,16 +40,26 @@ public final class ActionResults {
       case "copy" -> {
         digests.put(result.path("destination").asText(), result.path("digest").asText());
         if (result.path("outcome").asText().equals("copied")) {
-          promoted.addObject().put("source", result.path("source").asText()).put("destination", result.path("destination").asText())
+          promoted
+              .addObject()
+              .put("source", result.path("source").asText())
+              .put("destination", result.path("destination").asText())
               .put("digest", result.path("digest").asText());
         }
       }
       case "resolve" -> {
         StringBuilder pinned = new StringBuilder();
-        result.fields().forEachRemaining(e -> {
-          digests.put(e.getKey(), e.getValue().asText());
-          pinned.append(pinned.length() == 0 ? "" : "\n").append(e.getKey()).append('@').append(e.getValue().asText());
-        });
+        result
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  digests.put(e.getKey(), e.getValue().asText());
+                  pinned
+                      .append(pinned.length() == 0 ? "" : "\n")
+                      .append(e.getKey())
+                      .append('@')
+                      .append(e.getValue().asText());
+                });
         out.put("digests", Json.write(digests));
         out.put("images", pinned.toString());
         return out;
@@ -58,7 +74,10 @@ public final class ActionResults {
         for (JsonNode image : result.path("images")) {
           digests.put(image.path("image").asText(), image.path("digest").asText());
           if (image.path("outcome").asText().equals("promoted")) {
-            promoted.addObject().put("image", image.path("image").asText()).put("tag", result.path("version").asText())
+            promoted
+                .addObject()
+                .put("image", image.path("image").asText())
+                .put("tag", result.path("version").asText())
                 .put("digest", image.path("digest").asText());
           }
         }
@@ -79,48 +98,90 @@ public final class ActionResults {
     boolean dry = result.path("dryRun").asBoolean(false);
     switch (command) {
       case "promote", "rollback" -> {
-        s.append(command.equals("promote") ? "### Gantry promote " + code(result.path("from").asText()) : "### Gantry rollback")
-            .append(dry ? " (dry run)" : "").append("\n\n");
+        s.append(
+                command.equals("promote")
+                    ? "### Gantry promote " + code(result.path("from").asText())
+                    : "### Gantry rollback")
+            .append(dry ? " (dry run)" : "")
+            .append("\n\n");
         List<List<String>> rows = new ArrayList<>();
         List<String> pulls = new ArrayList<>();
         for (JsonNode image : result.path("images")) {
           for (JsonNode tag : image.path("tags")) {
-            rows.add(List.of(code(image.path("image").asText()), code(image.path("digest").asText()),
-                code(tag.path("tag").asText()), tag.path("outcome").asText()));
+            rows.add(
+                List.of(
+                    code(image.path("image").asText()),
+                    code(image.path("digest").asText()),
+                    code(tag.path("tag").asText()),
+                    tag.path("outcome").asText()));
             if (!image.path("image").asText().startsWith("oci:")) {
               pulls.add(image.path("image").asText() + ':' + tag.path("tag").asText());
             }
           }
         }
         s.append(ImagesMarkdown.table(List.of("image", "source digest", "tag", "result"), rows))
-            .append(ImagesMarkdown.pulls(pulls)).append(LedgerMarkdown.of(result));
+            .append(ImagesMarkdown.pulls(pulls))
+            .append(LedgerMarkdown.of(result));
       }
-      case "copy" -> s.append("### Gantry copy\n\n").append(result.path("outcome").asText()).append(": ")
-          .append(code(result.path("source").asText())).append(" → ").append(code(result.path("destination").asText()))
-          .append(" at ").append(code(result.path("digest").asText())).append('\n').append(LedgerMarkdown.of(result));
+      case "copy" ->
+          s.append("### Gantry copy\n\n")
+              .append(result.path("outcome").asText())
+              .append(": ")
+              .append(code(result.path("source").asText()))
+              .append(" → ")
+              .append(code(result.path("destination").asText()))
+              .append(" at ")
+              .append(code(result.path("digest").asText()))
+              .append('\n')
+              .append(LedgerMarkdown.of(result));
       case "resolve" -> {
         s.append("### Gantry resolve\n\n| image | digest |\n| --- | --- |\n");
-        result.fields().forEachRemaining(e -> s.append("| ").append(code(e.getKey())).append(" | ")
-            .append(code(e.getValue().asText())).append(" |\n"));
+        result
+            .fields()
+            .forEachRemaining(
+                e ->
+                    s.append("| ")
+                        .append(code(e.getKey()))
+                        .append(" | ")
+                        .append(code(e.getValue().asText()))
+                        .append(" |\n"));
       }
       case "check-commit" -> {
         boolean eligible = result.path("eligible").asBoolean(false);
-        s.append("### Gantry check-commit: ").append(eligible ? "eligible" : "refused").append("\n\n")
-            .append(eligible ? "" : "**Refused:** ").append(result.path("reason").asText()).append("\n\n");
+        s.append("### Gantry check-commit: ")
+            .append(eligible ? "eligible" : "refused")
+            .append("\n\n")
+            .append(eligible ? "" : "**Refused:** ")
+            .append(result.path("reason").asText())
+            .append("\n\n");
         s.append("| check | result | detail |\n| --- | --- | --- |\n");
         for (JsonNode check : result.path("checks")) {
-          s.append("| ").append(check.path("check").asText()).append(" | ").append(check.path("ok").asBoolean() ? "ok" : "refused")
-              .append(" | ").append(check.path("detail").asText().replace("|", "\\|")).append(" |\n");
+          s.append("| ")
+              .append(check.path("check").asText())
+              .append(" | ")
+              .append(check.path("ok").asBoolean() ? "ok" : "refused")
+              .append(" | ")
+              .append(check.path("detail").asText().replace("|", "\\|"))
+              .append(" |\n");
         }
       }
       default -> {
         String version = result.path("version").asText();
-        s.append("### Gantry release ").append(code(version)).append(dry ? " (dry run)" : "").append("\n\n");
+        s.append("### Gantry release ")
+            .append(code(version))
+            .append(dry ? " (dry run)" : "")
+            .append("\n\n");
         if (result.path("alreadyReleased").asBoolean(false)) {
           s.append("Already released as ").append(code(version)).append(".\n\n");
         }
-        s.append("Commit ").append(code(result.path("sha").asText())).append(", previous tag ")
-            .append(result.path("previousTag").isNull() ? "none" : code(result.path("previousTag").asText())).append(".\n\n");
+        s.append("Commit ")
+            .append(code(result.path("sha").asText()))
+            .append(", previous tag ")
+            .append(
+                result.path("previousTag").isNull()
+                    ? "none"
+                    : code(result.path("previousTag").asText()))
+            .append(".\n\n");
         String url = result.path("release").path("url").asText("");
         if (!url.isEmpty()) {
           s.append("Release: [").append(version).append("](").append(url).append(")\n\n");
@@ -129,11 +190,15 @@ public final class ActionResults {
           List<List<String>> rows = new ArrayList<>();
           List<String> pulls = new ArrayList<>();
           for (JsonNode image : result.path("images")) {
-            rows.add(List.of(code(image.path("image").asText() + ":" + version), code(image.path("digest").asText()),
-                image.path("outcome").asText()));
+            rows.add(
+                List.of(
+                    code(image.path("image").asText() + ":" + version),
+                    code(image.path("digest").asText()),
+                    image.path("outcome").asText()));
             pulls.add(image.path("image").asText() + ':' + version);
           }
-          s.append(ImagesMarkdown.table(List.of("image", "digest", "result"), rows)).append(ImagesMarkdown.pulls(pulls));
+          s.append(ImagesMarkdown.table(List.of("image", "digest", "result"), rows))
+              .append(ImagesMarkdown.pulls(pulls));
         }
         s.append(LedgerMarkdown.of(result));
       }
@@ -141,15 +206,31 @@ public final class ActionResults {
     return s.toString();
   }
 
-  /** The figures of the summary line that copy and promote print on stderr, as a table; empty for release. */
+  /**
+   * The figures of the summary line that copy and promote print on stderr, as a table; empty for
+   * release.
+   */
   public static String transfer(@Nullable Summary s) {
     if (s == null) {
       return "";
     }
     return "\n| moved | blobs uploaded | blobs mounted | blobs already there | manifests written | time | throughput |\n"
         + "| --- | --- | --- | --- | --- | --- | --- |\n"
-        + "| " + s.movedText() + " | " + s.uploaded() + " | " + s.mounted() + " | " + s.alreadyThere() + " | " + s.manifests()
-        + " | " + s.elapsedText() + " | " + s.throughputText() + " |\n";
+        + "| "
+        + s.movedText()
+        + " | "
+        + s.uploaded()
+        + " | "
+        + s.mounted()
+        + " | "
+        + s.alreadyThere()
+        + " | "
+        + s.manifests()
+        + " | "
+        + s.elapsedText()
+        + " | "
+        + s.throughputText()
+        + " |\n";
   }
 
   private static String code(String s) {

@@ -3,8 +3,9 @@ package dev.gantry.action;
 import java.util.List;
 
 /**
- * Pure: the Markdown images table and {@code docker pull} block, one renderer for the step summaries here and the
- * release body (release sits above action, so it calls this one). Cells are written as given: callers quote them.
+ * Pure: the Markdown images table and {@code docker pull} block, one renderer for the step
+ * summaries here and the release body (release sits above action, so it calls this one). Cells are
+ * written as given: callers quote them.
  */
 public final class ImagesMarkdown {
   private ImagesMarkdown() {}
@@ -18,7 +19,10 @@ public final class ImagesMarkdown {
     return s.toString();
   }
 
-  /** After a blank line, a fenced block of {@code docker pull REFERENCE} lines; empty when there is no reference. */
+  /**
+   * After a blank line, a fenced block of {@code docker pull REFERENCE} lines; empty when there is
+   * no reference.
+   */
   public static String pulls(List<String> references) {
     if (references.isEmpty()) {
       return "";

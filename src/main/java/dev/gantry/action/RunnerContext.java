@@ -10,16 +10,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** What the runner tells about the run: which commit, which repository, from GITHUB_* and the event payload. */
+/**
+ * What the runner tells about the run: which commit, which repository, from GITHUB_* and the event
+ * payload.
+ */
 public final class RunnerContext {
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,40}");
 
   private RunnerContext() {}
 
   /**
-   * The commit to act on: the {@code sha} input; else, for {@code workflow_run}, the run's {@code head_sha} (never
-   * GITHUB_SHA there: it is the default branch's head); else a {@code workflow_dispatch} {@code sha} input; else
-   * GITHUB_SHA.
+   * The commit to act on: the {@code sha} input; else, for {@code workflow_run}, the run's {@code
+   * head_sha} (never GITHUB_SHA there: it is the default branch's head); else a {@code
+   * workflow_dispatch} {@code sha} input; else GITHUB_SHA.
    */
   public static String commit(ActionInputs in, Map<String, String> env) {
     String sha = in.sha();
@@ -29,9 +32,12 @@ public final class RunnerContext {
       sha = payload(env).path("workflow_run").path("head_sha").asText("");
       source = "workflow_run.head_sha";
       if (sha.isEmpty()) {
-        // Never GITHUB_SHA here: on workflow_run it is the default branch's head, not the commit that was tested.
-        throw GantryException.badInput("workflow_run event without workflow_run.head_sha in GITHUB_EVENT_PATH '"
-            + env.getOrDefault("GITHUB_EVENT_PATH", "") + "': set the sha input");
+        // Never GITHUB_SHA here: on workflow_run it is the default branch's head, not the commit
+        // that was tested.
+        throw GantryException.badInput(
+            "workflow_run event without workflow_run.head_sha in GITHUB_EVENT_PATH '"
+                + env.getOrDefault("GITHUB_EVENT_PATH", "")
+                + "': set the sha input");
       }
     }
     if (sha.isEmpty() && event.equals("workflow_dispatch")) {
@@ -43,7 +49,12 @@ public final class RunnerContext {
       source = "GITHUB_SHA";
     }
     if (!SHA.matcher(sha).matches()) {
-      throw GantryException.badInput("invalid commit '" + sha + "' from " + source + " (expected 7 to 40 hexadecimal characters)");
+      throw GantryException.badInput(
+          "invalid commit '"
+              + sha
+              + "' from "
+              + source
+              + " (expected 7 to 40 hexadecimal characters)");
     }
     return sha.toLowerCase(Locale.ROOT);
   }
@@ -60,7 +71,8 @@ public final class RunnerContext {
     try {
       return Json.readTree(Path.of(path));
     } catch (IOException e) {
-      throw GantryException.badInput("invalid event payload at GITHUB_EVENT_PATH " + path + ": not valid JSON");
+      throw GantryException.badInput(
+          "invalid event payload at GITHUB_EVENT_PATH " + path + ": not valid JSON");
     }
   }
 }

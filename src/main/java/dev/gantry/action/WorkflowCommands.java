@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The runner's side channels: workflow commands on standard output ({@code ::add-mask::}, {@code ::group::},
- * {@code ::error::}), step outputs appended to {@code $GITHUB_OUTPUT} (always in the delimiter form, so any value,
- * multi-line included, is safe) and Markdown appended to {@code $GITHUB_STEP_SUMMARY}.
+ * The runner's side channels: workflow commands on standard output ({@code ::add-mask::}, {@code
+ * ::group::}, {@code ::error::}), step outputs appended to {@code $GITHUB_OUTPUT} (always in the
+ * delimiter form, so any value, multi-line included, is safe) and Markdown appended to {@code
+ * $GITHUB_STEP_SUMMARY}.
  */
 public final class WorkflowCommands {
   /** GitHub refuses step summaries over 1 MiB. */
@@ -50,7 +51,9 @@ public final class WorkflowCommands {
     out.println("::warning::" + escapeData(message));
   }
 
-  /** Appends every output to $GITHUB_OUTPUT as {@code name<<DELIMITER}, value, {@code DELIMITER}. */
+  /**
+   * Appends every output to $GITHUB_OUTPUT as {@code name<<DELIMITER}, value, {@code DELIMITER}.
+   */
   public void outputs(Map<String, String> outputs) throws IOException {
     String file = env.get("GITHUB_OUTPUT");
     if (file == null || file.isEmpty()) {
@@ -60,7 +63,14 @@ public final class WorkflowCommands {
     StringBuilder s = new StringBuilder();
     for (Map.Entry<String, String> e : outputs.entrySet()) {
       String delimiter = "ghadelimiter_" + UUID.randomUUID();
-      s.append(e.getKey()).append("<<").append(delimiter).append('\n').append(e.getValue()).append('\n').append(delimiter).append('\n');
+      s.append(e.getKey())
+          .append("<<")
+          .append(delimiter)
+          .append('\n')
+          .append(e.getValue())
+          .append('\n')
+          .append(delimiter)
+          .append('\n');
     }
     append(Path.of(file), s.toString());
   }
@@ -85,7 +95,8 @@ public final class WorkflowCommands {
   }
 
   private static void append(Path file, String text) throws IOException {
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Files.writeString(
+        file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   static String escapeData(String s) {

@@ -16,13 +16,13 @@ import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Answers registry challenges. The first 401 from a registry teaches it the challenge; from then on every
- * request to that registry's host carries credentials up front (a request to another host, such as an upload
- * Location on a storage front end, carries none unless that host challenges too): Basic, or a Bearer token cached
- * per scope set and fetched once even when many requests want it at the same moment. A later 401 on a cached token
- * (expired or revoked) drops it and fetches a new one, once. A request whose body can be sent only once (a streamed
- * blob) is never replayed: its 401 is returned with the stale token dropped, and the caller restarts the whole
- * transfer.
+ * Answers registry challenges. The first 401 from a registry teaches it the challenge; from then on
+ * every request to that registry's host carries credentials up front (a request to another host,
+ * such as an upload Location on a storage front end, carries none unless that host challenges too):
+ * Basic, or a Bearer token cached per scope set and fetched once even when many requests want it at
+ * the same moment. A later 401 on a cached token (expired or revoked) drops it and fetches a new
+ * one, once. A request whose body can be sent only once (a streamed blob) is never replayed: its
+ * 401 is returned with the stale token dropped, and the caller restarts the whole transfer.
  */
 public final class AuthInterceptor implements Interceptor {
   private final CredentialSource credentials;
@@ -32,13 +32,18 @@ public final class AuthInterceptor implements Interceptor {
   private final ConcurrentMap<String, Challenge> challenges = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, CompletableFuture<Token>> cache = new ConcurrentHashMap<>();
 
-  /** @param tokenHttp the client used for token requests (the shared one, without this interceptor) */
+  /**
+   * @param tokenHttp the client used for token requests (the shared one, without this interceptor)
+   */
   public AuthInterceptor(CredentialSource credentials, OkHttpClient tokenHttp, Clock clock) {
     this(credentials, tokenHttp, clock, token -> {});
   }
 
-  /** @param onToken told every token fetched, so output can be redacted of it */
-  public AuthInterceptor(CredentialSource credentials, OkHttpClient tokenHttp, Clock clock, Consumer<String> onToken) {
+  /**
+   * @param onToken told every token fetched, so output can be redacted of it
+   */
+  public AuthInterceptor(
+      CredentialSource credentials, OkHttpClient tokenHttp, Clock clock, Consumer<String> onToken) {
     this.credentials = credentials;
     this.tokens = new TokenFetcher(tokenHttp, clock);
     this.clock = clock;
@@ -52,9 +57,17 @@ public final class AuthInterceptor implements Interceptor {
     if (access == null) {
       return chain.proceed(request);
     }
-    // Challenges are learned per registry and per host: an upload Location on another host (a storage front end)
+    // Challenges are learned per registry and per host: an upload Location on another host (a
+    // storage front end)
     // is sent no credentials unless that host challenges for them itself.
-    String challenger = access.registry() + "|" + request.url().scheme() + "://" + request.url().host() + ":" + request.url().port();
+    String challenger =
+        access.registry()
+            + "|"
+            + request.url().scheme()
+            + "://"
+            + request.url().host()
+            + ":"
+            + request.url().port();
     Challenge known = challenges.get(challenger);
     Authorization auth = authorize(access, known, null);
     Response response = chain.proceed(auth.apply(request));
@@ -71,14 +84,16 @@ public final class AuthInterceptor implements Interceptor {
     if (challenge.isBearer() && extra != null && !extra.isBlank()) {
       wanted = access.plus(Set.of(extra.split(" ")));
     }
-    // Retry once, unless what was sent cannot improve: Basic credentials already sent, or a token just fetched.
+    // Retry once, unless what was sent cannot improve: Basic credentials already sent, or a token
+    // just fetched.
     boolean sameBasic = challenge.isBasic() && auth.header() != null;
     boolean freshToken = challenge.isBearer() && auth.fresh() && wanted.equals(access);
     if (sameBasic || freshToken) {
       return response;
     }
     if (request.body() != null && request.body().isOneShot()) {
-      // Its body is consumed: replaying it would send nothing. The next request gets a fresh token instead.
+      // Its body is consumed: replaying it would send nothing. The next request gets a fresh token
+      // instead.
       if (auth.token() != null) {
         forget(access, challenge, auth.token());
       }
@@ -87,32 +102,39 @@ public final class AuthInterceptor implements Interceptor {
     if (challenge.isBasic() && credentials.lookup(access.registry()).isEmpty()) {
       return response; // nothing better to send
     }
-    // Closed before the token request, so a failing token endpoint cannot leak the challenged connection.
+    // Closed before the token request, so a failing token endpoint cannot leak the challenged
+    // connection.
     response.close();
     Authorization retry = authorize(wanted, challenge, auth.token());
     return chain.proceed(retry.apply(request));
   }
 
-  private Authorization authorize(RegistryAccess access, @Nullable Challenge challenge, @Nullable Token stale) {
+  private Authorization authorize(
+      RegistryAccess access, @Nullable Challenge challenge, @Nullable Token stale) {
     if (challenge == null) {
       return Authorization.NONE;
     }
     Optional<Credentials> creds = credentials.lookup(access.registry());
     if (challenge.isBasic()) {
-      return creds.map(c -> new Authorization(c.basicHeader(), null, false)).orElse(Authorization.NONE);
+      return creds
+          .map(c -> new Authorization(c.basicHeader(), null, false))
+          .orElse(Authorization.NONE);
     }
     String key = cacheKey(access, challenge, creds);
     if (stale != null) {
       forget(key, stale);
     }
     boolean[] fetchedNow = {false};
-    CompletableFuture<Token> future = cache.compute(key, (k, existing) -> {
-      if (existing != null && (!existing.isDone() || isUsable(existing))) {
-        return existing;
-      }
-      fetchedNow[0] = true;
-      return new CompletableFuture<>();
-    });
+    CompletableFuture<Token> future =
+        cache.compute(
+            key,
+            (k, existing) -> {
+              if (existing != null && (!existing.isDone() || isUsable(existing))) {
+                return existing;
+              }
+              fetchedNow[0] = true;
+              return new CompletableFuture<>();
+            });
     if (fetchedNow[0]) {
       try {
         Token fetched = tokens.fetch(access.registry(), challenge, access.scopes(), creds);
@@ -129,14 +151,23 @@ public final class AuthInterceptor implements Interceptor {
   }
 
   private String cacheKey(RegistryAccess access, Challenge challenge, Optional<Credentials> creds) {
-    return challenge.param("realm") + "|" + challenge.param("service") + "|" + creds.map(Credentials::username).orElse("") + "|" + access.scopeKey();
+    return challenge.param("realm")
+        + "|"
+        + challenge.param("service")
+        + "|"
+        + creds.map(Credentials::username).orElse("")
+        + "|"
+        + access.scopeKey();
   }
 
   private void forget(RegistryAccess access, Challenge challenge, Token stale) {
     forget(cacheKey(access, challenge, credentials.lookup(access.registry())), stale);
   }
 
-  /** Drops {@code stale} from the cache, unless another request already replaced it with a newer token. */
+  /**
+   * Drops {@code stale} from the cache, unless another request already replaced it with a newer
+   * token.
+   */
   private void forget(String key, Token stale) {
     CompletableFuture<Token> current = cache.get(key);
     if (current != null && current.isDone() && stale.equals(current.getNow(null))) {
@@ -163,7 +194,10 @@ public final class AuthInterceptor implements Interceptor {
     }
   }
 
-  /** The header to send (null for none), the token behind it, and whether it was fetched for this request. */
+  /**
+   * The header to send (null for none), the token behind it, and whether it was fetched for this
+   * request.
+   */
   private record Authorization(@Nullable String header, @Nullable Token token, boolean fresh) {
     static final Authorization NONE = new Authorization(null, null, false);
 

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Runs {@code docker-credential-<name> get} with the server URL on standard input, as Docker does. The helper is
- * looked up on the PATH handed in, so tests and the action control which helpers exist.
+ * Runs {@code docker-credential-<name> get} with the server URL on standard input, as Docker does.
+ * The helper is looked up on the PATH handed in, so tests and the action control which helpers
+ * exist.
  */
 public final class CredentialHelper {
   private static final long TIMEOUT_SECONDS = 30;
@@ -30,16 +31,24 @@ public final class CredentialHelper {
     String program = "docker-credential-" + name;
     Path exe = find(program);
     if (exe == null) {
-      throw new GantryException(GantryException.Kind.AUTHENTICATION,
-          "get credentials for " + serverUrl + ": credential helper " + program + " not found on PATH");
+      throw new GantryException(
+          GantryException.Kind.AUTHENTICATION,
+          "get credentials for "
+              + serverUrl
+              + ": credential helper "
+              + program
+              + " not found on PATH");
     }
     try {
       // The answer goes to a file, so a helper that hangs cannot block us past the timeout.
       Path answer = Files.createTempFile("gantry-credential-", ".json");
       byte[] out;
       try {
-        Process p = new ProcessBuilder(exe.toString(), "get").redirectError(ProcessBuilder.Redirect.DISCARD)
-            .redirectOutput(answer.toFile()).start();
+        Process p =
+            new ProcessBuilder(exe.toString(), "get")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(answer.toFile())
+                .start();
         try (OutputStream in = p.getOutputStream()) {
           in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
         }
@@ -62,7 +71,10 @@ public final class CredentialHelper {
         return Optional.empty();
       }
       // Docker's convention: the user name "<token>" marks an identity (refresh) token.
-      return Optional.of("<token>".equals(user) ? new Credentials(user, null, secret) : Credentials.basic(user, secret));
+      return Optional.of(
+          "<token>".equals(user)
+              ? new Credentials(user, null, secret)
+              : Credentials.basic(user, secret));
     } catch (IOException e) {
       throw helperFailed(program, serverUrl, "unreadable answer");
     } catch (InterruptedException e) {
@@ -72,7 +84,9 @@ public final class CredentialHelper {
   }
 
   private static GantryException helperFailed(String program, String serverUrl, String why) {
-    return new GantryException(GantryException.Kind.AUTHENTICATION, "get credentials for " + serverUrl + ": " + program + " " + why);
+    return new GantryException(
+        GantryException.Kind.AUTHENTICATION,
+        "get credentials for " + serverUrl + ": " + program + " " + why);
   }
 
   private @Nullable Path find(String program) {

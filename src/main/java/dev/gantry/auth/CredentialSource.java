@@ -11,8 +11,8 @@ public interface CredentialSource {
   Optional<Credentials> lookup(String registry);
 
   /**
-   * Asks {@code source} once per registry and keeps the answer: the authenticator looks credentials up for every
-   * request, and a credential helper is a process to start.
+   * Asks {@code source} once per registry and keeps the answer: the authenticator looks credentials
+   * up for every request, and a credential helper is a process to start.
    */
   static CredentialSource memoized(CredentialSource source) {
     Map<String, Optional<Credentials>> known = new ConcurrentHashMap<>();
@@ -23,7 +23,9 @@ public interface CredentialSource {
     return registry -> Optional.empty();
   }
 
-  /** The first source that knows the registry wins: options, then the Docker config, then anonymous. */
+  /**
+   * The first source that knows the registry wins: options, then the Docker config, then anonymous.
+   */
   static CredentialSource firstOf(List<CredentialSource> sources) {
     return registry -> {
       for (CredentialSource s : sources) {

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * A user name with a password or token, or an identity (refresh) token from {@code docker login}.
  * {@link #toString()} never shows the secret.
  */
-public record Credentials(String username, @Nullable String password, @Nullable String identityToken) {
+public record Credentials(
+    String username, @Nullable String password, @Nullable String identityToken) {
   public static Credentials basic(String username, String password) {
     return new Credentials(username, password, null);
   }

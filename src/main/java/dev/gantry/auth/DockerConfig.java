@@ -14,9 +14,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Credentials from a Docker config file ({@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}):
- * a per-registry credential helper ({@code credHelpers}), then inline {@code auths} entries, then the default
- * store ({@code credsStore}) — the order Docker itself uses.
+ * Credentials from a Docker config file ({@code $DOCKER_CONFIG/config.json}, else {@code
+ * ~/.docker/config.json}): a per-registry credential helper ({@code credHelpers}), then inline
+ * {@code auths} entries, then the default store ({@code credsStore}) — the order Docker itself
+ * uses.
  */
 public final class DockerConfig implements CredentialSource {
   private static final String HUB_KEY = "https://index.docker.io/v1/";
@@ -40,7 +41,8 @@ public final class DockerConfig implements CredentialSource {
     try {
       return new DockerConfig(Json.readTree(file), file, helpers);
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.BAD_INPUT, "invalid Docker config " + file + ": not valid JSON");
+      throw new GantryException(
+          GantryException.Kind.BAD_INPUT, "invalid Docker config " + file + ": not valid JSON");
     }
   }
 
@@ -80,11 +82,21 @@ public final class DockerConfig implements CredentialSource {
       try {
         pair = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException e) {
-        throw GantryException.badInput("invalid Docker config " + file + ": the auth entry for " + registry + " is not base64");
+        throw GantryException.badInput(
+            "invalid Docker config "
+                + file
+                + ": the auth entry for "
+                + registry
+                + " is not base64");
       }
       int colon = pair.indexOf(':');
       if (colon < 0) {
-        throw GantryException.badInput("invalid Docker config " + file + ": the auth entry for " + registry + " is not user:password");
+        throw GantryException.badInput(
+            "invalid Docker config "
+                + file
+                + ": the auth entry for "
+                + registry
+                + " is not user:password");
       }
       user = pair.substring(0, colon);
       pass = pair.substring(colon + 1);
@@ -95,7 +107,10 @@ public final class DockerConfig implements CredentialSource {
     return Optional.of(new Credentials(user, pass, identity.isEmpty() ? null : identity));
   }
 
-  /** Finds the entry whose key names this registry, with or without scheme and path (Docker writes both). */
+  /**
+   * Finds the entry whose key names this registry, with or without scheme and path (Docker writes
+   * both).
+   */
   private static Optional<JsonNode> matching(JsonNode map, String registry) {
     for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();

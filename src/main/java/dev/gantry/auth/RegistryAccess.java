@@ -11,13 +11,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Tagged onto every registry request: which registry it is for (to find credentials and the learned challenge)
- * and which token scopes the whole operation needs, e.g. {@code repository:acme/api:pull,push}. Asking for every
- * action up front is what keeps token traffic to one request per registry and scope set.
+ * Tagged onto every registry request: which registry it is for (to find credentials and the learned
+ * challenge) and which token scopes the whole operation needs, e.g. {@code
+ * repository:acme/api:pull,push}. Asking for every action up front is what keeps token traffic to
+ * one request per registry and scope set.
  *
- * <p>The scopes are kept in one stable order, the order they are sent to the token server in: those asking for
- * {@code push} first, then the rest, each group sorted. Some token servers grant only the first scope of a request;
- * the one the write needs then comes first (pull on a mount source is only an optimisation).
+ * <p>The scopes are kept in one stable order, the order they are sent to the token server in: those
+ * asking for {@code push} first, then the rest, each group sorted. Some token servers grant only
+ * the first scope of a request; the one the write needs then comes first (pull on a mount source is
+ * only an optimisation).
  */
 public record RegistryAccess(String registry, List<String> scopes) {
   private static final Comparator<String> SEND_ORDER =
@@ -41,7 +43,8 @@ public record RegistryAccess(String registry, List<String> scopes) {
 
   /**
    * These scopes plus {@code more}, merged per resource: {@code repository:a:pull} adds nothing to
-   * {@code repository:a:pull,push}, so a challenge that names a narrower scope does not create a new token key.
+   * {@code repository:a:pull,push}, so a challenge that names a narrower scope does not create a
+   * new token key.
    */
   public RegistryAccess plus(Collection<String> more) {
     Map<String, TreeSet<String>> actions = new TreeMap<>();
@@ -52,7 +55,8 @@ public record RegistryAccess(String registry, List<String> scopes) {
         opaque.add(scope);
         continue;
       }
-      actions.computeIfAbsent(scope.substring(0, last), k -> new TreeSet<>())
+      actions
+          .computeIfAbsent(scope.substring(0, last), k -> new TreeSet<>())
           .addAll(Arrays.asList(scope.substring(last + 1).split(",")));
     }
     TreeSet<String> merged = new TreeSet<>(opaque);

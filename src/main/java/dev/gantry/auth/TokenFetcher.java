@@ -8,8 +8,8 @@ import dev.gantry.Secrets;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -19,8 +19,9 @@ import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Asks a Bearer challenge's realm for a token: {@code GET realm?service=…&scope=…} with Basic credentials (or
- * none, for anonymous pulls), or the OAuth2 refresh-token POST when {@code docker login} left an identity token.
+ * Asks a Bearer challenge's realm for a token: {@code GET realm?service=…&scope=…} with Basic
+ * credentials (or none, for anonymous pulls), or the OAuth2 refresh-token POST when {@code docker
+ * login} left an identity token.
  */
 final class TokenFetcher {
   private static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
@@ -34,25 +35,42 @@ final class TokenFetcher {
     this.clock = clock;
   }
 
-  Token fetch(String registry, Challenge challenge, List<String> scopes, Optional<Credentials> credentials) {
+  Token fetch(
+      String registry,
+      Challenge challenge,
+      List<String> scopes,
+      Optional<Credentials> credentials) {
     String realm = challenge.param("realm");
     HttpUrl realmUrl = realm == null ? null : HttpUrl.parse(realm);
     String what = "get token for " + registry + " (" + String.join(" ", scopes) + ")";
     if (realmUrl == null) {
-      throw new GantryException(Kind.FAILED, what + ": the registry's Bearer challenge has no usable realm");
+      throw new GantryException(
+          Kind.FAILED, what + ": the registry's Bearer challenge has no usable realm");
     }
     String service = challenge.param("service");
-    String identityToken = credentials.filter(Credentials::hasIdentityToken).map(Credentials::identityToken).orElse(null);
-    Request request = identityToken != null
-        ? refreshTokenRequest(realmUrl, service, scopes, identityToken)
-        : basicRequest(realmUrl, service, scopes, credentials);
+    String identityToken =
+        credentials
+            .filter(Credentials::hasIdentityToken)
+            .map(Credentials::identityToken)
+            .orElse(null);
+    Request request =
+        identityToken != null
+            ? refreshTokenRequest(realmUrl, service, scopes, identityToken)
+            : basicRequest(realmUrl, service, scopes, credentials);
     try (Response response = http.newCall(request).execute()) {
       if (response.code() == 401 || response.code() == 403) {
-        String who = credentials.map(c -> "credentials for user '" + c.username() + "' were rejected").orElse("anonymous access was refused");
-        throw new GantryException(Kind.AUTHENTICATION, what + ": " + who + " by " + realmUrl.host() + " (HTTP " + response.code() + ")");
+        String who =
+            credentials
+                .map(c -> "credentials for user '" + c.username() + "' were rejected")
+                .orElse("anonymous access was refused");
+        throw new GantryException(
+            Kind.AUTHENTICATION,
+            what + ": " + who + " by " + realmUrl.host() + " (HTTP " + response.code() + ")");
       }
       if (!response.isSuccessful()) {
-        throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " answered HTTP " + response.code());
+        throw new GantryException(
+            Kind.FAILED,
+            what + ": token endpoint " + realmUrl.host() + " answered HTTP " + response.code());
       }
       ResponseBody body = response.body();
       JsonNode root = Json.readTree(body.bytes());
@@ -61,22 +79,42 @@ final class TokenFetcher {
         token = root.path("access_token").asText("");
       }
       if (token.isEmpty()) {
-        throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " returned no token");
+        throw new GantryException(
+            Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " returned no token");
       }
       if (Secrets.tooShort(token)) {
-        throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host()
-            + " returned a token too short to keep out of logs");
+        throw new GantryException(
+            Kind.FAILED,
+            what
+                + ": token endpoint "
+                + realmUrl.host()
+                + " returned a token too short to keep out of logs");
       }
       long seconds = root.path("expires_in").asLong(0);
       Duration lifetime = seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_LIFETIME;
-      Duration usable = lifetime.compareTo(MARGIN.multipliedBy(2)) > 0 ? lifetime.minus(MARGIN) : lifetime.dividedBy(2);
+      Duration usable =
+          lifetime.compareTo(MARGIN.multipliedBy(2)) > 0
+              ? lifetime.minus(MARGIN)
+              : lifetime.dividedBy(2);
       return new Token(token, clock.instant().plus(usable));
     } catch (IOException e) {
-      throw new GantryException(Kind.FAILED, what + ": token endpoint " + realmUrl.host() + " unreachable (" + e.getClass().getSimpleName() + ")", e);
+      throw new GantryException(
+          Kind.FAILED,
+          what
+              + ": token endpoint "
+              + realmUrl.host()
+              + " unreachable ("
+              + e.getClass().getSimpleName()
+              + ")",
+          e);
     }
   }
 
-  private static Request basicRequest(HttpUrl realm, @Nullable String service, List<String> scopes, Optional<Credentials> credentials) {
+  private static Request basicRequest(
+      HttpUrl realm,
+      @Nullable String service,
+      List<String> scopes,
+      Optional<Credentials> credentials) {
     HttpUrl.Builder url = realm.newBuilder();
     if (service != null) {
       url.addQueryParameter("service", service);
@@ -87,12 +125,14 @@ final class TokenFetcher {
     return b.build();
   }
 
-  private static Request refreshTokenRequest(HttpUrl realm, @Nullable String service, List<String> scopes, String identityToken) {
-    FormBody.Builder form = new FormBody.Builder()
-        .add("grant_type", "refresh_token")
-        .add("refresh_token", identityToken)
-        .add("client_id", "gantry")
-        .add("scope", String.join(" ", scopes));
+  private static Request refreshTokenRequest(
+      HttpUrl realm, @Nullable String service, List<String> scopes, String identityToken) {
+    FormBody.Builder form =
+        new FormBody.Builder()
+            .add("grant_type", "refresh_token")
+            .add("refresh_token", identityToken)
+            .add("client_id", "gantry")
+            .add("scope", String.join(" ", scopes));
     if (service != null) {
       form.add("service", service);
     }

@@ -2,7 +2,10 @@ package dev.gantry.check;
 
 import org.jspecify.annotations.Nullable;
 
-/** One check's answer: its name (branch, tested-by, not-behind), whether it passed, the line saying why. */
+/**
+ * One check's answer: its name (branch, tested-by, not-behind), whether it passed, the line saying
+ * why.
+ */
 public record Check(String name, boolean ok, String detail, @Nullable String rollbackFrom) {
   static Check ok(String name, String detail) {
     return new Check(name, true, detail, null);

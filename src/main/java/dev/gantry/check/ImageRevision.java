@@ -14,15 +14,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The commit an image was built from: the {@code org.opencontainers.image.revision} label of its config (for an
- * index, of the first platform's image, attestations skipped). Reads only; every manifest and the config are checked against their digest.
+ * The commit an image was built from: the {@code org.opencontainers.image.revision} label of its
+ * config (for an index, of the first platform's image, attestations skipped). Reads only; every
+ * manifest and the config are checked against their digest.
  */
 public final class ImageRevision {
   public static final String LABEL = "org.opencontainers.image.revision";
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,40}");
   private static final int MAX_CONFIG = 4 * 1024 * 1024;
 
-  /** What was found at the tag: the commit, or null with {@code absent} saying why there is none. */
+  /**
+   * What was found at the tag: the commit, or null with {@code absent} saying why there is none.
+   */
   public record Found(@Nullable String commit, @Nullable Digest digest, @Nullable String absent) {}
 
   private ImageRevision() {}
@@ -43,7 +46,8 @@ public final class ImageRevision {
       JsonNode first = null;
       for (JsonNode child : json(manifest.bytes(), where).path("manifests")) {
         // Build attestations are listed as platform unknown/unknown: they carry no image config.
-        if (child.path("digest").isTextual() && !"unknown".equals(child.path("platform").path("os").asText())) {
+        if (child.path("digest").isTextual()
+            && !"unknown".equals(child.path("platform").path("os").asText())) {
           first = child;
           break;
         }
@@ -58,9 +62,21 @@ public final class ImageRevision {
       return new Found(null, top.digest(), where + " has no image config");
     }
     Digest configDigest = Digest.parse(config.path("digest").asText());
-    String label = json(configBytes(store, configDigest, where), where).path("config").path("Labels").path(LABEL).asText("");
+    String label =
+        json(configBytes(store, configDigest, where), where)
+            .path("config")
+            .path("Labels")
+            .path(LABEL)
+            .asText("");
     if (!COMMIT.matcher(label).matches()) {
-      return new Found(null, top.digest(), where + " has no " + LABEL + " label" + (label.isEmpty() ? "" : " naming a commit ('" + label + "')"));
+      return new Found(
+          null,
+          top.digest(),
+          where
+              + " has no "
+              + LABEL
+              + " label"
+              + (label.isEmpty() ? "" : " naming a commit ('" + label + "')"));
     }
     return new Found(label.toLowerCase(Locale.ROOT), top.digest(), null);
   }
@@ -69,12 +85,23 @@ public final class ImageRevision {
     try (InputStream in = store.openBlob(digest)) {
       byte[] bytes = in.readNBytes(MAX_CONFIG + 1);
       if (bytes.length > MAX_CONFIG || !digest.matches(bytes)) {
-        throw new GantryException(GantryException.Kind.FAILED, "read image config " + where + "@" + digest
-            + ": " + (bytes.length > MAX_CONFIG ? "larger than 4 MiB" : "the bytes do not match the digest"));
+        throw new GantryException(
+            GantryException.Kind.FAILED,
+            "read image config "
+                + where
+                + "@"
+                + digest
+                + ": "
+                + (bytes.length > MAX_CONFIG
+                    ? "larger than 4 MiB"
+                    : "the bytes do not match the digest"));
       }
       return bytes;
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "read image config " + where + "@" + digest + ": " + e.getMessage(), e);
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "read image config " + where + "@" + digest + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -82,7 +109,8 @@ public final class ImageRevision {
     try {
       return Json.readTree(bytes);
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "read image " + where + ": not valid JSON", e);
+      throw new GantryException(
+          GantryException.Kind.FAILED, "read image " + where + ": not valid JSON", e);
     }
   }
 }

@@ -17,37 +17,61 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "check-commit", mixinStandardHelpOptions = true,
-    description = "Decide whether a commit may move forward: on the branch, tested by a workflow, not behind the commit "
-        + "deployed now. Exit 0 eligible, 8 refused (one line saying why). Reads only.")
+@Command(
+    name = "check-commit",
+    mixinStandardHelpOptions = true,
+    description =
+        "Decide whether a commit may move forward: on the branch, tested by a workflow, not behind the commit "
+            + "deployed now. Exit 0 eligible, 8 refused (one line saying why). Reads only.")
 final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
-  @Option(names = "--repository", paramLabel = "OWNER/NAME", required = true, description = "The GitHub repository.")
+  @Option(
+      names = "--repository",
+      paramLabel = "OWNER/NAME",
+      required = true,
+      description = "The GitHub repository.")
   String repository;
 
-  @Option(names = "--sha", paramLabel = "COMMIT", required = true, description = "The full 40-hex commit SHA.")
+  @Option(
+      names = "--sha",
+      paramLabel = "COMMIT",
+      required = true,
+      description = "The full 40-hex commit SHA.")
   String sha;
 
-  @Option(names = "--branch", paramLabel = "BRANCH", description = "The branch the commit must be on (default: the repository's default branch).")
+  @Option(
+      names = "--branch",
+      paramLabel = "BRANCH",
+      description = "The branch the commit must be on (default: the repository's default branch).")
   @Nullable String branch;
 
-  @Option(names = "--tested-by", paramLabel = "WORKFLOW",
-      description = "A workflow (file name or id) that must have a successful push run of exactly this commit.")
+  @Option(
+      names = "--tested-by",
+      paramLabel = "WORKFLOW",
+      description =
+          "A workflow (file name or id) that must have a successful push run of exactly this commit.")
   @Nullable String testedBy;
 
-  @Option(names = "--not-behind", paramLabel = "IMAGE[:TAG]",
-      description = "The commit must not be behind the one in this image's " + "org.opencontainers.image.revision label (tag default latest).")
+  @Option(
+      names = "--not-behind",
+      paramLabel = "IMAGE[:TAG]",
+      description =
+          "The commit must not be behind the one in this image's "
+              + "org.opencontainers.image.revision label (tag default latest).")
   @Nullable String notBehind;
 
-  @Option(names = "--allow-rollback", description = "Allow the commit to be behind --not-behind's (a rollback, reported).")
+  @Option(
+      names = "--allow-rollback",
+      description = "Allow the commit to be behind --not-behind's (a rollback, reported).")
   boolean allowRollback;
 
-  @Option(names = "--github-token-stdin", description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
+  @Option(
+      names = "--github-token-stdin",
+      description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
   boolean tokenStdin;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
   CheckCommitCommand(Environment env) {
     this.env = env;
@@ -62,13 +86,20 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     CommitChecker.Verdict verdict;
     try (Stores stores = new Stores(registry, env)) {
-      CheckRequest request = CheckRequest.parse(repository, sha, branch, testedBy, notBehind, allowRollback);
+      CheckRequest request =
+          CheckRequest.parse(repository, sha, branch, testedBy, notBehind, allowRollback);
       registry.validate();
-      String imageRegistry = request.notBehind() == null ? null : request.notBehind().repository().registry();
-      registry.bindCredentials(imageRegistry == null ? List.of() : List.of(imageRegistry), imageRegistry);
+      String imageRegistry =
+          request.notBehind() == null ? null : request.notBehind().repository().registry();
+      registry.bindCredentials(
+          imageRegistry == null ? List.of() : List.of(imageRegistry), imageRegistry);
       GitHubRest rest = GitHubToken.connect(env, registry, tokenStdin);
-      verdict = CommitChecker.check(request, new CommitApi(rest, request.repository()),
-          image -> stores.forPromote(new PromoteRequest.Image(image.repository(), null), false));
+      verdict =
+          CommitChecker.check(
+              request,
+              new CommitApi(rest, request.repository()),
+              image ->
+                  stores.forPromote(new PromoteRequest.Image(image.repository(), null), false));
     }
     env.stdout().println(registry.json ? json(verdict) : text(verdict));
     if (!verdict.eligible()) {
@@ -81,7 +112,9 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
   private static String text(CommitChecker.Verdict v) {
     StringBuilder s = new StringBuilder();
     for (Check c : v.checks()) {
-      s.append(String.format(Locale.ROOT, "%-10s %-8s %s%n", c.name(), c.ok() ? "ok" : "refused", c.detail()));
+      s.append(
+          String.format(
+              Locale.ROOT, "%-10s %-8s %s%n", c.name(), c.ok() ? "ok" : "refused", c.detail()));
     }
     s.append(v.eligible() ? "eligible: " : "refused: ").append(v.eligible() ? v.sha() : v.reason());
     if (v.rollbackFrom() != null) {

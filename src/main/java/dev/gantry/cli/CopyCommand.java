@@ -1,20 +1,20 @@
 package dev.gantry.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.copy.ReferrerResult;
 import dev.gantry.image.Manifest;
-import dev.gantry.referrers.Attachment;
-import dev.gantry.referrers.Selection;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
+import dev.gantry.referrers.Attachment;
+import dev.gantry.referrers.Selection;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.trust.TrustGate;
 import java.util.List;
@@ -30,40 +30,54 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "copy", mixinStandardHelpOptions = true,
-    description = "Copy an image, byte-exact and multi-arch included, between registries, repositories and OCI layouts. "
-        + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
-        + "at the destination is the digest at the source. Signatures, attestations and SBOMs attached to the image "
-        + "(OCI referrers and cosign's tags) go with it, written before the destination tag.")
+@Command(
+    name = "copy",
+    mixinStandardHelpOptions = true,
+    description =
+        "Copy an image, byte-exact and multi-arch included, between registries, repositories and OCI layouts. "
+            + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
+            + "at the destination is the digest at the source. Signatures, attestations and SBOMs attached to the image "
+            + "(OCI referrers and cosign's tags) go with it, written before the destination tag.")
 final class CopyCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
   private final Consumer<Summary> summaries;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
-  @Mixin
-  ProgressOptions progress;
+  @Mixin ProgressOptions progress;
 
-  @Mixin
-  LedgerOptions ledger;
+  @Mixin LedgerOptions ledger;
 
-  @Mixin
-  TrustOptions trust;
+  @Mixin TrustOptions trust;
 
-  @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion record of a copy to a tag names (default: the image's org.opencontainers.image.revision label).")
+  @Option(
+      names = "--sha",
+      paramLabel = "COMMIT",
+      description =
+          "The commit the promotion record of a copy to a tag names (default: the image's org.opencontainers.image.revision label).")
   String sha;
 
-  @Option(names = "--referrers", paramLabel = "all|none|TYPE[,TYPE...]", defaultValue = "all",
-      description = "Attachments to carry, by artifact type (cosign's .sig/.att/.sbom tags count as "
-          + "application/vnd.dev.cosign.artifact.<sig|att|sbom>.v1+json); default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--referrers",
+      paramLabel = "all|none|TYPE[,TYPE...]",
+      defaultValue = "all",
+      description =
+          "Attachments to carry, by artifact type (cosign's .sig/.att/.sbom tags count as "
+              + "application/vnd.dev.cosign.artifact.<sig|att|sbom>.v1+json); default: ${DEFAULT-VALUE}.")
   String referrers;
 
-  @Parameters(index = "0", paramLabel = "SRC_REFERENCE", description = "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
+  @Parameters(
+      index = "0",
+      paramLabel = "SRC_REFERENCE",
+      description =
+          "Image to copy: REPOSITORY[:TAG][@DIGEST] (tag defaults to latest), oci:PATH[:TAG] or oci-archive:FILE[:TAG].")
   String source;
 
-  @Parameters(index = "1", paramLabel = "DST_REFERENCE",
-      description = "Destination: REPOSITORY[:TAG] or oci:PATH[:TAG] (created if missing); without a tag, the source's tag (or its digest) is used.")
+  @Parameters(
+      index = "1",
+      paramLabel = "DST_REFERENCE",
+      description =
+          "Destination: REPOSITORY[:TAG] or oci:PATH[:TAG] (created if missing); without a tag, the source's tag (or its digest) is used.")
   String destination;
 
   CopyCommand(Environment env, Consumer<Summary> summaries) {
@@ -90,23 +104,39 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       registry.validate();
       progress.mode();
       TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
-      registry.bindCredentials(Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
+      registry.bindCredentials(
+          Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
       try (Progress shown = progress.start(env)) {
         ImageCopier.Endpoint src = stores.source(source);
         // Checked before the destination is even opened (a layout destination would be created).
         Manifest top = ImageCopier.read(src);
         gate.check(src.store(), top);
         ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
-        report = ImageCopier.copy(src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
+        report =
+            ImageCopier.copy(
+                src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
         shown.close(); // the live lines are gone before the report is printed
         summary = shown.summary();
         // A copy to a tag moved that tag: recorded like a promote (a copy by digest moves no tag).
         Optional<String> tag = movedTag(report);
-        recording = ledger.recording(registry.dryRun) && report.outcome() == CopyReport.Outcome.COPIED && tag.isPresent();
+        recording =
+            ledger.recording(registry.dryRun)
+                && report.outcome() == CopyReport.Outcome.COPIED
+                && tag.isPresent();
         if (recording) {
-          recorded = Recorder.write(List.of(new Recorder.Move(dst.store(), tag.get(),
-              dst.store().getManifest(report.digest().toString()), report.previous(), report.source())), MoveKind.COPY,
-              commit, LedgerOptions.provenance(env), registry.jobs);
+          recorded =
+              Recorder.write(
+                  List.of(
+                      new Recorder.Move(
+                          dst.store(),
+                          tag.get(),
+                          dst.store().getManifest(report.digest().toString()),
+                          report.previous(),
+                          report.source())),
+                  MoveKind.COPY,
+                  commit,
+                  LedgerOptions.provenance(env),
+                  registry.jobs);
         }
       }
     }
@@ -122,20 +152,36 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return ExitCode.OK;
   }
 
-  /** An attachment that could not be copied: its own failure kind, and the destination tag was not moved. */
+  /**
+   * An attachment that could not be copied: its own failure kind, and the destination tag was not
+   * moved.
+   */
   private static Optional<GantryException> failure(CopyReport report) {
-    return report.firstFailure().map(f -> new GantryException(f.errorKind().orElse(GantryException.Kind.FAILED),
-        f.error().orElse("copy referrer " + f.attachment().digest() + " failed") + "; " + report.destination()
-            + " was not tagged"));
+    return report
+        .firstFailure()
+        .map(
+            f ->
+                new GantryException(
+                    f.errorKind().orElse(GantryException.Kind.FAILED),
+                    f.error().orElse("copy referrer " + f.attachment().digest() + " failed")
+                        + "; "
+                        + report.destination()
+                        + " was not tagged"));
   }
 
-  /** The tag the copy wrote (the destination's, or the source's it kept), or empty for a copy by digest. */
+  /**
+   * The tag the copy wrote (the destination's, or the source's it kept), or empty for a copy by
+   * digest.
+   */
   private static Optional<String> movedTag(CopyReport report) {
     String d = report.destination();
     return d.contains("@") ? Optional.empty() : Optional.of(d.substring(d.lastIndexOf(':') + 1));
   }
 
-  /** Rejects a malformed reference before anything is opened or sent; its registry, or null for a layout. */
+  /**
+   * Rejects a malformed reference before anything is opened or sent; its registry, or null for a
+   * layout.
+   */
   private static @Nullable String registryOf(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference.parse(value);
@@ -146,17 +192,32 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
 
   private static String text(CopyReport r) {
     String outcome = label(r.outcome());
-    String line = String.format(Locale.ROOT, "%-10s %s -> %s  %s", outcome, r.source(), r.destination(), r.digest());
+    String line =
+        String.format(
+            Locale.ROOT, "%-10s %s -> %s  %s", outcome, r.source(), r.destination(), r.digest());
     if (r.outcome() == CopyReport.Outcome.COPIED) {
-      line += String.format(Locale.ROOT, "  (%d manifests; blobs: %d copied, %d mounted, %d present; %d bytes)",
-          r.manifests(), r.blobsCopied(), r.blobsMounted(), r.blobsPresent(), r.bytesCopied());
+      line +=
+          String.format(
+              Locale.ROOT,
+              "  (%d manifests; blobs: %d copied, %d mounted, %d present; %d bytes)",
+              r.manifests(),
+              r.blobsCopied(),
+              r.blobsMounted(),
+              r.blobsPresent(),
+              r.bytesCopied());
     }
     StringBuilder out = new StringBuilder(line);
     for (ReferrerResult rr : r.referrers()) {
       Attachment a = rr.attachment();
-      out.append(String.format(Locale.ROOT, "%n  referrer %-13s %s %s%s of %s", label(rr.outcome()), a.digest(),
-          a.artifactType().isEmpty() ? "(no artifactType)" : a.artifactType(),
-          a.cosignTag().map(t -> " (tag " + t + ")").orElse(""), a.subject()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n  referrer %-13s %s %s%s of %s",
+              label(rr.outcome()),
+              a.digest(),
+              a.artifactType().isEmpty() ? "(no artifactType)" : a.artifactType(),
+              a.cosignTag().map(t -> " (tag " + t + ")").orElse(""),
+              a.subject()));
       rr.error().ifPresent(e -> out.append(": ").append(Gantry.firstLine(e)));
     }
     return out.toString();
@@ -166,14 +227,16 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     return outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  private static String json(CopyReport r, Optional<GantryException> failure, Recorder.Written recorded) {
+  private static String json(
+      CopyReport r, Optional<GantryException> failure, Recorder.Written recorded) {
     ObjectNode root = Json.object();
     root.put("command", "copy");
     root.put("status", failure.isEmpty() ? "ok" : "failed");
-    failure.ifPresent(f -> {
-      root.put("exitCode", ExitCode.of(f.kind()));
-      root.put("error", Gantry.firstLine(f.getMessage()));
-    });
+    failure.ifPresent(
+        f -> {
+          root.put("exitCode", ExitCode.of(f.kind()));
+          root.put("error", Gantry.firstLine(f.getMessage()));
+        });
     root.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'));
     root.put("source", r.source());
     root.put("destination", r.destination());

@@ -3,8 +3,8 @@ package dev.gantry.cli;
 import dev.gantry.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,32 +12,57 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything Gantry takes from its surroundings, handed in once so tests never touch globals. {@code terminal}:
- * whether standard error is a terminal (progress is then redrawn in place).
+ * Everything Gantry takes from its surroundings, handed in once so tests never touch globals.
+ * {@code terminal}: whether standard error is a terminal (progress is then redrawn in place).
  */
-public record Environment(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Clock clock,
-    Secrets secrets, boolean terminal) {
+public record Environment(
+    Map<String, String> env,
+    InputStream stdin,
+    PrintStream stdout,
+    PrintStream stderr,
+    Clock clock,
+    Secrets secrets,
+    boolean terminal) {
   public Environment {
     env = Map.copyOf(env);
   }
 
-  public Environment(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Clock clock,
+  public Environment(
+      Map<String, String> env,
+      InputStream stdin,
+      PrintStream stdout,
+      PrintStream stderr,
+      Clock clock,
       Secrets secrets) {
     this(env, stdin, stdout, stderr, clock, secrets, false);
   }
 
-  public Environment(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr, Clock clock) {
+  public Environment(
+      Map<String, String> env,
+      InputStream stdin,
+      PrintStream stdout,
+      PrintStream stderr,
+      Clock clock) {
     this(env, stdin, stdout, stderr, clock, new Secrets());
   }
 
   public static Environment system() {
-    return new Environment(System.getenv(), System.in, System.out, System.err, Clock.systemUTC(), new Secrets(),
+    return new Environment(
+        System.getenv(),
+        System.in,
+        System.out,
+        System.err,
+        Clock.systemUTC(),
+        new Secrets(),
         stderrIsTerminal());
   }
 
-  /** The same environment with standard output and error passed through {@code secrets}' redaction. */
+  /**
+   * The same environment with standard output and error passed through {@code secrets}' redaction.
+   */
   Environment redacting(Secrets secrets) {
-    return new Environment(env, stdin, wrap(stdout, secrets), wrap(stderr, secrets), clock, secrets, terminal);
+    return new Environment(
+        env, stdin, wrap(stdout, secrets), wrap(stderr, secrets), clock, secrets, terminal);
   }
 
   private static PrintStream wrap(PrintStream out, Secrets secrets) {
@@ -49,15 +74,16 @@ public record Environment(Map<String, String> env, InputStream stdin, PrintStrea
   }
 
   /**
-   * Linux says where file descriptor 2 goes; elsewhere {@code System.console()} (which on Java 17 asks about
-   * standard input and output) is the best guess.
+   * Linux says where file descriptor 2 goes; elsewhere {@code System.console()} (which on Java 17
+   * asks about standard input and output) is the best guess.
    */
   private static boolean stderrIsTerminal() {
     try {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
       return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      @SuppressWarnings("SystemConsoleNull") // JDK 17 (the action image's runtime): null when not a terminal
+      @SuppressWarnings(
+          "SystemConsoleNull") // JDK 17 (the action image's runtime): null when not a terminal
       boolean console = System.console() != null;
       return console;
     }

@@ -2,7 +2,9 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 
-/** The exit codes, documented in the README's table; the only mapping from failure kinds to numbers. */
+/**
+ * The exit codes, documented in the README's table; the only mapping from failure kinds to numbers.
+ */
 public final class ExitCode {
   public static final int OK = 0;
   public static final int FAILED = 1;
@@ -12,11 +14,23 @@ public final class ExitCode {
   public static final int SOURCE_MOVED = 5;
   public static final int ROLLED_BACK = 6;
   public static final int ROLLBACK_INCOMPLETE = 7;
-  /** A gate refused: check-commit (the commit may not move forward) or promote --soak (not long enough at --from). */
+
+  /**
+   * A gate refused: check-commit (the commit may not move forward) or promote --soak (not long
+   * enough at --from).
+   */
   public static final int REFUSED = 8;
-  /** promote/copy: a referrer --require-referrer names is missing from the source; nothing was written. */
+
+  /**
+   * promote/copy: a referrer --require-referrer names is missing from the source; nothing was
+   * written.
+   */
   public static final int REFERRER_MISSING = 9;
-  /** promote/copy: no cosign signature of the source verifies with --verify-key; nothing was written. */
+
+  /**
+   * promote/copy: no cosign signature of the source verifies with --verify-key; nothing was
+   * written.
+   */
   public static final int SIGNATURE_REFUSED = 10;
 
   private ExitCode() {}

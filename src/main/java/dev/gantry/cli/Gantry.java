@@ -17,32 +17,53 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit code, once.
+ * The {@code gantry} command: wires subcommands, and maps every failure to one line and an exit
+ * code, once.
  *
- * <p>Start-up is most of a run (a promote's network part is a few round trips), so nothing is set up that the
- * command line does not ask for: {@code --version} is answered before picocli is loaded, and a named subcommand gets
- * its picocli model alone (reflecting all of them, and the top level, cost a third of {@code promote --help}).
+ * <p>Start-up is most of a run (a promote's network part is a few round trips), so nothing is set
+ * up that the command line does not ask for: {@code --version} is answered before picocli is
+ * loaded, and a named subcommand gets its picocli model alone (reflecting all of them, and the top
+ * level, cost a third of {@code promote --help}).
  */
-@Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Gantry.VersionProvider.class,
+@Command(
+    name = "gantry",
+    mixinStandardHelpOptions = true,
+    versionProvider = Gantry.VersionProvider.class,
     description = "Promote, copy and release container images at the registry level.")
 public final class Gantry implements Runnable {
-  /** The subcommands, in the order usage help lists them; each built only when named (or for the top-level help). */
-  static final List<String> COMMANDS = List.of("promote", "copy", "release", "action", "resolve", "check-commit", "init",
-      "history", "rollback");
+  /**
+   * The subcommands, in the order usage help lists them; each built only when named (or for the
+   * top-level help).
+   */
+  static final List<String> COMMANDS =
+      List.of(
+          "promote",
+          "copy",
+          "release",
+          "action",
+          "resolve",
+          "check-commit",
+          "init",
+          "history",
+          "rollback");
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing command: promote, copy, release, resolve, check-commit, init, history or rollback");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "missing command: promote, copy, release, resolve, check-commit, init, history or rollback");
   }
 
   public static int run(String[] args, Environment raw) {
     return run(args, raw, summary -> {});
   }
 
-  /** Runs a command; {@code summaries} receives what a copy or promote moved (the action puts it in the step summary). */
+  /**
+   * Runs a command; {@code summaries} receives what a copy or promote moved (the action puts it in
+   * the step summary).
+   */
   public static int run(String[] args, Environment raw, Consumer<Summary> summaries) {
     if (Version.requested(args)) {
       raw.stdout().println(Version.line());
@@ -52,7 +73,8 @@ public final class Gantry implements Runnable {
     Environment env = raw.redacting(raw.secrets());
     CommandLine cli;
     if (args.length > 0 && COMMANDS.contains(args[0])) {
-      // The named command alone, under its full name: the top-level model would only be walked past.
+      // The named command alone, under its full name: the top-level model would only be walked
+      // past.
       Object command = command(args[0], env, summaries);
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
       if (bindWithoutPicocli(args[0], command, rest, env)) {
@@ -66,7 +88,8 @@ public final class Gantry implements Runnable {
         cli.addSubcommand(name, command(name, env, summaries));
       }
     }
-    // UTF-8 as the streams themselves: JDK 17's default charset follows the locale (ASCII in a bare container).
+    // UTF-8 as the streams themselves: JDK 17's default charset follows the locale (ASCII in a bare
+    // container).
     cli.setOut(new PrintWriter(new OutputStreamWriter(env.stdout(), StandardCharsets.UTF_8), true));
     cli.setErr(new PrintWriter(new OutputStreamWriter(env.stderr(), StandardCharsets.UTF_8), true));
     cli.setParameterExceptionHandler((e, a) -> badInput(e, a, env));
@@ -80,19 +103,25 @@ public final class Gantry implements Runnable {
   }
 
   /**
-   * Binds an ordinary command line through the command's {@link ParseTable} (picocli's model, written at build time),
-   * which spares building the model now; false when there is no table or the line is one picocli must parse.
+   * Binds an ordinary command line through the command's {@link ParseTable} (picocli's model,
+   * written at build time), which spares building the model now; false when there is no table or
+   * the line is one picocli must parse.
    */
-  private static boolean bindWithoutPicocli(String name, Object command, String[] args, Environment env) {
+  private static boolean bindWithoutPicocli(
+      String name, Object command, String[] args, Environment env) {
     Optional<ParseTable> table = ParseTable.of(name);
     try {
-      return table.isPresent() && table.get().bind(command, Arrays.asList(args), cls -> newMixin(cls, env));
+      return table.isPresent()
+          && table.get().bind(command, Arrays.asList(args), cls -> newMixin(cls, env));
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("the parse table of " + name + " does not match its classes (rebuild)", e);
+      throw new IllegalStateException(
+          "the parse table of " + name + " does not match its classes (rebuild)", e);
     }
   }
 
-  /** What picocli's execute does with a bound command: call it, and map a failure to its exit code. */
+  /**
+   * What picocli's execute does with a bound command: call it, and map a failure to its exit code.
+   */
   private static int execute(Object command, String[] args, Environment env) {
     try {
       Object result;
@@ -113,7 +142,10 @@ public final class Gantry implements Runnable {
     }
   }
 
-  /** Bad input on the command line: one line on stderr (and the JSON error document when asked for), exit 2. */
+  /**
+   * Bad input on the command line: one line on stderr (and the JSON error document when asked for),
+   * exit 2.
+   */
   private static int badInput(CommandLine.ParameterException e, String[] args, Environment env) {
     if (JsonOutput.requested(args)) {
       env.stdout().println(JsonOutput.errorDocument(ExitCode.BAD_INPUT, firstLine(e.getMessage())));
@@ -122,7 +154,10 @@ public final class Gantry implements Runnable {
     return ExitCode.BAD_INPUT;
   }
 
-  /** A command's failure: one line on stderr (and the JSON error document when asked for), and its exit code. */
+  /**
+   * A command's failure: one line on stderr (and the JSON error document when asked for), and its
+   * exit code.
+   */
   private static int failed(Exception e, Object command, Environment env) {
     boolean json = command instanceof JsonOutput j && j.json();
     if (e instanceof GantryException g) {
@@ -133,7 +168,10 @@ public final class Gantry implements Runnable {
       env.stderr().println("gantry: " + firstLine(g.getMessage()));
       return code;
     }
-    String internal = "internal error: " + e.getClass().getName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+    String internal =
+        "internal error: "
+            + e.getClass().getName()
+            + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
     if (json) {
       env.stdout().println(JsonOutput.errorDocument(ExitCode.FAILED, internal));
     }
@@ -166,7 +204,10 @@ public final class Gantry implements Runnable {
     return (nl < 0 ? message : message.substring(0, nl)).strip();
   }
 
-  /** A mixin for a command: the ones that need the environment get it, the rest their no-argument constructor. */
+  /**
+   * A mixin for a command: the ones that need the environment get it, the rest their no-argument
+   * constructor.
+   */
   static Object newMixin(Class<?> cls, Environment env) throws ReflectiveOperationException {
     if (cls == RegistryOptions.class) {
       return new RegistryOptions(env.secrets());
@@ -176,7 +217,10 @@ public final class Gantry implements Runnable {
     return constructor.newInstance();
   }
 
-  /** Hands the environment to the mixins picocli creates (the commands themselves are created above). */
+  /**
+   * Hands the environment to the mixins picocli creates (the commands themselves are created
+   * above).
+   */
   record Factory(Environment env) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> cls) throws Exception {

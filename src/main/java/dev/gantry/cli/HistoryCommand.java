@@ -13,19 +13,27 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "history", mixinStandardHelpOptions = true,
-    description = "Show who moved a tag, when and from what, newest first, from the promotion records kept in the "
-        + "registry next to the image (walked from the digest the tag holds now). Reads only.")
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show who moved a tag, when and from what, newest first, from the promotion records kept in the "
+            + "registry next to the image (walked from the digest the tag holds now). Reads only.")
 final class HistoryCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
-  @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N moves (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "At most N moves (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
-  @Parameters(paramLabel = "IMAGE[:TAG]", description = "Repository such as ghcr.io/acme/api (tag default latest), or oci:PATH:TAG.")
+  @Parameters(
+      paramLabel = "IMAGE[:TAG]",
+      description = "Repository such as ghcr.io/acme/api (tag default latest), or oci:PATH:TAG.")
   String image;
 
   HistoryCommand(Environment env) {
@@ -45,10 +53,14 @@ final class HistoryCommand implements Callable<Integer>, JsonOutput {
         throw GantryException.badInput("invalid --limit " + limit + " (1 to 1000)");
       }
       if (!LayoutReference.isLayout(image) && ImageReference.parse(image).digest() != null) {
-        throw GantryException.badInput("image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
+        throw GantryException.badInput(
+            "image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
       }
       registry.validate();
-      String host = LayoutReference.isLayout(image) ? null : ImageReference.parse(image).repository().registry();
+      String host =
+          LayoutReference.isLayout(image)
+              ? null
+              : ImageReference.parse(image).repository().registry();
       registry.bindCredentials(host == null ? List.of() : List.of(host), host);
       Endpoint at = stores.source(image);
       String tag = at.reference();

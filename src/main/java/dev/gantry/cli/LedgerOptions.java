@@ -9,14 +9,22 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
-/** The ledger options of the commands that move tags (promote, copy, rollback), and what they decide. */
+/**
+ * The ledger options of the commands that move tags (promote, copy, rollback), and what they
+ * decide.
+ */
 final class LedgerOptions {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,40}");
 
-  @Option(names = "--no-record", description = "Write no promotion record to the ledger (the tags still move).")
+  @Option(
+      names = "--no-record",
+      description = "Write no promotion record to the ledger (the tags still move).")
   boolean noRecord;
 
-  /** Whether this run writes records: not with --no-record, and not in a dry run (which writes nothing). */
+  /**
+   * Whether this run writes records: not with --no-record, and not in a dry run (which writes
+   * nothing).
+   */
   boolean recording(boolean dryRun) {
     return !noRecord && !dryRun;
   }
@@ -27,7 +35,8 @@ final class LedgerOptions {
       return Optional.empty();
     }
     if (!COMMIT.matcher(sha).matches()) {
-      throw GantryException.badInput("invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
+      throw GantryException.badInput(
+          "invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
     }
     return Optional.of(sha.toLowerCase(Locale.ROOT));
   }

@@ -14,30 +14,44 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A command's options and parameters as picocli's model had them at build time ({@link ParseTableWriter}, into the
- * jar as {@code args/NAME.txt}), so an ordinary command line is bound to the command's fields without building the
- * picocli model at run time (half of a layout promote's time). It binds only lines picocli would bind without a word:
- * every argument a known option (as {@code --name value} or {@code --name=value}; a flag bare) or a positional
- * parameter, each single option at most once, every required one given, nothing that starts with {@code @} (picocli's
- * argument files) and no {@code --}. Anything else, a help or version option included, is left to picocli
- * ({@link #bind} answers empty), which then parses, explains or refuses exactly as before. {@code ParseTableTest}
- * binds the same command lines both ways, for every option of every command in the table, and compares the fields.
+ * A command's options and parameters as picocli's model had them at build time ({@link
+ * ParseTableWriter}, into the jar as {@code args/NAME.txt}), so an ordinary command line is bound
+ * to the command's fields without building the picocli model at run time (half of a layout
+ * promote's time). It binds only lines picocli would bind without a word: every argument a known
+ * option (as {@code --name value} or {@code --name=value}; a flag bare) or a positional parameter,
+ * each single option at most once, every required one given, nothing that starts with {@code @}
+ * (picocli's argument files) and no {@code --}. Anything else, a help or version option included,
+ * is left to picocli ({@link #bind} answers empty), which then parses, explains or refuses exactly
+ * as before. {@code ParseTableTest} binds the same command lines both ways, for every option of
+ * every command in the table, and compares the fields.
  *
- * <p>Table lines (tab-separated): {@code mixin FIELD CLASS}; {@code option NAMES KIND HOLDER FIELD REQUIRED DEFAULT}
- * (NAMES joined by {@code |}, KIND {@code string|int|boolean|list|help}, HOLDER {@code -} for the command or a mixin
- * FIELD); {@code positional KIND HOLDER FIELD MIN MAX} in index order (MAX {@code *} for any number).
+ * <p>Table lines (tab-separated): {@code mixin FIELD CLASS}; {@code option NAMES KIND HOLDER FIELD
+ * REQUIRED DEFAULT} (NAMES joined by {@code |}, KIND {@code string|int|boolean|list|help}, HOLDER
+ * {@code -} for the command or a mixin FIELD); {@code positional KIND HOLDER FIELD MIN MAX} in
+ * index order (MAX {@code *} for any number).
  */
 final class ParseTable {
   static final String DIR = "args/";
 
   enum Kind {
-    STRING, INT, BOOLEAN, LIST, PATH, HELP
+    STRING,
+    INT,
+    BOOLEAN,
+    LIST,
+    PATH,
+    HELP
   }
 
   record Mixin(String field, String className) {}
 
   /** {@code defaultValue} empty: none (the writer refuses an empty default). */
-  record Option(List<String> names, Kind kind, String holder, String field, boolean required, String defaultValue) {}
+  record Option(
+      List<String> names,
+      Kind kind,
+      String holder,
+      String field,
+      boolean required,
+      String defaultValue) {}
 
   record Positional(Kind kind, String holder, String field, int min, int max) {}
 
@@ -57,10 +71,15 @@ final class ParseTable {
     this.positionals = List.copyOf(positionals);
   }
 
-  /** The command's table, or empty when none was written (the command is not bound without picocli, or no build step ran). */
+  /**
+   * The command's table, or empty when none was written (the command is not bound without picocli,
+   * or no build step ran).
+   */
   static Optional<ParseTable> of(String command) {
     try (InputStream in = ParseTable.class.getResourceAsStream(DIR + command + ".txt")) {
-      return in == null ? Optional.empty() : Optional.of(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      return in == null
+          ? Optional.empty()
+          : Optional.of(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
     } catch (IOException e) {
       return Optional.empty();
     }
@@ -74,10 +93,23 @@ final class ParseTable {
       String[] f = line.split("\t", -1);
       switch (f[0]) {
         case "mixin" -> mixins.add(new Mixin(f[1], f[2]));
-        case "option" -> options.add(new Option(List.of(f[1].split("\\|")), Kind.valueOf(f[2]), f[3], f[4],
-            Boolean.parseBoolean(f[5]), f[6]));
-        case "positional" -> positionals.add(new Positional(Kind.valueOf(f[1]), f[2], f[3], Integer.parseInt(f[4]),
-            f[5].equals("*") ? Integer.MAX_VALUE : Integer.parseInt(f[5])));
+        case "option" ->
+            options.add(
+                new Option(
+                    List.of(f[1].split("\\|")),
+                    Kind.valueOf(f[2]),
+                    f[3],
+                    f[4],
+                    Boolean.parseBoolean(f[5]),
+                    f[6]));
+        case "positional" ->
+            positionals.add(
+                new Positional(
+                    Kind.valueOf(f[1]),
+                    f[2],
+                    f[3],
+                    Integer.parseInt(f[4]),
+                    f[5].equals("*") ? Integer.MAX_VALUE : Integer.parseInt(f[5])));
         default -> throw new IllegalArgumentException("parse table: unknown line '" + line + "'");
       }
     }
@@ -85,11 +117,14 @@ final class ParseTable {
   }
 
   /**
-   * Binds {@code args} to {@code command} (and the mixins {@code newMixin} makes for it) as picocli would; false, with
-   * the command left for picocli to bind, when the line is not one this table binds without picocli.
+   * Binds {@code args} to {@code command} (and the mixins {@code newMixin} makes for it) as picocli
+   * would; false, with the command left for picocli to bind, when the line is not one this table
+   * binds without picocli.
    */
-  boolean bind(Object command, List<String> args, MixinFactory newMixin) throws ReflectiveOperationException {
-    // Identity maps and plain loops: a record's hashCode and a lambda each link a call site on first use.
+  boolean bind(Object command, List<String> args, MixinFactory newMixin)
+      throws ReflectiveOperationException {
+    // Identity maps and plain loops: a record's hashCode and a lambda each link a call site on
+    // first use.
     Map<Option, List<String>> given = new IdentityHashMap<>();
     List<String> positional = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -143,7 +178,8 @@ final class ParseTable {
         return false;
       }
     }
-    // Every value converted before the first field is set: a value picocli would refuse leaves the command untouched.
+    // Every value converted before the first field is set: a value picocli would refuse leaves the
+    // command untouched.
     Map<Option, Object> values = new IdentityHashMap<>();
     List<Optional<Object>> positionalValues = new ArrayList<>();
     try {
@@ -155,7 +191,10 @@ final class ParseTable {
         }
       }
       for (int p = 0; p < positionals.size(); p++) {
-        positionalValues.add(bound.get(p).isEmpty() ? Optional.empty() : Optional.of(convert(positionals.get(p).kind(), bound.get(p))));
+        positionalValues.add(
+            bound.get(p).isEmpty()
+                ? Optional.empty()
+                : Optional.of(convert(positionals.get(p).kind(), bound.get(p))));
       }
     } catch (NumberFormatException | InvalidPathException e) {
       return false;
@@ -172,7 +211,10 @@ final class ParseTable {
     }
     for (int p = 0; p < positionals.size(); p++) {
       if (positionalValues.get(p).isPresent()) {
-        set(holder(holders, positionals.get(p).holder()), positionals.get(p).field(), positionalValues.get(p).get());
+        set(
+            holder(holders, positionals.get(p).holder()),
+            positionals.get(p).field(),
+            positionalValues.get(p).get());
       }
     }
     return true;
@@ -196,10 +238,16 @@ final class ParseTable {
   private static Object convert(Kind kind, List<String> values) {
     return switch (kind) {
       case STRING -> values.get(0);
-      case INT -> Integer.valueOf(values.get(0)); // picocli's own conversion; a bad number is caught and left to picocli
+      case INT ->
+          Integer.valueOf(
+              values.get(
+                  0)); // picocli's own conversion; a bad number is caught and left to picocli
       case BOOLEAN -> Boolean.valueOf(values.get(0));
       case LIST -> new ArrayList<>(values);
-      case PATH -> Path.of(values.get(0)); // picocli's own conversion (Paths.get); an invalid path is left to picocli
+      case PATH ->
+          Path.of(
+              values.get(
+                  0)); // picocli's own conversion (Paths.get); an invalid path is left to picocli
       case HELP -> throw new IllegalStateException("help options are never bound here");
     };
   }
@@ -207,12 +255,14 @@ final class ParseTable {
   private static Object holder(Map<String, Object> holders, String name) {
     Object holder = holders.get(name);
     if (holder == null) {
-      throw new IllegalStateException("parse table: no mixin field '" + name + "' (the table does not match its classes)");
+      throw new IllegalStateException(
+          "parse table: no mixin field '" + name + "' (the table does not match its classes)");
     }
     return holder;
   }
 
-  private static void set(Object holder, String name, Object value) throws ReflectiveOperationException {
+  private static void set(Object holder, String name, Object value)
+      throws ReflectiveOperationException {
     Field field = holder.getClass().getDeclaredField(name);
     field.setAccessible(true);
     field.set(holder, value);

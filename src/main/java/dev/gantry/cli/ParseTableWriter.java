@@ -20,23 +20,32 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * Build step: writes each command's {@link ParseTable} from picocli's model of it, or no table (the command is then
- * always parsed by picocli) when the command uses something the table does not describe: a converter, a split, a
- * negatable or interactive option, an argument group, an option on a method, a type other than String, int, boolean, Path
- * or a list of String, an injected spec, a default with a {@code ${...}} variable.
+ * Build step: writes each command's {@link ParseTable} from picocli's model of it, or no table (the
+ * command is then always parsed by picocli) when the command uses something the table does not
+ * describe: a converter, a split, a negatable or interactive option, an argument group, an option
+ * on a method, a type other than String, int, boolean, Path or a list of String, an injected spec,
+ * a default with a {@code ${...}} variable.
  */
 final class ParseTableWriter {
   private ParseTableWriter() {}
 
   static void write(Path classes) throws IOException {
-    Path dir = classes.resolve(ParseTable.class.getPackageName().replace('.', '/')).resolve(ParseTable.DIR);
+    Path dir =
+        classes
+            .resolve(ParseTable.class.getPackageName().replace('.', '/'))
+            .resolve(ParseTable.DIR);
     UsageTextsWriter.emptyDirectory(dir);
     for (String name : Gantry.COMMANDS) {
       Result table = table(name);
       if (table.text().isPresent()) {
         Files.writeString(dir.resolve(name + ".txt"), table.text().get(), StandardCharsets.UTF_8);
       } else {
-        System.out.println("gantry " + name + ": no parse table, picocli parses it at run time (" + table.reason() + ")");
+        System.out.println(
+            "gantry "
+                + name
+                + ": no parse table, picocli parses it at run time ("
+                + table.reason()
+                + ")");
       }
     }
   }
@@ -49,37 +58,53 @@ final class ParseTableWriter {
   }
 
   static CommandSpec spec(String name) {
-    Environment env = new Environment(Map.of(), new ByteArrayInputStream(new byte[0]),
-        new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC());
-    return new CommandLine(Gantry.command(name, env, s -> {}), new Gantry.Factory(env)).getCommandSpec();
+    Environment env =
+        new Environment(
+            Map.of(),
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+            Clock.systemUTC());
+    return new CommandLine(Gantry.command(name, env, s -> {}), new Gantry.Factory(env))
+        .getCommandSpec();
   }
 
   static Result table(String name) {
     CommandSpec spec = spec(name);
     Class<?> commandClass = spec.userObject().getClass();
-    if (!spec.argGroups().isEmpty() || !spec.unmatchedArgsBindings().isEmpty() || !spec.subcommands().isEmpty()
+    if (!spec.argGroups().isEmpty()
+        || !spec.unmatchedArgsBindings().isEmpty()
+        || !spec.subcommands().isEmpty()
         || spec.defaultValueProvider() != null) {
-      return Result.refused("argument groups, unmatched arguments, subcommands or a default provider");
+      return Result.refused(
+          "argument groups, unmatched arguments, subcommands or a default provider");
     }
     StringBuilder out = new StringBuilder();
     Map<Class<?>, String> holders = new HashMap<>();
     holders.put(commandClass, "-");
     for (Field f : commandClass.getDeclaredFields()) {
-      if (f.isAnnotationPresent(CommandLine.Spec.class) || f.isAnnotationPresent(CommandLine.ParentCommand.class)
-          || f.isAnnotationPresent(CommandLine.Unmatched.class) || f.isAnnotationPresent(CommandLine.ArgGroup.class)) {
+      if (f.isAnnotationPresent(CommandLine.Spec.class)
+          || f.isAnnotationPresent(CommandLine.ParentCommand.class)
+          || f.isAnnotationPresent(CommandLine.Unmatched.class)
+          || f.isAnnotationPresent(CommandLine.ArgGroup.class)) {
         return Result.refused("field " + f.getName() + " is injected by picocli");
       }
       if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
         if (holders.put(f.getType(), f.getName()) != null) {
           return Result.refused("two mixins of type " + f.getType().getName());
         }
-        out.append("mixin\t").append(f.getName()).append('\t').append(f.getType().getName()).append('\n');
+        out.append("mixin\t")
+            .append(f.getName())
+            .append('\t')
+            .append(f.getType().getName())
+            .append('\n');
       }
     }
     for (OptionSpec o : spec.options()) {
       if (o.usageHelp() || o.versionHelp()) {
-        out.append("option\t").append(String.join("|", o.names())).append("\tHELP\t-\t-\tfalse\t\n");
+        out.append("option\t")
+            .append(String.join("|", o.names()))
+            .append("\tHELP\t-\t-\tfalse\t\n");
         continue;
       }
       Optional<String> refused = refused(o, holders);
@@ -88,17 +113,33 @@ final class ParseTableWriter {
       }
       Field field = (Field) o.userObject();
       String dflt = o.defaultValue() == null ? "" : o.defaultValue();
-      out.append("option\t").append(String.join("|", o.names())).append('\t').append(kind(o).orElseThrow()).append('\t')
-          .append(holders.get(field.getDeclaringClass())).append('\t').append(field.getName()).append('\t')
-          .append(o.required()).append('\t').append(dflt).append('\n');
+      out.append("option\t")
+          .append(String.join("|", o.names()))
+          .append('\t')
+          .append(kind(o).orElseThrow())
+          .append('\t')
+          .append(holders.get(field.getDeclaringClass()))
+          .append('\t')
+          .append(field.getName())
+          .append('\t')
+          .append(o.required())
+          .append('\t')
+          .append(dflt)
+          .append('\n');
     }
     int index = 0;
     for (PositionalParamSpec p : spec.positionalParameters()) {
       Optional<String> refused = refused(p, holders);
-      // One parameter per index, in order; only the last may take any number (it is given what is left).
+      // One parameter per index, in order; only the last may take any number (it is given what is
+      // left).
       boolean last = index == spec.positionalParameters().size() - 1;
-      boolean rest = p.index().max() == Integer.MAX_VALUE && last && kind(p).equals(Optional.of(ParseTable.Kind.LIST));
-      if (refused.isEmpty() && !(p.index().min() == index && (p.index().max() == index && p.arity().max() == 1 || rest))) {
+      boolean rest =
+          p.index().max() == Integer.MAX_VALUE
+              && last
+              && kind(p).equals(Optional.of(ParseTable.Kind.LIST));
+      if (refused.isEmpty()
+          && !(p.index().min() == index
+              && (p.index().max() == index && p.arity().max() == 1 || rest))) {
         refused = Optional.of("index " + p.index() + ", arity " + p.arity());
       }
       if (refused.isPresent()) {
@@ -106,9 +147,17 @@ final class ParseTableWriter {
       }
       Field field = (Field) p.userObject();
       int max = p.arity().max();
-      out.append("positional\t").append(kind(p).orElseThrow()).append('\t').append(holders.get(field.getDeclaringClass()))
-          .append('\t').append(field.getName()).append('\t').append(p.arity().min()).append('\t')
-          .append(max == Integer.MAX_VALUE ? "*" : Integer.toString(max)).append('\n');
+      out.append("positional\t")
+          .append(kind(p).orElseThrow())
+          .append('\t')
+          .append(holders.get(field.getDeclaringClass()))
+          .append('\t')
+          .append(field.getName())
+          .append('\t')
+          .append(p.arity().min())
+          .append('\t')
+          .append(max == Integer.MAX_VALUE ? "*" : Integer.toString(max))
+          .append('\n');
       index++;
     }
     return new Result(Optional.of(out.toString()), "");
@@ -120,20 +169,30 @@ final class ParseTableWriter {
       return Optional.of("not a field");
     }
     if (!holders.containsKey(field.getDeclaringClass())) {
-      return Optional.of("declared in " + field.getDeclaringClass().getName() + ", neither the command nor a mixin field");
+      return Optional.of(
+          "declared in "
+              + field.getDeclaringClass().getName()
+              + ", neither the command nor a mixin field");
     }
     if (kind(a).isEmpty()) {
       return Optional.of("type " + a.type().getName() + " with arity " + a.arity());
     }
-    if (a.converters().length > 0 || !a.splitRegex().isEmpty() || a.interactive() || a.parameterConsumer() != null
-        || a.preprocessor() != null && !a.preprocessor().getClass().getName().startsWith("picocli.")) {
+    if (a.converters().length > 0
+        || !a.splitRegex().isEmpty()
+        || a.interactive()
+        || a.parameterConsumer() != null
+        || a.preprocessor() != null
+            && !a.preprocessor().getClass().getName().startsWith("picocli.")) {
       return Optional.of("a converter, split, interactive input, consumer or preprocessor");
     }
     if (a instanceof OptionSpec o && (o.negatable() || o.names().length == 0)) {
       return Optional.of("negatable");
     }
-    if (a.defaultValue() != null && (a.defaultValue().contains("${") || a.defaultValue().contains("\t")
-        || a.defaultValue().contains("\n") || a.defaultValue().isEmpty())) {
+    if (a.defaultValue() != null
+        && (a.defaultValue().contains("${")
+            || a.defaultValue().contains("\t")
+            || a.defaultValue().contains("\n")
+            || a.defaultValue().isEmpty())) {
       return Optional.of("default value '" + a.defaultValue() + "'");
     }
     return Optional.empty();
@@ -154,7 +213,9 @@ final class ParseTableWriter {
     if (t == boolean.class && a.arity().min() == 0 && a.arity().max() == 0) {
       return Optional.of(ParseTable.Kind.BOOLEAN);
     }
-    if (t == List.class && a.auxiliaryTypes().length == 1 && a.auxiliaryTypes()[0] == String.class
+    if (t == List.class
+        && a.auxiliaryTypes().length == 1
+        && a.auxiliaryTypes()[0] == String.class
         && (a.isOption() ? single : a.arity().max() == Integer.MAX_VALUE || a.arity().max() > 1)) {
       return Optional.of(ParseTable.Kind.LIST);
     }

@@ -6,11 +6,17 @@ import picocli.CommandLine.Option;
 
 /** {@code --progress} and {@code --quiet}, for the commands that move images (copy, promote). */
 final class ProgressOptions {
-  @Option(names = "--progress", paramLabel = "auto|tty|plain|none", defaultValue = "auto",
-      description = "Progress on standard error: tty (redrawn in place), plain (log lines), none; auto picks tty on a terminal, plain elsewhere (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--progress",
+      paramLabel = "auto|tty|plain|none",
+      defaultValue = "auto",
+      description =
+          "Progress on standard error: tty (redrawn in place), plain (log lines), none; auto picks tty on a terminal, plain elsewhere (default: ${DEFAULT-VALUE}).")
   String progress;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress and no summary line on standard error (errors are still printed).")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress and no summary line on standard error (errors are still printed).")
   boolean quiet;
 
   /** Checks the value before any I/O; the bad-input error names it. */
@@ -21,7 +27,12 @@ final class ProgressOptions {
 
   /** Starts progress on the environment's standard error. */
   Progress start(Environment env) {
-    return Progress.start(mode(), env.terminal() && !"dumb".equals(env.get("TERM")), env.clock(), env.stderr(), columns(env));
+    return Progress.start(
+        mode(),
+        env.terminal() && !"dumb".equals(env.get("TERM")),
+        env.clock(),
+        env.stderr(),
+        columns(env));
   }
 
   /** The summary line after the result, unless quiet. */
@@ -29,7 +40,10 @@ final class ProgressOptions {
     printSummary(env, command, summary, "");
   }
 
-  /** The summary line with {@code suffix} (the ledger's part, such as {@code ; ledger: 2 records written}). */
+  /**
+   * The summary line with {@code suffix} (the ledger's part, such as {@code ; ledger: 2 records
+   * written}).
+   */
   void printSummary(Environment env, String command, Summary summary, String suffix) {
     if (!quiet) {
       env.stderr().println(summary.line(command) + suffix);

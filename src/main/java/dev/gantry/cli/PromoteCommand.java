@@ -27,45 +27,66 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "promote", mixinStandardHelpOptions = true,
-    description = "Point target tags at the manifest a source tag (or digest) points at, in every IMAGE, "
-        + "by copying the manifest bytes: nothing is pulled or rebuilt and the digest never changes. "
-        + "All images are read before the first write; if a write fails, every target already moved is restored.")
+@Command(
+    name = "promote",
+    mixinStandardHelpOptions = true,
+    description =
+        "Point target tags at the manifest a source tag (or digest) points at, in every IMAGE, "
+            + "by copying the manifest bytes: nothing is pulled or rebuilt and the digest never changes. "
+            + "All images are read before the first write; if a write fails, every target already moved is restored.")
 final class PromoteCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
   private final Consumer<Summary> summaries;
 
-  @Option(names = "--from", paramLabel = "TAG", required = true, description = "Source tag, or @sha256:<hex> for a digest.")
+  @Option(
+      names = "--from",
+      paramLabel = "TAG",
+      required = true,
+      description = "Source tag, or @sha256:<hex> for a digest.")
   String from;
 
-  @Option(names = "--to", paramLabel = "TAG", required = true, description = "Target tag (repeatable).")
+  @Option(
+      names = "--to",
+      paramLabel = "TAG",
+      required = true,
+      description = "Target tag (repeatable).")
   List<String> to = new ArrayList<>();
 
-  @Option(names = "--soak", paramLabel = "DURATION",
-      description = "Refuse (exit 8, nothing written) unless the ledger shows each source digest at the --from tag for at least this long (90s, 45m, 2h, 1d).")
+  @Option(
+      names = "--soak",
+      paramLabel = "DURATION",
+      description =
+          "Refuse (exit 8, nothing written) unless the ledger shows each source digest at the --from tag for at least this long (90s, 45m, 2h, 1d).")
   String soak;
 
-  @Option(names = "--sha", paramLabel = "COMMIT", description = "The commit the promotion records name (default: each image's org.opencontainers.image.revision label).")
+  @Option(
+      names = "--sha",
+      paramLabel = "COMMIT",
+      description =
+          "The commit the promotion records name (default: each image's org.opencontainers.image.revision label).")
   String sha;
 
-  @Option(names = "--history", paramLabel = "N", defaultValue = "0",
-      description = "With --json: each target tag's last N moves from the ledger, after the promote (the action shows 5).")
+  @Option(
+      names = "--history",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "With --json: each target tag's last N moves from the ledger, after the promote (the action shows 5).")
   int history;
 
-  @Mixin
-  LedgerOptions ledger;
+  @Mixin LedgerOptions ledger;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
-  @Mixin
-  ProgressOptions progress;
+  @Mixin ProgressOptions progress;
 
-  @Mixin
-  TrustOptions trust;
+  @Mixin TrustOptions trust;
 
-  @Parameters(paramLabel = "IMAGE", arity = "1..*",
-      description = "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
+  @Parameters(
+      paramLabel = "IMAGE",
+      arity = "1..*",
+      description =
+          "Repository such as ghcr.io/acme/api; IMAGE@sha256:<hex> pins the digest --from must resolve to.")
   List<String> images = new ArrayList<>();
 
   PromoteCommand(Environment env, Consumer<Summary> summaries) {
@@ -85,7 +106,8 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     Recorder.Written recorded = Recorder.Written.none();
     List<History.Log> histories = new ArrayList<>();
     StopSignal stop = new StopSignal();
-    try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
+    try (Stores stores = new Stores(registry, env);
+        SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
       Optional<LedgerRun.Soak> soakFor = soak(request);
       Optional<String> commit = LedgerOptions.commit(sha);
@@ -96,40 +118,70 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       progress.mode();
       TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
       registry.bindCredentialsForImages(request.images());
-      // Promote moves manifests only: no blob progress to draw, but the summary counts what was written.
+      // Promote moves manifests only: no blob progress to draw, but the summary counts what was
+      // written.
       Tracker counted = Tracker.counting(env.clock());
-      // The ledger's reads and writes go to the stores directly: the summary counts the images' manifests.
-      LedgerRun run = new LedgerRun(image -> stores.forPromote(image, !registry.dryRun), soakFor,
-          ledger.recording(registry.dryRun), commit, LedgerOptions.provenance(env), registry.jobs);
-      report = Promoter.promote(request, image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
-          registry.dryRun, registry.jobs, stop, plan -> {
-            run.beforeWrites(plan);
-            // Before the first write, on stderr: the record that lets a person undo a run killed outright.
-            env.stderr().print(PromoteOutput.plan(plan));
-            env.stderr().flush();
-            signals.arm();
-          }, gate);
+      // The ledger's reads and writes go to the stores directly: the summary counts the images'
+      // manifests.
+      LedgerRun run =
+          new LedgerRun(
+              image -> stores.forPromote(image, !registry.dryRun),
+              soakFor,
+              ledger.recording(registry.dryRun),
+              commit,
+              LedgerOptions.provenance(env),
+              registry.jobs);
+      report =
+          Promoter.promote(
+              request,
+              image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
+              registry.dryRun,
+              registry.jobs,
+              stop,
+              plan -> {
+                run.beforeWrites(plan);
+                // Before the first write, on stderr: the record that lets a person undo a run
+                // killed outright.
+                env.stderr().print(PromoteOutput.plan(plan));
+                env.stderr().flush();
+                signals.arm();
+              },
+              gate);
       signals.disarm();
       if (registry.dryRun) {
-        run.answerSoak(report.plan()); // nothing is written in a dry run, but it answers what the soak gate would
+        run.answerSoak(
+            report.plan()); // nothing is written in a dry run, but it answers what the soak gate
+        // would
       }
       summary = counted.summary();
       recorded = run.record(report, MoveKind.PROMOTE, request.fromLabel());
       if (history > 0 && !report.failed()) {
-        histories = run.histories(report, history, w -> env.stderr().println("gantry: warning: " + Gantry.firstLine(w)));
+        histories =
+            run.histories(
+                report,
+                history,
+                w -> env.stderr().println("gantry: warning: " + Gantry.firstLine(w)));
       }
     }
     GantryException failure = failure(report);
     int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
     String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
-    env.stdout().print(registry.json ? PromoteOutput.json(report, code, error, recorded, histories) + "\n" : PromoteOutput.text(report));
+    env.stdout()
+        .print(
+            registry.json
+                ? PromoteOutput.json(report, code, error, recorded, histories) + "\n"
+                : PromoteOutput.text(report));
     env.stdout().flush();
     recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
     summaries.accept(summary);
     if (failure != null) {
       throw new ReportedFailure(failure); // a failure's stderr stays its one line
     }
-    progress.printSummary(env, "promote", summary, ledger.recording(registry.dryRun) ? "; " + recorded.summary() : "");
+    progress.printSummary(
+        env,
+        "promote",
+        summary,
+        ledger.recording(registry.dryRun) ? "; " + recorded.summary() : "");
     return ExitCode.OK;
   }
 
@@ -141,32 +193,43 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     Duration d = Durations.parse("--soak", soak);
     String fromTag = request.fromTag();
     if (fromTag == null) {
-      throw GantryException.badInput("--soak needs --from to name a tag (the ledger times a digest at a tag), not " + from);
+      throw GantryException.badInput(
+          "--soak needs --from to name a tag (the ledger times a digest at a tag), not " + from);
     }
     return Optional.of(new LedgerRun.Soak(fromTag, d));
   }
 
-  /** The run's failure as the exit code and one line will tell it, or null when every write succeeded. */
+  /**
+   * The run's failure as the exit code and one line will tell it, or null when every write
+   * succeeded.
+   */
   static @Nullable GantryException failure(PromoteReport report) {
     if (!report.failed()) {
       return null;
     }
     // failed() without a stop means a write failed (or may have): there is a first failure.
     PromoteReport.@Nullable TagResult first = report.firstFailure();
-    String cause = report.stoppedBy() != null
-        ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
-        : Objects.requireNonNull(first, "a failed run names its failure").error();
+    String cause =
+        report.stoppedBy() != null
+            ? "promote stopped by " + report.stoppedBy() + ": no further write was started"
+            : Objects.requireNonNull(first, "a failed run names its failure").error();
     if (report.rollbackIncomplete()) {
-      return new GantryException(GantryException.Kind.ROLLBACK_INCOMPLETE,
+      return new GantryException(
+          GantryException.Kind.ROLLBACK_INCOMPLETE,
           cause + "; restoring the targets already moved was not completed: see the report above");
     }
     if (report.movedAny() || report.stoppedBy() != null) {
-      return new GantryException(GantryException.Kind.ROLLED_BACK,
+      return new GantryException(
+          GantryException.Kind.ROLLED_BACK,
           cause + "; every target already moved was restored (new tags are left, see the report)");
     }
-    // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...) is the answer.
-    PromoteReport.TagResult failure = Objects.requireNonNull(first, "a failed run names its failure");
+    // Nothing had been changed yet: the write failure's own kind (authentication, not found, ...)
+    // is the answer.
+    PromoteReport.TagResult failure =
+        Objects.requireNonNull(first, "a failed run names its failure");
     GantryException.Kind kind = failure.errorKind();
-    return new GantryException(kind == null ? GantryException.Kind.FAILED : kind, failure.error() + "; nothing was changed");
+    return new GantryException(
+        kind == null ? GantryException.Kind.FAILED : kind,
+        failure.error() + "; nothing was changed");
   }
 }

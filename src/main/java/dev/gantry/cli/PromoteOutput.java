@@ -21,7 +21,10 @@ import org.jspecify.annotations.Nullable;
 final class PromoteOutput {
   private PromoteOutput() {}
 
-  /** {@code value} left-aligned in {@code width} columns, as {@code %-Ns} (no String.format: its first use is slow). */
+  /**
+   * {@code value} left-aligned in {@code width} columns, as {@code %-Ns} (no String.format: its
+   * first use is slow).
+   */
   private static StringBuilder padded(StringBuilder s, String value, int width) {
     s.append(value);
     for (int i = value.length(); i < width; i++) {
@@ -32,7 +35,11 @@ final class PromoteOutput {
 
   static String text(PromoteReport report) {
     StringBuilder s = new StringBuilder();
-    int width = report.results().stream().mapToInt(r -> (r.image() + ":" + r.tag()).length()).max().orElse(0);
+    int width =
+        report.results().stream()
+            .mapToInt(r -> (r.image() + ":" + r.tag()).length())
+            .max()
+            .orElse(0);
     for (TagResult r : report.results()) {
       String target = r.image() + ":" + r.tag();
       padded(s, label(r.outcome()), 14).append(' ');
@@ -59,18 +66,26 @@ final class PromoteOutput {
   }
 
   /**
-   * The writes about to be made, each with the digest its tag holds now: printed before the first write, so a run
-   * killed outright (SIGKILL) can still be undone by hand.
+   * The writes about to be made, each with the digest its tag holds now: printed before the first
+   * write, so a run killed outright (SIGKILL) can still be undone by hand.
    */
   static String plan(PromotePlan plan) {
-    StringBuilder s = new StringBuilder("gantry: plan: ").append(plan.writes())
-        .append(" tag(s) to write; to undo by hand, point each back at its previous digest\n");
+    StringBuilder s =
+        new StringBuilder("gantry: plan: ")
+            .append(plan.writes())
+            .append(" tag(s) to write; to undo by hand, point each back at its previous digest\n");
     for (ImagePlan image : plan.images()) {
       for (PromotePlan.TagStep step : image.steps()) {
         if (step.write()) {
-          s.append("gantry: plan: ").append(image.image()).append(':').append(step.tag()).append("  ")
-              .append(image.source().digest()).append("  ")
-              .append(step.previous() == null ? "(new tag)" : "(was " + step.previous() + ")").append('\n');
+          s.append("gantry: plan: ")
+              .append(image.image())
+              .append(':')
+              .append(step.tag())
+              .append("  ")
+              .append(image.source().digest())
+              .append("  ")
+              .append(step.previous() == null ? "(new tag)" : "(was " + step.previous() + ")")
+              .append('\n');
         }
       }
     }
@@ -81,18 +96,26 @@ final class PromoteOutput {
     return o.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** The report as one document; for a failed run it also says the exit code and the one-line error. */
+  /**
+   * The report as one document; for a failed run it also says the exit code and the one-line error.
+   */
   static String json(PromoteReport report, int exitCode, @Nullable String error) {
     return JsonForm.json("promote", report, exitCode, error, null, List.of());
   }
 
   /** The same with the ledger's part: records written and a warning per record that was not. */
-  static String json(PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger, List<History.Log> history) {
+  static String json(
+      PromoteReport report,
+      int exitCode,
+      @Nullable String error,
+      Recorder.Written ledger,
+      List<History.Log> history) {
     return JsonForm.json("promote", report, exitCode, error, ledger, history);
   }
 
   /** A rollback's report: a promote's, named rollback, without a source tag. */
-  static String rollbackJson(PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger) {
+  static String rollbackJson(
+      PromoteReport report, int exitCode, @Nullable String error, Recorder.Written ledger) {
     return JsonForm.json("rollback", report, exitCode, error, ledger, List.of());
   }
 
@@ -107,11 +130,16 @@ final class PromoteOutput {
   }
 
   /**
-   * The JSON form, in a class of its own: the JVM's verifier loads the JSON node types of a method when its class is
-   * loaded, and a text-output promote needs none of them.
+   * The JSON form, in a class of its own: the JVM's verifier loads the JSON node types of a method
+   * when its class is loaded, and a text-output promote needs none of them.
    */
   private static final class JsonForm {
-    static String json(String command, PromoteReport report, int exitCode, @Nullable String error, Recorder.@Nullable Written ledger,
+    static String json(
+        String command,
+        PromoteReport report,
+        int exitCode,
+        @Nullable String error,
+        Recorder.@Nullable Written ledger,
         List<History.Log> history) {
       ObjectNode root = Json.object();
       root.put("command", command);

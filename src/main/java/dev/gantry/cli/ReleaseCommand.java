@@ -7,9 +7,9 @@ import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.release.GitHubApi;
+import dev.gantry.release.ReleaseNotes;
 import dev.gantry.release.ReleaseRequest;
 import dev.gantry.release.Releaser;
-import dev.gantry.release.ReleaseNotes;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,27 +21,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "release", mixinStandardHelpOptions = true,
-    description = "Release a commit: the next CalVer version, an annotated tag on exactly that commit, a GitHub Release "
-        + "with notes since the previous version, and every --image tagged with the version at the registry level. "
-        + "Re-running on a released commit completes what is missing and changes nothing else.")
+@Command(
+    name = "release",
+    mixinStandardHelpOptions = true,
+    description =
+        "Release a commit: the next CalVer version, an annotated tag on exactly that commit, a GitHub Release "
+            + "with notes since the previous version, and every --image tagged with the version at the registry level. "
+            + "Re-running on a released commit completes what is missing and changes nothing else.")
 final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
-  @Option(names = "--repository", paramLabel = "OWNER/NAME", required = true, description = "The GitHub repository.")
+  @Option(
+      names = "--repository",
+      paramLabel = "OWNER/NAME",
+      required = true,
+      description = "The GitHub repository.")
   String repository;
 
-  @Option(names = "--sha", paramLabel = "COMMIT", required = true, description = "The commit to release (7 to 40 hex characters).")
+  @Option(
+      names = "--sha",
+      paramLabel = "COMMIT",
+      required = true,
+      description = "The commit to release (7 to 40 hex characters).")
   String sha;
 
-  @Option(names = "--image", paramLabel = "IMAGE", description = "An image to tag with the version (repeatable); IMAGE@sha256:<hex> tags exactly that digest (exit 5 if --from moved).")
+  @Option(
+      names = "--image",
+      paramLabel = "IMAGE",
+      description =
+          "An image to tag with the version (repeatable); IMAGE@sha256:<hex> tags exactly that digest (exit 5 if --from moved).")
   List<String> images = new ArrayList<>();
 
-  @Option(names = "--from", paramLabel = "TAG", description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
+  @Option(
+      names = "--from",
+      paramLabel = "TAG",
+      description = "The images' source tag (default: sha-<first 7 of COMMIT>).")
   @Nullable String from;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "YYYY.M.PATCH",
-      description = "YYYY.M.PATCH (default), YYYY.0M.PATCH or YY.M.PATCH; the date is today's in UTC.")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "YYYY.M.PATCH",
+      description =
+          "YYYY.M.PATCH (default), YYYY.0M.PATCH or YY.M.PATCH; the date is today's in UTC.")
   String format;
 
   @Option(names = "--draft", description = "Create the release as a draft.")
@@ -53,14 +75,14 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   @Option(names = "--no-latest", description = "Do not mark the release as the latest one.")
   boolean noLatest;
 
-  @Option(names = "--github-token-stdin", description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
+  @Option(
+      names = "--github-token-stdin",
+      description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
   boolean tokenStdin;
 
-  @Mixin
-  LedgerOptions ledger;
+  @Mixin LedgerOptions ledger;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
   ReleaseCommand(Environment env) {
     this.env = env;
@@ -76,17 +98,34 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     Releaser.Result result;
     Recorder.Written recorded = Recorder.Written.none();
     try (Stores stores = new Stores(registry, env)) {
-      ReleaseRequest request = ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
+      ReleaseRequest request =
+          ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
       registry.validate();
       registry.bindCredentialsForImages(request.images());
-      GitHubApi gitHub = new GitHubApi(GitHubToken.connect(env, registry, tokenStdin), request.repository());
+      GitHubApi gitHub =
+          new GitHubApi(GitHubToken.connect(env, registry, tokenStdin), request.repository());
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
-      result = Releaser.release(request, gitHub, image -> stores.forPromote(image, !registry.dryRun), now, registry.dryRun, registry.jobs);
+      result =
+          Releaser.release(
+              request,
+              gitHub,
+              image -> stores.forPromote(image, !registry.dryRun),
+              now,
+              registry.dryRun,
+              registry.jobs);
       if (ledger.recording(registry.dryRun) && result.imageReport() != null) {
-        // The version tags moved (a re-run that found them in place moved nothing and records nothing).
-        recorded = Recorder.write(Recorder.promoted(result.imageReport(), image -> stores.forPromote(image, true),
-            result.imageReport().plan().request().fromLabel()), MoveKind.RELEASE, Optional.of(result.commit()),
-            LedgerOptions.provenance(env), registry.jobs);
+        // The version tags moved (a re-run that found them in place moved nothing and records
+        // nothing).
+        recorded =
+            Recorder.write(
+                Recorder.promoted(
+                    result.imageReport(),
+                    image -> stores.forPromote(image, true),
+                    result.imageReport().plan().request().fromLabel()),
+                MoveKind.RELEASE,
+                Optional.of(result.commit()),
+                LedgerOptions.provenance(env),
+                registry.jobs);
       }
     }
     env.stdout().println(registry.json ? json(result, recorded) : text(result));
@@ -106,12 +145,24 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     } else {
       s.append("released ").append(r.version());
     }
-    s.append(" (commit ").append(r.commit()).append(", previous ").append(r.previousTag() == null ? "none" : r.previousTag()).append(")\n");
+    s.append(" (commit ")
+        .append(r.commit())
+        .append(", previous ")
+        .append(r.previousTag() == null ? "none" : r.previousTag())
+        .append(")\n");
     if (r.release() != null) {
-      s.append(r.releaseCreated() ? "release created: " : "release exists: ").append(r.release().url()).append('\n');
+      s.append(r.releaseCreated() ? "release created: " : "release exists: ")
+          .append(r.release().url())
+          .append('\n');
     }
     for (ReleaseNotes.ImageLine i : r.images()) {
-      s.append(r.dryRun() ? "would tag " : "tagged ").append(i.image()).append(':').append(r.version()).append("  ").append(i.digest()).append('\n');
+      s.append(r.dryRun() ? "would tag " : "tagged ")
+          .append(i.image())
+          .append(':')
+          .append(r.version())
+          .append("  ")
+          .append(i.digest())
+          .append('\n');
     }
     if (r.dryRun()) {
       s.append("\n").append(r.body());
@@ -154,7 +205,10 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
     if (report == null) {
       return dryRun ? "would-promote" : "unknown";
     }
-    return report.results().stream().filter(t -> t.image().toString().equals(image)).findFirst()
-        .map(t -> PromoteOutput.label(t.outcome())).orElse("unknown");
+    return report.results().stream()
+        .filter(t -> t.image().toString().equals(image))
+        .findFirst()
+        .map(t -> PromoteOutput.label(t.outcome()))
+        .orElse("unknown");
   }
 }

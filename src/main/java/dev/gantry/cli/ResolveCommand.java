@@ -12,19 +12,28 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "resolve", mixinStandardHelpOptions = true,
-    description = "Look TAG up once in every IMAGE and print IMAGE@sha256:<hex>, one line per image: the digests "
-        + "later steps pin, so a tag pushed again in between cannot change what they act on. Writes nothing.")
+@Command(
+    name = "resolve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Look TAG up once in every IMAGE and print IMAGE@sha256:<hex>, one line per image: the digests "
+            + "later steps pin, so a tag pushed again in between cannot change what they act on. Writes nothing.")
 final class ResolveCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
-  @Option(names = "--tag", paramLabel = "TAG", required = true, description = "The tag to resolve, e.g. sha-abc1234.")
+  @Option(
+      names = "--tag",
+      paramLabel = "TAG",
+      required = true,
+      description = "The tag to resolve, e.g. sha-abc1234.")
   String tag;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
-  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Repository such as ghcr.io/acme/api, or oci:PATH.")
+  @Parameters(
+      paramLabel = "IMAGE",
+      arity = "1..*",
+      description = "Repository such as ghcr.io/acme/api, or oci:PATH.")
   List<String> images = new ArrayList<>();
 
   ResolveCommand(Environment env) {
@@ -43,7 +52,8 @@ final class ResolveCommand implements Callable<Integer>, JsonOutput {
       List<PromoteRequest.Image> parsed = Resolver.images(images, tag);
       registry.validate();
       registry.bindCredentialsForImages(parsed);
-      pinned = Resolver.resolve(parsed, tag, image -> stores.forPromote(image, false), registry.jobs);
+      pinned =
+          Resolver.resolve(parsed, tag, image -> stores.forPromote(image, false), registry.jobs);
     }
     if (registry.json) {
       ObjectNode digests = Json.mapper().createObjectNode();

@@ -21,26 +21,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rollback", mixinStandardHelpOptions = true,
-    description = "Move a tag of every IMAGE back to the digest it held before, by the promotion ledger (or to a digest "
-        + "the ledger shows it held): all or nothing, as promote, and recorded as a rollback. No old sha-<7> tag needed.")
+@Command(
+    name = "rollback",
+    mixinStandardHelpOptions = true,
+    description =
+        "Move a tag of every IMAGE back to the digest it held before, by the promotion ledger (or to a digest "
+            + "the ledger shows it held): all or nothing, as promote, and recorded as a rollback. No old sha-<7> tag needed.")
 final class RollbackCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
 
-  @Option(names = "--tag", paramLabel = "TAG", required = true, description = "The tag to move back (such as latest).")
+  @Option(
+      names = "--tag",
+      paramLabel = "TAG",
+      required = true,
+      description = "The tag to move back (such as latest).")
   String tag;
 
-  @Option(names = "--to", paramLabel = "previous|sha256:<hex>", defaultValue = "previous",
-      description = "previous (default): the digest before the last move; or a digest the ledger shows the tag held.")
+  @Option(
+      names = "--to",
+      paramLabel = "previous|sha256:<hex>",
+      defaultValue = "previous",
+      description =
+          "previous (default): the digest before the last move; or a digest the ledger shows the tag held.")
   String to;
 
-  @Mixin
-  LedgerOptions ledger;
+  @Mixin LedgerOptions ledger;
 
-  @Mixin
-  RegistryOptions registry;
+  @Mixin RegistryOptions registry;
 
-  @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Repository such as ghcr.io/acme/api, or oci:PATH.")
+  @Parameters(
+      paramLabel = "IMAGE",
+      arity = "1..*",
+      description = "Repository such as ghcr.io/acme/api, or oci:PATH.")
   List<String> images = new ArrayList<>();
 
   RollbackCommand(Environment env) {
@@ -57,34 +69,53 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
     PromoteReport report;
     Recorder.Written recorded = Recorder.Written.none();
     StopSignal stop = new StopSignal();
-    try (Stores stores = new Stores(registry, env); SignalStop signals = SignalStop.install(stop, env.stderr())) {
+    try (Stores stores = new Stores(registry, env);
+        SignalStop signals = SignalStop.install(stop, env.stderr())) {
       ImageReference.checkTag(tag);
       Optional<Digest> target = target(to);
       List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
       for (PromoteRequest.Image i : parsed) {
         if (i.pinned() != null) {
-          throw GantryException.badInput("image '" + i + "@" + i.pinned() + "' must not carry a digest: name it with --to");
+          throw GantryException.badInput(
+              "image '" + i + "@" + i.pinned() + "' must not carry a digest: name it with --to");
         }
       }
       registry.validate();
       registry.bindCredentialsForImages(parsed);
-      LedgerRun run = new LedgerRun(i -> stores.forPromote(i, !registry.dryRun), Optional.empty(),
-          ledger.recording(registry.dryRun), Optional.empty(), LedgerOptions.provenance(env), registry.jobs);
+      LedgerRun run =
+          new LedgerRun(
+              i -> stores.forPromote(i, !registry.dryRun),
+              Optional.empty(),
+              ledger.recording(registry.dryRun),
+              Optional.empty(),
+              LedgerOptions.provenance(env),
+              registry.jobs);
       PromotePlan plan = Rollback.plan(parsed, tag, target, run.open(), registry.jobs);
-      report = registry.dryRun ? PlanExecutor.dryRun(plan) : PlanExecutor.apply(plan, run.open(), registry.jobs, stop, p -> {
-        run.beforeWrites(p);
-        env.stderr().print(PromoteOutput.plan(p));
-        env.stderr().flush();
-        signals.arm();
-      });
+      report =
+          registry.dryRun
+              ? PlanExecutor.dryRun(plan)
+              : PlanExecutor.apply(
+                  plan,
+                  run.open(),
+                  registry.jobs,
+                  stop,
+                  p -> {
+                    run.beforeWrites(p);
+                    env.stderr().print(PromoteOutput.plan(p));
+                    env.stderr().flush();
+                    signals.arm();
+                  });
       signals.disarm();
       recorded = run.record(report, MoveKind.ROLLBACK, "ledger");
     }
     GantryException failure = PromoteCommand.failure(report);
     int code = failure == null ? ExitCode.OK : ExitCode.of(failure.kind());
     String error = failure == null ? null : Gantry.firstLine(failure.getMessage());
-    env.stdout().print(registry.json ? PromoteOutput.rollbackJson(report, code, error, recorded) + "\n"
-        : "rollback of " + tag + ":\n" + PromoteOutput.text(report));
+    env.stdout()
+        .print(
+            registry.json
+                ? PromoteOutput.rollbackJson(report, code, error, recorded) + "\n"
+                : "rollback of " + tag + ":\n" + PromoteOutput.text(report));
     env.stdout().flush();
     recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
     if (failure != null) {
@@ -101,7 +132,8 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
       return Optional.empty();
     }
     if (!to.startsWith("sha256:")) {
-      throw GantryException.badInput("invalid --to '" + to + "' (expected previous or sha256:<64 hex>)");
+      throw GantryException.badInput(
+          "invalid --to '" + to + "' (expected previous or sha256:<64 hex>)");
     }
     return Optional.of(Digest.parse(to));
   }

@@ -8,11 +8,12 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * SIGTERM and SIGINT during a promote. While writes may be in progress ({@link #arm}), the first signal asks the
- * executor to stop: no new write starts, writes in flight finish, and what moved is rolled back before the
- * process exits with the rollback's exit code. A second signal then, or any signal outside that window (nothing
- * written yet, or all done), ends the process at once with 128 + the signal number, as it would without Gantry.
- * SIGKILL cannot be caught: the plan printed before the first write is what lets a person undo such a run.
+ * SIGTERM and SIGINT during a promote. While writes may be in progress ({@link #arm}), the first
+ * signal asks the executor to stop: no new write starts, writes in flight finish, and what moved is
+ * rolled back before the process exits with the rollback's exit code. A second signal then, or any
+ * signal outside that window (nothing written yet, or all done), ends the process at once with 128
+ * + the signal number, as it would without Gantry. SIGKILL cannot be caught: the plan printed
+ * before the first write is what lets a person undo such a run.
  */
 final class SignalStop implements AutoCloseable {
   private static final List<String> SIGNALS = List.of("TERM", "INT");
@@ -42,7 +43,10 @@ final class SignalStop implements AutoCloseable {
     return s;
   }
 
-  /** From just before the first write until the rollback is done: signals stop the run instead of ending it. */
+  /**
+   * From just before the first write until the rollback is done: signals stop the run instead of
+   * ending it.
+   */
   void arm() {
     armed = true;
   }
@@ -55,7 +59,10 @@ final class SignalStop implements AutoCloseable {
     String name = "SIG" + signal.getName();
     if (armed && !stop.requested()) {
       stop.request(name);
-      stderr.println("gantry: " + name + " received: no new write starts; rolling back what moved (a second signal ends at once)");
+      stderr.println(
+          "gantry: "
+              + name
+              + " received: no new write starts; rolling back what moved (a second signal ends at once)");
       stderr.flush();
       return;
     }

@@ -2,11 +2,11 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
+import dev.gantry.http.HttpClients;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.layout.OciArchive;
 import dev.gantry.layout.OciLayout;
 import dev.gantry.promote.PromoteRequest;
-import dev.gantry.http.HttpClients;
 import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.RegistryClient;
@@ -22,10 +22,10 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens the store behind a reference: a registry repository (through one registry client, built only when a
- * registry is named, so a layout-only run sets up no networking at all, and a plain-HTTP one no TLS) or an OCI
- * layout or archive. Closing it
- * removes the temporary directories archives were unpacked into.
+ * Opens the store behind a reference: a registry repository (through one registry client, built
+ * only when a registry is named, so a layout-only run sets up no networking at all, and a
+ * plain-HTTP one no TLS) or an OCI layout or archive. Closing it removes the temporary directories
+ * archives were unpacked into.
  */
 final class Stores implements AutoCloseable {
   private final RegistryOptions options;
@@ -38,7 +38,10 @@ final class Stores implements AutoCloseable {
     this.env = env;
   }
 
-  /** A copy source: a registry image (tag defaults to latest), a layout or archive image (tag defaults to its only one). */
+  /**
+   * A copy source: a registry image (tag defaults to latest), a layout or archive image (tag
+   * defaults to its only one).
+   */
   Endpoint source(String value) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference ref = LayoutReference.parse(value);
@@ -46,25 +49,38 @@ final class Stores implements AutoCloseable {
       return new Endpoint(layout, ref.tag() != null ? ref.tag() : layout.onlyImage());
     }
     ImageReference ref = ImageReference.parse(value);
-    return new Endpoint(client(ref.repository()).forPull(ref.repository()), ref.manifestReference());
+    return new Endpoint(
+        client(ref.repository()).forPull(ref.repository()), ref.manifestReference());
   }
 
-  /** A copy destination; the reference is null when the value names none (the copier then keeps the source's). */
+  /**
+   * A copy destination; the reference is null when the value names none (the copier then keeps the
+   * source's).
+   */
   Endpoint destination(String value, String source, boolean dryRun) {
     if (LayoutReference.isLayout(value)) {
       LayoutReference ref = LayoutReference.parse(value);
       if (ref.archive()) {
-        throw GantryException.badInput("destination '" + value + "' is an archive, which is read-only: use oci:PATH");
+        throw GantryException.badInput(
+            "destination '" + value + "' is an archive, which is read-only: use oci:PATH");
       }
-      OciLayout layout = !dryRun ? OciLayout.openOrCreate(ref.path(), ref.name())
-          : OciLayout.willBeCreated(ref.path()) ? emptyStandIn(ref) : OciLayout.open(ref.path(), ref.name(), true);
+      OciLayout layout =
+          !dryRun
+              ? OciLayout.openOrCreate(ref.path(), ref.name())
+              : OciLayout.willBeCreated(ref.path())
+                  ? emptyStandIn(ref)
+                  : OciLayout.open(ref.path(), ref.name(), true);
       return new Endpoint(layout, ref.tag());
     }
     ImageReference ref = ImageReference.parse(value);
     Repository repo = ref.repository();
-    Repository[] mountFrom = LayoutReference.isLayout(source) ? new Repository[0] : new Repository[] {ImageReference.parse(source).repository()};
+    Repository[] mountFrom =
+        LayoutReference.isLayout(source)
+            ? new Repository[0]
+            : new Repository[] {ImageReference.parse(source).repository()};
     String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
-    return new Endpoint(dryRun ? client(repo).forPull(repo) : client(repo).forPush(repo, mountFrom), reference);
+    return new Endpoint(
+        dryRun ? client(repo).forPull(repo) : client(repo).forPush(repo, mountFrom), reference);
   }
 
   /** The store to promote in: the layout, or the repository with push rights asked for up front. */
@@ -73,17 +89,22 @@ final class Stores implements AutoCloseable {
     if (layout != null) {
       return OciLayout.open(layout.path(), layout.name(), !push);
     }
-    Repository repo = Objects.requireNonNull(image.repository(), "an image is a layout or a repository");
+    Repository repo =
+        Objects.requireNonNull(image.repository(), "an image is a layout or a repository");
     return push ? client(repo).forPush(repo) : client(repo).forPull(repo);
   }
 
-  /** A dry run into a layout that does not exist yet: an empty stand-in in a temporary directory, nothing created there. */
+  /**
+   * A dry run into a layout that does not exist yet: an empty stand-in in a temporary directory,
+   * nothing created there.
+   */
   private OciLayout emptyStandIn(LayoutReference ref) {
     Path dir;
     try {
       dir = Files.createTempDirectory("gantry-dry-run-").resolve("layout");
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "dry run into " + ref.name() + ": " + e.getMessage(), e);
+      throw new GantryException(
+          GantryException.Kind.FAILED, "dry run into " + ref.name() + ": " + e.getMessage(), e);
     }
     unpacked.add(dir.getParent());
     OciLayout.openOrCreate(dir, ref.name());
@@ -96,7 +117,10 @@ final class Stores implements AutoCloseable {
     return OciLayout.open(dir, ref.name(), true);
   }
 
-  /** The registry client; TLS starts being set up in the background as soon as an HTTPS registry is named. */
+  /**
+   * The registry client; TLS starts being set up in the background as soon as an HTTPS registry is
+   * named.
+   */
   private synchronized RegistryClient client(Repository repository) {
     if (!new Endpoints(new LinkedHashSet<>(options.insecure)).isPlainHttp(repository.registry())) {
       HttpClients.prepareTls();

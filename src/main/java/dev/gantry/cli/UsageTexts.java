@@ -8,19 +8,24 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code gantry --help} and {@code gantry COMMAND --help} (or {@code -h}) from texts picocli rendered at build time
- * ({@link UsageTextsWriter}, into the jar as {@code usage/NAME.txt}), so asking for help loads no picocli: rendering it
- * at run time costs five hello-world JVM starts. {@code UsageTextsTest} holds every stored text equal to picocli's
- * live rendering. Only the plain (no colour) rendering is stored: whenever picocli would colour its help, and when no
- * text was stored (classes run without the build step), picocli answers as before.
+ * {@code gantry --help} and {@code gantry COMMAND --help} (or {@code -h}) from texts picocli
+ * rendered at build time ({@link UsageTextsWriter}, into the jar as {@code usage/NAME.txt}), so
+ * asking for help loads no picocli: rendering it at run time costs five hello-world JVM starts.
+ * {@code UsageTextsTest} holds every stored text equal to picocli's live rendering. Only the plain
+ * (no colour) rendering is stored: whenever picocli would colour its help, and when no text was
+ * stored (classes run without the build step), picocli answers as before.
  */
 public final class UsageTexts {
   static final String DIR = "usage/";
 
   private UsageTexts() {}
 
-  /** Writes the stored help when {@code args} only ask for it and picocli would print it plain; false otherwise. */
-  public static boolean printIfRequested(String[] args, Map<String, String> env, boolean console, PrintStream out) {
+  /**
+   * Writes the stored help when {@code args} only ask for it and picocli would print it plain;
+   * false otherwise.
+   */
+  public static boolean printIfRequested(
+      String[] args, Map<String, String> env, boolean console, PrintStream out) {
     Optional<String> name = requested(args);
     if (name.isEmpty() || colourPossible(env, console)) {
       return false;
@@ -34,12 +39,16 @@ public final class UsageTexts {
     } catch (IOException e) {
       return false;
     }
-    out.write(text, 0, text.length); // the bytes picocli wrote (UTF-8), whatever the platform's encoding
+    out.write(
+        text, 0, text.length); // the bytes picocli wrote (UTF-8), whatever the platform's encoding
     out.flush();
     return true;
   }
 
-  /** The name of the text asked for: "gantry" for the top level, the command's name; empty if not only help. */
+  /**
+   * The name of the text asked for: "gantry" for the top level, the command's name; empty if not
+   * only help.
+   */
   static Optional<String> requested(String[] args) {
     if (args.length == 1 && isHelp(args[0])) {
       return Optional.of("gantry");
@@ -68,13 +77,14 @@ public final class UsageTexts {
   }
 
   /**
-   * Whether picocli's {@code Ansi.AUTO} could colour the help (4.7): {@code NO_COLOR} turns colour off; a
-   * {@code picocli.ansi} property or a non-zero {@code CLICOLOR_FORCE} may turn it on; otherwise colour needs a
-   * console (on Java 17, standard input and output both terminals), and Windows has its own rules. A
-   * {@code picocli.usage.width} property changes the layout.
+   * Whether picocli's {@code Ansi.AUTO} could colour the help (4.7): {@code NO_COLOR} turns colour
+   * off; a {@code picocli.ansi} property or a non-zero {@code CLICOLOR_FORCE} may turn it on;
+   * otherwise colour needs a console (on Java 17, standard input and output both terminals), and
+   * Windows has its own rules. A {@code picocli.usage.width} property changes the layout.
    */
   static boolean colourPossible(Map<String, String> env, boolean console) {
-    if (System.getProperty("picocli.ansi") != null || System.getProperty("picocli.usage.width") != null) {
+    if (System.getProperty("picocli.ansi") != null
+        || System.getProperty("picocli.usage.width") != null) {
       return true;
     }
     if (env.containsKey("NO_COLOR")) {

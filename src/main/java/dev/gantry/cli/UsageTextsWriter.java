@@ -14,21 +14,29 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Build step (pom.xml, phase process-classes): renders {@code gantry --help} and every command's {@code --help} with
- * picocli, through {@link Gantry#run} itself, into {@code OUTPUT_DIR/dev/gantry/cli/usage/NAME.txt}, and writes each
- * command's {@link ParseTable}. Run on every build from the compiled classes, so the texts and tables always follow
- * the commands and options of that build.
+ * Build step (pom.xml, phase process-classes): renders {@code gantry --help} and every command's
+ * {@code --help} with picocli, through {@link Gantry#run} itself, into {@code
+ * OUTPUT_DIR/dev/gantry/cli/usage/NAME.txt}, and writes each command's {@link ParseTable}. Run on
+ * every build from the compiled classes, so the texts and tables always follow the commands and
+ * options of that build.
  */
 public final class UsageTextsWriter {
   private UsageTextsWriter() {}
 
-  /** Writes the help texts and the parse tables ({@link ParseTableWriter}) under the classes directory. */
+  /**
+   * Writes the help texts and the parse tables ({@link ParseTableWriter}) under the classes
+   * directory.
+   */
   public static void main(String[] args) throws IOException {
     if (args.length != 1) {
-      throw new IllegalArgumentException("usage: UsageTextsWriter OUTPUT_DIR (the classes directory)");
+      throw new IllegalArgumentException(
+          "usage: UsageTextsWriter OUTPUT_DIR (the classes directory)");
     }
     Path classes = Path.of(args[0]);
-    Path dir = classes.resolve(UsageTexts.class.getPackageName().replace('.', '/')).resolve(UsageTexts.DIR);
+    Path dir =
+        classes
+            .resolve(UsageTexts.class.getPackageName().replace('.', '/'))
+            .resolve(UsageTexts.DIR);
     emptyDirectory(dir);
     for (String name : names()) {
       Files.write(dir.resolve(name + ".txt"), render(name));
@@ -36,7 +44,10 @@ public final class UsageTextsWriter {
     ParseTableWriter.write(classes);
   }
 
-  /** Creates the directory, or empties it: a command removed since the last build leaves nothing behind. */
+  /**
+   * Creates the directory, or empties it: a command removed since the last build leaves nothing
+   * behind.
+   */
   static void emptyDirectory(Path dir) throws IOException {
     Files.createDirectories(dir);
     try (Stream<Path> old = Files.list(dir)) {
@@ -57,18 +68,29 @@ public final class UsageTextsWriter {
   /** What {@code gantry [NAME] --help} prints when picocli renders it without colour. */
   static byte[] render(String name) {
     String previous = System.getProperty("picocli.ansi");
-    System.setProperty("picocli.ansi", "false"); // a build run from a terminal must not store colour codes
+    System.setProperty(
+        "picocli.ansi", "false"); // a build run from a terminal must not store colour codes
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Environment env = new Environment(Map.of(), new ByteArrayInputStream(new byte[0]),
-          new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-          Clock.systemUTC());
-      String[] args = name.equals("gantry") ? new String[] {"--help"} : new String[] {name, "--help"};
+      Environment env =
+          new Environment(
+              Map.of(),
+              new ByteArrayInputStream(new byte[0]),
+              new PrintStream(out, true, StandardCharsets.UTF_8),
+              new PrintStream(err, true, StandardCharsets.UTF_8),
+              Clock.systemUTC());
+      String[] args =
+          name.equals("gantry") ? new String[] {"--help"} : new String[] {name, "--help"};
       int code = Gantry.run(args, env);
       if (code != ExitCode.OK || out.size() == 0 || err.size() != 0) {
-        throw new IllegalStateException("gantry " + String.join(" ", args) + " exited " + code + ": "
-            + err.toString(StandardCharsets.UTF_8));
+        throw new IllegalStateException(
+            "gantry "
+                + String.join(" ", args)
+                + " exited "
+                + code
+                + ": "
+                + err.toString(StandardCharsets.UTF_8));
       }
       return out.toByteArray();
     } finally {

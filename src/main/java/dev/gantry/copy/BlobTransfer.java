@@ -5,11 +5,16 @@ import dev.gantry.progress.TransferListener;
 import dev.gantry.store.ImageStore;
 
 /**
- * Moves one blob the cheapest way that works: nothing if the destination has it, else whatever the destination
- * store does best (a registry mounts it across repositories, or streams it, verified against the digest).
+ * Moves one blob the cheapest way that works: nothing if the destination has it, else whatever the
+ * destination store does best (a registry mounts it across repositories, or streams it, verified
+ * against the digest).
  */
 final class BlobTransfer {
-  enum How { PRESENT, MOUNTED, COPIED }
+  enum How {
+    PRESENT,
+    MOUNTED,
+    COPIED
+  }
 
   private BlobTransfer() {}
 

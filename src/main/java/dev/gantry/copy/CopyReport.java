@@ -5,15 +5,30 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a copy did: the digest (the same at both ends), how each blob got there (the image's and its attachments'),
- * and one result per attachment carried. FAILED: an attachment could not be copied, so the destination tag was not
- * moved (see {@link #firstFailure}). {@code previous}: what the destination reference held before (empty when it did
- * not exist), for the ledger.
+ * What a copy did: the digest (the same at both ends), how each blob got there (the image's and its
+ * attachments'), and one result per attachment carried. FAILED: an attachment could not be copied,
+ * so the destination tag was not moved (see {@link #firstFailure}). {@code previous}: what the
+ * destination reference held before (empty when it did not exist), for the ledger.
  */
-public record CopyReport(String source, String destination, Digest digest, String mediaType,
-    Outcome outcome, int manifests, int blobsCopied, int blobsMounted, int blobsPresent, long bytesCopied,
-    List<ReferrerResult> referrers, Optional<Digest> previous) {
-  public enum Outcome { COPIED, UNCHANGED, WOULD_COPY, FAILED }
+public record CopyReport(
+    String source,
+    String destination,
+    Digest digest,
+    String mediaType,
+    Outcome outcome,
+    int manifests,
+    int blobsCopied,
+    int blobsMounted,
+    int blobsPresent,
+    long bytesCopied,
+    List<ReferrerResult> referrers,
+    Optional<Digest> previous) {
+  public enum Outcome {
+    COPIED,
+    UNCHANGED,
+    WOULD_COPY,
+    FAILED
+  }
 
   public CopyReport {
     referrers = List.copyOf(referrers);

@@ -4,13 +4,21 @@ import dev.gantry.GantryException;
 import dev.gantry.referrers.Attachment;
 import java.util.Optional;
 
-/** What a copy did with one attachment; {@code error} says why it failed (or why restoring it failed). */
-public record ReferrerResult(Attachment attachment, Outcome outcome, Optional<String> error,
+/**
+ * What a copy did with one attachment; {@code error} says why it failed (or why restoring it
+ * failed).
+ */
+public record ReferrerResult(
+    Attachment attachment,
+    Outcome outcome,
+    Optional<String> error,
     Optional<GantryException.Kind> errorKind) {
   public enum Outcome {
     /** Now at the destination. */
     COPIED,
-    /** Already at the destination (listed for its subject, or the cosign tag at the same digest). */
+    /**
+     * Already at the destination (listed for its subject, or the cosign tag at the same digest).
+     */
     UNCHANGED,
     /** Dry run: would be copied. */
     WOULD_COPY,
@@ -29,7 +37,8 @@ public record ReferrerResult(Attachment attachment, Outcome outcome, Optional<St
   }
 
   static ReferrerResult failed(Attachment a, Outcome outcome, RuntimeException e) {
-    GantryException.Kind kind = e instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
+    GantryException.Kind kind =
+        e instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
     return new ReferrerResult(a, outcome, Optional.ofNullable(e.getMessage()), Optional.of(kind));
   }
 }

@@ -8,46 +8,61 @@ import okhttp3.ConnectionPool;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
-/** The one place that configures HTTP for the whole program: timeouts, pool size, retries, user agent, TLS. */
+/**
+ * The one place that configures HTTP for the whole program: timeouts, pool size, retries, user
+ * agent, TLS.
+ */
 public final class HttpClients {
   public static final String USER_AGENT = "gantry/" + Version.get();
 
   private HttpClients() {}
 
   /**
-   * For a run that will speak HTTPS: sets TLS up on a background thread now, while the rest of the start-up runs,
-   * instead of on the first connection. Runs that only speak plain HTTP never call this and never load TLS.
+   * For a run that will speak HTTPS: sets TLS up on a background thread now, while the rest of the
+   * start-up runs, instead of on the first connection. Runs that only speak plain HTTP never call
+   * this and never load TLS.
    */
   public static void prepareTls() {
     LazyTls.prepare();
   }
 
   /**
-   * @param jobs how many requests may run at once (sizes the idle pool so parallel work reuses connections)
-   * @param inner application interceptors that run inside the retry loop (authentication), outermost first
+   * @param jobs how many requests may run at once (sizes the idle pool so parallel work reuses
+   *     connections)
+   * @param inner application interceptors that run inside the retry loop (authentication),
+   *     outermost first
    */
-  public static OkHttpClient create(RetryPolicy retry, RetryInterceptor.Sleeper sleeper, int jobs, List<Interceptor> inner) {
-    OkHttpClient.Builder b = new OkHttpClient.Builder()
-        // TLS is set up on the first https connection, not here (LazyTls): plain-HTTP runs never load it.
-        .sslSocketFactory(LazyTls.SOCKET_FACTORY, LazyTls.TRUST_MANAGER)
-        .connectTimeout(Duration.ofSeconds(15))
-        .readTimeout(Duration.ofSeconds(60))
-        .writeTimeout(Duration.ofSeconds(60))
-        .connectionPool(new ConnectionPool(Math.max(5, jobs), 1, TimeUnit.MINUTES))
-        // Off: OkHttp's own silent retry would replay a 408 or a reset at once, outside our backoff and budget.
-        .retryOnConnectionFailure(false)
-        .addInterceptor(chain -> chain.proceed(chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
-        .addInterceptor(new RetryInterceptor(retry, sleeper));
+  public static OkHttpClient create(
+      RetryPolicy retry, RetryInterceptor.Sleeper sleeper, int jobs, List<Interceptor> inner) {
+    OkHttpClient.Builder b =
+        new OkHttpClient.Builder()
+            // TLS is set up on the first https connection, not here (LazyTls): plain-HTTP runs
+            // never load it.
+            .sslSocketFactory(LazyTls.SOCKET_FACTORY, LazyTls.TRUST_MANAGER)
+            .connectTimeout(Duration.ofSeconds(15))
+            .readTimeout(Duration.ofSeconds(60))
+            .writeTimeout(Duration.ofSeconds(60))
+            .connectionPool(new ConnectionPool(Math.max(5, jobs), 1, TimeUnit.MINUTES))
+            // Off: OkHttp's own silent retry would replay a 408 or a reset at once, outside our
+            // backoff and budget.
+            .retryOnConnectionFailure(false)
+            .addInterceptor(
+                chain ->
+                    chain.proceed(
+                        chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
+            .addInterceptor(new RetryInterceptor(retry, sleeper));
     inner.forEach(b::addInterceptor);
     return b.build();
   }
 
   /**
-   * The shared client for a service with its own rate-limit answers (GitHub): the same pool, timeouts and inner
-   * interceptors, its one {@link RetryInterceptor} replaced by the same one that also knows {@code limits}. So a
-   * rate-limited call is tried at most {@link RetryPolicy#maxAttempts} times in all, in one loop.
+   * The shared client for a service with its own rate-limit answers (GitHub): the same pool,
+   * timeouts and inner interceptors, its one {@link RetryInterceptor} replaced by the same one that
+   * also knows {@code limits}. So a rate-limited call is tried at most {@link
+   * RetryPolicy#maxAttempts} times in all, in one loop.
    */
-  public static OkHttpClient withRateLimits(OkHttpClient shared, RetryInterceptor.RateLimits limits) {
+  public static OkHttpClient withRateLimits(
+      OkHttpClient shared, RetryInterceptor.RateLimits limits) {
     OkHttpClient.Builder b = shared.newBuilder();
     List<Interceptor> chain = b.interceptors();
     for (int i = 0; i < chain.size(); i++) {
@@ -56,6 +71,7 @@ public final class HttpClients {
         return b.build();
       }
     }
-    throw new IllegalArgumentException("not a client made by HttpClients.create: no retry interceptor");
+    throw new IllegalArgumentException(
+        "not a client made by HttpClients.create: no retry interceptor");
   }
 }

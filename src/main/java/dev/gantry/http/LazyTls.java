@@ -18,10 +18,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JDK's TLS (default trust store, protocol "TLS", as OkHttp sets it up itself), built on the first TLS
- * connection instead of when the client is built. Loading the trust store and the TLS stack is about a quarter of a
- * promote's start-up, and a run against plain-HTTP registries (loopback, {@code --insecure-registry}) or OCI layouts
- * never needs it.
+ * The JDK's TLS (default trust store, protocol "TLS", as OkHttp sets it up itself), built on the
+ * first TLS connection instead of when the client is built. Loading the trust store and the TLS
+ * stack is about a quarter of a promote's start-up, and a run against plain-HTTP registries
+ * (loopback, {@code --insecure-registry}) or OCI layouts never needs it.
  */
 final class LazyTls {
   private LazyTls() {}
@@ -35,18 +35,24 @@ final class LazyTls {
   private static @Nullable Material material;
   private static final AtomicBoolean PREPARING = new AtomicBoolean();
 
-  /** Starts making the real TLS objects on a background thread, for a run that will open a TLS connection. */
+  /**
+   * Starts making the real TLS objects on a background thread, for a run that will open a TLS
+   * connection.
+   */
   static void prepare() {
     if (!PREPARING.compareAndSet(false, true)) {
       return;
     }
-    Thread t = new Thread(() -> {
-      try {
-        material();
-      } catch (IOException e) {
-        // reported again, to the caller, by the connection that needs it
-      }
-    }, "gantry-tls-setup");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                material();
+              } catch (IOException e) {
+                // reported again, to the caller, by the connection that needs it
+              }
+            },
+            "gantry-tls-setup");
     t.setDaemon(true);
     t.start();
   }
@@ -54,7 +60,8 @@ final class LazyTls {
   private static synchronized Material material() throws SSLException {
     if (material == null) {
       try {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory tmf =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init((KeyStore) null);
         X509ExtendedTrustManager found = null;
         for (TrustManager tm : tmf.getTrustManagers()) {
@@ -107,7 +114,8 @@ final class LazyTls {
     }
 
     @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose)
+        throws IOException {
       return factory().createSocket(s, host, port, autoClose);
     }
 
@@ -122,7 +130,8 @@ final class LazyTls {
     }
 
     @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+        throws IOException {
       return factory().createSocket(host, port, localHost, localPort);
     }
 
@@ -132,16 +141,18 @@ final class LazyTls {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(
+        InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
       return factory().createSocket(address, port, localAddress, localPort);
     }
   }
 
   /**
-   * What OkHttp is handed as the trust manager. Certificates are checked by the real one (it is also the one inside
-   * the socket factory's context). OkHttp reads {@link #getAcceptedIssuers} when a client is built, only to index
-   * roots for certificate pinning, which Gantry does not configure; a TLS client never sends that list. Answering it
-   * from the trust store would load the store on every start, so the answer is empty.
+   * What OkHttp is handed as the trust manager. Certificates are checked by the real one (it is
+   * also the one inside the socket factory's context). OkHttp reads {@link #getAcceptedIssuers}
+   * when a client is built, only to index roots for certificate pinning, which Gantry does not
+   * configure; a TLS client never sends that list. Answering it from the trust store would load the
+   * store on every start, so the answer is empty.
    */
   private static final class Trust extends X509ExtendedTrustManager {
     @Override
@@ -150,32 +161,38 @@ final class LazyTls {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       trust().checkServerTrusted(chain, authType);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       trust().checkServerTrusted(chain, authType, socket);
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       trust().checkServerTrusted(chain, authType, engine);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       trust().checkClientTrusted(chain, authType);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
       trust().checkClientTrusted(chain, authType, socket);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
       trust().checkClientTrusted(chain, authType, engine);
     }
   }

@@ -10,11 +10,11 @@ import okio.Buffer;
 import okio.BufferedSource;
 
 /**
- * Blanks known secrets out of an error response's body as it arrives, before anything parses, collapses
- * whitespace in, cuts or JSON-escapes it: a registry that echoes our password back, even spread over whitespace or
- * across the 200-character cut of a plain-text reason, cannot make us print any part of it. Only error bodies
- * (status 400 and up, at most 64 KiB are kept, as much as any reader of them uses) are touched; manifests and blobs
- * pass through as they are.
+ * Blanks known secrets out of an error response's body as it arrives, before anything parses,
+ * collapses whitespace in, cuts or JSON-escapes it: a registry that echoes our password back, even
+ * spread over whitespace or across the 200-character cut of a plain-text reason, cannot make us
+ * print any part of it. Only error bodies (status 400 and up, at most 64 KiB are kept, as much as
+ * any reader of them uses) are touched; manifests and blobs pass through as they are.
  */
 public final class RedactedErrorBodies implements Interceptor {
   private static final long MAX = 64 * 1024;

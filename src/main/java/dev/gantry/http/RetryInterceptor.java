@@ -13,11 +13,11 @@ import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Retries connection failures and 408/429/5xx answers per {@link RetryPolicy}. OkHttp itself never backs off,
- * so this is the one place that does. Requests whose body can be sent only once (a streamed blob) are not
- * retried here; the blob copier repeats its whole transfer instead. A service with its own rate-limit answers
- * (GitHub) adds a {@link RateLimits} with {@link #with}: those answers then spend the same attempt budget, so one
- * client has one retry policy.
+ * Retries connection failures and 408/429/5xx answers per {@link RetryPolicy}. OkHttp itself never
+ * backs off, so this is the one place that does. Requests whose body can be sent only once (a
+ * streamed blob) are not retried here; the blob copier repeats its whole transfer instead. A
+ * service with its own rate-limit answers (GitHub) adds a {@link RateLimits} with {@link #with}:
+ * those answers then spend the same attempt budget, so one client has one retry policy.
  */
 public final class RetryInterceptor implements Interceptor {
   /** Waits; replaced in tests to record delays without sleeping. */
@@ -30,7 +30,8 @@ public final class RetryInterceptor implements Interceptor {
     /**
      * Null when {@code response} is no rate-limit answer; else the wait before the next attempt.
      *
-     * @throws RateLimitedException when the wait asked for is longer than the service's policy accepts
+     * @throws RateLimitedException when the wait asked for is longer than the service's policy
+     *     accepts
      */
     @Nullable Duration waitFor(Response response) throws RateLimitedException;
   }
@@ -66,7 +67,8 @@ public final class RetryInterceptor implements Interceptor {
       try {
         response = chain.proceed(request);
       } catch (IOException e) {
-        if (last || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+        if (last
+            || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
           throw e;
         }
         pause(attempt, null);
@@ -76,7 +78,8 @@ public final class RetryInterceptor implements Interceptor {
         try {
           return readWhole(response);
         } catch (IOException e) {
-          if (last || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
+          if (last
+              || (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted())) {
             throw e;
           }
           pause(attempt, null);
@@ -112,7 +115,12 @@ public final class RetryInterceptor implements Interceptor {
   }
 
   private void pause(int attempt, @Nullable String retryAfter) throws IOException {
-    sleep(policy.delay(attempt, retryAfter, ThreadLocalRandom.current()::nextDouble, ZonedDateTime.now(ZoneOffset.UTC)));
+    sleep(
+        policy.delay(
+            attempt,
+            retryAfter,
+            ThreadLocalRandom.current()::nextDouble,
+            ZonedDateTime.now(ZoneOffset.UTC)));
   }
 
   private void sleep(Duration d) throws IOException {

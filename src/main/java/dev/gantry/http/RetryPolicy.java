@@ -9,10 +9,11 @@ import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * When to try a request again and how long to wait: capped, fully jittered exponential backoff that honours
- * {@code Retry-After}. Pure, so the rules are unit-tested without a clock.
+ * When to try a request again and how long to wait: capped, fully jittered exponential backoff that
+ * honours {@code Retry-After}. Pure, so the rules are unit-tested without a clock.
  */
-public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
+public record RetryPolicy(
+    int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
   private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504);
 
   public static final RetryPolicy DEFAULT =
@@ -34,10 +35,12 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
   }
 
   /**
-   * The wait before the attempt after {@code attempt}. A {@code Retry-After} header (seconds or an HTTP date)
-   * wins, capped at {@link #maxRetryAfter}; otherwise a random delay in [0, min(maxDelay, base·2^(attempt-1))].
+   * The wait before the attempt after {@code attempt}. A {@code Retry-After} header (seconds or an
+   * HTTP date) wins, capped at {@link #maxRetryAfter}; otherwise a random delay in [0,
+   * min(maxDelay, base·2^(attempt-1))].
    */
-  public Duration delay(int attempt, @Nullable String retryAfter, DoubleSupplier random, ZonedDateTime now) {
+  public Duration delay(
+      int attempt, @Nullable String retryAfter, DoubleSupplier random, ZonedDateTime now) {
     Duration fromHeader = parseRetryAfter(retryAfter, now);
     if (fromHeader != null) {
       return fromHeader.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : fromHeader;
@@ -47,7 +50,10 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
     return Duration.ofMillis((long) (random.getAsDouble() * ceiling));
   }
 
-  /** {@code Retry-After} as seconds or an HTTP date, from {@code now}; null when absent or unreadable. */
+  /**
+   * {@code Retry-After} as seconds or an HTTP date, from {@code now}; null when absent or
+   * unreadable.
+   */
   public static @Nullable Duration parseRetryAfter(@Nullable String value, ZonedDateTime now) {
     if (value == null || value.isBlank()) {
       return null;

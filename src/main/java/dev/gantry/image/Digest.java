@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /** A content digest such as {@code sha256:0123…}; the identity of a manifest or blob. */
 public record Digest(String algorithm, String hex) {
-  // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on first use, some
+  // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on
+  // first use, some
   // 60 ms of a CLI run (StartupClassesIT holds a promote to none).
   @Override
   public boolean equals(Object o) {
@@ -28,7 +29,8 @@ public record Digest(String algorithm, String hex) {
         ("sha256".equals(algorithm) && hex != null && SHA256.matcher(hex).matches())
             || ("sha512".equals(algorithm) && hex != null && SHA512.matcher(hex).matches());
     if (!ok) {
-      throw GantryException.badInput("invalid digest '" + algorithm + ":" + hex + "' (expected sha256:<64 hex>)");
+      throw GantryException.badInput(
+          "invalid digest '" + algorithm + ":" + hex + "' (expected sha256:<64 hex>)");
     }
   }
 

@@ -3,10 +3,12 @@ package dev.gantry.image;
 import java.util.Arrays;
 
 /**
- * A manifest as opaque bytes: exactly what the registry served, with the media type it is PUT back with and the
- * digest computed from those bytes. Nothing here re-serializes JSON, so a copy keeps its digest.
+ * A manifest as opaque bytes: exactly what the registry served, with the media type it is PUT back
+ * with and the digest computed from those bytes. Nothing here re-serializes JSON, so a copy keeps
+ * its digest.
  */
-@SuppressWarnings("ArrayRecordComponent") // equals, hashCode and the accessor are written for the array below
+@SuppressWarnings(
+    "ArrayRecordComponent") // equals, hashCode and the accessor are written for the array below
 public record Manifest(byte[] bytes, String mediaType, Digest digest) {
   public Manifest {
     bytes = bytes.clone();
@@ -31,7 +33,9 @@ public record Manifest(byte[] bytes, String mediaType, Digest digest) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Manifest m && Arrays.equals(bytes, m.bytes) && mediaType.equals(m.mediaType);
+    return o instanceof Manifest m
+        && Arrays.equals(bytes, m.bytes)
+        && mediaType.equals(m.mediaType);
   }
 
   @Override

@@ -9,12 +9,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a manifest refers to, read from its bytes (the bytes themselves are never rewritten): the child manifests
- * of an index, or the config and layers of an image manifest. Only {@code copy} needs this; {@code promote} moves
- * bytes without looking inside.
+ * What a manifest refers to, read from its bytes (the bytes themselves are never rewritten): the
+ * child manifests of an index, or the config and layers of an image manifest. Only {@code copy}
+ * needs this; {@code promote} moves bytes without looking inside.
  */
 public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs) {
-
 
   public ManifestContent {
     children = List.copyOf(children);
@@ -26,7 +25,8 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
     try {
       root = Json.readTree(manifest.bytes());
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "read manifest " + where + ": not valid JSON", e);
+      throw new GantryException(
+          GantryException.Kind.FAILED, "read manifest " + where + ": not valid JSON", e);
     }
     List<Descriptor> children = new ArrayList<>();
     List<Descriptor> blobs = new ArrayList<>();
@@ -46,10 +46,11 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   }
 
   /**
-   * The media type to PUT a manifest back with. The manifest's own {@code mediaType} wins over what it was served
-   * as (a registry may serve an OCI index as a Docker list, which the registry then refuses on PUT); with none (legal
-   * for OCI) it is read from the structure: {@code manifests} is an index, {@code config} and {@code layers} an image
-   * manifest. Otherwise {@code served} (the Content-Type, or a layout's descriptor), which may be null or unknown.
+   * The media type to PUT a manifest back with. The manifest's own {@code mediaType} wins over what
+   * it was served as (a registry may serve an OCI index as a Docker list, which the registry then
+   * refuses on PUT); with none (legal for OCI) it is read from the structure: {@code manifests} is
+   * an index, {@code config} and {@code layers} an image manifest. Otherwise {@code served} (the
+   * Content-Type, or a layout's descriptor), which may be null or unknown.
    */
   public static @Nullable String mediaTypeOf(byte[] bytes, @Nullable String served) {
     JsonNode root;
@@ -69,7 +70,9 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
       return MediaTypes.isIndex(served) ? served : MediaTypes.OCI_INDEX;
     }
     if (root.path("config").isObject() && root.path("layers").isArray()) {
-      return MediaTypes.isKnown(served) && !MediaTypes.isIndex(served) ? served : MediaTypes.OCI_MANIFEST;
+      return MediaTypes.isKnown(served) && !MediaTypes.isIndex(served)
+          ? served
+          : MediaTypes.OCI_MANIFEST;
     }
     return served;
   }
@@ -77,8 +80,13 @@ public record ManifestContent(List<Descriptor> children, List<Descriptor> blobs)
   private static Descriptor descriptor(JsonNode node, String where) {
     JsonNode digest = node.get("digest");
     if (digest == null || !digest.isTextual() || !node.path("size").canConvertToLong()) {
-      throw new GantryException(GantryException.Kind.FAILED, "read manifest " + where + ": descriptor without digest or size");
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "read manifest " + where + ": descriptor without digest or size");
     }
-    return new Descriptor(node.path("mediaType").asText(null), Digest.parse(digest.asText()), node.get("size").asLong());
+    return new Descriptor(
+        node.path("mediaType").asText(null),
+        Digest.parse(digest.asText()),
+        node.get("size").asLong());
   }
 }

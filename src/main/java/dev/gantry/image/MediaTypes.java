@@ -5,16 +5,22 @@ import org.jspecify.annotations.Nullable;
 
 /** The manifest media types Gantry reads and writes as opaque bytes. */
 public final class MediaTypes {
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST_LIST =
+      "application/vnd.docker.distribution.manifest.list.v2+json";
   public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
-  /** Sent on every manifest HEAD and GET, so no registry converts or refuses an index (GHCR does without it). */
+  /**
+   * Sent on every manifest HEAD and GET, so no registry converts or refuses an index (GHCR does
+   * without it).
+   */
   public static final String ACCEPT =
       String.join(", ", OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST);
 
-  private static final Set<String> KNOWN = Set.of(DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_MANIFEST, OCI_INDEX);
+  private static final Set<String> KNOWN =
+      Set.of(DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_MANIFEST, OCI_INDEX);
   private static final Set<String> INDEXES = Set.of(DOCKER_MANIFEST_LIST, OCI_INDEX);
 
   private MediaTypes() {}

@@ -11,10 +11,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One manifest that refers to a subject, as an OCI image index lists it in the referrers API or the fallback tag:
- * its descriptor plus artifactType (empty string when it has none) and annotations (empty map when none).
+ * One manifest that refers to a subject, as an OCI image index lists it in the referrers API or the
+ * fallback tag: its descriptor plus artifactType (empty string when it has none) and annotations
+ * (empty map when none).
  */
-public record Referrer(Descriptor descriptor, String artifactType, Map<String, String> annotations) {
+public record Referrer(
+    Descriptor descriptor, String artifactType, Map<String, String> annotations) {
   public Referrer {
     artifactType = artifactType == null ? "" : artifactType;
     annotations = Map.copyOf(annotations);
@@ -25,9 +27,9 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
   }
 
   /**
-   * The referrer entry for a manifest, as the distribution spec says a registry builds it: artifactType is the
-   * manifest's own {@code artifactType}, else (for an image manifest) its config's media type; annotations are the
-   * manifest's.
+   * The referrer entry for a manifest, as the distribution spec says a registry builds it:
+   * artifactType is the manifest's own {@code artifactType}, else (for an image manifest) its
+   * config's media type; annotations are the manifest's.
    */
   public static Referrer of(Manifest manifest) {
     JsonNode root = tree(manifest);
@@ -35,7 +37,9 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
     if (type.isEmpty() && !manifest.isIndex()) {
       type = root.path("config").path("mediaType").asText("");
     }
-    return new Referrer(new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size()), type,
+    return new Referrer(
+        new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size()),
+        type,
         annotations(root.path("annotations")));
   }
 
@@ -49,11 +53,16 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
   public static Referrer fromDescriptor(JsonNode node, String where) {
     JsonNode digest = node.get("digest");
     if (digest == null || !digest.isTextual() || !node.path("size").canConvertToLong()) {
-      throw new GantryException(GantryException.Kind.FAILED, where + ": referrer descriptor without digest or size");
+      throw new GantryException(
+          GantryException.Kind.FAILED, where + ": referrer descriptor without digest or size");
     }
-    Descriptor d = new Descriptor(node.path("mediaType").asText(MediaTypes.OCI_MANIFEST), Digest.parse(digest.asText()),
-        node.get("size").asLong());
-    return new Referrer(d, node.path("artifactType").asText(""), annotations(node.path("annotations")));
+    Descriptor d =
+        new Descriptor(
+            node.path("mediaType").asText(MediaTypes.OCI_MANIFEST),
+            Digest.parse(digest.asText()),
+            node.get("size").asLong());
+    return new Referrer(
+        d, node.path("artifactType").asText(""), annotations(node.path("annotations")));
   }
 
   /** This entry as a descriptor of a referrers index. */
@@ -74,11 +83,13 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
 
   private static Map<String, String> annotations(JsonNode node) {
     Map<String, String> out = new LinkedHashMap<>();
-    node.properties().forEach(e -> {
-      if (e.getValue().isTextual()) {
-        out.put(e.getKey(), e.getValue().asText());
-      }
-    });
+    node.properties()
+        .forEach(
+            e -> {
+              if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+              }
+            });
     return out;
   }
 
@@ -86,7 +97,10 @@ public record Referrer(Descriptor descriptor, String artifactType, Map<String, S
     try {
       return Json.readTree(manifest.bytes());
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "read manifest " + manifest.digest() + ": not valid JSON", e);
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "read manifest " + manifest.digest() + ": not valid JSON",
+          e);
     }
   }
 }

@@ -2,7 +2,6 @@ package dev.gantry.init;
 
 import dev.gantry.GantryException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,14 +10,28 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** The files {@code gantry init} renders, each compared with what the directory holds; then applied, or not. */
+/**
+ * The files {@code gantry init} renders, each compared with what the directory holds; then applied,
+ * or not.
+ */
 public record InitPlan(Path dir, List<Entry> entries) {
-  public enum State { NEW, UNCHANGED, CHANGED }
+  public enum State {
+    NEW,
+    UNCHANGED,
+    CHANGED
+  }
 
-  /** {@code settings}: the lines that carry a setting; {@code inStep}: the file on disk has them all, in order. */
-  public record Entry(String path, String text, List<String> settings, State state, boolean inStep) {}
+  /**
+   * {@code settings}: the lines that carry a setting; {@code inStep}: the file on disk has them
+   * all, in order.
+   */
+  public record Entry(
+      String path, String text, List<String> settings, State state, boolean inStep) {}
 
-  /** Renders every template (and the settings file, when the settings came from options) and reads the disk. */
+  /**
+   * Renders every template (and the settings file, when the settings came from options) and reads
+   * the disk.
+   */
   public static InitPlan of(Path dir, InitSettings settings, boolean writeSettings) {
     List<Entry> entries = new ArrayList<>();
     if (writeSettings) {
@@ -40,14 +53,22 @@ public record InitPlan(Path dir, List<Entry> entries) {
     try {
       byte[] now = Files.readAllBytes(file);
       boolean same = Arrays.equals(now, text.getBytes(StandardCharsets.UTF_8));
-      return new Entry(path, text, settings, same ? State.UNCHANGED : State.CHANGED,
+      return new Entry(
+          path,
+          text,
+          settings,
+          same ? State.UNCHANGED : State.CHANGED,
           same || inOrder(settings, new String(now, StandardCharsets.UTF_8).lines().toList()));
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "init: read " + file + ": " + e.getMessage(), e);
+      throw new GantryException(
+          GantryException.Kind.FAILED, "init: read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Each wanted line appears in {@code lines}, in this order (other lines, such as your own steps, in between). */
+  /**
+   * Each wanted line appears in {@code lines}, in this order (other lines, such as your own steps,
+   * in between).
+   */
   static boolean inOrder(List<String> wanted, List<String> lines) {
     int at = 0;
     for (String line : lines) {
@@ -58,12 +79,21 @@ public record InitPlan(Path dir, List<Entry> entries) {
     return at == wanted.size();
   }
 
-  /** Writes every new or changed file (temp file + rename); a changed one only with force, checked before any write. */
+  /**
+   * Writes every new or changed file (temp file + rename); a changed one only with force, checked
+   * before any write.
+   */
   public List<Entry> apply(boolean force) {
     if (!force) {
-      entries.stream().filter(e -> e.state() == State.CHANGED).findFirst().ifPresent(e -> {
-        throw GantryException.badInput(e.path() + " exists and differs from what gantry init renders; --force overwrites it");
-      });
+      entries.stream()
+          .filter(e -> e.state() == State.CHANGED)
+          .findFirst()
+          .ifPresent(
+              e -> {
+                throw GantryException.badInput(
+                    e.path()
+                        + " exists and differs from what gantry init renders; --force overwrites it");
+              });
     }
     List<Entry> written = new ArrayList<>();
     for (Entry e : entries) {
@@ -78,7 +108,8 @@ public record InitPlan(Path dir, List<Entry> entries) {
   private static void write(Path file, String text) {
     try {
       Files.createDirectories(file.getParent());
-      // Not createTempFile: its mode 0600 would stick to the workflow; this one gets the umask's, as any new file.
+      // Not createTempFile: its mode 0600 would stick to the workflow; this one gets the umask's,
+      // as any new file.
       Path tmp = file.resolveSibling("." + file.getFileName() + ".gantry-init.tmp");
       try {
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
@@ -87,7 +118,8 @@ public record InitPlan(Path dir, List<Entry> entries) {
         Files.deleteIfExists(tmp);
       }
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "init: write " + file + ": " + e.getMessage(), e);
+      throw new GantryException(
+          GantryException.Kind.FAILED, "init: write " + file + ": " + e.getMessage(), e);
     }
   }
 }

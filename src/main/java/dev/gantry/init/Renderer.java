@@ -8,27 +8,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fills the shipped templates in: the branch for {@code $default-branch}, the one image list in the form each call
- * takes (build-images' JSON, scan-and-promote's names, the release's IMAGES, the SBOM matrix), deploy off, and a
- * registry other than GHCR. Pure text in, text out; everything else of the template stays byte for byte.
+ * Fills the shipped templates in: the branch for {@code $default-branch}, the one image list in the
+ * form each call takes (build-images' JSON, scan-and-promote's names, the release's IMAGES, the
+ * SBOM matrix), deploy off, and a registry other than GHCR. Pure text in, text out; everything else
+ * of the template stays byte for byte.
  */
 final class Renderer {
   static final String BRANCH_PLACEHOLDER = "$default-branch";
-  private static final Set<String> YAML_WORDS = Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
+  private static final Set<String> YAML_WORDS =
+      Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
   private static final Pattern JSON_LIST = Pattern.compile("^( +)images: >-$");
-  private static final Pattern NAME_LIST = Pattern.compile("^( +)(images|IMAGES): (?![>|$])(?!\\$\\{\\{)(.*)$");
+  private static final Pattern NAME_LIST =
+      Pattern.compile("^( +)(images|IMAGES): (?![>|$])(?!\\$\\{\\{)(.*)$");
   private static final Pattern MATRIX = Pattern.compile("^( +)image: \\[.*]$");
   private static final Pattern SKIP_DEPLOY = Pattern.compile("^( +)skip-deploy: .*$");
-  private static final Pattern GANTRY_CALL = Pattern.compile("^ {4}uses: \\S+/gantry/\\.github/workflows/\\S+$");
+  private static final Pattern GANTRY_CALL =
+      Pattern.compile("^ {4}uses: \\S+/gantry/\\.github/workflows/\\S+$");
 
   private static final String E2E_LOGIN_REGISTRY = "          registry: ghcr.io";
 
   private Renderer() {}
 
-  /** The file's text, and the lines that carry a setting (what {@code --check} looks for, in this order). */
+  /**
+   * The file's text, and the lines that carry a setting (what {@code --check} looks for, in this
+   * order).
+   */
   record Rendered(String text, List<String> managed) {}
 
-  @SuppressWarnings("AssignmentExpression") // one Matcher tried pattern by pattern down an else-if chain
+  @SuppressWarnings(
+      "AssignmentExpression") // one Matcher tried pattern by pattern down an else-if chain
   static Rendered render(String template, String file, InitSettings s) {
     List<String> in = template.lines().toList();
     List<String> out = new ArrayList<>();
@@ -47,7 +55,11 @@ final class Renderer {
         }
         List<String> entries = s.images().stream().map(Renderer::json).toList();
         for (int e = 0; e < entries.size(); e++) {
-          out.add(indent + (e == 0 ? "[" : " ") + entries.get(e) + (e == entries.size() - 1 ? "]" : ","));
+          out.add(
+              indent
+                  + (e == 0 ? "[" : " ")
+                  + entries.get(e)
+                  + (e == entries.size() - 1 ? "]" : ","));
         }
         lists++;
         set = true;
@@ -79,16 +91,30 @@ final class Renderer {
     for (int k : managed) {
       marked.set(k, MARK + out.get(k));
     }
-    List<String> lines = InitSettings.DEFAULT_REGISTRY.equals(s.registry()) ? marked : registry(marked, s.registry());
-    List<String> text = lines.stream().map(l -> l.startsWith(MARK) ? l.substring(MARK.length()) : l).toList();
-    List<String> settings = lines.stream().filter(l -> l.startsWith(MARK)).map(l -> l.substring(MARK.length())).toList();
+    List<String> lines =
+        InitSettings.DEFAULT_REGISTRY.equals(s.registry())
+            ? marked
+            : registry(marked, s.registry());
+    List<String> text =
+        lines.stream().map(l -> l.startsWith(MARK) ? l.substring(MARK.length()) : l).toList();
+    List<String> settings =
+        lines.stream()
+            .filter(l -> l.startsWith(MARK))
+            .map(l -> l.substring(MARK.length()))
+            .toList();
     return new Rendered(String.join("\n", text) + "\n", settings);
   }
 
-  /** Marks a line that carries a setting while the lines are assembled (no template line starts with NUL). */
+  /**
+   * Marks a line that carries a setting while the lines are assembled (no template line starts with
+   * NUL).
+   */
   private static final String MARK = "\0";
 
-  /** Another registry: every Gantry call gets {@code registry:} and the registry credentials, the e2e login too. */
+  /**
+   * Another registry: every Gantry call gets {@code registry:} and the registry credentials, the
+   * e2e login too.
+   */
   private static List<String> registry(List<String> in, String registry) {
     List<String> out = new ArrayList<>();
     boolean call = false;
@@ -105,9 +131,15 @@ final class Renderer {
         call = true;
         secrets = false;
       }
-      String changed = line.equals(E2E_LOGIN_REGISTRY) ? "          registry: " + registry
-          : line.replace("username: ${{ github.actor }}", "username: ${{ secrets.REGISTRY_USERNAME || github.actor }}")
-              .replace("password: ${{ github.token }}", "password: ${{ secrets.REGISTRY_PASSWORD || github.token }}");
+      String changed =
+          line.equals(E2E_LOGIN_REGISTRY)
+              ? "          registry: " + registry
+              : line.replace(
+                      "username: ${{ github.actor }}",
+                      "username: ${{ secrets.REGISTRY_USERNAME || github.actor }}")
+                  .replace(
+                      "password: ${{ github.token }}",
+                      "password: ${{ secrets.REGISTRY_PASSWORD || github.token }}");
       out.add(changed.equals(line) ? given : MARK + changed);
       if (call && line.equals("    with:")) {
         out.add(MARK + "      registry: " + registry);
@@ -130,8 +162,12 @@ final class Renderer {
     while (at > 0 && out.get(at - 1).isBlank()) {
       at--;
     }
-    out.addAll(at, List.of(MARK + "    secrets:", MARK + "      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}",
-        MARK + "      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}"));
+    out.addAll(
+        at,
+        List.of(
+            MARK + "    secrets:",
+            MARK + "      REGISTRY_USERNAME: ${{ secrets.REGISTRY_USERNAME }}",
+            MARK + "      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}"));
   }
 
   private static void credentials(List<String> out) {
@@ -143,9 +179,14 @@ final class Renderer {
     return s.images().stream().map(ImageSpec::name).toList();
   }
 
-  /** A branch as a YAML flow-sequence item: plain when YAML reads it as that string, JSON-quoted otherwise. */
+  /**
+   * A branch as a YAML flow-sequence item: plain when YAML reads it as that string, JSON-quoted
+   * otherwise.
+   */
   static String branch(String name) {
-    boolean plain = name.matches("[A-Za-z][A-Za-z0-9._/-]*") && !YAML_WORDS.contains(name.toLowerCase(Locale.ROOT));
+    boolean plain =
+        name.matches("[A-Za-z][A-Za-z0-9._/-]*")
+            && !YAML_WORDS.contains(name.toLowerCase(Locale.ROOT));
     return plain ? name : GantryFile.quote(name);
   }
 
@@ -160,7 +201,10 @@ final class Renderer {
       fields.add(pair("dockerfile", GantryFile.quote(i.dockerfile())));
     }
     if (!i.after().isEmpty()) {
-      fields.add(pair("after", "[" + String.join(", ", i.after().stream().map(GantryFile::quote).toList()) + "]"));
+      fields.add(
+          pair(
+              "after",
+              "[" + String.join(", ", i.after().stream().map(GantryFile::quote).toList()) + "]"));
     }
     if (!i.buildArgs().isEmpty()) {
       List<String> args = new ArrayList<>();

@@ -7,16 +7,20 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code oci:PATH[:TAG]} (a layout directory) or {@code oci-archive:FILE[:TAG]} (its tar form, read only), the
- * syntax skopeo uses. Without a tag the reference names the layout as a whole (promote) or, as a copy source,
- * its only image.
+ * {@code oci:PATH[:TAG]} (a layout directory) or {@code oci-archive:FILE[:TAG]} (its tar form, read
+ * only), the syntax skopeo uses. Without a tag the reference names the layout as a whole (promote)
+ * or, as a copy source, its only image.
  */
 public record LayoutReference(boolean archive, Path path, @Nullable String tag) {
-  // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on first use, some
+  // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on
+  // first use, some
   // 60 ms of a CLI run (StartupClassesIT holds a promote to none).
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof LayoutReference r && archive == r.archive && path.equals(r.path) && Objects.equals(tag, r.tag);
+    return o instanceof LayoutReference r
+        && archive == r.archive
+        && path.equals(r.path)
+        && Objects.equals(tag, r.tag);
   }
 
   @Override

@@ -7,11 +7,16 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The tar form of an OCI layout ({@code docker buildx build --output type=oci}), unpacked to read it. */
+/**
+ * The tar form of an OCI layout ({@code docker buildx build --output type=oci}), unpacked to read
+ * it.
+ */
 public final class OciArchive {
   private OciArchive() {}
 
-  /** Unpacks the archive into a new temporary directory and returns it; {@link #delete} removes it. */
+  /**
+   * Unpacks the archive into a new temporary directory and returns it; {@link #delete} removes it.
+   */
   public static Path unpack(Path archive, String name) {
     if (!Files.isRegularFile(archive)) {
       throw GantryException.badInput("'" + name + "' is not a file");
@@ -26,7 +31,8 @@ public final class OciArchive {
       }
       return dir;
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "unpack " + name + ": " + e.getMessage(), e);
+      throw new GantryException(
+          GantryException.Kind.FAILED, "unpack " + name + ": " + e.getMessage(), e);
     }
   }
 

@@ -36,16 +36,26 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An OCI image layout directory ({@code oci-layout}, {@code index.json}, {@code blobs/<alg>/<hex>}) as an image
- * store. Tags are the {@code org.opencontainers.image.ref.name} annotations of index.json. Every write lands in a
- * temporary file first and is renamed into place: blobs before the index entry that names them, and index.json
- * replaced whole, so a crash at any moment leaves a valid layout.
+ * An OCI image layout directory ({@code oci-layout}, {@code index.json}, {@code blobs/<alg>/<hex>})
+ * as an image store. Tags are the {@code org.opencontainers.image.ref.name} annotations of
+ * index.json. Every write lands in a temporary file first and is renamed into place: blobs before
+ * the index entry that names them, and index.json replaced whole, so a crash at any moment leaves a
+ * valid layout.
  */
 public final class OciLayout implements ImageStore {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
-  /** Tags that name attachments, not images: the fallback tag {@code sha256-<hex>} and cosign's tag scheme. */
-  private static final Pattern ATTACHMENT_TAG = Pattern.compile("sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?");
-  /** Larger than any manifest a registry accepts (4 MiB): an entry this size is not read to look for a subject. */
+
+  /**
+   * Tags that name attachments, not images: the fallback tag {@code sha256-<hex>} and cosign's tag
+   * scheme.
+   */
+  private static final Pattern ATTACHMENT_TAG =
+      Pattern.compile("sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?");
+
+  /**
+   * Larger than any manifest a registry accepts (4 MiB): an entry this size is not read to look for
+   * a subject.
+   */
   private static final long MAX_MANIFEST = 4 * 1024 * 1024;
 
   private final Path dir;
@@ -60,8 +70,14 @@ public final class OciLayout implements ImageStore {
 
   /** Opens an existing layout; a directory without {@code oci-layout} is bad input. */
   public static OciLayout open(Path dir, String name, boolean readOnly) {
-    if (!Files.isRegularFile(dir.resolve("oci-layout")) || !Files.isRegularFile(dir.resolve("index.json"))) {
-      throw GantryException.badInput("'" + name + "' is not an OCI image layout (no oci-layout and index.json in " + dir + ")");
+    if (!Files.isRegularFile(dir.resolve("oci-layout"))
+        || !Files.isRegularFile(dir.resolve("index.json"))) {
+      throw GantryException.badInput(
+          "'"
+              + name
+              + "' is not an OCI image layout (no oci-layout and index.json in "
+              + dir
+              + ")");
     }
     return new OciLayout(dir, name, readOnly);
   }
@@ -70,15 +86,20 @@ public final class OciLayout implements ImageStore {
   public static OciLayout openOrCreate(Path dir, String name) {
     try {
       if (!Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir))) {
-        // Built beside the target and renamed into place, so a crash never leaves a half-made layout behind.
+        // Built beside the target and renamed into place, so a crash never leaves a half-made
+        // layout behind.
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path temp = Files.createTempDirectory(parent, ".tmp-layout-");
         try {
           Files.createDirectories(temp.resolve("blobs/sha256"));
-          writeAtomically(temp.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-          writeAtomically(temp.resolve("index.json"),
-              "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}".getBytes(StandardCharsets.UTF_8));
+          writeAtomically(
+              temp.resolve("oci-layout"),
+              "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+          writeAtomically(
+              temp.resolve("index.json"),
+              "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
+                  .getBytes(StandardCharsets.UTF_8));
           move(temp, dir.toAbsolutePath());
         } finally {
           if (Files.exists(temp)) {
@@ -92,7 +113,10 @@ public final class OciLayout implements ImageStore {
     return open(dir, name, false);
   }
 
-  /** Whether {@link #openOrCreate} would create a new layout here (the directory is missing or empty). */
+  /**
+   * Whether {@link #openOrCreate} would create a new layout here (the directory is missing or
+   * empty).
+   */
   public static boolean willBeCreated(Path dir) {
     try {
       return !Files.exists(dir) || (Files.isDirectory(dir) && isEmpty(dir));
@@ -129,15 +153,22 @@ public final class OciLayout implements ImageStore {
       digest = Digest.parse(reference);
       mediaType = null;
     } else {
-      JsonNode entry = findTag(readIndexSynchronized(), reference)
-          .orElseThrow(() -> new GantryException(Kind.NOT_FOUND, "get manifest " + describe(reference) + ": no such tag in index.json"));
+      JsonNode entry =
+          findTag(readIndexSynchronized(), reference)
+              .orElseThrow(
+                  () ->
+                      new GantryException(
+                          Kind.NOT_FOUND,
+                          "get manifest " + describe(reference) + ": no such tag in index.json"));
       digest = Digest.parse(entry.path("digest").asText());
       mediaType = entry.path("mediaType").asText(null);
     }
     byte[] bytes = readBlob(digest, "get manifest " + describe(reference));
     mediaType = ManifestContent.mediaTypeOf(bytes, mediaType);
     if (mediaType == null || !MediaTypes.isKnown(mediaType)) {
-      throw new GantryException(Kind.FAILED, "get manifest " + describe(reference) + ": unsupported manifest media type " + mediaType);
+      throw new GantryException(
+          Kind.FAILED,
+          "get manifest " + describe(reference) + ": unsupported manifest media type " + mediaType);
     }
     return new Manifest(bytes, mediaType, digest);
   }
@@ -155,7 +186,10 @@ public final class OciLayout implements ImageStore {
     return Optional.empty();
   }
 
-  /** By digest: stored and listed in index.json without a name, as skopeo does for an untagged image. */
+  /**
+   * By digest: stored and listed in index.json without a name, as skopeo does for an untagged
+   * image.
+   */
   @Override
   public synchronized void putImage(String reference, Manifest manifest) {
     if (!reference.contains(":")) {
@@ -203,14 +237,18 @@ public final class OciLayout implements ImageStore {
     try {
       writeAtomically(dir.resolve("index.json"), Json.bytes(index));
     } catch (IOException e) {
-      throw new GantryException(Kind.FAILED, "put manifest " + describe(reference) + ": writing index.json failed: " + e.getMessage(), e);
+      throw new GantryException(
+          Kind.FAILED,
+          "put manifest " + describe(reference) + ": writing index.json failed: " + e.getMessage(),
+          e);
     }
   }
 
   /**
-   * Referrers are manifests listed in index.json without a name whose {@code subject} is the image (as ORAS stores
-   * them), plus the entries of a fallback-tag index {@code sha256-<hex>} if one is there (a layout copied from a
-   * registry without the referrers API). Each listed manifest is read to see its subject: a layout is local.
+   * Referrers are manifests listed in index.json without a name whose {@code subject} is the image
+   * (as ORAS stores them), plus the entries of a fallback-tag index {@code sha256-<hex>} if one is
+   * there (a layout copied from a registry without the referrers API). Each listed manifest is read
+   * to see its subject: a layout is local.
    */
   @Override
   public synchronized List<Referrer> referrers(Digest subject, Optional<String> artifactType) {
@@ -223,24 +261,32 @@ public final class OciLayout implements ImageStore {
     if (fallback.isPresent()) {
       Digest d = Digest.parse(fallback.get().path("digest").asText());
       String where = "list referrers " + describe(ReferrersIndex.fallbackTag(subject));
-      ReferrersIndex.parse(readBlob(d, where), where).forEach(r -> found.putIfAbsent(r.digest(), r));
+      ReferrersIndex.parse(readBlob(d, where), where)
+          .forEach(r -> found.putIfAbsent(r.digest(), r));
     }
     return ReferrersIndex.filter(List.copyOf(found.values()), artifactType);
   }
 
-  /** The entry as a referrer of {@code subject}, or empty when its manifest has another subject or none. */
+  /**
+   * The entry as a referrer of {@code subject}, or empty when its manifest has another subject or
+   * none.
+   */
   private Optional<Referrer> subjectEntry(JsonNode entry, Digest subject) {
     if (entry.path("annotations").has(REF_NAME) || entry.path("size").asLong(0) > MAX_MANIFEST) {
       return Optional.empty();
     }
     Digest d = Digest.parse(entry.path("digest").asText());
     byte[] bytes = readBlob(d, "list referrers " + name + "@" + subject);
-    String mediaType = ManifestContent.mediaTypeOf(bytes, entry.path("mediaType").asText(MediaTypes.OCI_MANIFEST));
+    String mediaType =
+        ManifestContent.mediaTypeOf(bytes, entry.path("mediaType").asText(MediaTypes.OCI_MANIFEST));
     Manifest m = new Manifest(bytes, mediaType != null ? mediaType : MediaTypes.OCI_MANIFEST, d);
     return Referrer.subjectOf(m).filter(subject::equals).map(s -> Referrer.of(m));
   }
 
-  /** The manifest blob, and an index.json entry without a name carrying its artifactType and annotations. */
+  /**
+   * The manifest blob, and an index.json entry without a name carrying its artifactType and
+   * annotations.
+   */
   @Override
   public synchronized void putReferrer(Manifest manifest) {
     String what = "put referrer " + name + "@" + manifest.digest();
@@ -251,7 +297,8 @@ public final class OciLayout implements ImageStore {
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), what);
     ObjectNode index = readIndex();
     for (JsonNode entry : index.path("manifests")) {
-      if (manifest.digest().toString().equals(entry.path("digest").asText()) && !entry.path("annotations").has(REF_NAME)) {
+      if (manifest.digest().toString().equals(entry.path("digest").asText())
+          && !entry.path("annotations").has(REF_NAME)) {
         return;
       }
     }
@@ -260,25 +307,34 @@ public final class OciLayout implements ImageStore {
   }
 
   /**
-   * The reference of the layout's only image (its tag, or its digest when untagged), for a source named without
-   * a tag. A layout holding several images must be given one.
+   * The reference of the layout's only image (its tag, or its digest when untagged), for a source
+   * named without a tag. A layout holding several images must be given one.
    */
   public synchronized String onlyImage() {
     List<JsonNode> manifests = new ArrayList<>();
-    readIndex().path("manifests").forEach(e -> {
-      if (!isAttachment(e)) {
-        manifests.add(e);
-      }
-    });
+    readIndex()
+        .path("manifests")
+        .forEach(
+            e -> {
+              if (!isAttachment(e)) {
+                manifests.add(e);
+              }
+            });
     if (manifests.size() != 1) {
-      throw GantryException.badInput("'" + name + "' holds " + manifests.size() + " images: name one as " + name + ":TAG");
+      throw GantryException.badInput(
+          "'" + name + "' holds " + manifests.size() + " images: name one as " + name + ":TAG");
     }
     JsonNode entry = manifests.get(0);
     String tag = entry.path("annotations").path(REF_NAME).asText("");
-    return tag.isEmpty() || tag.contains("/") || tag.contains(":") ? entry.path("digest").asText() : tag;
+    return tag.isEmpty() || tag.contains("/") || tag.contains(":")
+        ? entry.path("digest").asText()
+        : tag;
   }
 
-  /** An entry that is an attachment of an image rather than one: an attachment tag, or a manifest with a subject. */
+  /**
+   * An entry that is an attachment of an image rather than one: an attachment tag, or a manifest
+   * with a subject.
+   */
   private boolean isAttachment(JsonNode entry) {
     String tag = entry.path("annotations").path(REF_NAME).asText("");
     if (!tag.isEmpty()) {
@@ -289,7 +345,9 @@ public final class OciLayout implements ImageStore {
     }
     Digest d = Digest.parse(entry.path("digest").asText());
     byte[] bytes = readBlob(d, "read " + name + "@" + d);
-    return Referrer.subjectOf(new Manifest(bytes, entry.path("mediaType").asText(MediaTypes.OCI_MANIFEST), d)).isPresent();
+    return Referrer.subjectOf(
+            new Manifest(bytes, entry.path("mediaType").asText(MediaTypes.OCI_MANIFEST), d))
+        .isPresent();
   }
 
   @Override
@@ -302,9 +360,11 @@ public final class OciLayout implements ImageStore {
     try {
       return Files.newInputStream(blobPath(digest));
     } catch (NoSuchFileException e) {
-      throw new GantryException(Kind.NOT_FOUND, "get blob " + name + "@" + digest + ": missing from the layout");
+      throw new GantryException(
+          Kind.NOT_FOUND, "get blob " + name + "@" + digest + ": missing from the layout");
     } catch (IOException e) {
-      throw new GantryException(Kind.FAILED, "get blob " + name + "@" + digest + ": " + e.getMessage(), e);
+      throw new GantryException(
+          Kind.FAILED, "get blob " + name + "@" + digest + ": " + e.getMessage(), e);
     }
   }
 
@@ -320,7 +380,8 @@ public final class OciLayout implements ImageStore {
       try (OutputStream out = Files.newOutputStream(temp)) {
         VerifiedCopy.copy(blob, in, out);
       } catch (VerifiedCopy.Mismatch e) {
-        throw new GantryException(Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
+        throw new GantryException(
+            Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
       }
       sync(temp);
       move(temp, target);
@@ -338,12 +399,14 @@ public final class OciLayout implements ImageStore {
     try {
       bytes = Files.readAllBytes(blobPath(digest));
     } catch (NoSuchFileException e) {
-      throw new GantryException(Kind.NOT_FOUND, what + ": blob " + digest + " is missing from the layout");
+      throw new GantryException(
+          Kind.NOT_FOUND, what + ": blob " + digest + " is missing from the layout");
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
     }
     if (!digest.matches(bytes)) {
-      throw new GantryException(Kind.FAILED, what + ": corrupt blob: " + digest + " hashes to " + Digest.sha256(bytes));
+      throw new GantryException(
+          Kind.FAILED, what + ": corrupt blob: " + digest + " hashes to " + Digest.sha256(bytes));
     }
     return bytes;
   }
@@ -369,11 +432,15 @@ public final class OciLayout implements ImageStore {
     try {
       JsonNode root = Json.readTree(dir.resolve("index.json"));
       if (!(root instanceof ObjectNode o) || !root.path("manifests").isArray()) {
-        throw new GantryException(Kind.BAD_INPUT, "'" + name + "' is not an OCI image layout: index.json has no manifests list");
+        throw new GantryException(
+            Kind.BAD_INPUT,
+            "'" + name + "' is not an OCI image layout: index.json has no manifests list");
       }
       return o;
     } catch (IOException e) {
-      throw new GantryException(Kind.BAD_INPUT, "'" + name + "' is not an OCI image layout: index.json is not valid JSON");
+      throw new GantryException(
+          Kind.BAD_INPUT,
+          "'" + name + "' is not an OCI image layout: index.json is not valid JSON");
     }
   }
 
@@ -392,11 +459,15 @@ public final class OciLayout implements ImageStore {
 
   private void checkWritable(String what) {
     if (readOnly) {
-      throw GantryException.badInput(what + ": " + name + " is read-only (an archive is a source only)");
+      throw GantryException.badInput(
+          what + ": " + name + " is read-only (an archive is a source only)");
     }
   }
 
-  /** Writes {@code bytes} to a temporary sibling, forces it to disk, and renames it over {@code target}. */
+  /**
+   * Writes {@code bytes} to a temporary sibling, forces it to disk, and renames it over {@code
+   * target}.
+   */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
     Path temp = Files.createTempFile(target.getParent(), ".tmp-" + target.getFileName(), "");
     try {

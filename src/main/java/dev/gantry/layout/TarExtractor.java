@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Unpacks the regular files of a tar archive (ustar, with GNU long names and pax path headers, as Go's and
- * skopeo's writers produce) into a directory, streaming. Entries that would land outside it are refused.
+ * Unpacks the regular files of a tar archive (ustar, with GNU long names and pax path headers, as
+ * Go's and skopeo's writers produce) into a directory, streaming. Entries that would land outside
+ * it are refused.
  */
 final class TarExtractor {
   private static final int BLOCK = 512;
@@ -40,24 +41,31 @@ final class TarExtractor {
         long size = octal(header, 124, 12);
         char type = (char) header[156];
         switch (type) {
-          case 'L' -> longName = new String(readData(in, size), StandardCharsets.UTF_8).replace("\0", "");
+          case 'L' ->
+              longName = new String(readData(in, size), StandardCharsets.UTF_8).replace("\0", "");
           case 'x' -> longName = paxPath(readData(in, size));
           case '0', '\0' -> writeFile(in, size, into, entryName, name);
           default -> skip(in, size);
         }
       }
     } catch (EOFException e) {
-      throw GantryException.badInput("'" + name + "' is not a readable tar archive: it is truncated");
+      throw GantryException.badInput(
+          "'" + name + "' is not a readable tar archive: it is truncated");
     } catch (IOException e) {
-      String why = e.getMessage() == null ? "corrupt archive" : e.getMessage().replaceAll("[^\\x20-\\x7e]", "?");
+      String why =
+          e.getMessage() == null
+              ? "corrupt archive"
+              : e.getMessage().replaceAll("[^\\x20-\\x7e]", "?");
       throw GantryException.badInput("'" + name + "' is not a readable tar archive: " + why);
     }
   }
 
-  private static void writeFile(InputStream in, long size, Path into, String entryName, String name) throws IOException {
+  private static void writeFile(InputStream in, long size, Path into, String entryName, String name)
+      throws IOException {
     Path target = into.resolve(entryName).normalize();
     if (!target.startsWith(into)) {
-      throw GantryException.badInput("'" + name + "' has an entry outside the archive: " + entryName);
+      throw GantryException.badInput(
+          "'" + name + "' has an entry outside the archive: " + entryName);
     }
     Files.createDirectories(target.getParent());
     try (OutputStream out = Files.newOutputStream(target)) {

@@ -5,18 +5,30 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them for {@code --soak}: {@code 90s}, {@code 45m}, {@code 2h}, {@code 1d}, {@code 1h30m}. */
+/**
+ * Durations as people write them for {@code --soak}: {@code 90s}, {@code 45m}, {@code 2h}, {@code
+ * 1d}, {@code 1h30m}.
+ */
 public final class Durations {
-  private static final Pattern FORM = Pattern.compile("(?:(\\d{1,5})d)?(?:(\\d{1,6})h)?(?:(\\d{1,7})m)?(?:(\\d{1,9})s)?");
+  private static final Pattern FORM =
+      Pattern.compile("(?:(\\d{1,5})d)?(?:(\\d{1,6})h)?(?:(\\d{1,7})m)?(?:(\\d{1,9})s)?");
 
   private Durations() {}
 
   public static Duration parse(String option, String value) {
     Matcher m = FORM.matcher(value == null ? "" : value);
     if (value == null || value.isEmpty() || !m.matches()) {
-      throw GantryException.badInput("invalid " + option + " '" + value + "' (expected a duration such as 90s, 45m, 2h, 1d or 1h30m)");
+      throw GantryException.badInput(
+          "invalid "
+              + option
+              + " '"
+              + value
+              + "' (expected a duration such as 90s, 45m, 2h, 1d or 1h30m)");
     }
-    return Duration.ofDays(part(m, 1)).plusHours(part(m, 2)).plusMinutes(part(m, 3)).plusSeconds(part(m, 4));
+    return Duration.ofDays(part(m, 1))
+        .plusHours(part(m, 2))
+        .plusMinutes(part(m, 3))
+        .plusSeconds(part(m, 4));
   }
 
   /** {@code 1h25m}, {@code 40s}, {@code 0s}: the largest units, seconds dropped above an hour. */

@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A tag's history, newest first, walked from the digest the tag holds now: the newest record of a move of the tag
- * to that digest, then the newest record of a move to its {@code previous} made before it, and so on. A digest with
- * no such record was put there by another tool (or before the ledger): it is named, and the walk stops there.
+ * A tag's history, newest first, walked from the digest the tag holds now: the newest record of a
+ * move of the tag to that digest, then the newest record of a move to its {@code previous} made
+ * before it, and so on. A digest with no such record was put there by another tool (or before the
+ * ledger): it is named, and the walk stops there.
  */
 public final class History {
   /** One step of the walk. */
@@ -38,31 +39,43 @@ public final class History {
 
     /** The records alone, newest first. */
     public List<PromotionRecord> records() {
-      return entries.stream().flatMap(e -> e instanceof Recorded r ? java.util.stream.Stream.of(r.record())
-          : java.util.stream.Stream.empty()).toList();
+      return entries.stream()
+          .flatMap(
+              e ->
+                  e instanceof Recorded r
+                      ? java.util.stream.Stream.of(r.record())
+                      : java.util.stream.Stream.empty())
+          .toList();
     }
   }
 
   private History() {}
 
-  /** Reads the tag, then walks at most {@code limit} entries; a missing tag or repository is NOT_FOUND. */
+  /**
+   * Reads the tag, then walks at most {@code limit} entries; a missing tag or repository is
+   * NOT_FOUND.
+   */
   public static Log read(ImageStore store, String tag, int limit) {
     Optional<Digest> current = store.headImage(tag);
     if (current.isEmpty()) {
-      throw new GantryException(GantryException.Kind.NOT_FOUND, "history " + store.describe(tag) + ": no such tag");
+      throw new GantryException(
+          GantryException.Kind.NOT_FOUND, "history " + store.describe(tag) + ": no such tag");
     }
     return new Log(store.name(), tag, current.get(), walk(store, tag, current.get(), limit));
   }
 
-  /** One referrers listing per entry. Times strictly decrease along the walk, so it ends even on a cycle of digests. */
+  /**
+   * One referrers listing per entry. Times strictly decrease along the walk, so it ends even on a
+   * cycle of digests.
+   */
   public static List<Entry> walk(ImageStore store, String tag, Digest from, int limit) {
     List<Entry> entries = new ArrayList<>();
     Digest at = from;
     Instant before = Instant.MAX;
     while (entries.size() < limit) {
       Instant bound = before;
-      Optional<PromotionRecord> newest = Ledger.records(store, at, tag).stream()
-          .filter(r -> r.time().isBefore(bound)).findFirst();
+      Optional<PromotionRecord> newest =
+          Ledger.records(store, at, tag).stream().filter(r -> r.time().isBefore(bound)).findFirst();
       if (newest.isEmpty()) {
         entries.add(new Unrecorded(at));
         break;

@@ -14,18 +14,39 @@ public final class HistoryOutput {
   private HistoryOutput() {}
 
   public static String text(History.Log log) {
-    StringBuilder s = new StringBuilder(log.image()).append(':').append(log.tag()).append("  now ").append(log.current()).append('\n');
+    StringBuilder s =
+        new StringBuilder(log.image())
+            .append(':')
+            .append(log.tag())
+            .append("  now ")
+            .append(log.current())
+            .append('\n');
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"TIME", "KIND", "DIGEST", "PREVIOUS", "COMMIT", "ACTOR", "RUN"});
     for (History.Entry e : log.entries()) {
       if (e instanceof History.Recorded r) {
         PromotionRecord p = r.record();
-        rows.add(new String[] {p.time().toString(), p.kind().label(), p.digest().shortForm(),
-            p.previous().map(Digest::shortForm).orElse("(new tag)"), p.commit().map(HistoryOutput::shortCommit).orElse("-"),
-            p.actor().orElse("-"), p.run().orElse("-")});
+        rows.add(
+            new String[] {
+              p.time().toString(),
+              p.kind().label(),
+              p.digest().shortForm(),
+              p.previous().map(Digest::shortForm).orElse("(new tag)"),
+              p.commit().map(HistoryOutput::shortCommit).orElse("-"),
+              p.actor().orElse("-"),
+              p.run().orElse("-")
+            });
       } else {
-        rows.add(new String[] {"-", "unrecorded", e.digest().shortForm(), "-", "-", "-",
-            "moved by another tool (no ledger record): the walk stops here"});
+        rows.add(
+            new String[] {
+              "-",
+              "unrecorded",
+              e.digest().shortForm(),
+              "-",
+              "-",
+              "-",
+              "moved by another tool (no ledger record): the walk stops here"
+            });
       }
     }
     int[] width = new int[7];
@@ -37,7 +58,10 @@ public final class HistoryOutput {
     for (String[] row : rows) {
       StringBuilder line = new StringBuilder();
       for (int i = 0; i < row.length; i++) {
-        line.append(i == row.length - 1 ? row[i] : String.format(Locale.ROOT, "%-" + width[i] + "s  ", row[i]));
+        line.append(
+            i == row.length - 1
+                ? row[i]
+                : String.format(Locale.ROOT, "%-" + width[i] + "s  ", row[i]));
       }
       s.append(line.toString().stripTrailing()).append('\n');
     }
@@ -48,7 +72,10 @@ public final class HistoryOutput {
     return Json.write(tree(log));
   }
 
-  /** {@code {"image","tag","current","records":[{digest, previous, time, commit, actor, run, kind, source}]}}. */
+  /**
+   * {@code {"image","tag","current","records":[{digest, previous, time, commit, actor, run, kind,
+   * source}]}}.
+   */
   public static ObjectNode tree(History.Log log) {
     ObjectNode root = Json.object();
     root.put("image", log.image());

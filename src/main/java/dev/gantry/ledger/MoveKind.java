@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** What moved a tag; written into each record as its lower-case name. */
 public enum MoveKind {
-  PROMOTE, RELEASE, ROLLBACK, COPY;
+  PROMOTE,
+  RELEASE,
+  ROLLBACK,
+  COPY;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);

@@ -9,12 +9,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One tag move, as the ledger keeps it: {@code tag} of {@code repository} was pointed at {@code digest}, and held
- * {@code previous} before (empty: the tag was new). Stored as the annotations of an OCI artifact manifest whose
- * subject is {@code digest}, so a referrers listing carries every field and nothing else has to be fetched.
+ * One tag move, as the ledger keeps it: {@code tag} of {@code repository} was pointed at {@code
+ * digest}, and held {@code previous} before (empty: the tag was new). Stored as the annotations of
+ * an OCI artifact manifest whose subject is {@code digest}, so a referrers listing carries every
+ * field and nothing else has to be fetched.
  */
-public record PromotionRecord(String repository, String tag, Digest digest, Optional<Digest> previous, String source,
-    Optional<String> commit, Instant time, Optional<String> actor, Optional<String> run, String version, MoveKind kind) {
+public record PromotionRecord(
+    String repository,
+    String tag,
+    Digest digest,
+    Optional<Digest> previous,
+    String source,
+    Optional<String> commit,
+    Instant time,
+    Optional<String> actor,
+    Optional<String> run,
+    String version,
+    MoveKind kind) {
   public static final String ARTIFACT_TYPE = "application/vnd.gantry.promotion.v1+json";
 
   static final String CREATED = "org.opencontainers.image.created";
@@ -48,21 +59,35 @@ public record PromotionRecord(String repository, String tag, Digest digest, Opti
   }
 
   /**
-   * The record annotations describe, when they describe one of ours for {@code subject}: anything else (another
-   * tool's artifact under our type, a record whose digest is not its subject, an unknown kind) is not a record.
+   * The record annotations describe, when they describe one of ours for {@code subject}: anything
+   * else (another tool's artifact under our type, a record whose digest is not its subject, an
+   * unknown kind) is not a record.
    */
   public static Optional<PromotionRecord> fromAnnotations(Digest subject, Map<String, String> a) {
     try {
       String tag = a.get(TAG);
       String time = a.get(CREATED);
       Optional<MoveKind> kind = MoveKind.parse(a.getOrDefault(KIND, ""));
-      if (tag == null || time == null || kind.isEmpty() || !subject.toString().equals(a.get(DIGEST))) {
+      if (tag == null
+          || time == null
+          || kind.isEmpty()
+          || !subject.toString().equals(a.get(DIGEST))) {
         return Optional.empty();
       }
       Optional<Digest> previous = Optional.ofNullable(a.get(PREVIOUS)).map(Digest::parse);
-      return Optional.of(new PromotionRecord(a.getOrDefault(REPOSITORY, ""), tag, subject, previous,
-          a.getOrDefault(SOURCE, ""), Optional.ofNullable(a.get(COMMIT)), Instant.parse(time),
-          Optional.ofNullable(a.get(ACTOR)), Optional.ofNullable(a.get(RUN)), a.getOrDefault(VERSION, ""), kind.get()));
+      return Optional.of(
+          new PromotionRecord(
+              a.getOrDefault(REPOSITORY, ""),
+              tag,
+              subject,
+              previous,
+              a.getOrDefault(SOURCE, ""),
+              Optional.ofNullable(a.get(COMMIT)),
+              Instant.parse(time),
+              Optional.ofNullable(a.get(ACTOR)),
+              Optional.ofNullable(a.get(RUN)),
+              a.getOrDefault(VERSION, ""),
+              kind.get()));
     } catch (DateTimeParseException | GantryException e) {
       return Optional.empty(); // a malformed digest or time: not a record we can walk
     }

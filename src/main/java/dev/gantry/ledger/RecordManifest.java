@@ -9,18 +9,23 @@ import dev.gantry.image.MediaTypes;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A record as an OCI 1.1 artifact manifest: {@code artifactType} says what it is, {@code subject} is the digest the
- * tag was moved to, the fields are its annotations, and config and the one layer are the shared empty descriptor
- * ({@code {}}, 2 bytes): one tiny blob per repository, written once, for every record.
+ * A record as an OCI 1.1 artifact manifest: {@code artifactType} says what it is, {@code subject}
+ * is the digest the tag was moved to, the fields are its annotations, and config and the one layer
+ * are the shared empty descriptor ({@code {}}, 2 bytes): one tiny blob per repository, written
+ * once, for every record.
  */
 public final class RecordManifest {
   public static final String EMPTY_MEDIA_TYPE = "application/vnd.oci.empty.v1+json";
   public static final byte[] EMPTY_BYTES = "{}".getBytes(StandardCharsets.UTF_8);
-  public static final Descriptor EMPTY = new Descriptor(EMPTY_MEDIA_TYPE, Digest.sha256(EMPTY_BYTES), EMPTY_BYTES.length);
+  public static final Descriptor EMPTY =
+      new Descriptor(EMPTY_MEDIA_TYPE, Digest.sha256(EMPTY_BYTES), EMPTY_BYTES.length);
 
   private RecordManifest() {}
 
-  /** The manifest for {@code record}, whose subject is {@code subject} (the manifest the tag now holds). */
+  /**
+   * The manifest for {@code record}, whose subject is {@code subject} (the manifest the tag now
+   * holds).
+   */
   public static Manifest of(PromotionRecord record, Descriptor subject) {
     ObjectNode root = Json.object();
     root.put("schemaVersion", 2);

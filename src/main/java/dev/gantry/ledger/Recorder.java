@@ -22,13 +22,17 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes the records of the tags a run moved, after they moved (a run that rolled back moved nothing and records
- * nothing). A record that cannot be written does not undo the move: it becomes a warning the command prints in its
- * report and its summary line.
+ * Writes the records of the tags a run moved, after they moved (a run that rolled back moved
+ * nothing and records nothing). A record that cannot be written does not undo the move: it becomes
+ * a warning the command prints in its report and its summary line.
  */
 public final class Recorder {
-  /** One tag move: in {@code store}, {@code tag} now holds {@code target} and held {@code previous} before. */
-  public record Move(ImageStore store, String tag, Manifest target, Optional<Digest> previous, String source) {}
+  /**
+   * One tag move: in {@code store}, {@code tag} now holds {@code target} and held {@code previous}
+   * before.
+   */
+  public record Move(
+      ImageStore store, String tag, Manifest target, Optional<Digest> previous, String source) {}
 
   /** How many records were written, and one warning per record that was not. */
   public record Written(int records, List<String> warnings) {
@@ -40,23 +44,43 @@ public final class Recorder {
       return new Written(0, List.of());
     }
 
-    /** For the summary line: {@code ledger: 2 records written} or {@code ledger: 1 of 2 records NOT written}. */
+    /**
+     * For the summary line: {@code ledger: 2 records written} or {@code ledger: 1 of 2 records NOT
+     * written}.
+     */
     public String summary() {
       int total = records + warnings.size();
-      return warnings.isEmpty() ? "ledger: " + records + " record" + (records == 1 ? "" : "s") + " written"
-          : "ledger: " + warnings.size() + " of " + total + " record" + (total == 1 ? "" : "s") + " NOT written";
+      return warnings.isEmpty()
+          ? "ledger: " + records + " record" + (records == 1 ? "" : "s") + " written"
+          : "ledger: "
+              + warnings.size()
+              + " of "
+              + total
+              + " record"
+              + (total == 1 ? "" : "s")
+              + " NOT written";
     }
   }
 
   private Recorder() {}
 
-  /** The moves a promote made: every target it reports promoted (only a run that completed reports any). */
-  public static List<Move> promoted(PromoteReport report, Function<PromoteRequest.Image, ImageStore> open, String source) {
+  /**
+   * The moves a promote made: every target it reports promoted (only a run that completed reports
+   * any).
+   */
+  public static List<Move> promoted(
+      PromoteReport report, Function<PromoteRequest.Image, ImageStore> open, String source) {
     List<Move> moves = new ArrayList<>();
     for (ImagePlan image : report.plan().images()) {
       for (PromoteReport.TagResult r : report.results()) {
         if (r.image().equals(image.image()) && r.outcome() == Outcome.PROMOTED) {
-          moves.add(new Move(open.apply(image.image()), r.tag(), image.source(), Optional.ofNullable(r.previous()), source));
+          moves.add(
+              new Move(
+                  open.apply(image.image()),
+                  r.tag(),
+                  image.source(),
+                  Optional.ofNullable(r.previous()),
+                  source));
         }
       }
     }
@@ -64,10 +88,12 @@ public final class Recorder {
   }
 
   /**
-   * Writes one record per move, all stamped with one time (the run's). The commit is {@code sha} when given, else
-   * the target image's {@code org.opencontainers.image.revision} label (absent when it has none).
+   * Writes one record per move, all stamped with one time (the run's). The commit is {@code sha}
+   * when given, else the target image's {@code org.opencontainers.image.revision} label (absent
+   * when it has none).
    */
-  public static Written write(List<Move> moves, MoveKind kind, Optional<String> sha, Provenance provenance, int jobs) {
+  public static Written write(
+      List<Move> moves, MoveKind kind, Optional<String> sha, Provenance provenance, int jobs) {
     if (moves.isEmpty()) {
       return Written.none();
     }
@@ -75,25 +101,52 @@ public final class Recorder {
     IdentityHashMap<ImageStore, Optional<RuntimeException>> prepared = new IdentityHashMap<>();
     moves.forEach(m -> prepared.put(m.store(), Optional.empty()));
     List<ImageStore> stores = new ArrayList<>(prepared.keySet());
-    List<Jobs.Outcome<ImageStore, Boolean>> ready = Jobs.run(stores, jobs, false, s -> {
-      Ledger.prepare(s);
-      return true;
-    });
+    List<Jobs.Outcome<ImageStore, Boolean>> ready =
+        Jobs.run(
+            stores,
+            jobs,
+            false,
+            s -> {
+              Ledger.prepare(s);
+              return true;
+            });
     for (Jobs.Outcome<ImageStore, Boolean> o : ready) {
       prepared.put(o.item(), Optional.ofNullable(o.failure()));
     }
     Map<String, Optional<String>> commits = new ConcurrentHashMap<>();
-    List<Jobs.Outcome<Move, Boolean>> outcomes = Jobs.run(moves, jobs, false, m -> {
-      prepared.getOrDefault(m.store(), Optional.empty()).ifPresent(e -> {
-        throw e;
-      });
-      Optional<String> commit = sha.isPresent() ? sha
-          : commits.computeIfAbsent(m.store().name() + "@" + m.target().digest(), k -> label(m));
-      PromotionRecord record = provenance.record(m.store().name(), m.tag(), m.target().digest(), m.previous(),
-          m.source(), commit, time, kind);
-      Ledger.write(m.store(), record, new Descriptor(m.target().mediaType(), m.target().digest(), m.target().size()));
-      return true;
-    });
+    List<Jobs.Outcome<Move, Boolean>> outcomes =
+        Jobs.run(
+            moves,
+            jobs,
+            false,
+            m -> {
+              prepared
+                  .getOrDefault(m.store(), Optional.empty())
+                  .ifPresent(
+                      e -> {
+                        throw e;
+                      });
+              Optional<String> commit =
+                  sha.isPresent()
+                      ? sha
+                      : commits.computeIfAbsent(
+                          m.store().name() + "@" + m.target().digest(), k -> label(m));
+              PromotionRecord record =
+                  provenance.record(
+                      m.store().name(),
+                      m.tag(),
+                      m.target().digest(),
+                      m.previous(),
+                      m.source(),
+                      commit,
+                      time,
+                      kind);
+              Ledger.write(
+                  m.store(),
+                  record,
+                  new Descriptor(m.target().mediaType(), m.target().digest(), m.target().size()));
+              return true;
+            });
     List<String> warnings = new ArrayList<>();
     int written = 0;
     for (Jobs.Outcome<Move, Boolean> o : outcomes) {
@@ -102,8 +155,13 @@ public final class Recorder {
         written++;
       } else {
         Move m = o.item();
-        warnings.add("ledger: the record of " + m.store().describe(m.tag()) + " -> " + m.target().digest()
-            + " was not written: " + firstLine(failure.getMessage()));
+        warnings.add(
+            "ledger: the record of "
+                + m.store().describe(m.tag())
+                + " -> "
+                + m.target().digest()
+                + " was not written: "
+                + firstLine(failure.getMessage()));
       }
     }
     return new Written(written, warnings);
@@ -111,7 +169,10 @@ public final class Recorder {
 
   private static Optional<String> label(Move m) {
     try {
-      return Optional.ofNullable(ImageRevision.of(m.store(), m.target(), m.store().describe(m.target().digest().toString())).commit());
+      return Optional.ofNullable(
+          ImageRevision.of(
+                  m.store(), m.target(), m.store().describe(m.target().digest().toString()))
+              .commit());
     } catch (GantryException e) {
       return Optional.empty(); // an unreadable config only costs the record its commit
     }

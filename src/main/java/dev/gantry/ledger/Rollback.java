@@ -15,9 +15,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Plans a rollback from the ledger: each image's tag goes back to the digest it held before (the newest record's
- * {@code previous}), or to a digest the ledger shows the tag held. The plan is a promote plan, so the promote
- * engine applies it with its guarantees (all or nothing, rollback of a failed run). Reads only.
+ * Plans a rollback from the ledger: each image's tag goes back to the digest it held before (the
+ * newest record's {@code previous}), or to a digest the ledger shows the tag held. The plan is a
+ * promote plan, so the promote engine applies it with its guarantees (all or nothing, rollback of a
+ * failed run). Reads only.
  */
 public final class Rollback {
   /** How far back {@code --to sha256:…} may look. */
@@ -25,33 +26,72 @@ public final class Rollback {
 
   private Rollback() {}
 
-  /** @param to empty: the previous digest; else a digest the ledger shows the tag held */
-  public static PromotePlan plan(List<PromoteRequest.Image> images, String tag, Optional<Digest> to,
-      Function<PromoteRequest.Image, ImageStore> open, int jobs) {
+  /**
+   * @param to empty: the previous digest; else a digest the ledger shows the tag held
+   */
+  public static PromotePlan plan(
+      List<PromoteRequest.Image> images,
+      String tag,
+      Optional<Digest> to,
+      Function<PromoteRequest.Image, ImageStore> open,
+      int jobs) {
     PromoteRequest request = new PromoteRequest(images, null, null, List.of(tag));
-    List<ImagePlan> plans = Jobs.valuesOrThrow(Jobs.run(images, jobs, true, image -> {
-      ImageStore store = open.apply(image);
-      String where = store.describe(tag);
-      Digest current = store.headImage(tag).orElseThrow(() -> new GantryException(GantryException.Kind.NOT_FOUND,
-          "rollback " + where + ": no such tag"));
-      Digest target = to.isPresent() ? held(store, tag, current, to.get(), where) : previous(store, tag, current, where);
-      Manifest manifest = store.getManifest(target.toString());
-      return new ImagePlan(image, manifest, List.of(new TagStep(tag, current, !target.equals(current))));
-    }));
+    List<ImagePlan> plans =
+        Jobs.valuesOrThrow(
+            Jobs.run(
+                images,
+                jobs,
+                true,
+                image -> {
+                  ImageStore store = open.apply(image);
+                  String where = store.describe(tag);
+                  Digest current =
+                      store
+                          .headImage(tag)
+                          .orElseThrow(
+                              () ->
+                                  new GantryException(
+                                      GantryException.Kind.NOT_FOUND,
+                                      "rollback " + where + ": no such tag"));
+                  Digest target =
+                      to.isPresent()
+                          ? held(store, tag, current, to.get(), where)
+                          : previous(store, tag, current, where);
+                  Manifest manifest = store.getManifest(target.toString());
+                  return new ImagePlan(
+                      image, manifest, List.of(new TagStep(tag, current, !target.equals(current))));
+                }));
     return new PromotePlan(request, plans);
   }
 
   private static Digest previous(ImageStore store, String tag, Digest current, String where) {
     List<PromotionRecord> records = Ledger.records(store, current, tag);
     if (records.isEmpty()) {
-      throw new GantryException(GantryException.Kind.NOT_FOUND, "rollback " + where + ": the tag has no history (no ledger"
-          + " record of its move to " + current + "; moved by another tool?)");
+      throw new GantryException(
+          GantryException.Kind.NOT_FOUND,
+          "rollback "
+              + where
+              + ": the tag has no history (no ledger"
+              + " record of its move to "
+              + current
+              + "; moved by another tool?)");
     }
-    return records.get(0).previous().orElseThrow(() -> new GantryException(GantryException.Kind.NOT_FOUND,
-        "rollback " + where + ": the tag was new when it was moved to " + current + ": there is no previous digest"));
+    return records
+        .get(0)
+        .previous()
+        .orElseThrow(
+            () ->
+                new GantryException(
+                    GantryException.Kind.NOT_FOUND,
+                    "rollback "
+                        + where
+                        + ": the tag was new when it was moved to "
+                        + current
+                        + ": there is no previous digest"));
   }
 
-  private static Digest held(ImageStore store, String tag, Digest current, Digest wanted, String where) {
+  private static Digest held(
+      ImageStore store, String tag, Digest current, Digest wanted, String where) {
     if (wanted.equals(current)) {
       return current;
     }
@@ -64,8 +104,16 @@ public final class Rollback {
       }
     }
     if (!seen.contains(wanted)) {
-      throw new GantryException(GantryException.Kind.NOT_FOUND, "rollback " + where + ": the ledger does not show the tag"
-          + " holding " + wanted + " (in its last " + DEPTH + " moves)");
+      throw new GantryException(
+          GantryException.Kind.NOT_FOUND,
+          "rollback "
+              + where
+              + ": the ledger does not show the tag"
+              + " holding "
+              + wanted
+              + " (in its last "
+              + DEPTH
+              + " moves)");
     }
     return wanted;
   }

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.LongConsumer;
 
-/** Passes bytes through and reports how many each read returned; nothing else (no clock, no formatting). */
+/**
+ * Passes bytes through and reports how many each read returned; nothing else (no clock, no
+ * formatting).
+ */
 final class CountingInputStream extends FilterInputStream {
   private final LongConsumer counter;
 

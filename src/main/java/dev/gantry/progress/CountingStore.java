@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * A store that tells a listener each manifest it wrote, for promote's summary; everything else passes through.
- * (Copy reports from inside the copier instead: it needs the real store to decide on cross-repository mounts.)
+ * A store that tells a listener each manifest it wrote, for promote's summary; everything else
+ * passes through. (Copy reports from inside the copier instead: it needs the real store to decide
+ * on cross-repository mounts.)
  */
 public record CountingStore(ImageStore store, TransferListener listener) implements ImageStore {
   @Override

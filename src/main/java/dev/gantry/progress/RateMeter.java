@@ -1,8 +1,8 @@
 package dev.gantry.progress;
 
 /**
- * Bytes per second over a recent window (between one and two windows long), so a stalled transfer shows a
- * falling rate instead of its lifetime average. Used by one renderer thread at a time.
+ * Bytes per second over a recent window (between one and two windows long), so a stalled transfer
+ * shows a falling rate instead of its lifetime average. Used by one renderer thread at a time.
  */
 final class RateMeter {
   private final long window;

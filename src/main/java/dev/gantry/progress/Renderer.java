@@ -1,6 +1,9 @@
 package dev.gantry.progress;
 
-/** Shows progress somewhere; a {@link Tracker} calls it from transfer threads and the ticker, one call at a time. */
+/**
+ * Shows progress somewhere; a {@link Tracker} calls it from transfer threads and the ticker, one
+ * call at a time.
+ */
 interface Renderer {
   /** Renders nothing. */
   Renderer NONE = new Renderer() {};

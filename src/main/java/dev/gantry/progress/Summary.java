@@ -2,8 +2,11 @@ package dev.gantry.progress;
 
 import java.time.Duration;
 
-/** What a copy or promote moved, for the one summary line on stderr and the action's step summary. */
-public record Summary(long bytesMoved, int uploaded, int mounted, int alreadyThere, int manifests, Duration elapsed) {
+/**
+ * What a copy or promote moved, for the one summary line on stderr and the action's step summary.
+ */
+public record Summary(
+    long bytesMoved, int uploaded, int mounted, int alreadyThere, int manifests, Duration elapsed) {
   /** Bytes per second over the whole command; 0 when nothing moved or no time passed. */
   public double throughput() {
     long ms = elapsed.toMillis();
@@ -25,12 +28,29 @@ public record Summary(long bytesMoved, int uploaded, int mounted, int alreadyThe
     return Units.rate(throughput());
   }
 
-  /** {@code copy: 52.4 MB moved; blobs: 1 uploaded, 0 mounted, 2 already there; 2 manifests written; 25.3 s, 2.1 MB/s}. */
+  /**
+   * {@code copy: 52.4 MB moved; blobs: 1 uploaded, 0 mounted, 2 already there; 2 manifests written;
+   * 25.3 s, 2.1 MB/s}.
+   */
   public String line(String command) {
-    // Appended, not String.format: a CLI run prints this once, and the formatter's first use costs more than the run's
+    // Appended, not String.format: a CLI run prints this once, and the formatter's first use costs
+    // more than the run's
     // own formatting.
-    return command + ": " + movedText() + " moved; blobs: " + uploaded + " uploaded, " + mounted + " mounted, "
-        + alreadyThere + " already there; " + manifests + (manifests == 1 ? " manifest" : " manifests") + " written; "
-        + elapsedText() + ", " + throughputText();
+    return command
+        + ": "
+        + movedText()
+        + " moved; blobs: "
+        + uploaded
+        + " uploaded, "
+        + mounted
+        + " mounted, "
+        + alreadyThere
+        + " already there; "
+        + manifests
+        + (manifests == 1 ? " manifest" : " manifests")
+        + " written; "
+        + elapsedText()
+        + ", "
+        + throughputText();
   }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
- * Keeps the tally of a copy (what is planned, streaming, done, and how) and hands snapshots to a renderer. The
- * byte path is one atomic add per buffer read ({@link Flow}); everything else is per blob and takes a lock, which
- * also keeps the renderer's output in one piece.
+ * Keeps the tally of a copy (what is planned, streaming, done, and how) and hands snapshots to a
+ * renderer. The byte path is one atomic add per buffer read ({@link Flow}); everything else is per
+ * blob and takes a lock, which also keeps the renderer's output in one piece.
  */
 public final class Tracker implements TransferListener {
   private final Clock clock;
@@ -48,7 +48,9 @@ public final class Tracker implements TransferListener {
   @Override
   public synchronized LongConsumer blobStarted(Descriptor blob) {
     Flow flow = new Flow(blob, clock.millis());
-    flows.put(blob.digest(), flow); // a restarted transfer replaces the failed attempt, which counted for nothing
+    flows.put(
+        blob.digest(),
+        flow); // a restarted transfer replaces the failed attempt, which counted for nothing
     renderer.started(flow, snapshot());
     return flow;
   }
@@ -73,7 +75,10 @@ public final class Tracker implements TransferListener {
     manifests++;
   }
 
-  /** Lets the renderer redraw or print what is due; the ticker calls this every {@link #tickMillis()}. */
+  /**
+   * Lets the renderer redraw or print what is due; the ticker calls this every {@link
+   * #tickMillis()}.
+   */
   public synchronized void tick() {
     renderer.tick(snapshot());
   }
@@ -89,14 +94,25 @@ public final class Tracker implements TransferListener {
 
   @SuppressWarnings("EnumOrdinal") // counts[] is indexed by the enum in memory, never stored
   public synchronized Summary summary() {
-    return new Summary(bytesUploaded, counts[Moved.UPLOADED.ordinal()], counts[Moved.MOUNTED.ordinal()],
-        counts[Moved.ALREADY_THERE.ordinal()], manifests, Duration.ofMillis(Math.max(0, clock.millis() - startedAt)));
+    return new Summary(
+        bytesUploaded,
+        counts[Moved.UPLOADED.ordinal()],
+        counts[Moved.MOUNTED.ordinal()],
+        counts[Moved.ALREADY_THERE.ordinal()],
+        manifests,
+        Duration.ofMillis(Math.max(0, clock.millis() - startedAt)));
   }
 
   private Snapshot snapshot() {
     List<Flow> now = new ArrayList<>(flows.values());
     long inFlight = now.stream().mapToLong(Flow::done).sum();
-    return new Snapshot(clock.millis(), now, blobsDone, blobsPlanned, bytesDone + inFlight, bytesPlanned,
+    return new Snapshot(
+        clock.millis(),
+        now,
+        blobsDone,
+        blobsPlanned,
+        bytesDone + inFlight,
+        bytesPlanned,
         bytesUploaded + inFlight);
   }
 }

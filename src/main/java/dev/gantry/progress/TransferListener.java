@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * What the copy engine tells about its work while it runs. Called from the transfer threads, so implementations
- * are thread-safe and cheap: the byte counter it hands out is called once per buffer read (64 KiB).
+ * What the copy engine tells about its work while it runs. Called from the transfer threads, so
+ * implementations are thread-safe and cheap: the byte counter it hands out is called once per
+ * buffer read (64 KiB).
  */
 public interface TransferListener {
   /** Nobody listens. */
@@ -18,8 +19,8 @@ public interface TransferListener {
   default void planned(List<Descriptor> blobs) {}
 
   /**
-   * A blob's bytes start to stream (again, if an earlier attempt failed: counting restarts from zero). The
-   * returned counter is told how many bytes were read each time.
+   * A blob's bytes start to stream (again, if an earlier attempt failed: counting restarts from
+   * zero). The returned counter is told how many bytes were read each time.
    */
   default LongConsumer blobStarted(Descriptor blob) {
     return n -> {};

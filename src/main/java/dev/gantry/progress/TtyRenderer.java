@@ -8,8 +8,9 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * For a terminal: a line per blob streaming and an overall line, redrawn in place five times a second (cursor up,
- * erase line, draw), erased at the end so only the report and the summary remain.
+ * For a terminal: a line per blob streaming and an overall line, redrawn in place five times a
+ * second (cursor up, erase line, draw), erased at the end so only the report and the summary
+ * remain.
  */
 final class TtyRenderer implements Renderer {
   static final long REDRAW = 200;
@@ -71,16 +72,30 @@ final class TtyRenderer implements Renderer {
       long size = flow.blob().size();
       RateMeter meter = meters.computeIfAbsent(flow, f -> new RateMeter(f.startedAt(), 0, WINDOW));
       double rate = meter.rate(now.now(), done);
-      lines.add(String.format(Locale.ROOT, "  %s  %s / %s  %s  ETA %s", Units.shortDigest(flow.blob().digest()),
-          Units.bytes(done), Units.bytes(size), Units.rate(rate), Units.eta(size - done, rate)));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "  %s  %s / %s  %s  ETA %s",
+              Units.shortDigest(flow.blob().digest()),
+              Units.bytes(done),
+              Units.bytes(size),
+              Units.rate(rate),
+              Units.eta(size - done, rate)));
     }
     if (overall == null) {
       overall = new RateMeter(now.now(), now.streamed(), WINDOW);
     }
     double rate = overall.rate(now.now(), now.streamed());
-    lines.add(String.format(Locale.ROOT, "total  %d/%d blobs  %s / %s  %s  ETA %s", now.blobsDone(), now.blobsPlanned(),
-        Units.bytes(now.bytesDone()), Units.bytes(now.bytesPlanned()), Units.rate(rate),
-        Units.eta(now.bytesPlanned() - now.bytesDone(), rate)));
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "total  %d/%d blobs  %s / %s  %s  ETA %s",
+            now.blobsDone(),
+            now.blobsPlanned(),
+            Units.bytes(now.bytesDone()),
+            Units.bytes(now.bytesPlanned()),
+            Units.rate(rate),
+            Units.eta(now.bytesPlanned() - now.bytesDone(), rate)));
     return lines;
   }
 
@@ -90,7 +105,11 @@ final class TtyRenderer implements Renderer {
       b.append('\r').append(ESC).append(drawn).append('A');
     }
     for (String line : lines) {
-      b.append('\r').append(ESC).append("2K").append(line.length() < width ? line : line.substring(0, width - 1)).append('\n');
+      b.append('\r')
+          .append(ESC)
+          .append("2K")
+          .append(line.length() < width ? line : line.substring(0, width - 1))
+          .append('\n');
     }
     if (lines.size() < drawn) {
       b.append(ESC).append('J');

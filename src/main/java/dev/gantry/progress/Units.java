@@ -47,8 +47,11 @@ final class Units {
       return "--";
     }
     long s = (long) Math.ceil(remaining / bytesPerSecond);
-    return s < 60 ? s + "s" : s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
-        : String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+    return s < 60
+        ? s + "s"
+        : s < 3600
+            ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+            : String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
   }
 
   /** {@code sha256:3f2a9c1d0b7e}: enough to tell blobs apart, short enough for one line. */

@@ -2,12 +2,12 @@ package dev.gantry.promote;
 
 import dev.gantry.GantryException;
 import dev.gantry.Jobs;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
-import dev.gantry.image.Digest;
-import dev.gantry.image.Manifest;
 import dev.gantry.registry.RegistryException;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
@@ -20,10 +20,11 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Applies a plan: PUTs the source bytes to every target that needs it, at most {@code jobs} at once. When a
- * write fails (or a stop is asked for) no new write starts, and every target already moved is put back: if it
- * still holds the digest Gantry wrote, its previous manifest is read by digest (a tag move leaves it in the
- * registry) and PUT under the tag again; if someone else moved it meanwhile, it is left to them.
+ * Applies a plan: PUTs the source bytes to every target that needs it, at most {@code jobs} at
+ * once. When a write fails (or a stop is asked for) no new write starts, and every target already
+ * moved is put back: if it still holds the digest Gantry wrote, its previous manifest is read by
+ * digest (a tag move leaves it in the registry) and PUT under the tag again; if someone else moved
+ * it meanwhile, it is left to them.
  */
 public final class PlanExecutor {
   private PlanExecutor() {}
@@ -31,16 +32,25 @@ public final class PlanExecutor {
   /** One target of the plan, numbered in plan order: the order the report lists the targets in. */
   private record Target(int order, ImagePlan image, TagStep step, ImageStore repo) {}
 
-  /** A target that moved (or may have) and must be put back, with its own write's error if that write was ambiguous. */
+  /**
+   * A target that moved (or may have) and must be put back, with its own write's error if that
+   * write was ambiguous.
+   */
   private record PutBack(Target target, Optional<RuntimeException> ownFailure) {}
 
-  /** What a rollback of one target found: put back (or never moved), or moved by someone else (to {@code now}). */
+  /**
+   * What a rollback of one target found: put back (or never moved), or moved by someone else (to
+   * {@code now}).
+   */
   private record Restore(boolean restored, Optional<Digest> now) {}
 
   /** A target's final result. */
   private record Settled(Target target, TagResult result) {}
 
-  /** Thrown instead of starting a write once a stop was asked for: the write is reported not attempted. */
+  /**
+   * Thrown instead of starting a write once a stop was asked for: the write is reported not
+   * attempted.
+   */
   private static final class Stopped extends RuntimeException {
     Stopped() {
       super(null, null, false, false);
@@ -48,11 +58,16 @@ public final class PlanExecutor {
   }
 
   /**
-   * @param beforeFirstWrite told the plan before anything is written (only if something will be), so it can be
-   *     printed with every previous digest: the record a person needs to undo a run that is killed outright
+   * @param beforeFirstWrite told the plan before anything is written (only if something will be),
+   *     so it can be printed with every previous digest: the record a person needs to undo a run
+   *     that is killed outright
    */
-  public static PromoteReport apply(PromotePlan plan, Function<PromoteRequest.Image, ImageStore> open, int jobs,
-      StopSignal stop, Consumer<PromotePlan> beforeFirstWrite) {
+  public static PromoteReport apply(
+      PromotePlan plan,
+      Function<PromoteRequest.Image, ImageStore> open,
+      int jobs,
+      StopSignal stop,
+      Consumer<PromotePlan> beforeFirstWrite) {
     List<Target> targets = new ArrayList<>();
     for (ImagePlan image : plan.images()) {
       ImageStore repo = open.apply(image.image());
@@ -64,19 +79,28 @@ public final class PlanExecutor {
     if (!writes.isEmpty()) {
       beforeFirstWrite.accept(plan);
     }
-    List<Jobs.Outcome<Target, Boolean>> attempts = Jobs.run(writes, jobs, true, t -> {
-      if (stop.requested()) {
-        throw new Stopped();
-      }
-      t.repo().putManifest(t.step().tag(), t.image().source());
-      return true;
-    });
+    List<Jobs.Outcome<Target, Boolean>> attempts =
+        Jobs.run(
+            writes,
+            jobs,
+            true,
+            t -> {
+              if (stop.requested()) {
+                throw new Stopped();
+              }
+              t.repo().putManifest(t.step().tag(), t.image().source());
+              return true;
+            });
     boolean anyFailed = attempts.stream().anyMatch(a -> a.failure() != null);
-    // Stopped only if the stop kept a write from starting; one that came after the last write changes nothing.
-    @Nullable String stoppedBy = attempts.stream().anyMatch(a -> a.failure() instanceof Stopped) ? stop.reason() : null;
+    // Stopped only if the stop kept a write from starting; one that came after the last write
+    // changes nothing.
+    @Nullable String stoppedBy =
+        attempts.stream().anyMatch(a -> a.failure() instanceof Stopped) ? stop.reason() : null;
 
     List<Settled> settled = new ArrayList<>();
-    targets.stream().filter(t -> !t.step().write()).forEach(t -> settled.add(settled(t, Outcome.UNCHANGED, null)));
+    targets.stream()
+        .filter(t -> !t.step().write())
+        .forEach(t -> settled.add(settled(t, Outcome.UNCHANGED, null)));
     List<PutBack> putBack = new ArrayList<>();
     for (Jobs.Outcome<Target, Boolean> a : attempts) {
       Target t = a.item();
@@ -88,29 +112,42 @@ public final class PlanExecutor {
       } else if (failure == null && !anyFailed) {
         settled.add(settled(t, Outcome.PROMOTED, null));
       } else if (t.step().previous() == null) {
-        // Written (or, for an ambiguous failure, maybe written) and new: left, since deleting would delete the source.
+        // Written (or, for an ambiguous failure, maybe written) and new: left, since deleting would
+        // delete the source.
         settled.add(settled(t, Outcome.LEFT_NEW, failure));
       } else {
         putBack.add(new PutBack(t, Optional.ofNullable(failure)));
       }
     }
-    for (Jobs.Outcome<PutBack, Restore> r : Jobs.run(putBack, jobs, false, p -> restore(p.target()))) {
+    for (Jobs.Outcome<PutBack, Restore> r :
+        Jobs.run(putBack, jobs, false, p -> restore(p.target()))) {
       Target t = r.item().target();
       RuntimeException own = r.item().ownFailure().orElse(null);
       Restore done = r.value();
       if (!r.ok() || done == null) {
         settled.add(settled(t, Outcome.ROLLBACK_FAILED, r.failure()));
       } else if (!done.restored()) {
-        String why = "moved by someone else (" + done.now().map(d -> "digest " + d).orElse("tag deleted") + ")";
-        settled.add(new Settled(t, result(t.image(), t.step(), Outcome.SKIPPED,
-            own == null ? why : own.getMessage() + "; " + why, own)));
+        String why =
+            "moved by someone else ("
+                + done.now().map(d -> "digest " + d).orElse("tag deleted")
+                + ")";
+        settled.add(
+            new Settled(
+                t,
+                result(
+                    t.image(),
+                    t.step(),
+                    Outcome.SKIPPED,
+                    own == null ? why : own.getMessage() + "; " + why,
+                    own)));
       } else {
         // An ambiguous write keeps its own error: it is the failure this rollback answers.
         settled.add(settled(t, Outcome.ROLLED_BACK, own));
       }
     }
     settled.sort(Comparator.comparingInt(s -> s.target().order()));
-    return new PromoteReport(plan, settled.stream().map(Settled::result).toList(), false, stoppedBy);
+    return new PromoteReport(
+        plan, settled.stream().map(Settled::result).toList(), false, stoppedBy);
   }
 
   /** The dry-run report: what would be written, with nothing written. */
@@ -118,7 +155,8 @@ public final class PlanExecutor {
     List<TagResult> results = new ArrayList<>();
     for (ImagePlan image : plan.images()) {
       for (TagStep step : image.steps()) {
-        results.add(result(image, step, step.write() ? Outcome.WOULD_PROMOTE : Outcome.UNCHANGED, null));
+        results.add(
+            result(image, step, step.write() ? Outcome.WOULD_PROMOTE : Outcome.UNCHANGED, null));
       }
     }
     return new PromoteReport(plan, results, true, null);
@@ -130,9 +168,9 @@ public final class PlanExecutor {
   }
 
   /**
-   * Puts a target back on its previous digest, unless it no longer holds the digest Gantry wrote: then another
-   * writer moved it after us, and restoring would undo their write. At the previous digest already (an ambiguous
-   * write that did not land), there is nothing to do.
+   * Puts a target back on its previous digest, unless it no longer holds the digest Gantry wrote:
+   * then another writer moved it after us, and restoring would undo their write. At the previous
+   * digest already (an ambiguous write that did not land), there is nothing to do.
    */
   private static Restore restore(Target t) {
     Optional<Digest> now = t.repo().headManifest(t.step().tag());
@@ -153,14 +191,22 @@ public final class PlanExecutor {
     return new Settled(t, result(t.image(), t.step(), outcome, failure));
   }
 
-  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, @Nullable RuntimeException failure) {
+  private static TagResult result(
+      ImagePlan image, TagStep step, Outcome outcome, @Nullable RuntimeException failure) {
     return result(image, step, outcome, failure == null ? null : failure.getMessage(), failure);
   }
 
-  private static TagResult result(ImagePlan image, TagStep step, Outcome outcome, @Nullable String error,
+  private static TagResult result(
+      ImagePlan image,
+      TagStep step,
+      Outcome outcome,
+      @Nullable String error,
       @Nullable RuntimeException failure) {
-    GantryException.@Nullable Kind kind = failure == null ? null
-        : failure instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
-    return new TagResult(image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error, kind);
+    GantryException.@Nullable Kind kind =
+        failure == null
+            ? null
+            : failure instanceof GantryException g ? g.kind() : GantryException.Kind.FAILED;
+    return new TagResult(
+        image.image(), step.tag(), image.source().digest(), step.previous(), outcome, error, kind);
   }
 }

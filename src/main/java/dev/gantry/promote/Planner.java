@@ -1,13 +1,15 @@
 package dev.gantry.promote;
 
 import dev.gantry.GantryException;
+import dev.gantry.image.Digest;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
-import dev.gantry.image.Digest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Pure: turns what preflight read into a plan. A target already at the source digest is left alone. */
+/**
+ * Pure: turns what preflight read into a plan. A target already at the source digest is left alone.
+ */
 public final class Planner {
   private Planner() {}
 
@@ -17,8 +19,17 @@ public final class Planner {
       Digest source = state.source().digest();
       Digest pinned = state.image().pinned();
       if (pinned != null && !pinned.equals(source)) {
-        throw new GantryException(GantryException.Kind.SOURCE_MOVED, "promote " + state.image() + ": source tag moved: "
-            + request.fromLabel() + " is " + source + ", expected " + pinned + "; nothing was written");
+        throw new GantryException(
+            GantryException.Kind.SOURCE_MOVED,
+            "promote "
+                + state.image()
+                + ": source tag moved: "
+                + request.fromLabel()
+                + " is "
+                + source
+                + ", expected "
+                + pinned
+                + "; nothing was written");
       }
       List<TagStep> steps = new ArrayList<>();
       for (String tag : request.to()) {

@@ -16,18 +16,25 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Reads everything before anything is written: every source manifest (GET, bytes kept) and every current
- * target (HEAD). Any failure here ends the run with zero writes.
+ * Reads everything before anything is written: every source manifest (GET, bytes kept) and every
+ * current target (HEAD). Any failure here ends the run with zero writes.
  */
 public final class Preflight {
-  /** One image as found: the source manifest and, per target tag, its current digest (absent: no entry). */
-  public record ImageState(PromoteRequest.Image image, Manifest source, Map<String, Digest> targets) {
+  /**
+   * One image as found: the source manifest and, per target tag, its current digest (absent: no
+   * entry).
+   */
+  public record ImageState(
+      PromoteRequest.Image image, Manifest source, Map<String, Digest> targets) {
     public ImageState {
       targets = Collections.unmodifiableMap(new HashMap<>(targets));
     }
   }
 
-  /** One read before any write: an image's source manifest (GET, bytes kept) or one target's digest (HEAD). */
+  /**
+   * One read before any write: an image's source manifest (GET, bytes kept) or one target's digest
+   * (HEAD).
+   */
   private sealed interface Read permits SourceRead, TargetRead {
     Found run(String sourceReference);
   }
@@ -39,7 +46,8 @@ public final class Preflight {
     }
   }
 
-  private record TargetRead(PromoteRequest.Image image, ImageStore repo, String tag) implements Read {
+  private record TargetRead(PromoteRequest.Image image, ImageStore repo, String tag)
+      implements Read {
     @Override
     public Found run(String sourceReference) {
       return new TargetFound(image, tag, repo.headManifest(tag));
@@ -53,11 +61,13 @@ public final class Preflight {
 
   private record SourceFound(PromoteRequest.Image image, Manifest manifest) implements Found {}
 
-  private record TargetFound(PromoteRequest.Image image, String tag, Optional<Digest> current) implements Found {}
+  private record TargetFound(PromoteRequest.Image image, String tag, Optional<Digest> current)
+      implements Found {}
 
   private Preflight() {}
 
-  public static List<ImageState> read(PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
+  public static List<ImageState> read(
+      PromoteRequest request, Function<PromoteRequest.Image, ImageStore> open, int jobs) {
     // One task per (image, read) so a four-image promote issues all its reads at once.
     List<Read> reads = new ArrayList<>();
     for (PromoteRequest.Image image : request.images()) {
@@ -65,18 +75,25 @@ public final class Preflight {
       reads.add(new SourceRead(image, repo));
       request.to().forEach(t -> reads.add(new TargetRead(image, repo, t)));
     }
-    List<Found> found = Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> read.run(request.sourceReference())));
-    // Each image's findings, in the order of the request (an image is named once: PromoteRequest refuses twice).
-    Map<PromoteRequest.Image, List<Found>> byImage = found.stream()
-        .collect(Collectors.groupingBy(Found::image, LinkedHashMap::new, Collectors.toList()));
+    List<Found> found =
+        Jobs.valuesOrThrow(
+            Jobs.run(reads, jobs, true, read -> read.run(request.sourceReference())));
+    // Each image's findings, in the order of the request (an image is named once: PromoteRequest
+    // refuses twice).
+    Map<PromoteRequest.Image, List<Found>> byImage =
+        found.stream()
+            .collect(Collectors.groupingBy(Found::image, LinkedHashMap::new, Collectors.toList()));
     List<ImageState> states = new ArrayList<>();
     byImage.forEach((image, its) -> states.add(state(image, its)));
     return states;
   }
 
   private static ImageState state(PromoteRequest.Image image, List<Found> found) {
-    Manifest source = found.stream().flatMap(f -> f instanceof SourceFound s ? Stream.of(s.manifest()) : Stream.empty())
-        .findFirst().orElseThrow();
+    Manifest source =
+        found.stream()
+            .flatMap(f -> f instanceof SourceFound s ? Stream.of(s.manifest()) : Stream.empty())
+            .findFirst()
+            .orElseThrow();
     Map<String, Digest> targets = new HashMap<>();
     for (Found f : found) {
       if (f instanceof TargetFound t) {

@@ -6,10 +6,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What happened, per image and tag: the text and JSON outputs are both written from this. {@code stoppedBy} names
- * the signal that stopped the run ("SIGTERM"), or is null.
+ * What happened, per image and tag: the text and JSON outputs are both written from this. {@code
+ * stoppedBy} names the signal that stopped the run ("SIGTERM"), or is null.
  */
-public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean dryRun, @Nullable String stoppedBy) {
+public record PromoteReport(
+    PromotePlan plan, List<TagResult> results, boolean dryRun, @Nullable String stoppedBy) {
   public enum Outcome {
     /** The tag now points at the source digest. */
     PROMOTED,
@@ -21,23 +22,37 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
     FAILED,
     /** Not attempted because another write failed first. */
     NOT_ATTEMPTED,
-    /** Written (or maybe written: an ambiguous write, which carries its error), then restored to its previous digest. */
+    /**
+     * Written (or maybe written: an ambiguous write, which carries its error), then restored to its
+     * previous digest.
+     */
     ROLLED_BACK,
-    /** Written (or maybe written) and did not exist before: left in place, since deleting it would delete the source. */
+    /**
+     * Written (or maybe written) and did not exist before: left in place, since deleting it would
+     * delete the source.
+     */
     LEFT_NEW,
     /** Written, and restoring its previous digest failed: needs attention. */
     ROLLBACK_FAILED,
-    /** Written, then moved by someone else before the rollback: left as they set it, not restored. */
+    /**
+     * Written, then moved by someone else before the rollback: left as they set it, not restored.
+     */
     SKIPPED
   }
 
   /**
-   * One target's result; {@code error} says why its write failed (FAILED, or an ambiguous write that is ROLLED_BACK,
-   * LEFT_NEW or SKIPPED), why its restore failed (ROLLBACK_FAILED) or who moved it (SKIPPED); {@code errorKind} is
-   * the failure's kind (null without one).
+   * One target's result; {@code error} says why its write failed (FAILED, or an ambiguous write
+   * that is ROLLED_BACK, LEFT_NEW or SKIPPED), why its restore failed (ROLLBACK_FAILED) or who
+   * moved it (SKIPPED); {@code errorKind} is the failure's kind (null without one).
    */
-  public record TagResult(PromoteRequest.Image image, String tag, Digest source, @Nullable Digest previous,
-      Outcome outcome, @Nullable String error, GantryException.@Nullable Kind errorKind) {}
+  public record TagResult(
+      PromoteRequest.Image image,
+      String tag,
+      Digest source,
+      @Nullable Digest previous,
+      Outcome outcome,
+      @Nullable String error,
+      GantryException.@Nullable Kind errorKind) {}
 
   public PromoteReport {
     results = List.copyOf(results);
@@ -47,28 +62,54 @@ public record PromoteReport(PromotePlan plan, List<TagResult> results, boolean d
     this(plan, results, dryRun, null);
   }
 
-  /** Whether the run did not complete: a write failed (or may have failed), or a stop was asked for. */
+  /**
+   * Whether the run did not complete: a write failed (or may have failed), or a stop was asked for.
+   */
   public boolean failed() {
     return firstFailure() != null || stoppedBy != null;
   }
 
-  /** At least one target was not put back: restoring it failed, or someone else moved it meanwhile. */
+  /**
+   * At least one target was not put back: restoring it failed, or someone else moved it meanwhile.
+   */
   public boolean rollbackIncomplete() {
-    return results.stream().anyMatch(r -> r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED);
+    return results.stream()
+        .anyMatch(r -> r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED);
   }
 
-  /** The first write failure (a clear one first, else an ambiguous one), for the one-line error; null if none. */
+  /**
+   * The first write failure (a clear one first, else an ambiguous one), for the one-line error;
+   * null if none.
+   */
   public @Nullable TagResult firstFailure() {
-    return results.stream().filter(r -> r.outcome() == Outcome.FAILED).findFirst()
-        .or(() -> results.stream().filter(r -> r.error() != null && r.errorKind() != null
-            && r.outcome() != Outcome.ROLLBACK_FAILED && r.outcome() != Outcome.SKIPPED).findFirst())
+    return results.stream()
+        .filter(r -> r.outcome() == Outcome.FAILED)
+        .findFirst()
+        .or(
+            () ->
+                results.stream()
+                    .filter(
+                        r ->
+                            r.error() != null
+                                && r.errorKind() != null
+                                && r.outcome() != Outcome.ROLLBACK_FAILED
+                                && r.outcome() != Outcome.SKIPPED)
+                    .findFirst())
         .or(() -> results.stream().filter(r -> r.error() != null).findFirst())
         .orElse(null);
   }
 
-  /** Whether any target was (or may have been) changed before the failure, and so had to be restored or left. */
+  /**
+   * Whether any target was (or may have been) changed before the failure, and so had to be restored
+   * or left.
+   */
   public boolean movedAny() {
-    return results.stream().anyMatch(r -> r.outcome() == Outcome.ROLLED_BACK || r.outcome() == Outcome.LEFT_NEW
-        || r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED);
+    return results.stream()
+        .anyMatch(
+            r ->
+                r.outcome() == Outcome.ROLLED_BACK
+                    || r.outcome() == Outcome.LEFT_NEW
+                    || r.outcome() == Outcome.ROLLBACK_FAILED
+                    || r.outcome() == Outcome.SKIPPED);
   }
 }

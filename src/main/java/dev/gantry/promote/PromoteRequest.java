@@ -1,8 +1,8 @@
 package dev.gantry.promote;
 
 import dev.gantry.GantryException;
-import dev.gantry.layout.LayoutReference;
 import dev.gantry.image.Digest;
+import dev.gantry.layout.LayoutReference;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.Repository;
 import java.util.ArrayList;
@@ -14,20 +14,26 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What to promote, validated before any request: the images (each optionally pinned to the source digest it
- * must still have), the source ({@code --from TAG} or {@code --from @sha256:…}) and the target tags.
+ * What to promote, validated before any request: the images (each optionally pinned to the source
+ * digest it must still have), the source ({@code --from TAG} or {@code --from @sha256:…}) and the
+ * target tags.
  */
-public record PromoteRequest(List<Image> images, @Nullable String fromTag, @Nullable Digest fromDigest, List<String> to) {
+public record PromoteRequest(
+    List<Image> images, @Nullable String fromTag, @Nullable Digest fromDigest, List<String> to) {
   /**
-   * Where to promote: a registry repository, or an OCI layout ({@code oci:PATH}; exactly one of the two is set).
-   * {@code pinned} is the digest the source must still resolve to, or null.
+   * Where to promote: a registry repository, or an OCI layout ({@code oci:PATH}; exactly one of the
+   * two is set). {@code pinned} is the digest the source must still resolve to, or null.
    */
-  public record Image(@Nullable Repository repository, @Nullable LayoutReference layout, @Nullable Digest pinned) {
-    // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites on first use,
+  public record Image(
+      @Nullable Repository repository, @Nullable LayoutReference layout, @Nullable Digest pinned) {
+    // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites
+    // on first use,
     // some 60 ms of a CLI run (StartupClassesIT holds a promote to none).
     @Override
     public boolean equals(@Nullable Object o) {
-      return o instanceof Image i && Objects.equals(repository, i.repository) && Objects.equals(layout, i.layout)
+      return o instanceof Image i
+          && Objects.equals(repository, i.repository)
+          && Objects.equals(layout, i.layout)
           && Objects.equals(pinned, i.pinned);
     }
 
@@ -46,21 +52,27 @@ public record PromoteRequest(List<Image> images, @Nullable String fromTag, @Null
         Digest pinned = at > 0 ? Digest.parse(value.substring(at + 1)) : null;
         LayoutReference layout = LayoutReference.parse(at > 0 ? value.substring(0, at) : value);
         if (layout.archive()) {
-          throw GantryException.badInput("image '" + value + "' is an archive, which is read-only: promote needs oci:PATH");
+          throw GantryException.badInput(
+              "image '" + value + "' is an archive, which is read-only: promote needs oci:PATH");
         }
         if (layout.tag() != null) {
-          throw GantryException.badInput("image '" + value + "' must not carry a tag: name the source with --from");
+          throw GantryException.badInput(
+              "image '" + value + "' must not carry a tag: name the source with --from");
         }
         return new Image(null, layout, pinned);
       }
       ImageReference ref = ImageReference.parse(value);
       if (ref.tag() != null) {
-        throw GantryException.badInput("image '" + value + "' must not carry a tag: name the source with --from");
+        throw GantryException.badInput(
+            "image '" + value + "' must not carry a tag: name the source with --from");
       }
       return new Image(ref.repository(), null, ref.digest());
     }
 
-    /** Each image parsed, in order; bad input if one is named twice (promote and release both read their images so). */
+    /**
+     * Each image parsed, in order; bad input if one is named twice (promote and release both read
+     * their images so).
+     */
     public static List<Image> parseAll(List<String> values) {
       List<Image> parsed = new ArrayList<>();
       Set<String> seen = new HashSet<>();
@@ -76,7 +88,9 @@ public record PromoteRequest(List<Image> images, @Nullable String fromTag, @Null
 
     @Override
     public String toString() {
-      return repository != null ? repository.toString() : Objects.requireNonNull(layout, "a repository or a layout").name();
+      return repository != null
+          ? repository.toString()
+          : Objects.requireNonNull(layout, "a repository or a layout").name();
     }
   }
 
@@ -117,11 +131,15 @@ public record PromoteRequest(List<Image> images, @Nullable String fromTag, @Null
 
   /** What goes after {@code /manifests/} to read the source. */
   public String sourceReference() {
-    return fromDigest != null ? fromDigest.toString() : Objects.requireNonNull(fromTag, "a source tag or digest");
+    return fromDigest != null
+        ? fromDigest.toString()
+        : Objects.requireNonNull(fromTag, "a source tag or digest");
   }
 
   /** {@code sha-abc1234} or {@code @sha256:…}, as the user wrote it. */
   public String fromLabel() {
-    return fromDigest != null ? "@" + fromDigest : Objects.requireNonNull(fromTag, "a source tag or digest");
+    return fromDigest != null
+        ? "@" + fromDigest
+        : Objects.requireNonNull(fromTag, "a source tag or digest");
   }
 }

@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request to stop, set from outside (the CLI sets it on SIGTERM or SIGINT): once set, no new write starts and
- * the executor rolls back what already moved, as after a failed write. Writes already in flight are finished.
+ * A request to stop, set from outside (the CLI sets it on SIGTERM or SIGINT): once set, no new
+ * write starts and the executor rolls back what already moved, as after a failed write. Writes
+ * already in flight are finished.
  */
 public final class StopSignal {
   private final AtomicReference<String> reason = new AtomicReference<>();

@@ -4,9 +4,10 @@ import dev.gantry.image.Digest;
 import java.util.List;
 
 /**
- * Cosign's tag scheme: a signature, attestation or SBOM of {@code sha256:<hex>} is the manifest tagged
- * {@code sha256-<hex>.sig}, {@code .att} or {@code .sbom} in the same repository. Selected and reported by the
- * artifactType cosign itself gives these in its OCI 1.1 mode: {@code application/vnd.dev.cosign.artifact.<kind>.v1+json}.
+ * Cosign's tag scheme: a signature, attestation or SBOM of {@code sha256:<hex>} is the manifest
+ * tagged {@code sha256-<hex>.sig}, {@code .att} or {@code .sbom} in the same repository. Selected
+ * and reported by the artifactType cosign itself gives these in its OCI 1.1 mode: {@code
+ * application/vnd.dev.cosign.artifact.<kind>.v1+json}.
  */
 public final class CosignTags {
   public static final List<String> KINDS = List.of("sig", "att", "sbom");

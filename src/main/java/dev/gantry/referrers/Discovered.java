@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Everything {@link Discovery} found for one image: its digest, the platform manifests of an index (empty for a
- * single image), and the attachments, parents before children (by depth).
+ * Everything {@link Discovery} found for one image: its digest, the platform manifests of an index
+ * (empty for a single image), and the attachments, parents before children (by depth).
  */
 public record Discovered(Digest image, List<Digest> platforms, List<Attachment> attachments) {
   public Discovered {
@@ -26,7 +26,10 @@ public record Discovered(Digest image, List<Digest> platforms, List<Attachment> 
     return of(subject).stream().map(Attachment::artifactType).collect(Collectors.toSet());
   }
 
-  /** The image and its platform manifests: the subjects all of cosign's tags are looked up for (attachments: {@code .sig}). */
+  /**
+   * The image and its platform manifests: the subjects all of cosign's tags are looked up for
+   * (attachments: {@code .sig}).
+   */
   public List<Digest> images() {
     return Stream.concat(Stream.of(image), platforms.stream()).toList();
   }

@@ -5,8 +5,9 @@ import java.util.Set;
 import okhttp3.HttpUrl;
 
 /**
- * Where to connect for a registry name. Loopback registries and those named with {@code --insecure-registry}
- * are spoken to over plain HTTP, every other one over HTTPS; Docker Hub's API lives on registry-1.docker.io.
+ * Where to connect for a registry name. Loopback registries and those named with {@code
+ * --insecure-registry} are spoken to over plain HTTP, every other one over HTTPS; Docker Hub's API
+ * lives on registry-1.docker.io.
  */
 public record Endpoints(Set<String> insecureRegistries) {
   public Endpoints {
@@ -24,7 +25,8 @@ public record Endpoints(Set<String> insecureRegistries) {
   }
 
   public boolean isPlainHttp(String registry) {
-    return insecureRegistries.contains(registry) || insecureRegistries.contains(hostOnly(registry))
+    return insecureRegistries.contains(registry)
+        || insecureRegistries.contains(hostOnly(registry))
         || isLoopback(hostOnly(registry));
   }
 

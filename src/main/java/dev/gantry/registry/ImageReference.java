@@ -1,14 +1,14 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
 import dev.gantry.GantryException;
+import dev.gantry.image.Digest;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code [registry/]path[:tag][@digest]}, parsed with no I/O. The first component is a registry when it holds
- * a dot or a colon, is {@code localhost}, or is an IPv6 literal; otherwise the image is on Docker Hub, where a
- * one-component name gets the {@code library/} prefix.
+ * {@code [registry/]path[:tag][@digest]}, parsed with no I/O. The first component is a registry
+ * when it holds a dot or a colon, is {@code localhost}, or is an IPv6 literal; otherwise the image
+ * is on Docker Hub, where a one-component name gets the {@code library/} prefix.
  */
 public record ImageReference(Repository repository, @Nullable String tag, @Nullable Digest digest) {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
@@ -53,7 +53,11 @@ public record ImageReference(Repository repository, @Nullable String tag, @Nulla
     int slash = name.indexOf('/');
     String first = slash < 0 ? name : name.substring(0, slash);
     boolean hasRegistry =
-        slash >= 0 && (first.contains(".") || first.contains(":") || first.equals("localhost") || first.startsWith("["));
+        slash >= 0
+            && (first.contains(".")
+                || first.contains(":")
+                || first.equals("localhost")
+                || first.startsWith("["));
     String registry = hasRegistry ? first : Repository.DOCKER_HUB;
     String path = hasRegistry ? name.substring(slash + 1) : name;
     if (registry.equals("index.docker.io") || registry.equals("registry-1.docker.io")) {
@@ -73,14 +77,16 @@ public record ImageReference(Repository repository, @Nullable String tag, @Nulla
     try {
       return Digest.parse(digest);
     } catch (GantryException e) {
-      throw GantryException.badInput("invalid digest '" + digest + "' in '" + original + "' (expected sha256:<64 hex>)");
+      throw GantryException.badInput(
+          "invalid digest '" + digest + "' in '" + original + "' (expected sha256:<64 hex>)");
     }
   }
 
   /** Throws the one-line bad-input error unless {@code tag} is a valid tag. */
   public static String checkTag(@Nullable String tag) {
     if (tag == null || !TAG.matcher(tag).matches()) {
-      throw GantryException.badInput("invalid tag '" + tag + "' (allowed: [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
+      throw GantryException.badInput(
+          "invalid tag '" + tag + "' (allowed: [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
     }
     return tag;
   }
@@ -89,7 +95,9 @@ public record ImageReference(Repository repository, @Nullable String tag, @Nulla
     return new ImageReference(repository, newTag, null);
   }
 
-  /** What goes after {@code /manifests/}: the digest when pinned, else the tag, else {@code latest}. */
+  /**
+   * What goes after {@code /manifests/}: the digest when pinned, else the tag, else {@code latest}.
+   */
   public String manifestReference() {
     if (digest != null) {
       return digest.toString();

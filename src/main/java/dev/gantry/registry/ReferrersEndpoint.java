@@ -1,12 +1,12 @@
 package dev.gantry.registry;
 
+import dev.gantry.GantryException;
+import dev.gantry.http.WholeBody;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
 import dev.gantry.image.Referrer;
 import dev.gantry.image.ReferrersIndex;
-import dev.gantry.GantryException;
-import dev.gantry.http.WholeBody;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,28 +22,39 @@ import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The referrers of one repository: {@code GET /v2/<name>/referrers/<digest>} (OCI distribution 1.1, with the
- * {@code artifactType} filter and {@code Link} pagination) or, on a registry without that endpoint (404), the
- * referrers tag schema: an OCI index under the fallback tag {@code sha256-<hex>}. (The spec says 404; a 405 or
- * 501 is taken the same way, so a registry that words it differently still gets the fallback, not a failed copy.)
+ * The referrers of one repository: {@code GET /v2/<name>/referrers/<digest>} (OCI distribution 1.1,
+ * with the {@code artifactType} filter and {@code Link} pagination) or, on a registry without that
+ * endpoint (404), the referrers tag schema: an OCI index under the fallback tag {@code
+ * sha256-<hex>}. (The spec says 404; a 405 or 501 is taken the same way, so a registry that words
+ * it differently still gets the fallback, not a failed copy.)
  *
- * <p>Writing: the manifest is PUT by digest; a registry that processed its {@code subject} says so with an
- * {@code OCI-Subject} header. Without it the fallback index is read, the entry added (not twice) and the index PUT.
- * The index PUT carries {@code If-Match} with the ETag the index was read with ({@code If-None-Match: *} when there
- * was none): a registry that honours preconditions answers 412 if another writer changed it meanwhile, and the index
- * is read and merged again. Many registries ignore the headers (distribution 2.8 does), so after the PUT the tag is
- * also checked with a HEAD, and merged again if it no longer holds what was written. Without preconditions that
+ * <p>Writing: the manifest is PUT by digest; a registry that processed its {@code subject} says so
+ * with an {@code OCI-Subject} header. Without it the fallback index is read, the entry added (not
+ * twice) and the index PUT. The index PUT carries {@code If-Match} with the ETag the index was read
+ * with ({@code If-None-Match: *} when there was none): a registry that honours preconditions
+ * answers 412 if another writer changed it meanwhile, and the index is read and merged again. Many
+ * registries ignore the headers (distribution 2.8 does), so after the PUT the tag is also checked
+ * with a HEAD, and merged again if it no longer holds what was written. Without preconditions that
  * narrows the race without closing it.
  */
 final class ReferrersEndpoint {
   private static final int MAX_PAGES = 1000;
   private static final int MERGE_ATTEMPTS = 3;
-  /** The spec's answer without the API is 404; 405 and 501 are what other servers say for a route they lack. */
+
+  /**
+   * The spec's answer without the API is 404; 405 and 501 are what other servers say for a route
+   * they lack.
+   */
   private static final Set<Integer> NO_API = Set.of(404, 405, 501);
+
   private static final Pattern NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
 
   private final RemoteRepository repo;
-  /** Known to have no referrers API (a 404 that is not a registry error about the repository): ask the tag only. */
+
+  /**
+   * Known to have no referrers API (a 404 that is not a registry error about the repository): ask
+   * the tag only.
+   */
   private volatile boolean noApi;
 
   ReferrersEndpoint(RemoteRepository repo) {
@@ -59,7 +70,11 @@ final class ReferrersEndpoint {
     }
     String tag = ReferrersIndex.fallbackTag(subject);
     return repo.findManifest(tag)
-        .map(index -> ReferrersIndex.filter(ReferrersIndex.parse(index.bytes(), "list referrers " + repo.describe(tag)), artifactType))
+        .map(
+            index ->
+                ReferrersIndex.filter(
+                    ReferrersIndex.parse(index.bytes(), "list referrers " + repo.describe(tag)),
+                    artifactType))
         .orElse(List.of());
   }
 
@@ -73,10 +88,15 @@ final class ReferrersEndpoint {
     Set<HttpUrl> seen = new HashSet<>();
     while (url != null) {
       if (!seen.add(url) || seen.size() > MAX_PAGES) {
-        throw RegistryException.protocol("list referrers", what, 200, "the Link pages never end (at " + url.encodedPath() + ")");
+        throw RegistryException.protocol(
+            "list referrers", what, 200, "the Link pages never end (at " + url.encodedPath() + ")");
       }
-      Request request = repo.request(url).get().header("Accept", MediaTypes.OCI_INDEX)
-          .tag(WholeBody.class, WholeBody.INSTANCE).build();
+      Request request =
+          repo.request(url)
+              .get()
+              .header("Accept", MediaTypes.OCI_INDEX)
+              .tag(WholeBody.class, WholeBody.INSTANCE)
+              .build();
       try (Response r = repo.execute(request, "list referrers", what)) {
         if (NO_API.contains(r.code()) && out.isEmpty() && seen.size() == 1) {
           RegistryException notFound = RemoteRepository.failure("list referrers", what, r);
@@ -87,8 +107,11 @@ final class ReferrersEndpoint {
           throw RemoteRepository.failure("list referrers", what, r);
         }
         List<Referrer> page = ReferrersIndex.parse(r.body().bytes(), "list referrers " + what);
-        boolean filtered = artifactType.isPresent()
-            && Optional.ofNullable(r.header("OCI-Filters-Applied")).orElse("").contains("artifactType");
+        boolean filtered =
+            artifactType.isPresent()
+                && Optional.ofNullable(r.header("OCI-Filters-Applied"))
+                    .orElse("")
+                    .contains("artifactType");
         out.addAll(filtered ? page : ReferrersIndex.filter(page, artifactType));
         url = next(r);
       } catch (IOException e) {
@@ -109,8 +132,16 @@ final class ReferrersEndpoint {
   }
 
   void put(Manifest manifest) {
-    Digest subject = Referrer.subjectOf(manifest).orElseThrow(() -> GantryException.badInput(
-        "put referrer " + repo.name() + "@" + manifest.digest() + ": the manifest has no subject"));
+    Digest subject =
+        Referrer.subjectOf(manifest)
+            .orElseThrow(
+                () ->
+                    GantryException.badInput(
+                        "put referrer "
+                            + repo.name()
+                            + "@"
+                            + manifest.digest()
+                            + ": the manifest has no subject"));
     Optional<String> processed = repo.put(manifest.digest().toString(), manifest);
     if (processed.isPresent()) {
       return;
@@ -120,15 +151,20 @@ final class ReferrersEndpoint {
     String where = "put referrer " + repo.describe(tag);
     for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
       Optional<RemoteRepository.Fetched> current = repo.findWithEtag(tag);
-      Optional<Manifest> merged = ReferrersIndex.withEntry(current.map(RemoteRepository.Fetched::manifest), entry, where);
+      Optional<Manifest> merged =
+          ReferrersIndex.withEntry(current.map(RemoteRepository.Fetched::manifest), entry, where);
       if (merged.isEmpty()) {
         return; // listed already
       }
-      // Where the registry honours preconditions, the PUT lands only on the index that was read (412 otherwise);
+      // Where the registry honours preconditions, the PUT lands only on the index that was read
+      // (412 otherwise);
       // the last attempt goes without, so a registry that refuses them all still gets the entry.
-      Map<String, String> conditions = attempt == MERGE_ATTEMPTS ? Map.of()
-          : current.isEmpty() ? Map.of("If-None-Match", "*")
-          : current.get().etag().map(e -> Map.of("If-Match", e)).orElse(Map.of());
+      Map<String, String> conditions =
+          attempt == MERGE_ATTEMPTS
+              ? Map.of()
+              : current.isEmpty()
+                  ? Map.of("If-None-Match", "*")
+                  : current.get().etag().map(e -> Map.of("If-Match", e)).orElse(Map.of());
       try {
         repo.put(tag, merged.get(), conditions);
       } catch (RegistryException e) {
@@ -141,7 +177,12 @@ final class ReferrersEndpoint {
         return;
       }
     }
-    throw new GantryException(GantryException.Kind.FAILED, where + ": another writer kept replacing the referrers "
-        + "index; " + manifest.digest() + " is stored but may not be listed");
+    throw new GantryException(
+        GantryException.Kind.FAILED,
+        where
+            + ": another writer kept replacing the referrers "
+            + "index; "
+            + manifest.digest()
+            + " is stored but may not be listed");
   }
 }

@@ -4,7 +4,9 @@ import dev.gantry.auth.RegistryAccess;
 import java.util.Set;
 import okhttp3.OkHttpClient;
 
-/** Opens repositories on any registry through the one shared, authenticating, retrying HTTP client. */
+/**
+ * Opens repositories on any registry through the one shared, authenticating, retrying HTTP client.
+ */
 public final class RegistryClient {
   private final OkHttpClient http;
   private final Endpoints endpoints;
@@ -16,11 +18,17 @@ public final class RegistryClient {
 
   /** For reading only: the token asked for carries {@code pull}. */
   public RemoteRepository forPull(Repository repository) {
-    return new RemoteRepository(http, endpoints.baseUrl(repository.registry()), repository,
+    return new RemoteRepository(
+        http,
+        endpoints.baseUrl(repository.registry()),
+        repository,
         RegistryAccess.pull(repository.registry(), repository.path()));
   }
 
-  /** For reading and writing: one token with {@code pull,push}, plus {@code pull} on the repositories to mount from. */
+  /**
+   * For reading and writing: one token with {@code pull,push}, plus {@code pull} on the
+   * repositories to mount from.
+   */
   public RemoteRepository forPush(Repository repository, Repository... mountFrom) {
     RegistryAccess access = RegistryAccess.pullPush(repository.registry(), repository.path());
     for (Repository from : mountFrom) {

@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The registry's error body, {@code {"errors":[{"code":"MANIFEST_UNKNOWN","message":"…"}]}}, as a value.
- * Bodies that are not of that form (a proxy's HTML page) are kept as a short plain-text reason.
+ * The registry's error body, {@code {"errors":[{"code":"MANIFEST_UNKNOWN","message":"…"}]}}, as a
+ * value. Bodies that are not of that form (a proxy's HTML page) are kept as a short plain-text
+ * reason.
  */
 public record RegistryErrors(List<Entry> errors, String plainText) {
 
@@ -38,7 +39,8 @@ public record RegistryErrors(List<Entry> errors, String plainText) {
       // fall through to plain text
     }
     String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").strip();
-    return new RegistryErrors(List.of(), text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "…" : text);
+    return new RegistryErrors(
+        List.of(), text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "…" : text);
   }
 
   public boolean has(String code) {

@@ -1,14 +1,14 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
-import dev.gantry.image.Descriptor;
-import dev.gantry.image.Manifest;
-import dev.gantry.image.MediaTypes;
-import dev.gantry.image.ManifestContent;
-import dev.gantry.image.Referrer;
 import dev.gantry.GantryException;
 import dev.gantry.auth.RegistryAccess;
 import dev.gantry.http.WholeBody;
+import dev.gantry.image.Descriptor;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.ManifestContent;
+import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Referrer;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +25,9 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 /**
- * The registry API for one repository: one method per endpoint, each saying its method, route and how it reads
- * the answer. Every non-success answer becomes a {@link RegistryException} here and nowhere else.
+ * The registry API for one repository: one method per endpoint, each saying its method, route and
+ * how it reads the answer. Every non-success answer becomes a {@link RegistryException} here and
+ * nowhere else.
  */
 public final class RemoteRepository implements ImageStore {
   private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -70,11 +71,11 @@ public final class RemoteRepository implements ImageStore {
   }
 
   /**
-   * Mounts the blob when {@code source} is another repository of this registry (a refused mount opens an upload
-   * instead), else streams it from {@code source}. The HTTP layer cannot replay a streamed body, so a temporary
-   * failure repeats the whole transfer here. So does a first 401: the token expired mid-stream (it opened the upload
-   * a moment ago), and the authenticator, which never replays a consumed body, has dropped it; the restart fetches
-   * a fresh one.
+   * Mounts the blob when {@code source} is another repository of this registry (a refused mount
+   * opens an upload instead), else streams it from {@code source}. The HTTP layer cannot replay a
+   * streamed body, so a temporary failure repeats the whole transfer here. So does a first 401: the
+   * token expired mid-stream (it opened the upload a moment ago), and the authenticator, which
+   * never replays a consumed body, has dropped it; the restart fetches a fresh one.
    */
   @Override
   public Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
@@ -91,7 +92,8 @@ public final class RemoteRepository implements ImageStore {
   }
 
   private Arrival copyOnce(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
-    if (source instanceof RemoteRepository src && src.repository.registry().equals(repository.registry())
+    if (source instanceof RemoteRepository src
+        && src.repository.registry().equals(repository.registry())
         && !src.repository.equals(repository)) {
       Optional<HttpUrl> upload = mountBlob(blob.digest(), src.repository);
       if (upload.isEmpty()) {
@@ -113,8 +115,8 @@ public final class RemoteRepository implements ImageStore {
   }
 
   /**
-   * Streams a blob into an open upload session with one PUT, counting and hashing on the way: a source that
-   * does not match its descriptor aborts the PUT, so the registry never commits it.
+   * Streams a blob into an open upload session with one PUT, counting and hashing on the way: a
+   * source that does not match its descriptor aborts the PUT, so the registry never commits it.
    */
   private void uploadTo(HttpUrl location, Descriptor blob, InputStream in) {
     VerifyingBody body = new VerifyingBody(blob, in);
@@ -122,22 +124,31 @@ public final class RemoteRepository implements ImageStore {
       finishUpload(location, blob.digest(), body);
     } catch (RegistryException e) {
       if (body.problem() != null) {
-        throw new GantryException(GantryException.Kind.FAILED,
-            "copy blob " + repository + "@" + blob.digest() + ": " + body.problem() + "; nothing was committed");
+        throw new GantryException(
+            GantryException.Kind.FAILED,
+            "copy blob "
+                + repository
+                + "@"
+                + blob.digest()
+                + ": "
+                + body.problem()
+                + "; nothing was committed");
       }
       throw e;
     }
   }
 
   /**
-   * HEAD a manifest: its digest, or empty when the tag or digest does not exist. A registry that refuses HEAD (405)
-   * is asked with GET instead; so is one that says a tag is missing, since some answer HEAD 404 for a tag GET finds,
-   * and an existing tag that looks new would lose its previous digest (one more request, for new tags only).
+   * HEAD a manifest: its digest, or empty when the tag or digest does not exist. A registry that
+   * refuses HEAD (405) is asked with GET instead; so is one that says a tag is missing, since some
+   * answer HEAD 404 for a tag GET finds, and an existing tag that looks new would lose its previous
+   * digest (one more request, for new tags only).
    */
   @Override
   public Optional<Digest> headManifest(String reference) {
     String subject = describe(reference);
-    Request request = request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
+    Request request =
+        request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
     try (Response r = execute(request, "check manifest", subject)) {
       if (r.code() == 404 && isDigest(reference)) {
         return Optional.empty();
@@ -150,7 +161,11 @@ public final class RemoteRepository implements ImageStore {
         try {
           return Optional.of(Digest.parse(digest.trim()));
         } catch (GantryException malformed) {
-          throw RegistryException.protocol("check manifest", subject, r.code(), "malformed Docker-Content-Digest '" + digest.trim() + "'");
+          throw RegistryException.protocol(
+              "check manifest",
+              subject,
+              r.code(),
+              "malformed Docker-Content-Digest '" + digest.trim() + "'");
         }
       }
     }
@@ -158,7 +173,10 @@ public final class RemoteRepository implements ImageStore {
     return fetchManifest(reference, true).map(f -> f.manifest().digest());
   }
 
-  /** GET a manifest's exact bytes; verifies them against the digest asked for and the digest reported. */
+  /**
+   * GET a manifest's exact bytes; verifies them against the digest asked for and the digest
+   * reported.
+   */
   @Override
   public Manifest getManifest(String reference) {
     return fetchManifest(reference, false).orElseThrow().manifest();
@@ -170,7 +188,10 @@ public final class RemoteRepository implements ImageStore {
     return fetchManifest(reference, true).map(Fetched::manifest);
   }
 
-  /** A manifest as read, with the strong {@code ETag} the registry sent for it (a conditional PUT's If-Match). */
+  /**
+   * A manifest as read, with the strong {@code ETag} the registry sent for it (a conditional PUT's
+   * If-Match).
+   */
   record Fetched(Manifest manifest, Optional<String> etag) {}
 
   /** {@link #findManifest} with the ETag. */
@@ -180,9 +201,14 @@ public final class RemoteRepository implements ImageStore {
 
   private Optional<Fetched> fetchManifest(String reference, boolean missingIsEmpty) {
     String subject = describe(reference);
-    // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried like any other.
-    Request request = request(manifestUrl(reference)).get().header("Accept", MediaTypes.ACCEPT)
-        .tag(WholeBody.class, WholeBody.INSTANCE).build();
+    // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried
+    // like any other.
+    Request request =
+        request(manifestUrl(reference))
+            .get()
+            .header("Accept", MediaTypes.ACCEPT)
+            .tag(WholeBody.class, WholeBody.INSTANCE)
+            .build();
     try (Response r = execute(request, "get manifest", subject)) {
       if (missingIsEmpty && r.code() == 404) {
         return Optional.empty();
@@ -194,19 +220,26 @@ public final class RemoteRepository implements ImageStore {
       String served = MediaTypes.bare(r.header("Content-Type"));
       String mediaType = ManifestContent.mediaTypeOf(bytes, served);
       if (mediaType == null || !MediaTypes.isKnown(mediaType)) {
-        throw RegistryException.protocol("get manifest", subject, r.code(),
+        throw RegistryException.protocol(
+            "get manifest",
+            subject,
+            r.code(),
             "unsupported manifest media type " + (mediaType != null ? mediaType : served));
       }
       Manifest manifest = Manifest.of(bytes, mediaType);
       String reported = r.header("Docker-Content-Digest");
       if (isDigest(reference) && !Digest.parse(reference).matches(bytes)) {
-        throw RegistryException.digestMismatch("get manifest", subject, reference, manifest.digest());
+        throw RegistryException.digestMismatch(
+            "get manifest", subject, reference, manifest.digest());
       }
-      if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
-        throw RegistryException.digestMismatch("get manifest", subject, reported.trim(), manifest.digest());
+      if (reported != null
+          && !reported.isBlank()
+          && !reported.trim().equals(manifest.digest().toString())) {
+        throw RegistryException.digestMismatch(
+            "get manifest", subject, reported.trim(), manifest.digest());
       }
-      Optional<String> etag = Optional.ofNullable(r.header("ETag")).map(String::trim)
-          .filter(e -> e.startsWith("\""));
+      Optional<String> etag =
+          Optional.ofNullable(r.header("ETag")).map(String::trim).filter(e -> e.startsWith("\""));
       return Optional.of(new Fetched(manifest, etag));
     } catch (IOException e) {
       throw RegistryException.unreachable("get manifest", subject, e);
@@ -217,18 +250,26 @@ public final class RemoteRepository implements ImageStore {
     return reference.contains(":");
   }
 
-  /** PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes. */
+  /**
+   * PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes.
+   */
   @Override
   public void putManifest(String reference, Manifest manifest) {
     put(reference, manifest);
   }
 
-  /** {@link #putManifest}, returning the {@code OCI-Subject} header: set when the registry processed a subject field. */
+  /**
+   * {@link #putManifest}, returning the {@code OCI-Subject} header: set when the registry processed
+   * a subject field.
+   */
   Optional<String> put(String reference, Manifest manifest) {
     return put(reference, manifest, Map.of());
   }
 
-  /** {@link #put} with precondition headers ({@code If-Match}, {@code If-None-Match}); a registry may answer 412. */
+  /**
+   * {@link #put} with precondition headers ({@code If-Match}, {@code If-None-Match}); a registry
+   * may answer 412.
+   */
   Optional<String> put(String reference, Manifest manifest, Map<String, String> conditions) {
     String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
@@ -240,10 +281,15 @@ public final class RemoteRepository implements ImageStore {
         throw failure("put manifest", subject, r);
       }
       String reported = r.header("Docker-Content-Digest");
-      if (reported != null && !reported.isBlank() && !reported.trim().equals(manifest.digest().toString())) {
-        throw RegistryException.digestMismatch("put manifest", subject, reported.trim(), manifest.digest());
+      if (reported != null
+          && !reported.isBlank()
+          && !reported.trim().equals(manifest.digest().toString())) {
+        throw RegistryException.digestMismatch(
+            "put manifest", subject, reported.trim(), manifest.digest());
       }
-      return Optional.ofNullable(r.header("OCI-Subject")).map(String::trim).filter(h -> !h.isEmpty());
+      return Optional.ofNullable(r.header("OCI-Subject"))
+          .map(String::trim)
+          .filter(h -> !h.isEmpty());
     }
   }
 
@@ -262,16 +308,23 @@ public final class RemoteRepository implements ImageStore {
   }
 
   /**
-   * Asks the registry to mount a blob from another repository. Empty when mounted; otherwise the upload
-   * location the registry opened instead (it refused or could not mount). A mount refused for lack of rights
-   * (a token server that grants only the first scope asked for leaves out {@code pull} on the source) opens a
-   * plain upload instead: the blob is then streamed, and a real lack of push rights fails there.
+   * Asks the registry to mount a blob from another repository. Empty when mounted; otherwise the
+   * upload location the registry opened instead (it refused or could not mount). A mount refused
+   * for lack of rights (a token server that grants only the first scope asked for leaves out {@code
+   * pull} on the source) opens a plain upload instead: the blob is then streamed, and a real lack
+   * of push rights fails there.
    */
   private Optional<HttpUrl> mountBlob(Digest digest, Repository from) {
-    HttpUrl url = uploadsUrl().newBuilder().addQueryParameter("mount", digest.toString())
-        .addQueryParameter("from", from.path()).build();
+    HttpUrl url =
+        uploadsUrl()
+            .newBuilder()
+            .addQueryParameter("mount", digest.toString())
+            .addQueryParameter("from", from.path())
+            .build();
     String subject = repository + "@" + digest;
-    try (Response r = execute(request(url).post(RequestBody.create(new byte[0])).build(), "mount blob", subject)) {
+    try (Response r =
+        execute(
+            request(url).post(RequestBody.create(new byte[0])).build(), "mount blob", subject)) {
       if (r.code() == 201) {
         return Optional.empty();
       }
@@ -288,7 +341,11 @@ public final class RemoteRepository implements ImageStore {
   /** Opens an upload session; its location is where the blob is PUT. */
   private HttpUrl startUpload(Digest digest) {
     String subject = repository + "@" + digest;
-    try (Response r = execute(request(uploadsUrl()).post(RequestBody.create(new byte[0])).build(), "start upload", subject)) {
+    try (Response r =
+        execute(
+            request(uploadsUrl()).post(RequestBody.create(new byte[0])).build(),
+            "start upload",
+            subject)) {
       if (r.code() != 202) {
         throw failure("start upload", subject, r);
       }
@@ -334,31 +391,47 @@ public final class RemoteRepository implements ImageStore {
   }
 
   private HttpUrl manifestUrl(String reference) {
-    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
-        .addPathSegment("manifests").addPathSegment(reference).build();
+    return base.newBuilder()
+        .addPathSegment("v2")
+        .addPathSegments(repository.path())
+        .addPathSegment("manifests")
+        .addPathSegment(reference)
+        .build();
   }
 
   /** {@code /v2/<name>/referrers/<digest>}. */
   HttpUrl referrersUrl(Digest subject) {
-    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
-        .addPathSegment("referrers").addPathSegment(subject.toString()).build();
+    return base.newBuilder()
+        .addPathSegment("v2")
+        .addPathSegments(repository.path())
+        .addPathSegment("referrers")
+        .addPathSegment(subject.toString())
+        .build();
   }
 
   private HttpUrl blobUrl(Digest digest) {
-    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
-        .addPathSegment("blobs").addPathSegment(digest.toString()).build();
+    return base.newBuilder()
+        .addPathSegment("v2")
+        .addPathSegments(repository.path())
+        .addPathSegment("blobs")
+        .addPathSegment(digest.toString())
+        .build();
   }
 
   private HttpUrl uploadsUrl() {
-    return base.newBuilder().addPathSegment("v2").addPathSegments(repository.path())
-        .addPathSegments("blobs/uploads/").build();
+    return base.newBuilder()
+        .addPathSegment("v2")
+        .addPathSegments(repository.path())
+        .addPathSegments("blobs/uploads/")
+        .build();
   }
 
   private HttpUrl location(Response r, String operation, String subject) {
     String location = r.header("Location");
     HttpUrl url = location == null ? null : r.request().url().resolve(location);
     if (url == null) {
-      throw RegistryException.protocol(operation, subject, r.code(), "the registry gave no upload location");
+      throw RegistryException.protocol(
+          operation, subject, r.code(), "the registry gave no upload location");
     }
     return url;
   }
@@ -370,7 +443,8 @@ public final class RemoteRepository implements ImageStore {
       if (b != null && !"HEAD".equals(r.request().method())) {
         okio.BufferedSource source = b.source();
         source.request(MAX_ERROR_BODY);
-        body = source.getBuffer().readByteArray(Math.min(source.getBuffer().size(), MAX_ERROR_BODY));
+        body =
+            source.getBuffer().readByteArray(Math.min(source.getBuffer().size(), MAX_ERROR_BODY));
       }
     } catch (IOException | RuntimeException unreadable) {
       // the status alone still says what happened

@@ -11,8 +11,9 @@ import okio.BufferedSink;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A blob upload body streamed through {@link VerifiedCopy}: a source that does not match its descriptor fails the
- * write before the request completes, so the registry never commits it. A 1 GiB layer never sits in memory.
+ * A blob upload body streamed through {@link VerifiedCopy}: a source that does not match its
+ * descriptor fails the write before the request completes, so the registry never commits it. A 1
+ * GiB layer never sits in memory.
  */
 final class VerifyingBody extends RequestBody {
   private static final MediaType OCTETS = MediaType.get("application/octet-stream");

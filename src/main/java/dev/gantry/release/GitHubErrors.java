@@ -11,34 +11,59 @@ import org.jspecify.annotations.Nullable;
 
 /** Maps a failed GitHub call to one line and an exit code, once. */
 final class GitHubErrors {
-  private static final Pattern MESSAGE = Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern MESSAGE =
+      Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private GitHubErrors() {}
 
-  static GantryException of(String operation, int status, @Nullable String body, @Nullable Throwable cause) {
+  static GantryException of(
+      String operation, int status, @Nullable String body, @Nullable Throwable cause) {
     String message = messageOf(body);
     if (status <= 0) {
-      return new GantryException(Kind.FAILED, operation + ": GitHub unreachable (" + (cause == null ? "no answer" : cause.getClass().getSimpleName()) + ")", cause);
+      return new GantryException(
+          Kind.FAILED,
+          operation
+              + ": GitHub unreachable ("
+              + (cause == null ? "no answer" : cause.getClass().getSimpleName())
+              + ")",
+          cause);
     }
     String reason = "HTTP " + status + (message.isEmpty() ? "" : " " + message);
     return switch (status) {
-      case 401 -> new GantryException(Kind.AUTHENTICATION, operation + ": GitHub rejected the token (" + reason + ")", cause);
-      case 403 -> new GantryException(Kind.AUTHENTICATION, operation + ": " + reason
-          + (message.contains("not accessible by integration")
-              ? ": the token lacks the contents: write permission (give the job `permissions: contents: write`)" : ""), cause);
-      case 404 -> new GantryException(Kind.NOT_FOUND, operation + ": " + reason + " (check --repository and that the token can see it)", cause);
+      case 401 ->
+          new GantryException(
+              Kind.AUTHENTICATION,
+              operation + ": GitHub rejected the token (" + reason + ")",
+              cause);
+      case 403 ->
+          new GantryException(
+              Kind.AUTHENTICATION,
+              operation
+                  + ": "
+                  + reason
+                  + (message.contains("not accessible by integration")
+                      ? ": the token lacks the contents: write permission (give the job `permissions: contents: write`)"
+                      : ""),
+              cause);
+      case 404 ->
+          new GantryException(
+              Kind.NOT_FOUND,
+              operation + ": " + reason + " (check --repository and that the token can see it)",
+              cause);
       default -> new GantryException(Kind.FAILED, operation + ": " + reason, cause);
     };
   }
 
   /**
-   * Whether a 422 body is GitHub's validation error saying {@code resource} with this {@code field} already exists:
-   * {@code {"message":"Validation Failed","errors":[{"resource":"Release","code":"already_exists","field":"tag_name"}]}}.
+   * Whether a 422 body is GitHub's validation error saying {@code resource} with this {@code field}
+   * already exists: {@code {"message":"Validation
+   * Failed","errors":[{"resource":"Release","code":"already_exists","field":"tag_name"}]}}.
    */
   static boolean isAlreadyExists(String body, String resource, String field) {
     try {
       for (JsonNode e : Json.mapper().readTree(body).path("errors")) {
-        if ("already_exists".equals(e.path("code").asText()) && resource.equals(e.path("resource").asText())
+        if ("already_exists".equals(e.path("code").asText())
+            && resource.equals(e.path("resource").asText())
             && field.equals(e.path("field").asText())) {
           return true;
         }

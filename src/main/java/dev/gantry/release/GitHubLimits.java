@@ -13,11 +13,12 @@ import okhttp3.Response;
 import org.jspecify.annotations.Nullable;
 
 /**
- * GitHub's rate-limit answers (403 or 429 with {@code Retry-After}, or with {@code x-ratelimit-remaining: 0}), read
- * by the shared client's one retry loop ({@link HttpClients#withRateLimits}), so they spend its attempt
- * budget like a 5xx does: a secondary limit ({@code Retry-After}) is waited out when the wait is 60 s at most; an
- * exhausted primary limit is waited out only when it resets within two minutes, otherwise the call fails at once
- * saying when to try again (never an hour's silent sleep).
+ * GitHub's rate-limit answers (403 or 429 with {@code Retry-After}, or with {@code
+ * x-ratelimit-remaining: 0}), read by the shared client's one retry loop ({@link
+ * HttpClients#withRateLimits}), so they spend its attempt budget like a 5xx does: a secondary limit
+ * ({@code Retry-After}) is waited out when the wait is 60 s at most; an exhausted primary limit is
+ * waited out only when it resets within two minutes, otherwise the call fails at once saying when
+ * to try again (never an hour's silent sleep).
  */
 final class GitHubLimits implements RetryInterceptor.RateLimits {
   static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
@@ -37,10 +38,15 @@ final class GitHubLimits implements RetryInterceptor.RateLimits {
     }
     String retryAfter = response.header("Retry-After");
     if (retryAfter != null) {
-      Duration wait = RetryPolicy.parseRetryAfter(retryAfter, clock.instant().atZone(ZoneOffset.UTC));
+      Duration wait =
+          RetryPolicy.parseRetryAfter(retryAfter, clock.instant().atZone(ZoneOffset.UTC));
       if (wait == null || wait.compareTo(MAX_RETRY_AFTER) > 0) {
-        throw new RateLimitedException("GitHub's secondary rate limit asks to wait " + retryAfter.trim() + " s, more than "
-            + MAX_RETRY_AFTER.toSeconds() + " s: try again later");
+        throw new RateLimitedException(
+            "GitHub's secondary rate limit asks to wait "
+                + retryAfter.trim()
+                + " s, more than "
+                + MAX_RETRY_AFTER.toSeconds()
+                + " s: try again later");
       }
       return wait;
     }
@@ -51,8 +57,16 @@ final class GitHubLimits implements RetryInterceptor.RateLimits {
     Instant resetAt = reset == null ? null : parseEpoch(reset);
     Instant now = clock.instant();
     if (resetAt == null || Duration.between(now, resetAt).compareTo(MAX_RESET_WAIT) > 0) {
-      String when = resetAt == null ? "later" : "after " + DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC).format(resetAt)
-          + " (in " + Math.max(1, Duration.between(now, resetAt).toMinutes()) + " min)";
+      String when =
+          resetAt == null
+              ? "later"
+              : "after "
+                  + DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
+                      .withZone(ZoneOffset.UTC)
+                      .format(resetAt)
+                  + " (in "
+                  + Math.max(1, Duration.between(now, resetAt).toMinutes())
+                  + " min)";
       throw new RateLimitedException("GitHub API rate limit exhausted: try again " + when);
     }
     Duration wait = Duration.between(now, resetAt).plusSeconds(1);

@@ -9,27 +9,57 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** What to release, validated before any request. */
-public record ReleaseRequest(String repository, String sha, List<PromoteRequest.Image> images, String fromTag,
-    CalVerFormat format, boolean draft, boolean prerelease, boolean latest) {
-  private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
+public record ReleaseRequest(
+    String repository,
+    String sha,
+    List<PromoteRequest.Image> images,
+    String fromTag,
+    CalVerFormat format,
+    boolean draft,
+    boolean prerelease,
+    boolean latest) {
+  private static final Pattern REPOSITORY =
+      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,40}");
 
   public ReleaseRequest {
     images = List.copyOf(images);
   }
 
-  public static ReleaseRequest parse(String repository, String sha, List<String> images, @Nullable String from, String format,
-      boolean draft, boolean prerelease, boolean noLatest) {
-    if (repository == null || !REPOSITORY.matcher(repository).matches() || repository.endsWith("/.") || repository.endsWith("/..")) {
-      throw GantryException.badInput("invalid --repository '" + repository + "' (expected OWNER/NAME)");
+  public static ReleaseRequest parse(
+      String repository,
+      String sha,
+      List<String> images,
+      @Nullable String from,
+      String format,
+      boolean draft,
+      boolean prerelease,
+      boolean noLatest) {
+    if (repository == null
+        || !REPOSITORY.matcher(repository).matches()
+        || repository.endsWith("/.")
+        || repository.endsWith("/..")) {
+      throw GantryException.badInput(
+          "invalid --repository '" + repository + "' (expected OWNER/NAME)");
     }
     if (sha == null || !SHA.matcher(sha).matches()) {
-      throw GantryException.badInput("invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
+      throw GantryException.badInput(
+          "invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
     }
     CalVerFormat f = CalVerFormat.parse(format == null ? "YYYY.M.PATCH" : format);
-    String fromTag = from == null ? "sha-" + sha.toLowerCase(Locale.ROOT).substring(0, 7) : ImageReference.checkTag(from);
+    String fromTag =
+        from == null
+            ? "sha-" + sha.toLowerCase(Locale.ROOT).substring(0, 7)
+            : ImageReference.checkTag(from);
     List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
-    return new ReleaseRequest(repository, sha.toLowerCase(Locale.ROOT), parsed, fromTag, f, draft, prerelease,
+    return new ReleaseRequest(
+        repository,
+        sha.toLowerCase(Locale.ROOT),
+        parsed,
+        fromTag,
+        f,
+        draft,
+        prerelease,
         !noLatest && !draft && !prerelease);
   }
 }

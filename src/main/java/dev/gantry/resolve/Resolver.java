@@ -2,8 +2,8 @@ package dev.gantry.resolve;
 
 import dev.gantry.GantryException;
 import dev.gantry.Jobs;
-import dev.gantry.promote.PromoteRequest;
 import dev.gantry.image.Digest;
+import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * {@code resolve}: one tag looked up in every image, once, to the digest later steps pin. Reads only (a manifest
- * HEAD; a GET hashed when the registry sends no digest); an index resolves to the index's own digest.
+ * {@code resolve}: one tag looked up in every image, once, to the digest later steps pin. Reads
+ * only (a manifest HEAD; a GET hashed when the registry sends no digest); an index resolves to the
+ * index's own digest.
  */
 public final class Resolver {
-  /** An image and the digest its tag points at: {@code IMAGE@sha256:…} is what a later step pins. */
+  /**
+   * An image and the digest its tag points at: {@code IMAGE@sha256:…} is what a later step pins.
+   */
   public record Pinned(PromoteRequest.Image image, Digest digest) {
     @Override
     public String toString() {
@@ -26,7 +29,9 @@ public final class Resolver {
 
   private Resolver() {}
 
-  /** Parses and checks the input before any request: a tag, and images named without tag or digest. */
+  /**
+   * Parses and checks the input before any request: a tag, and images named without tag or digest.
+   */
   public static List<PromoteRequest.Image> images(List<String> images, String tag) {
     ImageReference.checkTag(tag);
     if (images == null || images.isEmpty()) {
@@ -37,7 +42,8 @@ public final class Resolver {
     for (String value : images) {
       PromoteRequest.Image image = PromoteRequest.Image.parse(value);
       if (image.pinned() != null) {
-        throw GantryException.badInput("image '" + value + "' is already pinned: name the repository, and the tag with --tag");
+        throw GantryException.badInput(
+            "image '" + value + "' is already pinned: name the repository, and the tag with --tag");
       }
       if (!seen.add(image.toString())) {
         throw GantryException.badInput("image '" + value + "' is named twice");
@@ -47,13 +53,27 @@ public final class Resolver {
     return parsed;
   }
 
-  public static List<Pinned> resolve(List<PromoteRequest.Image> images, String tag,
-      Function<PromoteRequest.Image, ImageStore> open, int jobs) {
-    List<Digest> digests = Jobs.valuesOrThrow(Jobs.run(images, jobs, true, image -> {
-      ImageStore store = open.apply(image);
-      return store.headImage(tag).orElseThrow(() -> new GantryException(GantryException.Kind.NOT_FOUND,
-          "resolve " + store.describe(tag) + ": tag not found"));
-    }));
+  public static List<Pinned> resolve(
+      List<PromoteRequest.Image> images,
+      String tag,
+      Function<PromoteRequest.Image, ImageStore> open,
+      int jobs) {
+    List<Digest> digests =
+        Jobs.valuesOrThrow(
+            Jobs.run(
+                images,
+                jobs,
+                true,
+                image -> {
+                  ImageStore store = open.apply(image);
+                  return store
+                      .headImage(tag)
+                      .orElseThrow(
+                          () ->
+                              new GantryException(
+                                  GantryException.Kind.NOT_FOUND,
+                                  "resolve " + store.describe(tag) + ": tag not found"));
+                }));
     List<Pinned> pinned = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       pinned.add(new Pinned(images.get(i), digests.get(i)));

@@ -1,10 +1,10 @@
 package dev.gantry.store;
 
+import dev.gantry.GantryException;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.Referrer;
-import dev.gantry.GantryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -12,15 +12,20 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Where images live: a repository on a registry, or an OCI image layout on disk. Promote and copy speak only
- * this, so every guarantee (byte-exact, idempotent, all or nothing) holds for both. References are a tag or a
- * digest string ({@code sha256:…}).
+ * Where images live: a repository on a registry, or an OCI image layout on disk. Promote and copy
+ * speak only this, so every guarantee (byte-exact, idempotent, all or nothing) holds for both.
+ * References are a tag or a digest string ({@code sha256:…}).
  */
 public interface ImageStore {
-  /** How many times a blob transfer runs at most when its failure is {@link GantryException#restartable()}. */
+  /**
+   * How many times a blob transfer runs at most when its failure is {@link
+   * GantryException#restartable()}.
+   */
   int COPY_ATTEMPTS = 3;
 
-  /** Names the store in messages and output: {@code ghcr.io/acme/api} or {@code oci:build/layout}. */
+  /**
+   * Names the store in messages and output: {@code ghcr.io/acme/api} or {@code oci:build/layout}.
+   */
   String name();
 
   /** The digest a tag or digest resolves to, or empty when it does not exist. */
@@ -29,7 +34,10 @@ public interface ImageStore {
   /** The manifest's exact bytes, verified against their digest. */
   Manifest getManifest(String reference);
 
-  /** The manifest, or empty when the tag or digest does not exist (a registry answers this with one GET). */
+  /**
+   * The manifest, or empty when the tag or digest does not exist (a registry answers this with one
+   * GET).
+   */
   default Optional<Manifest> findManifest(String reference) {
     return headManifest(reference).map(d -> getManifest(reference));
   }
@@ -38,32 +46,37 @@ public interface ImageStore {
   void putManifest(String reference, Manifest manifest);
 
   /**
-   * The digest an image is listed under, for the top manifest of an image: like {@link #headManifest}, except that
-   * a layout only counts an image named by digest when its index lists it (a stored manifest blob is not enough).
+   * The digest an image is listed under, for the top manifest of an image: like {@link
+   * #headManifest}, except that a layout only counts an image named by digest when its index lists
+   * it (a stored manifest blob is not enough).
    */
   default Optional<Digest> headImage(String reference) {
     return headManifest(reference);
   }
 
-  /** Stores an image's top manifest under a tag or digest so that readers find it (a layout lists it in its index). */
+  /**
+   * Stores an image's top manifest under a tag or digest so that readers find it (a layout lists it
+   * in its index).
+   */
   default void putImage(String reference, Manifest manifest) {
     putManifest(reference, manifest);
   }
 
   /**
-   * Manifests whose subject is {@code subject}, filtered by artifactType when present. Registry: the OCI 1.1
-   * referrers API (every page, following Link), or, when the registry has none (404 on the endpoint), the fallback
-   * tag sha256-&lt;hex&gt; (an OCI image index). Layout: its index.json entries with that subject (and the fallback
-   * tag form if present). Empty list when there are none. Cosign's .sig/.att/.sbom tags are NOT included here
-   * (the referrers package discovers them).
+   * Manifests whose subject is {@code subject}, filtered by artifactType when present. Registry:
+   * the OCI 1.1 referrers API (every page, following Link), or, when the registry has none (404 on
+   * the endpoint), the fallback tag sha256-&lt;hex&gt; (an OCI image index). Layout: its index.json
+   * entries with that subject (and the fallback tag form if present). Empty list when there are
+   * none. Cosign's .sig/.att/.sbom tags are NOT included here (the referrers package discovers
+   * them).
    */
   List<Referrer> referrers(Digest subject, Optional<String> artifactType);
 
   /**
-   * Stores a manifest that carries a {@code subject} field, so that {@link #referrers} lists it afterwards: PUT by
-   * digest; when the store has no referrers API (the registry answers the PUT without an {@code OCI-Subject}
-   * header), also merged into the fallback tag's index (idempotent: an entry already there is not added twice).
-   * Layout: the manifest blob plus an index.json entry.
+   * Stores a manifest that carries a {@code subject} field, so that {@link #referrers} lists it
+   * afterwards: PUT by digest; when the store has no referrers API (the registry answers the PUT
+   * without an {@code OCI-Subject} header), also merged into the fallback tag's index (idempotent:
+   * an entry already there is not added twice). Layout: the manifest blob plus an index.json entry.
    */
   void putReferrer(Manifest manifest);
 
@@ -81,12 +94,16 @@ public interface ImageStore {
   void writeBlob(Descriptor blob, InputStream in);
 
   /** How a blob came into a store. */
-  enum Arrival { MOUNTED, UPLOADED }
+  enum Arrival {
+    MOUNTED,
+    UPLOADED
+  }
 
   /**
-   * Writes a blob that {@code source} holds, the cheapest way this store knows: a registry repository mounts it from
-   * another repository of its registry; otherwise the bytes stream from {@code source} through {@code watch} (which
-   * counts them), opened again if the write must start over. Says which it was.
+   * Writes a blob that {@code source} holds, the cheapest way this store knows: a registry
+   * repository mounts it from another repository of its registry; otherwise the bytes stream from
+   * {@code source} through {@code watch} (which counts them), opened again if the write must start
+   * over. Says which it was.
    */
   default Arrival copyBlob(Descriptor blob, ImageStore source, UnaryOperator<InputStream> watch) {
     for (int attempt = 1; ; attempt++) {
@@ -94,13 +111,16 @@ public interface ImageStore {
         writeBlob(blob, in);
         return Arrival.UPLOADED;
       } catch (GantryException e) {
-        // A registry source that is still failing after the HTTP layer's own retries: the whole blob once more.
+        // A registry source that is still failing after the HTTP layer's own retries: the whole
+        // blob once more.
         if (attempt >= COPY_ATTEMPTS || !e.restartable()) {
           throw e;
         }
       } catch (IOException e) {
-        throw new GantryException(GantryException.Kind.FAILED,
-            "get blob " + source.name() + "@" + blob.digest() + ": " + e.getMessage(), e);
+        throw new GantryException(
+            GantryException.Kind.FAILED,
+            "get blob " + source.name() + "@" + blob.digest() + ": " + e.getMessage(),
+            e);
       }
     }
   }

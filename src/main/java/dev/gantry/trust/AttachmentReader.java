@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads what is attached to one digest, only as far as the requirements need: the OCI referrers (when an artifact
- * or predicate type is required) and the cosign tags required. A bundle referrer listed without its predicate
- * annotation (some fallback-tag writers drop annotations) is read once more, by digest, for its own annotations.
- * Cosign's tags are looked up by name ({@code sha256-<hex>.sig}), one GET per required tag.
+ * Reads what is attached to one digest, only as far as the requirements need: the OCI referrers
+ * (when an artifact or predicate type is required) and the cosign tags required. A bundle referrer
+ * listed without its predicate annotation (some fallback-tag writers drop annotations) is read once
+ * more, by digest, for its own annotations. Cosign's tags are looked up by name ({@code
+ * sha256-<hex>.sig}), one GET per required tag.
  */
 final class AttachmentReader {
   /** {@code application/vnd.dev.sigstore.bundle.v0.3+json}, and the other versions. */
@@ -28,22 +29,29 @@ final class AttachmentReader {
   static List<Attachment> read(ImageStore store, Digest digest, List<Requirement> requirements) {
     List<Attachment> found = new ArrayList<>();
     for (Requirement r : requirements) {
-      if (r instanceof Requirement.CosignTag c && store.findManifest(c.tagFor(digest)).isPresent()) {
+      if (r instanceof Requirement.CosignTag c
+          && store.findManifest(c.tagFor(digest)).isPresent()) {
         found.add(new Attachment.CosignTag(c.suffix()));
       }
     }
-    // The referrers are read when a requirement is still unmet: it can only be met by one, or its cosign tag is
+    // The referrers are read when a requirement is still unmet: it can only be met by one, or its
+    // cosign tag is
     // missing (cosign's OCI 1.1 mode attaches the same thing as a referrer).
     if (requirements.stream().allMatch(r -> met(found, r))) {
       return found;
     }
     List<Attachment.Referrer> listed = referrers(store, digest);
     found.addAll(listed);
-    // A bundle listed without its annotations (some fallback-tag writers drop them) is read for its own, only while
+    // A bundle listed without its annotations (some fallback-tag writers drop them) is read for its
+    // own, only while
     // a predicate type is still unmet.
     for (Attachment.Referrer r : listed) {
-      boolean unmet = requirements.stream().anyMatch(q -> q instanceof Requirement.PredicateType && !met(found, q));
-      if (unmet && r.artifactType().startsWith(SIGSTORE_BUNDLE) && !r.annotations().containsKey(Requirement.PredicateType.ANNOTATION)) {
+      boolean unmet =
+          requirements.stream()
+              .anyMatch(q -> q instanceof Requirement.PredicateType && !met(found, q));
+      if (unmet
+          && r.artifactType().startsWith(SIGSTORE_BUNDLE)
+          && !r.annotations().containsKey(Requirement.PredicateType.ANNOTATION)) {
         found.add(withOwnAnnotations(store, r));
       }
     }
@@ -54,10 +62,14 @@ final class AttachmentReader {
     return found.stream().anyMatch(a -> a.satisfies(r));
   }
 
-  /** The OCI referrers of {@code digest}: the referrers API, the fallback tag or a layout's index, as the store has them. */
+  /**
+   * The OCI referrers of {@code digest}: the referrers API, the fallback tag or a layout's index,
+   * as the store has them.
+   */
   private static List<Attachment.Referrer> referrers(ImageStore store, Digest digest) {
     return store.referrers(digest, Optional.empty()).stream()
-        .map(r -> new Attachment.Referrer(r.artifactType(), r.annotations(), r.digest().toString())).toList();
+        .map(r -> new Attachment.Referrer(r.artifactType(), r.annotations(), r.digest().toString()))
+        .toList();
   }
 
   private static Attachment.Referrer withOwnAnnotations(ImageStore store, Attachment.Referrer r) {
@@ -68,7 +80,8 @@ final class AttachmentReader {
     if (own.isEmpty()) {
       return r;
     }
-    Map<String, String> merged = new HashMap<>(annotations(tree(own.get(), store).path("annotations")));
+    Map<String, String> merged =
+        new HashMap<>(annotations(tree(own.get(), store).path("annotations")));
     merged.putAll(r.annotations());
     return new Attachment.Referrer(r.artifactType(), merged, r.digest());
   }
@@ -77,7 +90,10 @@ final class AttachmentReader {
     try {
       return Json.readTree(m.bytes());
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "read manifest " + store.name() + "@" + m.digest() + ": not valid JSON", e);
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "read manifest " + store.name() + "@" + m.digest() + ": not valid JSON",
+          e);
     }
   }
 

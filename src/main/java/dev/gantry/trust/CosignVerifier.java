@@ -13,11 +13,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Verifies cosign's key-based image signatures (the simple-signing format of the {@code .sig} tag) with JDK crypto:
- * the signature is ECDSA with SHA-256 over the payload's exact bytes (ASN.1 DER, base64), and the payload's
- * {@code critical.image.docker-manifest-digest} must be the digest being promoted, its {@code critical.type}
- * {@code cosign container image signature}. One signature that passes all three is enough, as for
- * {@code cosign verify --key}. The Rekor bundle annotation, when present, is not checked (offline).
+ * Verifies cosign's key-based image signatures (the simple-signing format of the {@code .sig} tag)
+ * with JDK crypto: the signature is ECDSA with SHA-256 over the payload's exact bytes (ASN.1 DER,
+ * base64), and the payload's {@code critical.image.docker-manifest-digest} must be the digest being
+ * promoted, its {@code critical.type} {@code cosign container image signature}. One signature that
+ * passes all three is enough, as for {@code cosign verify --key}. The Rekor bundle annotation, when
+ * present, is not checked (offline).
  */
 public final class CosignVerifier {
   static final String TYPE = "cosign container image signature";
@@ -25,7 +26,8 @@ public final class CosignVerifier {
   private CosignVerifier() {}
 
   /** Empty when a signature verifies; otherwise why none did (each distinct reason once). */
-  public static Optional<String> refusal(VerifyKey key, Digest subject, List<SignedPayload> signatures) {
+  public static Optional<String> refusal(
+      VerifyKey key, Digest subject, List<SignedPayload> signatures) {
     if (signatures.isEmpty()) {
       return Optional.of("no cosign signature");
     }
@@ -69,7 +71,10 @@ public final class CosignVerifier {
     }
     String signed = critical.path("image").path("docker-manifest-digest").asText("");
     if (!signed.equals(subject.toString())) {
-      return Optional.of("a valid signature is for " + (signed.isEmpty() ? "no digest" : signed) + ", not this digest");
+      return Optional.of(
+          "a valid signature is for "
+              + (signed.isEmpty() ? "no digest" : signed)
+              + ", not this digest");
     }
     if (!TYPE.equals(critical.path("type").asText(""))) {
       return Optional.of("a valid signature's payload type is not '" + TYPE + "'");

@@ -6,18 +6,19 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * One {@code --require-referrer TYPE}: what must be attached to the source image before anything is written.
- * Three forms, told apart by their shape, never by guessing:
+ * One {@code --require-referrer TYPE}: what must be attached to the source image before anything is
+ * written. Three forms, told apart by their shape, never by guessing:
+ *
  * <ul>
- *   <li>an artifact type ({@code application/spdx+json}): an OCI referrer (referrers API, fallback tag or layout
- *       index) with exactly that {@code artifactType};</li>
- *   <li>a predicate type URL ({@code https://slsa.dev/provenance/v1}): a Sigstore bundle referrer whose
- *       {@code dev.sigstore.bundle.predicateType} annotation is that URL (what {@code actions/attest-build-provenance}
- *       and {@code cosign attest --new-bundle-format} write);</li>
- *   <li>{@code cosign.sig}, {@code cosign.att}, {@code cosign.sbom}: cosign's legacy tag {@code sha256-<hex>.sig},
- *       {@code .att} or {@code .sbom} in the same repository, or a referrer of the artifactType cosign's OCI 1.1 mode
- *       gives the same thing ({@code application/vnd.dev.cosign.artifact.sig.v1+json}; that type names this form
- *       too).</li>
+ *   <li>an artifact type ({@code application/spdx+json}): an OCI referrer (referrers API, fallback
+ *       tag or layout index) with exactly that {@code artifactType};
+ *   <li>a predicate type URL ({@code https://slsa.dev/provenance/v1}): a Sigstore bundle referrer
+ *       whose {@code dev.sigstore.bundle.predicateType} annotation is that URL (what {@code
+ *       actions/attest-build-provenance} and {@code cosign attest --new-bundle-format} write);
+ *   <li>{@code cosign.sig}, {@code cosign.att}, {@code cosign.sbom}: cosign's legacy tag {@code
+ *       sha256-<hex>.sig}, {@code .att} or {@code .sbom} in the same repository, or a referrer of
+ *       the artifactType cosign's OCI 1.1 mode gives the same thing ({@code
+ *       application/vnd.dev.cosign.artifact.sig.v1+json}; that type names this form too).
  * </ul>
  */
 public sealed interface Requirement {
@@ -48,7 +49,10 @@ public sealed interface Requirement {
       return "cosign." + suffix;
     }
 
-    /** The artifactType cosign gives the same thing in its OCI 1.1 mode (a referrer instead of a tag). */
+    /**
+     * The artifactType cosign gives the same thing in its OCI 1.1 mode (a referrer instead of a
+     * tag).
+     */
     public String artifactType() {
       return "application/vnd.dev.cosign.artifact." + suffix + ".v1+json";
     }
@@ -60,15 +64,20 @@ public sealed interface Requirement {
   }
 
   /** What a TYPE may be, for bad-input messages. */
-  String FORMS = "(an artifact type such as application/spdx+json, a predicate type URL such as "
-      + "https://slsa.dev/provenance/v1, or cosign.sig, cosign.att, cosign.sbom)";
+  String FORMS =
+      "(an artifact type such as application/spdx+json, a predicate type URL such as "
+          + "https://slsa.dev/provenance/v1, or cosign.sig, cosign.att, cosign.sbom)";
 
   /**
-   * RFC 6838 type/subtype, as the OCI image spec constrains artifactType, with optional parameters (the Sigstore
-   * bundle's newer form is {@code application/vnd.dev.sigstore.bundle+json;version=0.3}).
+   * RFC 6838 type/subtype, as the OCI image spec constrains artifactType, with optional parameters
+   * (the Sigstore bundle's newer form is {@code
+   * application/vnd.dev.sigstore.bundle+json;version=0.3}).
    */
-  Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
-      + "(;[A-Za-z0-9!#$&^_.+-]{1,127}=[A-Za-z0-9!#$&^_.+-]{1,127}){0,8}");
+  Pattern MEDIA_TYPE =
+      Pattern.compile(
+          "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+              + "(;[A-Za-z0-9!#$&^_.+-]{1,127}=[A-Za-z0-9!#$&^_.+-]{1,127}){0,8}");
+
   Pattern URL = Pattern.compile("https?://[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]{1,2000}");
 
   static Requirement parse(String value) {

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads cosign's signatures of a digest from its store: the manifest tagged {@code sha256-<hex>.sig}, one signature
- * per layer (the payload blob, and the signature in the layer's {@code dev.cosignproject.cosign/signature}
- * annotation). Payloads are small JSON documents: a layer claiming more than 64 KiB is not read, and only the first
- * {@value #MAX_LAYERS} layers are (cosign writes one per signature), so a hostile manifest cannot make Gantry fetch
- * without end.
+ * Reads cosign's signatures of a digest from its store: the manifest tagged {@code
+ * sha256-<hex>.sig}, one signature per layer (the payload blob, and the signature in the layer's
+ * {@code dev.cosignproject.cosign/signature} annotation). Payloads are small JSON documents: a
+ * layer claiming more than 64 KiB is not read, and only the first {@value #MAX_LAYERS} layers are
+ * (cosign writes one per signature), so a hostile manifest cannot make Gantry fetch without end.
  */
 final class SignatureReader {
   static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
@@ -53,7 +53,8 @@ final class SignatureReader {
   private static SignedPayload layer(ImageStore store, JsonNode layer) {
     String signature = layer.path("annotations").path(SIGNATURE_ANNOTATION).asText("");
     if (signature.isEmpty()) {
-      return SignedPayload.unreadable("a .sig layer has no " + SIGNATURE_ANNOTATION + " annotation");
+      return SignedPayload.unreadable(
+          "a .sig layer has no " + SIGNATURE_ANNOTATION + " annotation");
     }
     long size = layer.path("size").asLong(-1);
     Digest digest;
@@ -63,17 +64,22 @@ final class SignatureReader {
       return SignedPayload.unreadable("a .sig layer has no valid digest");
     }
     if (size < 0 || size > MAX_PAYLOAD) {
-      return SignedPayload.unreadable("a .sig payload claims " + size + " bytes (at most " + MAX_PAYLOAD + ")");
+      return SignedPayload.unreadable(
+          "a .sig payload claims " + size + " bytes (at most " + MAX_PAYLOAD + ")");
     }
     byte[] payload;
     try (InputStream in = store.openBlob(digest)) {
       payload = in.readNBytes((int) MAX_PAYLOAD + 1);
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "get blob " + store.name() + "@" + digest + ": " + e.getMessage(), e);
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "get blob " + store.name() + "@" + digest + ": " + e.getMessage(),
+          e);
     }
     // The bytes verified are the bytes the manifest names, whatever the store served.
     if (payload.length != size || !digest.matches(payload)) {
-      return SignedPayload.unreadable("a .sig payload does not match its digest " + digest.shortForm());
+      return SignedPayload.unreadable(
+          "a .sig payload does not match its digest " + digest.shortForm());
     }
     return SignedPayload.of(payload, signature);
   }

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The image a requirement is checked against: its top digest and, for an index, its platform manifests. Entries
- * that are not platforms are left out: buildx's attestation manifests (annotated {@code vnd.docker.reference.type})
- * and anything whose platform is {@code unknown/unknown}.
+ * The image a requirement is checked against: its top digest and, for an index, its platform
+ * manifests. Entries that are not platforms are left out: buildx's attestation manifests (annotated
+ * {@code vnd.docker.reference.type}) and anything whose platform is {@code unknown/unknown}.
  */
 public record Subject(String image, Digest digest, boolean index, List<Platform> platforms) {
   /** One platform manifest of an index: {@code linux/arm64/v8} and its digest. */
@@ -31,7 +31,10 @@ public record Subject(String image, Digest digest, boolean index, List<Platform>
     try {
       root = Json.readTree(top.bytes());
     } catch (IOException e) {
-      throw new GantryException(GantryException.Kind.FAILED, "read manifest " + image + "@" + top.digest() + ": not valid JSON", e);
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "read manifest " + image + "@" + top.digest() + ": not valid JSON",
+          e);
     }
     List<Platform> platforms = new ArrayList<>();
     for (JsonNode entry : root.path("manifests")) {
@@ -43,7 +46,10 @@ public record Subject(String image, Digest digest, boolean index, List<Platform>
         continue;
       }
       String variant = p.path("variant").asText("");
-      String label = os.isEmpty() && arch.isEmpty() ? "(no platform)" : os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant);
+      String label =
+          os.isEmpty() && arch.isEmpty()
+              ? "(no platform)"
+              : os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant);
       platforms.add(new Platform(label, digestOf(entry, image, top)));
     }
     return new Subject(image, top.digest(), true, platforms);
@@ -54,8 +60,10 @@ public record Subject(String image, Digest digest, boolean index, List<Platform>
       return Digest.parse(entry.path("digest").asText(""));
     } catch (GantryException e) {
       // Not the user's input: the registry's index is malformed.
-      throw new GantryException(GantryException.Kind.FAILED,
-          "read manifest " + image + "@" + top.digest() + ": an entry has no valid digest", e);
+      throw new GantryException(
+          GantryException.Kind.FAILED,
+          "read manifest " + image + "@" + top.digest() + ": an entry has no valid digest",
+          e);
     }
   }
 

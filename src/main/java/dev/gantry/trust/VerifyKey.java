@@ -15,9 +15,9 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * The public key cosign signatures must verify with: the PEM file {@code cosign generate-key-pair} writes as
- * {@code cosign.pub} ({@code -----BEGIN PUBLIC KEY-----}, an ECDSA P-256 SubjectPublicKeyInfo). Read with JDK
- * crypto only; any other key is bad input.
+ * The public key cosign signatures must verify with: the PEM file {@code cosign generate-key-pair}
+ * writes as {@code cosign.pub} ({@code -----BEGIN PUBLIC KEY-----}, an ECDSA P-256
+ * SubjectPublicKeyInfo). Read with JDK crypto only; any other key is bad input.
  */
 public record VerifyKey(String name, ECPublicKey key) {
   private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
@@ -36,7 +36,10 @@ public record VerifyKey(String name, ECPublicKey key) {
     return parse("--verify-key " + file, file.toString(), text);
   }
 
-  /** {@code what} names the value in a bad-input message ({@code input verify-key}), {@code name} the key elsewhere. */
+  /**
+   * {@code what} names the value in a bad-input message ({@code input verify-key}), {@code name}
+   * the key elsewhere.
+   */
   public static VerifyKey parse(String what, String name, String pem) {
     int begin = pem.indexOf(BEGIN);
     int end = pem.indexOf(END);
@@ -46,7 +49,8 @@ public record VerifyKey(String name, ECPublicKey key) {
     byte[] der;
     try {
       der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
-      if (!(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der)) instanceof ECPublicKey ec)) {
+      if (!(KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der))
+          instanceof ECPublicKey ec)) {
         throw bad(what, "not an ECDSA public key");
       }
       if (!isP256(ec.getParams())) {
@@ -62,7 +66,8 @@ public record VerifyKey(String name, ECPublicKey key) {
     AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
     p.init(new ECGenParameterSpec("secp256r1"));
     ECParameterSpec p256 = p.getParameterSpec(ECParameterSpec.class);
-    return params.getOrder().equals(p256.getOrder()) && params.getCurve().equals(p256.getCurve())
+    return params.getOrder().equals(p256.getOrder())
+        && params.getCurve().equals(p256.getCurve())
         && params.getGenerator().equals(p256.getGenerator());
   }
 

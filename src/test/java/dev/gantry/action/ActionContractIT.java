@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The runner contract of {@code java -jar target/gantry.jar action}, run as a child process the way the runner
- * runs the container: inputs and GITHUB_* in the environment, a real event payload on disk, a real open registry,
- * every registry result read back with skopeo and every file command parsed as the runner would.
+ * The runner contract of {@code java -jar target/gantry.jar action}, run as a child process the way
+ * the runner runs the container: inputs and GITHUB_* in the environment, a real event payload on
+ * disk, a real open registry, every registry result read back with skopeo and every file command
+ * parsed as the runner would.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ActionContractIT {
@@ -56,13 +57,22 @@ class ActionContractIT {
     String headSha = EventPayloads.sha();
     String defaultBranchHead = EventPayloads.sha();
     String image = image("workflow-run");
-    String digest = TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
-        registry, repo("workflow-run"), tag(headSha));
-    // GITHUB_SHA (the default branch's head) has no image: a step that used it would fail with exit 4.
+    String digest =
+        TestImages.push(
+            TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+            registry,
+            repo("workflow-run"),
+            tag(headSha));
+    // GITHUB_SHA (the default branch's head) has no image: a step that used it would fail with exit
+    // 4.
     assertFalse(skopeo.exists(image + ":" + tag(defaultBranchHead), registry));
 
-    ActionStep step = ActionStep.on("workflow_run", EventPayloads.workflowRun(headSha, "feature/faster"),
-        defaultBranchHead).input("images", image);
+    ActionStep step =
+        ActionStep.on(
+                "workflow_run",
+                EventPayloads.workflowRun(headSha, "feature/faster"),
+                defaultBranchHead)
+            .input("images", image);
     Result r = step.run();
 
     assertEquals(0, r.exitCode(), r.all());
@@ -71,8 +81,11 @@ class ActionContractIT {
 
     Map<String, String> outputs = r.outputs();
     assertEquals(Set.of("digests", "promoted"), outputs.keySet(), r.all());
-    assertTrue(ActionStep.declaredOutputs().containsAll(outputs.keySet()), "only outputs action.yml declares");
-    assertEquals(EventPayloads.JSON.createObjectNode().put(image, digest), json(outputs.get("digests")));
+    assertTrue(
+        ActionStep.declaredOutputs().containsAll(outputs.keySet()),
+        "only outputs action.yml declares");
+    assertEquals(
+        EventPayloads.JSON.createObjectNode().put(image, digest), json(outputs.get("digests")));
     JsonNode promoted = json(outputs.get("promoted"));
     assertEquals(1, promoted.size(), promoted.toString());
     assertEquals(image, promoted.get(0).path("image").asText());
@@ -82,17 +95,24 @@ class ActionContractIT {
     assertTrue(r.summary().contains(image), r.summary());
     assertTrue(r.summary().contains(digest), r.summary());
     assertTrue(r.summary().contains("promoted"), r.summary());
-    assertTrue(r.summary().lines().anyMatch(l -> l.equals("docker pull " + image + ":latest")), r.summary());
-    assertTrue(r.summary().getBytes(StandardCharsets.UTF_8).length < 1024 * 1024, "GitHub's step summary limit");
+    assertTrue(
+        r.summary().lines().anyMatch(l -> l.equals("docker pull " + image + ":latest")),
+        r.summary());
+    assertTrue(
+        r.summary().getBytes(StandardCharsets.UTF_8).length < 1024 * 1024,
+        "GitHub's step summary limit");
 
     List<String> lines = r.stdoutLines();
-    // The github-token input defaults to github.token, so even a promote masks it first and prints it nowhere.
+    // The github-token input defaults to github.token, so even a promote masks it first and prints
+    // it nowhere.
     assertEquals("::add-mask::" + step.githubToken, lines.get(0), r.all());
     assertEquals(1, lines.stream().filter(l -> l.contains(step.githubToken)).count(), r.all());
     int group = indexOf(lines, "::group::");
     int end = lines.indexOf("::endgroup::");
     assertTrue(group > 0 && end > group, "a ::group:: then an ::endgroup::\n" + r.all());
-    assertTrue(lines.get(group).contains(tag(headSha)), "the group names the commit's tag: " + lines.get(group));
+    assertTrue(
+        lines.get(group).contains(tag(headSha)),
+        "the group names the commit's tag: " + lines.get(group));
     assertEquals(List.of(), r.errors());
   }
 
@@ -101,18 +121,26 @@ class ActionContractIT {
     String dispatched = EventPayloads.sha();
     String githubSha = EventPayloads.sha();
     Map<String, String> digests = pushCommits("dispatch-sha", dispatched, githubSha);
-    ObjectNode inputs = EventPayloads.JSON.createObjectNode().put("sha", dispatched).put("environment", "production");
+    ObjectNode inputs =
+        EventPayloads.JSON
+            .createObjectNode()
+            .put("sha", dispatched)
+            .put("environment", "production");
 
-    Result r = ActionStep.on("workflow_dispatch", EventPayloads.workflowDispatch(inputs), githubSha)
-        .input("images", image("dispatch-sha")).run();
+    Result r =
+        ActionStep.on("workflow_dispatch", EventPayloads.workflowDispatch(inputs), githubSha)
+            .input("images", image("dispatch-sha"))
+            .run();
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(digests.get(dispatched), skopeo.digest(image("dispatch-sha") + ":latest", registry));
+    assertEquals(
+        digests.get(dispatched), skopeo.digest(image("dispatch-sha") + ":latest", registry));
   }
 
   @Test
   void workflowDispatchWithoutShaUsesGithubSha() {
-    // inputs {} when the form has no sha field filled in; null when the workflow declares no inputs at all.
+    // inputs {} when the form has no sha field filled in; null when the workflow declares no inputs
+    // at all.
     List<ObjectNode> payloads = new ArrayList<>();
     payloads.add(EventPayloads.workflowDispatch(EventPayloads.JSON.createObjectNode()));
     payloads.add(EventPayloads.workflowDispatch(null));
@@ -121,7 +149,10 @@ class ActionContractIT {
       String githubSha = EventPayloads.sha();
       Map<String, String> digests = pushCommits(name, githubSha);
 
-      Result r = ActionStep.on("workflow_dispatch", payloads.get(i), githubSha).input("images", image(name)).run();
+      Result r =
+          ActionStep.on("workflow_dispatch", payloads.get(i), githubSha)
+              .input("images", image(name))
+              .run();
 
       assertEquals(0, r.exitCode(), r.all());
       assertEquals(digests.get(githubSha), skopeo.digest(image(name) + ":latest", registry));
@@ -134,7 +165,10 @@ class ActionContractIT {
     String after = EventPayloads.sha();
     Map<String, String> digests = pushCommits("push", after, before);
 
-    Result r = ActionStep.on("push", EventPayloads.push(before, after), after).input("images", image("push")).run();
+    Result r =
+        ActionStep.on("push", EventPayloads.push(before, after), after)
+            .input("images", image("push"))
+            .run();
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(digests.get(after), skopeo.digest(image("push") + ":latest", registry));
@@ -149,16 +183,26 @@ class ActionContractIT {
     Map<String, String> digests = pushCommits("sha-input", input, headSha, dispatched, githubSha);
     ObjectNode dispatchInputs = EventPayloads.JSON.createObjectNode().put("sha", dispatched);
 
-    Result onRun = ActionStep.on("workflow_run", EventPayloads.workflowRun(headSha, "main"), githubSha)
-        .input("images", image("sha-input")).input("sha", input).input("to", "from-run").run();
+    Result onRun =
+        ActionStep.on("workflow_run", EventPayloads.workflowRun(headSha, "main"), githubSha)
+            .input("images", image("sha-input"))
+            .input("sha", input)
+            .input("to", "from-run")
+            .run();
     // The short form works too: a 7-character sha names the same sha-<first 7> tag.
-    Result onDispatch = ActionStep.on("workflow_dispatch", EventPayloads.workflowDispatch(dispatchInputs), githubSha)
-        .input("images", image("sha-input")).input("sha", input.substring(0, 7)).input("to", "from-dispatch").run();
+    Result onDispatch =
+        ActionStep.on(
+                "workflow_dispatch", EventPayloads.workflowDispatch(dispatchInputs), githubSha)
+            .input("images", image("sha-input"))
+            .input("sha", input.substring(0, 7))
+            .input("to", "from-dispatch")
+            .run();
 
     assertEquals(0, onRun.exitCode(), onRun.all());
     assertEquals(0, onDispatch.exitCode(), onDispatch.all());
     assertEquals(digests.get(input), skopeo.digest(image("sha-input") + ":from-run", registry));
-    assertEquals(digests.get(input), skopeo.digest(image("sha-input") + ":from-dispatch", registry));
+    assertEquals(
+        digests.get(input), skopeo.digest(image("sha-input") + ":from-dispatch", registry));
   }
 
   @Test
@@ -167,8 +211,12 @@ class ActionContractIT {
     pushCommits("bad-sha", headSha);
     int mark = registry.mark();
 
-    Result r = ActionStep.on("workflow_run", EventPayloads.workflowRun(headSha, "main"), EventPayloads.sha())
-        .input("images", image("bad-sha")).input("sha", "not-a-sha").run();
+    Result r =
+        ActionStep.on(
+                "workflow_run", EventPayloads.workflowRun(headSha, "main"), EventPayloads.sha())
+            .input("images", image("bad-sha"))
+            .input("sha", "not-a-sha")
+            .run();
 
     assertEquals(2, r.exitCode(), r.all());
     assertEquals(1, r.errors().size(), r.all());
@@ -180,35 +228,43 @@ class ActionContractIT {
   }
 
   /**
-   * Regression test (fixed; the bug was in src/main/java/dev/gantry/action/RunnerContext.java): on a workflow_run event whose payload cannot be read
-   * (GITHUB_EVENT_PATH missing or not a file: payload(), lines 52-53, silently answers {}) or has no usable
-   * workflow_run.head_sha (lines 28-31 leave sha empty), commit() falls through to GITHUB_SHA (lines 36-39), the
-   * default branch's head, and the step promotes a commit that was never tested. The contract (and commit()'s
-   * javadoc) say never GITHUB_SHA on workflow_run: this must be bad input (exit 2) with nothing written.
+   * Regression test (fixed; the bug was in src/main/java/dev/gantry/action/RunnerContext.java): on
+   * a workflow_run event whose payload cannot be read (GITHUB_EVENT_PATH missing or not a file:
+   * payload(), lines 52-53, silently answers {}) or has no usable workflow_run.head_sha (lines
+   * 28-31 leave sha empty), commit() falls through to GITHUB_SHA (lines 36-39), the default
+   * branch's head, and the step promotes a commit that was never tested. The contract (and
+   * commit()'s javadoc) say never GITHUB_SHA on workflow_run: this must be bad input (exit 2) with
+   * nothing written.
    */
   @Test
   void workflowRunWithoutItsPayloadMustNotFallBackToGithubSha() {
     String headSha = EventPayloads.sha();
     String defaultBranchHead = EventPayloads.sha();
-    pushCommits("run-no-payload", defaultBranchHead); // falling back to GITHUB_SHA would find an image to promote
-    ActionStep step = ActionStep.on("workflow_run", EventPayloads.workflowRun(headSha, "main"), defaultBranchHead)
-        .input("images", image("run-no-payload"));
+    pushCommits(
+        "run-no-payload",
+        defaultBranchHead); // falling back to GITHUB_SHA would find an image to promote
+    ActionStep step =
+        ActionStep.on("workflow_run", EventPayloads.workflowRun(headSha, "main"), defaultBranchHead)
+            .input("images", image("run-no-payload"));
     step.env("GITHUB_EVENT_PATH", step.envValue("GITHUB_EVENT_PATH") + ".missing");
 
     Result r = step.run();
 
-    assertFalse(skopeo.exists(image("run-no-payload") + ":latest", registry),
+    assertFalse(
+        skopeo.exists(image("run-no-payload") + ":latest", registry),
         "promoted GITHUB_SHA (the default branch's head) on a workflow_run event\n" + r.all());
     assertEquals(2, r.exitCode(), r.all());
     assertTrue(r.errors().size() == 1 && r.errors().get(0).startsWith("::error title="), r.all());
   }
 
   /**
-   * Regression test (fixed; the bug was in src/main/java/dev/gantry/cli/ActionCommand.java, arguments(), line 98 {@code a.addAll(in.images())}, and
-   * lines 104-105 for copy's from/to): input values go into the CLI's argument list with no {@code --} before them,
-   * so an entry that starts with "-" is parsed as an option. Here {@code images: --dry-run} silently turns the
-   * promote into a dry run (exit 0, nothing moved); {@code --insecure-registry=ghcr.io} would switch a registry to
-   * plain HTTP. An input is data: "--dry-run" is not an image, so this must be bad input (exit 2).
+   * Regression test (fixed; the bug was in src/main/java/dev/gantry/cli/ActionCommand.java,
+   * arguments(), line 98 {@code a.addAll(in.images())}, and lines 104-105 for copy's from/to):
+   * input values go into the CLI's argument list with no {@code --} before them, so an entry that
+   * starts with "-" is parsed as an option. Here {@code images: --dry-run} silently turns the
+   * promote into a dry run (exit 0, nothing moved); {@code --insecure-registry=ghcr.io} would
+   * switch a registry to plain HTTP. An input is data: "--dry-run" is not an image, so this must be
+   * bad input (exit 2).
    */
   @Test
   void anImagesEntryIsNeverReadAsAnOption() {
@@ -232,7 +288,11 @@ class ActionContractIT {
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(digestA, skopeo.digest(image("images-a") + ":latest", registry));
     assertEquals(digestB, skopeo.digest(image("images-b") + ":latest", registry));
-    assertEquals(EventPayloads.JSON.createObjectNode().put(image("images-a"), digestA).put(image("images-b"), digestB),
+    assertEquals(
+        EventPayloads.JSON
+            .createObjectNode()
+            .put(image("images-a"), digestA)
+            .put(image("images-b"), digestB),
         json(r.outputs().get("digests")));
     assertEquals(2, json(r.outputs().get("promoted")).size(), r.all());
   }
@@ -248,12 +308,20 @@ class ActionContractIT {
     Result second = push(sha).input("images", image("second-run")).run();
 
     assertEquals(0, second.exitCode(), second.all());
-    assertTrue(gantryRequests(mark).stream().noneMatch(q -> q.method().equals("PUT")), gantryRequests(mark).toString());
-    assertEquals(EventPayloads.JSON.createArrayNode(), json(second.outputs().get("promoted")), second.all());
-    assertEquals(EventPayloads.JSON.createObjectNode().put(image("second-run"), digest),
+    assertTrue(
+        gantryRequests(mark).stream().noneMatch(q -> q.method().equals("PUT")),
+        gantryRequests(mark).toString());
+    assertEquals(
+        EventPayloads.JSON.createArrayNode(), json(second.outputs().get("promoted")), second.all());
+    assertEquals(
+        EventPayloads.JSON.createObjectNode().put(image("second-run"), digest),
         json(second.outputs().get("digests")));
     assertTrue(second.summary().contains("unchanged"), second.summary());
-    assertTrue(second.summary().lines().anyMatch(l -> l.equals("docker pull " + image("second-run") + ":latest")),
+    assertTrue(
+        second
+            .summary()
+            .lines()
+            .anyMatch(l -> l.equals("docker pull " + image("second-run") + ":latest")),
         second.summary());
   }
 
@@ -264,7 +332,11 @@ class ActionContractIT {
     String sha = EventPayloads.sha();
     String digest = pushCommits("to-lines", sha).get(sha);
 
-    Result r = push(sha).input("images", image("to-lines")).input("to", "latest\nstable\n2026.11.0\n").run();
+    Result r =
+        push(sha)
+            .input("images", image("to-lines"))
+            .input("to", "latest\nstable\n2026.11.0\n")
+            .run();
 
     assertEquals(0, r.exitCode(), r.all());
     assertTags(r, image("to-lines"), digest, "latest", "stable", "2026.11.0");
@@ -275,7 +347,8 @@ class ActionContractIT {
     String sha = EventPayloads.sha();
     String digest = pushCommits("to-commas", sha).get(sha);
 
-    Result r = push(sha).input("images", image("to-commas")).input("to", "latest, stable,edge").run();
+    Result r =
+        push(sha).input("images", image("to-commas")).input("to", "latest, stable,edge").run();
 
     assertEquals(0, r.exitCode(), r.all());
     assertTags(r, image("to-commas"), digest, "latest", "stable", "edge");
@@ -297,7 +370,8 @@ class ActionContractIT {
   @Test
   void missingSourceTagIsNotFoundWithAnAnnotation() {
     String sha = EventPayloads.sha();
-    pushCommits("missing-source", EventPayloads.sha()); // the repository exists, the commit's tag does not
+    pushCommits(
+        "missing-source", EventPayloads.sha()); // the repository exists, the commit's tag does not
     int mark = registry.mark();
 
     Result r = push(sha).input("images", image("missing-source")).run();
@@ -338,11 +412,19 @@ class ActionContractIT {
 
     assertEquals(0, r.exitCode(), r.all());
     assertFalse(skopeo.exists(image("dry-run") + ":latest", registry));
-    assertTrue(gantryRequests(mark).stream().noneMatch(q -> q.method().equals("PUT")), gantryRequests(mark).toString());
+    assertTrue(
+        gantryRequests(mark).stream().noneMatch(q -> q.method().equals("PUT")),
+        gantryRequests(mark).toString());
     Map<String, String> outputs = r.outputs();
-    assertEquals(EventPayloads.JSON.createObjectNode().put(image("dry-run"), digest), json(outputs.get("digests")));
-    assertEquals(EventPayloads.JSON.createArrayNode(), json(outputs.get("promoted")), "a dry run moves nothing");
-    assertTrue(r.summary().contains("dry run") && r.summary().contains("would-promote"), r.summary());
+    assertEquals(
+        EventPayloads.JSON.createObjectNode().put(image("dry-run"), digest),
+        json(outputs.get("digests")));
+    assertEquals(
+        EventPayloads.JSON.createArrayNode(),
+        json(outputs.get("promoted")),
+        "a dry run moves nothing");
+    assertTrue(
+        r.summary().contains("dry run") && r.summary().contains("would-promote"), r.summary());
   }
 
   @Test
@@ -352,13 +434,17 @@ class ActionContractIT {
     String source = image("copy-src") + ":" + tag(sha);
     String destination = image("copy-dst") + ":v1";
 
-    Result r = push(sha).input("command", "copy").input("from", source).input("to", destination).run();
+    Result r =
+        push(sha).input("command", "copy").input("from", source).input("to", destination).run();
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(digest, skopeo.digest(destination, registry));
     assertArrayEquals(raw(source), raw(destination));
     Map<String, String> outputs = r.outputs();
-    assertEquals(EventPayloads.JSON.createObjectNode().put(destination, digest), json(outputs.get("digests")), r.all());
+    assertEquals(
+        EventPayloads.JSON.createObjectNode().put(destination, digest),
+        json(outputs.get("digests")),
+        r.all());
     JsonNode promoted = json(outputs.get("promoted"));
     assertEquals(1, promoted.size(), promoted.toString());
     assertEquals(destination, promoted.get(0).path("destination").asText());
@@ -376,8 +462,13 @@ class ActionContractIT {
   private Map<String, String> pushCommits(String name, String... shas) {
     Map<String, String> digests = new LinkedHashMap<>();
     for (String sha : shas) {
-      digests.put(sha, TestImages.push(TestImages.singlePlatform(TempDirs.create("gantry-layout-"),
-          SEED.incrementAndGet()), registry, repo(name), tag(sha)));
+      digests.put(
+          sha,
+          TestImages.push(
+              TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+              registry,
+              repo(name),
+              tag(sha)));
     }
     assertEquals(shas.length, Set.copyOf(digests.values()).size(), "each commit has its own image");
     return digests;
@@ -392,7 +483,8 @@ class ActionContractIT {
     List<String> moved = new ArrayList<>();
     promoted.forEach(p -> moved.add(p.path("tag").asText()));
     assertEquals(List.of(tags), moved, r.all());
-    assertEquals(EventPayloads.JSON.createObjectNode().put(image, digest), json(r.outputs().get("digests")));
+    assertEquals(
+        EventPayloads.JSON.createObjectNode().put(image, digest), json(r.outputs().get("digests")));
   }
 
   private static String repo(String name) {
@@ -412,7 +504,9 @@ class ActionContractIT {
   }
 
   private List<LoggedRequest> gantryRequests(int mark) {
-    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/")).toList();
+    return registry.requestLogSince(mark).stream()
+        .filter(q -> q.userAgent().startsWith("gantry/"))
+        .toList();
   }
 
   private static int indexOf(List<String> lines, String prefix) {

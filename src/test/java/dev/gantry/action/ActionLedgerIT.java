@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The ledger through the action, as the runner runs it: the step summary's history, command rollback, soak. */
+/**
+ * The ledger through the action, as the runner runs it: the step summary's history, command
+ * rollback, soak.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ActionLedgerIT {
   private static final AtomicLong SEED = new AtomicLong(1900);
@@ -35,14 +38,22 @@ class ActionLedgerIT {
   }
 
   private String push(String repo, String sha) {
-    return TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry, repo,
+    return TestImages.push(
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        repo,
         "sha-" + sha.substring(0, 7));
   }
 
   private static ActionStep dispatch(String sha) {
-    return ActionStep.on("workflow_dispatch", EventPayloads.workflowDispatch(EventPayloads.JSON.createObjectNode()), sha)
-        .env("GITHUB_ACTOR", "octocat").env("GITHUB_SERVER_URL", "https://github.com")
-        .env("GITHUB_REPOSITORY", EventPayloads.REPOSITORY).env("GITHUB_RUN_ID", "41");
+    return ActionStep.on(
+            "workflow_dispatch",
+            EventPayloads.workflowDispatch(EventPayloads.JSON.createObjectNode()),
+            sha)
+        .env("GITHUB_ACTOR", "octocat")
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", EventPayloads.REPOSITORY)
+        .env("GITHUB_RUN_ID", "41");
   }
 
   @Test
@@ -61,11 +72,26 @@ class ActionLedgerIT {
     JsonNode promoted = EventPayloads.JSON.readTree(second.outputs().get("promoted"));
     assertEquals(a, promoted.get(0).path("previous").asText(), second.all());
     assertTrue(second.summary().contains("**Ledger:** 1 record(s) written.\n"), second.summary());
-    assertTrue(second.summary().contains("#### Last moves of `" + image + ":latest`\n"), second.summary());
+    assertTrue(
+        second.summary().contains("#### Last moves of `" + image + ":latest`\n"), second.summary());
     // The action passes the commit it promotes: the records name it without reading image labels.
-    assertTrue(second.summary().contains("| promote | `" + b + "` | `" + a + "` | `" + shaB + "` | octocat | [run](https://github.com/"
-        + EventPayloads.REPOSITORY + "/actions/runs/41/attempts/1) |\n"), second.summary());
-    assertTrue(second.summary().contains("| promote | `" + a + "` | - | `" + shaA + "` | octocat |"), second.summary());
+    assertTrue(
+        second
+            .summary()
+            .contains(
+                "| promote | `"
+                    + b
+                    + "` | `"
+                    + a
+                    + "` | `"
+                    + shaB
+                    + "` | octocat | [run](https://github.com/"
+                    + EventPayloads.REPOSITORY
+                    + "/actions/runs/41/attempts/1) |\n"),
+        second.summary());
+    assertTrue(
+        second.summary().contains("| promote | `" + a + "` | - | `" + shaA + "` | octocat |"),
+        second.summary());
 
     Result back = dispatch(shaB).input("command", "rollback").input("images", image).run();
     assertEquals(0, back.exitCode(), back.all());
@@ -75,14 +101,23 @@ class ActionLedgerIT {
     assertEquals(b, moved.get(0).path("previous").asText(), back.all());
     assertTrue(back.summary().startsWith("### Gantry rollback\n"), back.summary());
 
-    Result early = dispatch(shaA).input("from", "latest").input("to", "prod").input("soak", "1h").input("images", image).run();
+    Result early =
+        dispatch(shaA)
+            .input("from", "latest")
+            .input("to", "prod")
+            .input("soak", "1h")
+            .input("images", image)
+            .run();
     assertEquals(8, early.exitCode(), early.all());
-    assertTrue(early.errors().stream().anyMatch(l -> l.contains("refused by --soak 1h: " + a + " has been at latest for ")),
+    assertTrue(
+        early.errors().stream()
+            .anyMatch(l -> l.contains("refused by --soak 1h: " + a + " has been at latest for ")),
         early.all());
     assertTrue(!skopeo.exists(image + ":prod", registry), "nothing written");
 
     Result bad = dispatch(shaA).input("record", "maybe").input("images", image).run();
     assertEquals(2, bad.exitCode(), bad.all());
-    assertTrue(bad.errors().stream().anyMatch(l -> l.contains("invalid input record 'maybe'")), bad.all());
+    assertTrue(
+        bad.errors().stream().anyMatch(l -> l.contains("invalid input record 'maybe'")), bad.all());
   }
 }

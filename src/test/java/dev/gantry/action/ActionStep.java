@@ -18,11 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One step {@code uses: gantry} as the GitHub runner runs it, with {@code java -jar target/gantry.jar action} in
- * the container's place: every input declared in action.yml arrives as {@code INPUT_<NAME>} (upper-cased, hyphens
- * kept), set to its default unless the step says otherwise ("" for no default, {@code ${{ github.token }}}
- * evaluated); the event payload is a file at GITHUB_EVENT_PATH; the file commands (GITHUB_OUTPUT,
- * GITHUB_STEP_SUMMARY, ...) are fresh empty files, as the runner creates them before the step.
+ * One step {@code uses: gantry} as the GitHub runner runs it, with {@code java -jar
+ * target/gantry.jar action} in the container's place: every input declared in action.yml arrives as
+ * {@code INPUT_<NAME>} (upper-cased, hyphens kept), set to its default unless the step says
+ * otherwise ("" for no default, {@code ${{ github.token }}} evaluated); the event payload is a file
+ * at GITHUB_EVENT_PATH; the file commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, ...) are fresh empty
+ * files, as the runner creates them before the step.
  */
 final class ActionStep {
   /** The token the runner would hand out as {@code github.token}; fake, but shaped like one. */
@@ -35,11 +36,15 @@ final class ActionStep {
   private final Path summary;
 
   private ActionStep(String event, JsonNode payload, String githubSha) {
-    declaredInputs().forEach((name, value) -> inputs.put(name, value.replace("${{ github.token }}", githubToken)));
+    declaredInputs()
+        .forEach(
+            (name, value) -> inputs.put(name, value.replace("${{ github.token }}", githubToken)));
     try {
       Path eventFile = dir.resolve("_github_workflow/event.json");
       Files.createDirectories(eventFile.getParent());
-      Files.writeString(eventFile, EventPayloads.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(payload));
+      Files.writeString(
+          eventFile,
+          EventPayloads.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(payload));
       Path commands = Files.createDirectories(dir.resolve("_runner_file_commands"));
       String id = UUID.randomUUID().toString();
       output = Files.createFile(commands.resolve("set_output_" + id));
@@ -71,7 +76,8 @@ final class ActionStep {
     env.put("GITHUB_RUN_NUMBER", "87");
     env.put("GITHUB_RUN_ATTEMPT", "1");
     env.put("GITHUB_SERVER_URL", "https://github.com");
-    // A dead loopback port: promote and copy must never call GitHub, and if they did the test fails fast, offline.
+    // A dead loopback port: promote and copy must never call GitHub, and if they did the test fails
+    // fast, offline.
     env.put("GITHUB_API_URL", "http://127.0.0.1:9");
     env.put("RUNNER_OS", "Linux");
     env.put("RUNNER_ARCH", "X64");
@@ -83,10 +89,14 @@ final class ActionStep {
     return new ActionStep(event, payload, githubSha);
   }
 
-  /** Sets input {@code name} as written in action.yml ({@code registry-password}); "" is how the runner unsets. */
+  /**
+   * Sets input {@code name} as written in action.yml ({@code registry-password}); "" is how the
+   * runner unsets.
+   */
   ActionStep input(String name, String value) {
     if (!inputs.containsKey(name)) {
-      throw new IllegalArgumentException("action.yml declares no input " + name + ": " + inputs.keySet());
+      throw new IllegalArgumentException(
+          "action.yml declares no input " + name + ": " + inputs.keySet());
     }
     inputs.put(name, value);
     return this;
@@ -101,12 +111,18 @@ final class ActionStep {
     return env.get(name);
   }
 
-  /** Runs the step: {@code java -jar target/gantry.jar action} in a child process with exactly this environment. */
+  /**
+   * Runs the step: {@code java -jar target/gantry.jar action} in a child process with exactly this
+   * environment.
+   */
   Result run() {
     return run(false);
   }
 
-  /** The same, with stderr interleaved into stdout as the step's log shows them ({@code stderr} is then empty). */
+  /**
+   * The same, with stderr interleaved into stdout as the step's log shows them ({@code stderr} is
+   * then empty).
+   */
   Result runMerged() {
     return run(true);
   }
@@ -115,9 +131,14 @@ final class ActionStep {
     GantryRunner gantry = new GantryRunner();
     env.forEach(gantry::env);
     inputs.forEach((name, value) -> gantry.env(inputVariable(name), value));
-    GantryRunner.Result r = merged ? gantry.runJarMerged(List.of(), "action") : gantry.runJar(List.of(), "action");
+    GantryRunner.Result r =
+        merged ? gantry.runJarMerged(List.of(), "action") : gantry.runJar(List.of(), "action");
     try {
-      return new Result(r.exitCode(), r.stdout(), r.stderr(), Files.readString(output, StandardCharsets.UTF_8),
+      return new Result(
+          r.exitCode(),
+          r.stdout(),
+          r.stderr(),
+          Files.readString(output, StandardCharsets.UTF_8),
           Files.readString(summary, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -127,7 +148,10 @@ final class ActionStep {
     }
   }
 
-  /** The runner's name for an input's variable: {@code INPUT_} + the name upper-cased, spaces to underscores. */
+  /**
+   * The runner's name for an input's variable: {@code INPUT_} + the name upper-cased, spaces to
+   * underscores.
+   */
   static String inputVariable(String name) {
     return "INPUT_" + name.replace(' ', '_').toUpperCase(Locale.ROOT);
   }
@@ -150,8 +174,16 @@ final class ActionStep {
 
     /** Everything the step left, for assertion messages. */
     String all() {
-      return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr + "--- $GITHUB_OUTPUT\n"
-          + outputFile + "--- $GITHUB_STEP_SUMMARY\n" + summary;
+      return "exit "
+          + exitCode
+          + "\n--- stdout\n"
+          + stdout
+          + "--- stderr\n"
+          + stderr
+          + "--- $GITHUB_OUTPUT\n"
+          + outputFile
+          + "--- $GITHUB_STEP_SUMMARY\n"
+          + summary;
     }
   }
 
@@ -207,7 +239,9 @@ final class ActionStep {
   }
 
   private static String unquote(String v) {
-    boolean quoted = v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"));
+    boolean quoted =
+        v.length() >= 2
+            && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"));
     return quoted ? v.substring(1, v.length() - 1) : v;
   }
 }

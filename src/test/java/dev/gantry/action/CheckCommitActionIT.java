@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code command: check-commit} as the runner runs it: GitHub on WireMock ({@link GitHubHistory}), the image now at
- * {@code latest} on the real registry with the revision label build-images stamps (or none). Every case asserts the
- * exit code, the {@code ::error} annotation, the outputs, and that nothing was written to GitHub or the registry.
+ * {@code command: check-commit} as the runner runs it: GitHub on WireMock ({@link GitHubHistory}),
+ * the image now at {@code latest} on the real registry with the revision label build-images stamps
+ * (or none). Every case asserts the exit code, the {@code ::error} annotation, the outputs, and
+ * that nothing was written to GitHub or the registry.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CheckCommitActionIT {
@@ -70,7 +71,10 @@ class CheckCommitActionIT {
     assertEquals(List.of(), r.errors());
     Map<String, String> out = r.outputs();
     assertEquals("true", out.get("eligible"), r.all());
-    assertTrue(out.get("reason").contains(main.get(3) + " is ahead of " + main.get(1) + " (" + image + ")"), out.get("reason"));
+    assertTrue(
+        out.get("reason")
+            .contains(main.get(3) + " is ahead of " + main.get(1) + " (" + image + ")"),
+        out.get("reason"));
     assertTrue(out.get("reason").contains(main.get(3) + " passed " + TESTS), out.get("reason"));
     assertEquals("", out.get("rollback-from"));
     assertTrue(ActionStep.declaredOutputs().containsAll(out.keySet()), out.keySet().toString());
@@ -82,13 +86,23 @@ class CheckCommitActionIT {
   void latestWithoutARevisionLabelIsAllowedAndSaysSo() {
     history();
     String image = registry.hostPort() + "/check/unlabelled";
-    TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry,
-        "check/unlabelled", "latest");
+    TestImages.push(
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        "check/unlabelled",
+        "latest");
 
     Result r = step("workflow_run", main.get(4)).input("not-behind", image).run();
 
     assertEquals(0, r.exitCode(), r.all());
-    assertTrue(r.outputs().get("reason").contains(image + ":latest has no " + ImageRevision.LABEL + " label: nothing to compare with, allowed"),
+    assertTrue(
+        r.outputs()
+            .get("reason")
+            .contains(
+                image
+                    + ":latest has no "
+                    + ImageRevision.LABEL
+                    + " label: nothing to compare with, allowed"),
         r.all());
     assertNothingWritten();
   }
@@ -112,7 +126,13 @@ class CheckCommitActionIT {
 
     Result r = step("workflow_run", main.get(2)).run();
 
-    String reason = main.get(2) + " is behind " + main.get(4) + " at " + image + ": moving backwards needs a rollback (--allow-rollback)";
+    String reason =
+        main.get(2)
+            + " is behind "
+            + main.get(4)
+            + " at "
+            + image
+            + ": moving backwards needs a rollback (--allow-rollback)";
     assertRefused(r, reason);
   }
 
@@ -120,16 +140,25 @@ class CheckCommitActionIT {
   void theSameMoveOnADispatchWithRollbackIsAllowedAndReported() {
     history();
     String image = deployed("rollback", main.get(4));
-    ObjectNode inputs = EventPayloads.JSON.createObjectNode().put("sha", main.get(2)).put("rollback", true);
+    ObjectNode inputs =
+        EventPayloads.JSON.createObjectNode().put("sha", main.get(2)).put("rollback", true);
 
-    Result r = ActionStep.on("workflow_dispatch", EventPayloads.workflowDispatch(inputs), main.get(4))
-        .env("GITHUB_API_URL", github.apiUrl()).input("command", "check-commit").input("github-token", GitHubHistory.TOKEN)
-        .input("tested-by", TESTS).input("not-behind", image.replace(":latest", "")).input("allow-rollback", "true").run();
+    Result r =
+        ActionStep.on("workflow_dispatch", EventPayloads.workflowDispatch(inputs), main.get(4))
+            .env("GITHUB_API_URL", github.apiUrl())
+            .input("command", "check-commit")
+            .input("github-token", GitHubHistory.TOKEN)
+            .input("tested-by", TESTS)
+            .input("not-behind", image.replace(":latest", ""))
+            .input("allow-rollback", "true")
+            .run();
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(List.of(), r.errors());
     assertEquals(main.get(4), r.outputs().get("rollback-from"), r.all());
-    assertTrue(r.outputs().get("reason").contains("rollback from " + main.get(4) + " to " + main.get(2)), r.all());
+    assertTrue(
+        r.outputs().get("reason").contains("rollback from " + main.get(4) + " to " + main.get(2)),
+        r.all());
     assertNothingWritten();
   }
 
@@ -153,7 +182,12 @@ class CheckCommitActionIT {
 
     Result r = step("workflow_run", pr).run();
 
-    assertRefused(r, pr + " is not on main (compare main..." + pr + " is ahead: commits the branch does not have)");
+    assertRefused(
+        r,
+        pr
+            + " is not on main (compare main..."
+            + pr
+            + " is ahead: commits the branch does not have)");
   }
 
   @Test
@@ -172,7 +206,11 @@ class CheckCommitActionIT {
   @Test
   void badInputIsExit2BeforeAnyRequest() {
     history();
-    Result r = step("workflow_run", main.get(4)).input("tested-by", "stack tests").input("not-behind", "").run();
+    Result r =
+        step("workflow_run", main.get(4))
+            .input("tested-by", "stack tests")
+            .input("not-behind", "")
+            .run();
 
     assertEquals(2, r.exitCode(), r.all());
     assertEquals(1, r.errors().size(), r.all());
@@ -181,22 +219,42 @@ class CheckCommitActionIT {
     assertEquals(List.of(), gantryRequests());
   }
 
-  /** A check-commit step for {@code sha} on {@code event}, tested-by stack-tests.yml, not-behind the image last deployed. */
+  /**
+   * A check-commit step for {@code sha} on {@code event}, tested-by stack-tests.yml, not-behind the
+   * image last deployed.
+   */
   private ActionStep step(String event, String sha) {
-    ActionStep step = "workflow_run".equals(event)
-        ? ActionStep.on(event, EventPayloads.workflowRun(sha, "main"), main.get(main.size() - 1))
-        : ActionStep.on(event, EventPayloads.push(EventPayloads.sha(), sha), sha);
-    return step.env("GITHUB_API_URL", github.apiUrl()).input("command", "check-commit")
-        .input("github-token", GitHubHistory.TOKEN).input("tested-by", TESTS).input("not-behind", lastDeployed);
+    ActionStep step =
+        "workflow_run".equals(event)
+            ? ActionStep.on(
+                event, EventPayloads.workflowRun(sha, "main"), main.get(main.size() - 1))
+            : ActionStep.on(event, EventPayloads.push(EventPayloads.sha(), sha), sha);
+    return step.env("GITHUB_API_URL", github.apiUrl())
+        .input("command", "check-commit")
+        .input("github-token", GitHubHistory.TOKEN)
+        .input("tested-by", TESTS)
+        .input("not-behind", lastDeployed);
   }
 
   private String lastDeployed = "";
 
-  /** Pushes an image labelled with {@code commit} as {@code check/NAME:latest}; returns {@code HOST/check/NAME:latest}. */
+  /**
+   * Pushes an image labelled with {@code commit} as {@code check/NAME:latest}; returns {@code
+   * HOST/check/NAME:latest}.
+   */
   private String deployed(String name, String commit) {
-    TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet(),
-        Map.of(ImageRevision.LABEL, commit, "org.opencontainers.image.source", "https://github.com/acme/api")),
-        registry, "check/" + name, "latest");
+    TestImages.push(
+        TestImages.multiArch(
+            TempDirs.create("gantry-layout-"),
+            SEED.incrementAndGet(),
+            Map.of(
+                ImageRevision.LABEL,
+                commit,
+                "org.opencontainers.image.source",
+                "https://github.com/acme/api")),
+        registry,
+        "check/" + name,
+        "latest");
     mark = registry.mark();
     lastDeployed = registry.hostPort() + "/check/" + name + ":latest";
     return lastDeployed;
@@ -204,25 +262,36 @@ class CheckCommitActionIT {
 
   private void assertRefused(Result r, String reason) {
     assertEquals(8, r.exitCode(), r.all());
-    assertEquals(List.of("::error title=gantry check-commit refused::" + reason), r.errors(), r.all());
+    assertEquals(
+        List.of("::error title=gantry check-commit refused::" + reason), r.errors(), r.all());
     assertEquals("false", r.outputs().get("eligible"), r.all());
     assertEquals(reason, r.outputs().get("reason"));
     assertEquals("", r.outputs().get("rollback-from"));
     assertTrue(r.summary().contains("**Refused:** " + reason), r.summary());
-    assertEquals(List.of("::add-mask::" + GitHubHistory.TOKEN), r.stdoutLines().stream().filter(l -> l.contains(GitHubHistory.TOKEN)).toList(),
+    assertEquals(
+        List.of("::add-mask::" + GitHubHistory.TOKEN),
+        r.stdoutLines().stream().filter(l -> l.contains(GitHubHistory.TOKEN)).toList(),
         "the token is masked first and printed nowhere else");
-    assertTrue(!r.stderr().contains(GitHubHistory.TOKEN) && !r.outputFile().contains(GitHubHistory.TOKEN) && !r.summary().contains(GitHubHistory.TOKEN));
+    assertTrue(
+        !r.stderr().contains(GitHubHistory.TOKEN)
+            && !r.outputFile().contains(GitHubHistory.TOKEN)
+            && !r.summary().contains(GitHubHistory.TOKEN));
     assertNothingWritten();
   }
 
   private void assertNothingWritten() {
     assertEquals(List.of(), github.writes());
-    assertTrue(github.calls().stream().allMatch(c -> c.startsWith("GET ")), github.calls().toString());
+    assertTrue(
+        github.calls().stream().allMatch(c -> c.startsWith("GET ")), github.calls().toString());
     List<LoggedRequest> requests = gantryRequests();
-    assertTrue(requests.stream().allMatch(q -> q.method().equals("GET") || q.method().equals("HEAD")), requests.toString());
+    assertTrue(
+        requests.stream().allMatch(q -> q.method().equals("GET") || q.method().equals("HEAD")),
+        requests.toString());
   }
 
   private List<LoggedRequest> gantryRequests() {
-    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/")).toList();
+    return registry.requestLogSince(mark).stream()
+        .filter(q -> q.userAgent().startsWith("gantry/"))
+        .toList();
   }
 }

@@ -6,9 +6,9 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Event payloads shaped like the ones the runner writes to {@code GITHUB_EVENT_PATH} (the webhook payloads of
- * {@code workflow_run}, {@code workflow_dispatch} and {@code push}), trimmed to the fields a reader could plausibly
- * look at, with the same names, nesting and types.
+ * Event payloads shaped like the ones the runner writes to {@code GITHUB_EVENT_PATH} (the webhook
+ * payloads of {@code workflow_run}, {@code workflow_dispatch} and {@code push}), trimmed to the
+ * fields a reader could plausibly look at, with the same names, nesting and types.
  */
 final class EventPayloads {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -26,8 +26,9 @@ final class EventPayloads {
   }
 
   /**
-   * {@code on: workflow_run} after the "CI" workflow, run for a push of {@code headSha} to {@code headBranch},
-   * completed successfully. GITHUB_SHA of such a run is the default branch's head, not {@code headSha}.
+   * {@code on: workflow_run} after the "CI" workflow, run for a push of {@code headSha} to {@code
+   * headBranch}, completed successfully. GITHUB_SHA of such a run is the default branch's head, not
+   * {@code headSha}.
    */
   static ObjectNode workflowRun(String headSha, String headBranch) {
     ObjectNode root = JSON.createObjectNode();
@@ -64,14 +65,22 @@ final class EventPayloads {
     commit.putObject("committer").put("name", "Mona Octocat").put("email", "mona@example.com");
     run.set("repository", repositoryLite());
     run.set("head_repository", repositoryLite());
-    root.set("workflow", JSON.createObjectNode().put("id", 61_234_567).put("name", "CI")
-        .put("path", ".github/workflows/ci.yml").put("state", "active"));
+    root.set(
+        "workflow",
+        JSON.createObjectNode()
+            .put("id", 61_234_567)
+            .put("name", "CI")
+            .put("path", ".github/workflows/ci.yml")
+            .put("state", "active"));
     root.set("repository", repository());
     root.set("sender", sender());
     return root;
   }
 
-  /** {@code on: workflow_dispatch} on the default branch; {@code inputs} as typed in the form, or null. */
+  /**
+   * {@code on: workflow_dispatch} on the default branch; {@code inputs} as typed in the form, or
+   * null.
+   */
   static ObjectNode workflowDispatch(ObjectNode inputs) {
     ObjectNode root = JSON.createObjectNode();
     root.set("inputs", inputs == null ? JSON.nullNode() : inputs);
@@ -91,8 +100,14 @@ final class EventPayloads {
     root.put("created", false);
     root.put("deleted", false);
     root.put("forced", false);
-    root.put("compare", "https://github.com/" + REPOSITORY + "/compare/" + before.substring(0, 12) + "..."
-        + after.substring(0, 12));
+    root.put(
+        "compare",
+        "https://github.com/"
+            + REPOSITORY
+            + "/compare/"
+            + before.substring(0, 12)
+            + "..."
+            + after.substring(0, 12));
     ObjectNode head = root.putObject("head_commit");
     head.put("id", after);
     head.put("tree_id", sha());
@@ -121,7 +136,12 @@ final class EventPayloads {
     repo.put("name", "api");
     repo.put("full_name", REPOSITORY);
     repo.put("private", false);
-    repo.set("owner", JSON.createObjectNode().put("login", OWNER).put("id", 4_242_424).put("type", "Organization"));
+    repo.set(
+        "owner",
+        JSON.createObjectNode()
+            .put("login", OWNER)
+            .put("id", 4_242_424)
+            .put("type", "Organization"));
     repo.put("html_url", "https://github.com/" + REPOSITORY);
     return repo;
   }

@@ -8,9 +8,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads a {@code $GITHUB_OUTPUT} file the way the runner does, but strictly: every entry must be in the delimiter
- * form ({@code name<<DELIMITER}, value lines, {@code DELIMITER}) with a {@code ghadelimiter_<uuid>} delimiter that
- * is used once in the file and does not occur in its value. Anything else throws, so a test sees the format break.
+ * Reads a {@code $GITHUB_OUTPUT} file the way the runner does, but strictly: every entry must be in
+ * the delimiter form ({@code name<<DELIMITER}, value lines, {@code DELIMITER}) with a {@code
+ * ghadelimiter_<uuid>} delimiter that is used once in the file and does not occur in its value.
+ * Anything else throws, so a test sees the format break.
  */
 final class StepOutputs {
   private static final Pattern DELIMITER =
@@ -31,12 +32,14 @@ final class StepOutputs {
       int heredoc = header.indexOf("<<");
       int equals = header.indexOf('=');
       if (heredoc <= 0 || (equals >= 0 && equals < heredoc)) {
-        throw new IllegalArgumentException("not in the delimiter form: '" + header + "' in\n" + file);
+        throw new IllegalArgumentException(
+            "not in the delimiter form: '" + header + "' in\n" + file);
       }
       String name = header.substring(0, heredoc);
       String delimiter = header.substring(heredoc + 2);
       if (!DELIMITER.matcher(delimiter).matches()) {
-        throw new IllegalArgumentException("delimiter of " + name + " is not ghadelimiter_<uuid>: '" + delimiter + "'");
+        throw new IllegalArgumentException(
+            "delimiter of " + name + " is not ghadelimiter_<uuid>: '" + delimiter + "'");
       }
       if (!delimiters.add(delimiter)) {
         throw new IllegalArgumentException("delimiter used twice: " + delimiter);

@@ -22,9 +22,14 @@ import org.junit.jupiter.api.Test;
 class BasicAuthTest {
   private static final Manifest M = TestManifests.index("m");
   private static final Credentials CREDS = Credentials.basic("AWS", "pw");
-  private static final MockResponse CHALLENGE = new MockResponse.Builder().code(401)
-      .addHeader("WWW-Authenticate", "Basic realm=\"Registry Realm\"").addHeader("Content-Type", "application/json")
-      .body("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}").build();
+  private static final MockResponse CHALLENGE =
+      new MockResponse.Builder()
+          .code(401)
+          .addHeader("WWW-Authenticate", "Basic realm=\"Registry Realm\"")
+          .addHeader("Content-Type", "application/json")
+          .body(
+              "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}")
+          .build();
 
   private final MockRegistry registry = new MockRegistry();
   private final Repository repo = registry.repository("demo/api");
@@ -71,8 +76,10 @@ class BasicAuthTest {
     registry.server.enqueue(CHALLENGE);
     registry.server.enqueue(MockRegistry.manifest(M)); // must not be reached
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> registry.client(r -> Optional.of(CREDS)).forPull(repo).getManifest("latest"));
+    GantryException e =
+        assertThrows(
+            GantryException.class,
+            () -> registry.client(r -> Optional.of(CREDS)).forPull(repo).getManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(2, registry.server.getRequestCount());
@@ -99,8 +106,10 @@ class BasicAuthTest {
   void basicChallengeWithoutCredentialsFailsAfterOneRequest() {
     registry.server.enqueue(CHALLENGE);
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> registry.client(CredentialSource.none()).forPull(repo).headManifest("latest"));
+    GantryException e =
+        assertThrows(
+            GantryException.class,
+            () -> registry.client(CredentialSource.none()).forPull(repo).headManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(1, registry.server.getRequestCount());

@@ -13,18 +13,28 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChallengeTest {
   @Test
   void bearerWithRealmServiceAndScope() {
-    Challenge c = Challenge.parse(
-        "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:a/b:pull\"");
+    Challenge c =
+        Challenge.parse(
+            "Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:a/b:pull\"");
     assertTrue(c.isBearer());
     assertFalse(c.isBasic());
-    assertEquals(Map.of("realm", "https://auth.docker.io/token", "service", "registry.docker.io",
-        "scope", "repository:a/b:pull"), c.params());
+    assertEquals(
+        Map.of(
+            "realm",
+            "https://auth.docker.io/token",
+            "service",
+            "registry.docker.io",
+            "scope",
+            "repository:a/b:pull"),
+        c.params());
   }
 
   @Test
   void quotedScopeKeepsItsCommasAndSpaces() {
-    Challenge c = Challenge.parse("Bearer realm=\"https://ghcr.io/token\", scope=\"repository:a/b:pull,push "
-        + "repository:c/d:pull\", service=\"ghcr.io\"");
+    Challenge c =
+        Challenge.parse(
+            "Bearer realm=\"https://ghcr.io/token\", scope=\"repository:a/b:pull,push "
+                + "repository:c/d:pull\", service=\"ghcr.io\"");
     assertEquals("repository:a/b:pull,push repository:c/d:pull", c.param("scope"));
     assertEquals("ghcr.io", c.param("service"));
     assertEquals("https://ghcr.io/token", c.param("realm"));
@@ -55,7 +65,9 @@ class ChallengeTest {
 
   @Test
   void unquotedValuesEndAtTheComma() {
-    Challenge c = Challenge.parse("Bearer realm=https://r.example/token,service=reg , scope=repository:a/b:pull");
+    Challenge c =
+        Challenge.parse(
+            "Bearer realm=https://r.example/token,service=reg , scope=repository:a/b:pull");
     assertEquals("https://r.example/token", c.param("realm"));
     assertEquals("reg", c.param("service"));
     assertEquals("repository:a/b:pull", c.param("scope"));
@@ -63,7 +75,8 @@ class ChallengeTest {
 
   @Test
   void errorParameterOfAnInvalidTokenChallenge() {
-    Challenge c = Challenge.parse("Bearer realm=\"https://r/token\",service=\"s\",error=\"invalid_token\"");
+    Challenge c =
+        Challenge.parse("Bearer realm=\"https://r/token\",service=\"s\",error=\"invalid_token\"");
     assertEquals("invalid_token", c.param("error"));
   }
 
@@ -77,7 +90,8 @@ class ChallengeTest {
 
   @Test
   void unterminatedQuoteTakesTheRest() {
-    assertEquals("https://r/token", Challenge.parse("Bearer realm=\"https://r/token").param("realm"));
+    assertEquals(
+        "https://r/token", Challenge.parse("Bearer realm=\"https://r/token").param("realm"));
   }
 
   @ParameterizedTest

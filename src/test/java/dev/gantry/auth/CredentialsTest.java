@@ -12,13 +12,16 @@ import org.junit.jupiter.api.Test;
 class CredentialsTest {
   @Test
   void toStringNeverShowsTheSecret() {
-    for (Credentials c : List.of(Credentials.basic("octocat", "s3cr3t-PASSWORD"),
-        new Credentials("<token>", "s3cr3t-PASSWORD", "s3cr3t-IDENTITY"))) {
+    for (Credentials c :
+        List.of(
+            Credentials.basic("octocat", "s3cr3t-PASSWORD"),
+            new Credentials("<token>", "s3cr3t-PASSWORD", "s3cr3t-IDENTITY"))) {
       String s = c.toString();
       assertFalse(s.contains("s3cr3t"), s);
       assertTrue(s.contains(c.username()), s);
     }
-    assertFalse(Optional.of(Credentials.basic("u", "s3cr3t-PASSWORD")).toString().contains("s3cr3t"));
+    assertFalse(
+        Optional.of(Credentials.basic("u", "s3cr3t-PASSWORD")).toString().contains("s3cr3t"));
   }
 
   @Test
@@ -34,7 +37,8 @@ class CredentialsTest {
 
   @Test
   void firstSourceThatKnowsTheRegistryWins() {
-    CredentialSource first = r -> r.equals("ghcr.io") ? Optional.of(Credentials.basic("a", "1")) : Optional.empty();
+    CredentialSource first =
+        r -> r.equals("ghcr.io") ? Optional.of(Credentials.basic("a", "1")) : Optional.empty();
     CredentialSource second = r -> Optional.of(Credentials.basic("b", "2"));
     CredentialSource both = CredentialSource.firstOf(List.of(first, second));
     assertEquals("a", both.lookup("ghcr.io").orElseThrow().username());

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class SecretsTest {
   private static final String PASSWORD = "s3cr3t-PASSWORD";
   private static final String TOKEN = "tok-SECRET";
-  private static final CredentialSource USER = r -> Optional.of(Credentials.basic("ci-bot", PASSWORD));
+  private static final CredentialSource USER =
+      r -> Optional.of(Credentials.basic("ci-bot", PASSWORD));
 
   private final MockRegistry registry = new MockRegistry();
   private final Repository repo = registry.repository("demo/api");
@@ -32,15 +33,22 @@ class SecretsTest {
   }
 
   private MockResponse bearerChallenge() {
-    return new MockResponse.Builder().code(401)
-        .addHeader("WWW-Authenticate", "Bearer realm=\"" + registry.realm() + "\",service=\"reg\",scope=\"repository:demo/api:pull\"")
-        .body("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}").build();
+    return new MockResponse.Builder()
+        .code(401)
+        .addHeader(
+            "WWW-Authenticate",
+            "Bearer realm=\""
+                + registry.realm()
+                + "\",service=\"reg\",scope=\"repository:demo/api:pull\"")
+        .body("{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\"}]}")
+        .build();
   }
 
   private static void assertNoSecret(Throwable e) {
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
-    String basic = Base64.getEncoder().encodeToString(("ci-bot:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder().encodeToString(("ci-bot:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     for (Throwable t = e; t != null; t = t.getCause()) {
       for (String text : List.of(String.valueOf(t.getMessage()), t.toString())) {
         assertFalse(text.contains(PASSWORD), text);
@@ -56,11 +64,14 @@ class SecretsTest {
   @Test
   void tokenRejectedByTheRegistry() {
     registry.server.enqueue(bearerChallenge());
-    registry.server.enqueue(new MockResponse.Builder().code(200).body("{\"token\":\"" + TOKEN + "\"}").build());
-    registry.server.enqueue(MockRegistry.error(403, "DENIED", "requested access to the resource is denied"));
+    registry.server.enqueue(
+        new MockResponse.Builder().code(200).body("{\"token\":\"" + TOKEN + "\"}").build());
+    registry.server.enqueue(
+        MockRegistry.error(403, "DENIED", "requested access to the resource is denied"));
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> registry.client(USER).forPush(repo).getManifest("latest"));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> registry.client(USER).forPush(repo).getManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertNoSecret(e);
@@ -71,8 +82,9 @@ class SecretsTest {
     registry.server.enqueue(bearerChallenge());
     registry.server.enqueue(MockRegistry.error(401, "UNAUTHORIZED", "bad password"));
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> registry.client(USER).forPull(repo).getManifest("latest"));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertNoSecret(e);
@@ -80,12 +92,17 @@ class SecretsTest {
 
   @Test
   void basicCredentialsRejectedByTheRegistry() {
-    MockResponse basic = new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"r\"").build();
+    MockResponse basic =
+        new MockResponse.Builder()
+            .code(401)
+            .addHeader("WWW-Authenticate", "Basic realm=\"r\"")
+            .build();
     registry.server.enqueue(basic);
     registry.server.enqueue(basic);
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> registry.client(USER).forPull(repo).getManifest("latest"));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertNoSecret(e);

@@ -26,7 +26,10 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** One token per registry and scope set: reused, refreshed once when rejected or expired, shared by threads. */
+/**
+ * One token per registry and scope set: reused, refreshed once when rejected or expired, shared by
+ * threads.
+ */
 class TokenCacheTest {
   private static final Manifest M = TestManifests.index("m");
   private static final String PULL = "repository:demo/api:pull";
@@ -54,7 +57,8 @@ class TokenCacheTest {
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(1, rs.size(), "no second challenge and no second token request");
-    assertEquals("GET /v2/demo/api/manifests/sha-1", rs.get(0).getMethod() + " " + rs.get(0).getTarget());
+    assertEquals(
+        "GET /v2/demo/api/manifests/sha-1", rs.get(0).getMethod() + " " + rs.get(0).getTarget());
     assertEquals("Bearer tok-1", rs.get(0).getHeaders().get("Authorization"));
   }
 
@@ -70,13 +74,19 @@ class TokenCacheTest {
     client.forPull(repo).headManifest("b");
 
     List<String> lines = registry.requestLines();
-    assertEquals(List.of("HEAD /v2/demo/api/manifests/a", "GET /token?service=reg&scope=repository%3Ademo%2Fapi%3Apull",
-        "HEAD /v2/demo/api/manifests/a", "HEAD /v2/demo/api/manifests/b"), lines);
+    assertEquals(
+        List.of(
+            "HEAD /v2/demo/api/manifests/a",
+            "GET /token?service=reg&scope=repository%3Ademo%2Fapi%3Apull",
+            "HEAD /v2/demo/api/manifests/a",
+            "HEAD /v2/demo/api/manifests/b"),
+        lines);
   }
 
   /**
-   * Distribution challenges reads with {@code repository:demo/api:pull}; a push-scoped operation must fold that
-   * into the scope set it already asked for, not cache the token under a second key and fetch again.
+   * Distribution challenges reads with {@code repository:demo/api:pull}; a push-scoped operation
+   * must fold that into the scope set it already asked for, not cache the token under a second key
+   * and fetch again.
    */
   @Test
   void pushAccessReusesTheTokenFetchedAfterAPullChallenge() {
@@ -84,7 +94,8 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 300));
     registry.server.enqueue(MockRegistry.manifestHead(M));
     registry.server.enqueue(MockRegistry.manifest(M));
-    registry.server.enqueue(MockRegistry.token("tok-2", 300)); // only reached if a second token is fetched
+    registry.server.enqueue(
+        MockRegistry.token("tok-2", 300)); // only reached if a second token is fetched
     registry.server.enqueue(MockRegistry.manifest(M));
     RemoteRepository remote = registry.client(USER).forPush(repo);
 
@@ -92,7 +103,9 @@ class TokenCacheTest {
     remote.getManifest("sha-1");
 
     List<String> lines = registry.requestLines();
-    assertEquals(1, lines.stream().filter(l -> l.startsWith("GET /token")).count(),
+    assertEquals(
+        1,
+        lines.stream().filter(l -> l.startsWith("GET /token")).count(),
         "one token request per repository and operation; got " + lines);
   }
 
@@ -124,8 +137,9 @@ class TokenCacheTest {
     registry.server.enqueue(registry.bearerChallenge(PULL, "error=\"insufficient_scope\""));
     registry.server.enqueue(MockRegistry.token("tok-never", 300));
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> registry.client(USER).forPull(repo).getManifest("latest"));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(3, registry.server.getRequestCount());
@@ -172,18 +186,23 @@ class TokenCacheTest {
   @Test
   void parallelOperationsOnOneScopeMakeOneTokenRequest() throws Exception {
     AtomicInteger tokenRequests = new AtomicInteger();
-    registry.server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        if (r.getUrl().encodedPath().equals("/token")) {
-          tokenRequests.incrementAndGet();
-          // Slow enough that every thread is waiting for this token when it arrives.
-          return MockRegistry.token("tok-shared", 300).newBuilder().headersDelay(200, TimeUnit.MILLISECONDS).build();
-        }
-        return "Bearer tok-shared".equals(r.getHeaders().get("Authorization")) ? MockRegistry.manifestHead(M)
-            : registry.bearerChallenge(PULL);
-      }
-    });
+    registry.server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            if (r.getUrl().encodedPath().equals("/token")) {
+              tokenRequests.incrementAndGet();
+              // Slow enough that every thread is waiting for this token when it arrives.
+              return MockRegistry.token("tok-shared", 300)
+                  .newBuilder()
+                  .headersDelay(200, TimeUnit.MILLISECONDS)
+                  .build();
+            }
+            return "Bearer tok-shared".equals(r.getHeaders().get("Authorization"))
+                ? MockRegistry.manifestHead(M)
+                : registry.bearerChallenge(PULL);
+          }
+        });
     RegistryClient client = registry.client(USER);
     int threads = 8;
     CyclicBarrier start = new CyclicBarrier(threads);
@@ -192,10 +211,12 @@ class TokenCacheTest {
       List<Future<Optional<?>>> results = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         String tag = "t" + i;
-        results.add(pool.submit(() -> {
-          start.await();
-          return client.forPull(repo).headManifest(tag);
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return client.forPull(repo).headManifest(tag);
+                }));
       }
       for (Future<Optional<?>> f : results) {
         assertEquals(Optional.of(M.digest()), f.get(10, TimeUnit.SECONDS));

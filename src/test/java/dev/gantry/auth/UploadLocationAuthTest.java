@@ -8,7 +8,6 @@ import dev.gantry.image.Digest;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.Repository;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,8 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An upload {@code Location} on another host (a storage front end) gets no {@code Authorization}: the registry's
- * Basic credentials or Bearer token are for the host that challenged for them.
+ * An upload {@code Location} on another host (a storage front end) gets no {@code Authorization}:
+ * the registry's Basic credentials or Bearer token are for the host that challenged for them.
  */
 class UploadLocationAuthTest {
   private static final byte[] BLOB = "hello, storage".getBytes(StandardCharsets.UTF_8);
@@ -46,24 +45,35 @@ class UploadLocationAuthTest {
   }
 
   private MockResponse uploadStartedOnStorage() {
-    return new MockResponse.Builder().code(202)
-        .addHeader("Location", "http://127.0.0.1:" + storage.getPort() + "/upload/1?_state=abc").build();
+    return new MockResponse.Builder()
+        .code(202)
+        .addHeader("Location", "http://127.0.0.1:" + storage.getPort() + "/upload/1?_state=abc")
+        .build();
   }
 
   @Test
   void basicCredentialsStayWithTheRegistry() throws Exception {
     storage.start(InetAddress.getByName("127.0.0.1"), 0);
     storage.enqueue(new MockResponse.Builder().code(201).build());
-    registry.server.enqueue(new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"r\"").build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(401)
+            .addHeader("WWW-Authenticate", "Basic realm=\"r\"")
+            .build());
     registry.server.enqueue(uploadStartedOnStorage());
 
-    registry.client(r -> Optional.of(CREDS)).forPush(repo).writeBlob(blob(), new ByteArrayInputStream(BLOB));
+    registry
+        .client(r -> Optional.of(CREDS))
+        .forPush(repo)
+        .writeBlob(blob(), new ByteArrayInputStream(BLOB));
 
     registry.server.takeRequest();
-    assertEquals(CREDS.basicHeader(), registry.server.takeRequest().getHeaders().get("Authorization"));
+    assertEquals(
+        CREDS.basicHeader(), registry.server.takeRequest().getHeaders().get("Authorization"));
     RecordedRequest put = storage.takeRequest(5, TimeUnit.SECONDS);
     assertEquals("PUT", put.getMethod());
-    assertNull(put.getHeaders().get("Authorization"), "the storage host got the registry's credentials");
+    assertNull(
+        put.getHeaders().get("Authorization"), "the storage host got the registry's credentials");
   }
 
   @Test
@@ -74,11 +84,16 @@ class UploadLocationAuthTest {
     registry.server.enqueue(MockRegistry.token("tok-REGISTRY-only", 300));
     registry.server.enqueue(uploadStartedOnStorage());
 
-    registry.client(r -> Optional.of(CREDS)).forPush(repo).writeBlob(blob(), new ByteArrayInputStream(BLOB));
+    registry
+        .client(r -> Optional.of(CREDS))
+        .forPush(repo)
+        .writeBlob(blob(), new ByteArrayInputStream(BLOB));
 
     registry.server.takeRequest();
     registry.server.takeRequest();
-    assertEquals("Bearer tok-REGISTRY-only", registry.server.takeRequest().getHeaders().get("Authorization"));
+    assertEquals(
+        "Bearer tok-REGISTRY-only",
+        registry.server.takeRequest().getHeaders().get("Authorization"));
     RecordedRequest put = storage.takeRequest(5, TimeUnit.SECONDS);
     assertEquals("PUT", put.getMethod());
     assertNull(put.getHeaders().get("Authorization"), "the storage host got the registry's token");

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code gantry check-commit} against GitHub on WireMock ({@link GitHubHistory}): every compare status and workflow-run
- * outcome, with the exit code, the one line saying why, the exact GETs made and no write.
+ * {@code gantry check-commit} against GitHub on WireMock ({@link GitHubHistory}): every compare
+ * status and workflow-run outcome, with the exit code, the one line saying why, the exact GETs made
+ * and no write.
  */
 class CheckCommitTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +42,9 @@ class CheckCommitTest {
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().contains(main.get(3) + " is the head of main"), r.all());
     assertTrue(r.stdout().strip().endsWith("eligible: " + main.get(3)), r.all());
-    assertEquals(List.of("GET /repos/acme/api", "GET /repos/acme/api/compare/main..." + main.get(3)), github.calls());
+    assertEquals(
+        List.of("GET /repos/acme/api", "GET /repos/acme/api/compare/main..." + main.get(3)),
+        github.calls());
   }
 
   @Test
@@ -50,15 +53,24 @@ class CheckCommitTest {
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().contains(main.get(1) + " is in the history of main"), r.all());
-    assertEquals(List.of("GET /repos/acme/api/compare/main..." + main.get(1)), github.calls(), "--branch: no repository read");
+    assertEquals(
+        List.of("GET /repos/acme/api/compare/main..." + main.get(1)),
+        github.calls(),
+        "--branch: no repository read");
   }
 
   @Test
   void aCommitAheadOfTheBranchIsRefused() {
-    String unmerged = github.commit(main.get(3)); // a pull request's commit, or a push to a fork's branch
+    String unmerged =
+        github.commit(main.get(3)); // a pull request's commit, or a push to a fork's branch
     GantryRunner.Result r = check(unmerged);
 
-    assertRefused(r, unmerged + " is not on main (compare main..." + unmerged + " is ahead: commits the branch does not have)");
+    assertRefused(
+        r,
+        unmerged
+            + " is not on main (compare main..."
+            + unmerged
+            + " is ahead: commits the branch does not have)");
   }
 
   @Test
@@ -85,9 +97,13 @@ class CheckCommitTest {
     JsonNode out = json(r.stdout());
     assertTrue(out.path("eligible").asBoolean(), r.all());
     assertEquals("tested-by", out.path("checks").path(1).path("check").asText());
-    assertTrue(out.path("checks").path(1).path("detail").asText().contains("run " + run.id()), r.all());
-    assertEquals("GET /repos/acme/api/actions/workflows/stack-tests.yml/runs?head_sha=" + main.get(3)
-        + "&event=push&status=success&per_page=10", github.calls().get(2));
+    assertTrue(
+        out.path("checks").path(1).path("detail").asText().contains("run " + run.id()), r.all());
+    assertEquals(
+        "GET /repos/acme/api/actions/workflows/stack-tests.yml/runs?head_sha="
+            + main.get(3)
+            + "&event=push&status=success&per_page=10",
+        github.calls().get(2));
   }
 
   @Test
@@ -103,16 +119,25 @@ class CheckCommitTest {
   @Test
   void aFailedRunIsNotATest() {
     github.run("stack-tests.yml", main.get(3), "push", "failure");
-    github.run("stack-tests.yml", main.get(2), "push", "success"); // the parent passed: not this commit
+    github.run(
+        "stack-tests.yml", main.get(2), "push", "success"); // the parent passed: not this commit
 
-    assertRefused(check(main.get(3), "--tested-by", "stack-tests.yml"), main.get(3) + " has no successful push run of stack-tests.yml");
+    assertRefused(
+        check(main.get(3), "--tested-by", "stack-tests.yml"),
+        main.get(3) + " has no successful push run of stack-tests.yml");
   }
 
   @Test
   void noRunAtAllIsRefused() {
-    github.run("stack-tests.yml", main.get(3), "pull_request", "success"); // a pull request run, not the push
+    github.run(
+        "stack-tests.yml",
+        main.get(3),
+        "pull_request",
+        "success"); // a pull request run, not the push
 
-    assertRefused(check(main.get(3), "--tested-by", "stack-tests.yml"), main.get(3) + " has no successful push run of stack-tests.yml");
+    assertRefused(
+        check(main.get(3), "--tested-by", "stack-tests.yml"),
+        main.get(3) + " has no successful push run of stack-tests.yml");
   }
 
   @Test
@@ -121,7 +146,8 @@ class CheckCommitTest {
     github.run("stack-tests.yml", unmerged, "push", "success");
 
     assertEquals(8, check(unmerged, "--tested-by", "stack-tests.yml").exitCode());
-    assertTrue(github.calls().stream().noneMatch(c -> c.contains("/actions/")), github.calls().toString());
+    assertTrue(
+        github.calls().stream().noneMatch(c -> c.contains("/actions/")), github.calls().toString());
   }
 
   @Test
@@ -133,7 +159,9 @@ class CheckCommitTest {
     JsonNode out = json(r.stdout());
     assertEquals("refused", out.path("status").asText());
     assertFalse(out.path("eligible").asBoolean(true));
-    assertEquals(topic + " is not on main (compare main..." + topic + " has diverged)", out.path("reason").asText());
+    assertEquals(
+        topic + " is not on main (compare main..." + topic + " has diverged)",
+        out.path("reason").asText());
   }
 
   @Test
@@ -142,14 +170,19 @@ class CheckCommitTest {
     GantryRunner.Result r = check(unknown);
 
     assertEquals(4, r.exitCode(), r.all());
-    assertTrue(r.stderr().contains("compare main..." + unknown + " in acme/api: HTTP 404 Not Found"), r.all());
+    assertTrue(
+        r.stderr().contains("compare main..." + unknown + " in acme/api: HTTP 404 Not Found"),
+        r.all());
     assertEquals(List.of(), github.writes());
   }
 
   @Test
   void aRejectedTokenIsExit3AndNeverPrinted() {
-    GantryRunner.Result r = new GantryRunner().env("GITHUB_TOKEN", "ghs_wrongToken0000000000000000000000")
-        .env("GITHUB_API_URL", github.apiUrl()).run("check-commit", "--repository", "acme/api", "--sha", main.get(3));
+    GantryRunner.Result r =
+        new GantryRunner()
+            .env("GITHUB_TOKEN", "ghs_wrongToken0000000000000000000000")
+            .env("GITHUB_API_URL", github.apiUrl())
+            .run("check-commit", "--repository", "acme/api", "--sha", main.get(3));
 
     assertEquals(3, r.exitCode(), r.all());
     assertFalse(r.all().contains("ghs_wrongToken"), r.all());
@@ -158,19 +191,26 @@ class CheckCommitTest {
   @Test
   void badInputIsExit2WithNoRequest() {
     String sha = main.get(3);
-    List<List<String>> cases = List.of(
-        List.of("--repository", "acme", "--sha", sha),
-        List.of("--repository", "acme/api", "--sha", sha.substring(0, 7)),
-        List.of("--repository", "acme/api", "--sha", "not-a-sha-at-all-not-a-sha-at-all-00000"),
-        List.of("--repository", "acme/api", "--sha", sha, "--branch", "main..topic"),
-        List.of("--repository", "acme/api", "--sha", sha, "--branch", "-x"),
-        List.of("--repository", "acme/api", "--sha", sha, "--branch", "release/./2026"),
-        List.of("--repository", "acme/api", "--sha", sha, "--branch", "main.lock"),
-        List.of("--repository", "acme/api", "--sha", sha, "--tested-by", "../tests.yml"),
-        List.of("--repository", "acme/api", "--sha", sha, "--tested-by", "tests"),
-        List.of("--repository", "acme/api", "--sha", sha, "--not-behind", "ghcr.io/acme/api@sha256:" + "a".repeat(64)),
-        List.of("--repository", "acme/api", "--sha", sha, "--not-behind", "ghcr.io/Acme/API"),
-        List.of("--repository", "acme/api", "--sha", sha, "--allow-rollback"));
+    List<List<String>> cases =
+        List.of(
+            List.of("--repository", "acme", "--sha", sha),
+            List.of("--repository", "acme/api", "--sha", sha.substring(0, 7)),
+            List.of("--repository", "acme/api", "--sha", "not-a-sha-at-all-not-a-sha-at-all-00000"),
+            List.of("--repository", "acme/api", "--sha", sha, "--branch", "main..topic"),
+            List.of("--repository", "acme/api", "--sha", sha, "--branch", "-x"),
+            List.of("--repository", "acme/api", "--sha", sha, "--branch", "release/./2026"),
+            List.of("--repository", "acme/api", "--sha", sha, "--branch", "main.lock"),
+            List.of("--repository", "acme/api", "--sha", sha, "--tested-by", "../tests.yml"),
+            List.of("--repository", "acme/api", "--sha", sha, "--tested-by", "tests"),
+            List.of(
+                "--repository",
+                "acme/api",
+                "--sha",
+                sha,
+                "--not-behind",
+                "ghcr.io/acme/api@sha256:" + "a".repeat(64)),
+            List.of("--repository", "acme/api", "--sha", sha, "--not-behind", "ghcr.io/Acme/API"),
+            List.of("--repository", "acme/api", "--sha", sha, "--allow-rollback"));
     for (List<String> args : cases) {
       List<String> all = new ArrayList<>(List.of("check-commit"));
       all.addAll(args);
@@ -179,8 +219,10 @@ class CheckCommitTest {
       assertEquals(1, r.stderr().lines().count(), args + ": one line\n" + r.all());
       assertTrue(r.stderr().startsWith("gantry: "), r.all());
     }
-    GantryRunner.Result noToken = new GantryRunner().env("GITHUB_API_URL", github.apiUrl())
-        .run("check-commit", "--repository", "acme/api", "--sha", sha);
+    GantryRunner.Result noToken =
+        new GantryRunner()
+            .env("GITHUB_API_URL", github.apiUrl())
+            .run("check-commit", "--repository", "acme/api", "--sha", sha);
     assertEquals(2, noToken.exitCode(), noToken.all());
     assertTrue(noToken.stderr().contains("GITHUB_TOKEN is not set"), noToken.all());
     assertEquals(List.of(), github.calls(), "no request for bad input");
@@ -191,15 +233,19 @@ class CheckCommitTest {
     assertEquals("gantry: refused: " + reason, r.stderr().strip(), "one line saying why");
     assertTrue(r.stdout().strip().endsWith("refused: " + reason), r.all());
     assertEquals(List.of(), github.writes());
-    assertTrue(github.calls().stream().allMatch(c -> c.startsWith("GET ")), github.calls().toString());
+    assertTrue(
+        github.calls().stream().allMatch(c -> c.startsWith("GET ")), github.calls().toString());
   }
 
   private GantryRunner runner() {
-    return new GantryRunner().env("GITHUB_TOKEN", GitHubHistory.TOKEN).env("GITHUB_API_URL", github.apiUrl());
+    return new GantryRunner()
+        .env("GITHUB_TOKEN", GitHubHistory.TOKEN)
+        .env("GITHUB_API_URL", github.apiUrl());
   }
 
   private GantryRunner.Result check(String sha, String... more) {
-    List<String> args = new ArrayList<>(List.of("check-commit", "--repository", "acme/api", "--sha", sha));
+    List<String> args =
+        new ArrayList<>(List.of("check-commit", "--repository", "acme/api", "--sha", sha));
     args.addAll(List.of(more));
     return runner().run(args.toArray(String[]::new));
   }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The pure rules: every compare status, for the branch and for the deployed commit, with and without rollback. */
+/**
+ * The pure rules: every compare status, for the branch and for the deployed commit, with and
+ * without rollback.
+ */
 class CommitRulesTest {
   private static final String SHA = "a".repeat(40);
   private static final String CURRENT = "b".repeat(40);
@@ -25,7 +28,9 @@ class CommitRulesTest {
     assertTrue(CommitRules.notBehind("r:latest", CURRENT, SHA, Comparison.AHEAD, false).ok());
     assertTrue(CommitRules.notBehind("r:latest", CURRENT, SHA, Comparison.IDENTICAL, false).ok());
     assertFalse(CommitRules.notBehind("r:latest", CURRENT, SHA, Comparison.DIVERGED, false).ok());
-    assertFalse(CommitRules.notBehind("r:latest", CURRENT, SHA, Comparison.DIVERGED, true).ok(), "a rollback never crosses branches");
+    assertFalse(
+        CommitRules.notBehind("r:latest", CURRENT, SHA, Comparison.DIVERGED, true).ok(),
+        "a rollback never crosses branches");
   }
 
   @Test

@@ -29,11 +29,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * {@code --json}: standard output is exactly one JSON document on every exit code, parsed strictly (the whole of
- * stdout, no trailing data), and the document says the exit code and the one-line error.
+ * {@code --json}: standard output is exactly one JSON document on every exit code, parsed strictly
+ * (the whole of stdout, no trailing data), and the document says the exit code and the one-line
+ * error.
  */
 class JsonOutputTest {
-  private static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper STRICT =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String IMAGE = "{registry}/demo/api";
 
   private final MockRegistry registry = new MockRegistry();
@@ -47,10 +49,17 @@ class JsonOutputTest {
   }
 
   private int run(String... args) {
-    String[] resolved = Arrays.stream(args).map(a -> a.replace("{registry}", registry.registry())).toArray(String[]::new);
-    Environment env = new Environment(Map.of(), new ByteArrayInputStream(new byte[0]),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        Clock.systemUTC());
+    String[] resolved =
+        Arrays.stream(args)
+            .map(a -> a.replace("{registry}", registry.registry()))
+            .toArray(String[]::new);
+    Environment env =
+        new Environment(
+            Map.of(),
+            new ByteArrayInputStream(new byte[0]),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Clock.systemUTC());
     return Gantry.run(resolved, env);
   }
 
@@ -62,7 +71,8 @@ class JsonOutputTest {
       assertTrue(doc != null && doc.isObject(), "stdout is not one JSON object: " + stdout);
       return doc;
     } catch (IOException e) {
-      throw new AssertionError("stdout is not exactly one JSON document: " + e.getMessage() + "\n" + stdout, e);
+      throw new AssertionError(
+          "stdout is not exactly one JSON document: " + e.getMessage() + "\n" + stdout, e);
     }
   }
 
@@ -76,10 +86,15 @@ class JsonOutputTest {
     assertEquals(expected, code, () -> err.toString(StandardCharsets.UTF_8));
     assertEquals(status, doc.path("status").asText(), doc::toString);
     assertEquals(expected, doc.path("exitCode").asInt(-1), doc::toString);
-    // Standard error: the plan printed before the first write (when a write was planned), then the one error line.
-    List<String> lines = stderrLines().stream().filter(l -> !l.startsWith("gantry: plan: ")).toList();
+    // Standard error: the plan printed before the first write (when a write was planned), then the
+    // one error line.
+    List<String> lines =
+        stderrLines().stream().filter(l -> !l.startsWith("gantry: plan: ")).toList();
     assertEquals(1, lines.size(), lines::toString);
-    assertEquals(lines.get(0), "gantry: " + doc.path("error").asText(), "the document's error is the stderr line");
+    assertEquals(
+        lines.get(0),
+        "gantry: " + doc.path("error").asText(),
+        "the document's error is the stderr line");
   }
 
   @Test
@@ -109,17 +124,43 @@ class JsonOutputTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"unknown option", "missing --to", "bad tag", "bad port", "copy missing destination", "jobs not a number"})
+  @ValueSource(
+      strings = {
+        "unknown option",
+        "missing --to",
+        "bad tag",
+        "bad port",
+        "copy missing destination",
+        "jobs not a number"
+      })
   void badInputIsOneErrorDocumentWithExitTwoAndNoRequest(String what) {
     registry.server.setDispatcher(store);
-    String[] args = switch (what) {
-      case "unknown option" -> new String[] {"promote", "--json", "--bogus", "--from", "sha-1", "--to", "latest", IMAGE};
-      case "missing --to" -> new String[] {"promote", "--json", "--from", "sha-1", IMAGE};
-      case "bad tag" -> new String[] {"promote", "--json", "--from", "sha-1", "--to", "bad!tag", IMAGE};
-      case "bad port" -> new String[] {"promote", "--json", "--from", "sha-1", "--to", "latest", "localhost:0/demo/api"};
-      case "copy missing destination" -> new String[] {"copy", "--json", IMAGE + ":v1"};
-      default -> new String[] {"release", "--json", "--jobs", "many", "--repository", "acme/app", "--sha", "0".repeat(40)};
-    };
+    String[] args =
+        switch (what) {
+          case "unknown option" ->
+              new String[] {
+                "promote", "--json", "--bogus", "--from", "sha-1", "--to", "latest", IMAGE
+              };
+          case "missing --to" -> new String[] {"promote", "--json", "--from", "sha-1", IMAGE};
+          case "bad tag" ->
+              new String[] {"promote", "--json", "--from", "sha-1", "--to", "bad!tag", IMAGE};
+          case "bad port" ->
+              new String[] {
+                "promote", "--json", "--from", "sha-1", "--to", "latest", "localhost:0/demo/api"
+              };
+          case "copy missing destination" -> new String[] {"copy", "--json", IMAGE + ":v1"};
+          default ->
+              new String[] {
+                "release",
+                "--json",
+                "--jobs",
+                "many",
+                "--repository",
+                "acme/app",
+                "--sha",
+                "0".repeat(40)
+              };
+        };
 
     int code = run(args);
 
@@ -137,12 +178,16 @@ class JsonOutputTest {
 
   @Test
   void authenticationRefusedIsExitThree() {
-    registry.server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        return new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", "Basic realm=\"r\"").build();
-      }
-    });
+    registry.server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            return new MockResponse.Builder()
+                .code(401)
+                .addHeader("WWW-Authenticate", "Basic realm=\"r\"")
+                .build();
+          }
+        });
 
     int code = run("promote", "--json", "--from", "sha-1", "--to", "latest", IMAGE);
 
@@ -163,15 +208,26 @@ class JsonOutputTest {
     store.put("demo/api", "sha-1", TestManifests.index("src"));
     registry.server.setDispatcher(store);
 
-    int code = run("promote", "--json", "--from", "sha-1", "--to", "latest", IMAGE + "@" + TestManifests.index("other").digest());
+    int code =
+        run(
+            "promote",
+            "--json",
+            "--from",
+            "sha-1",
+            "--to",
+            "latest",
+            IMAGE + "@" + TestManifests.index("other").digest());
 
     assertFailureDocument(code, ExitCode.SOURCE_MOVED, "error");
   }
 
   @Test
   void failedWriteWithNothingMovedIsOneReportSayingFailedNotRolledBack() {
-    store.put("demo/api", "sha-1", TestManifests.index("src"))
-        .override("PUT /v2/demo/api/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+    store
+        .put("demo/api", "sha-1", TestManifests.index("src"))
+        .override(
+            "PUT /v2/demo/api/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
     registry.server.setDispatcher(store);
 
     int code = run("promote", "--json", "--from", "sha-1", "--to", "latest", IMAGE);
@@ -184,12 +240,27 @@ class JsonOutputTest {
 
   @Test
   void failedWriteAfterAMoveIsOneReportWithExitSix() {
-    store.put("demo/api", "sha-1", TestManifests.index("src")).put("demo/api", "latest", TestManifests.index("old"))
+    store
+        .put("demo/api", "sha-1", TestManifests.index("src"))
+        .put("demo/api", "latest", TestManifests.index("old"))
         .put("demo/web", "sha-1", TestManifests.index("src"))
-        .override("PUT /v2/demo/web/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+        .override(
+            "PUT /v2/demo/web/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
     registry.server.setDispatcher(store);
 
-    int code = run("promote", "--json", "--jobs", "1", "--from", "sha-1", "--to", "latest", IMAGE, "{registry}/demo/web");
+    int code =
+        run(
+            "promote",
+            "--json",
+            "--jobs",
+            "1",
+            "--from",
+            "sha-1",
+            "--to",
+            "latest",
+            IMAGE,
+            "{registry}/demo/web");
 
     assertFailureDocument(code, ExitCode.ROLLED_BACK, "rolled-back");
     assertEquals(2, document().path("images").size());
@@ -197,22 +268,40 @@ class JsonOutputTest {
 
   @Test
   void failedRollbackIsOneReportWithExitSeven() {
-    store.put("demo/api", "sha-1", TestManifests.index("src")).put("demo/api", "latest", TestManifests.index("old"))
+    store
+        .put("demo/api", "sha-1", TestManifests.index("src"))
+        .put("demo/api", "latest", TestManifests.index("old"))
         .put("demo/web", "sha-1", TestManifests.index("src"))
-        .override("PUT /v2/demo/web/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+        .override(
+            "PUT /v2/demo/web/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
     AtomicInteger apiPuts = new AtomicInteger();
-    registry.server.setDispatcher(new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest r) {
-        boolean apiPut = r.getMethod().equals("PUT") && r.getUrl().encodedPath().equals("/v2/demo/api/manifests/latest");
-        if (apiPut && apiPuts.incrementAndGet() > 1) {
-          return MockRegistry.error(400, "MANIFEST_INVALID", "restore refused");
-        }
-        return store.dispatch(r);
-      }
-    });
+    registry.server.setDispatcher(
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest r) {
+            boolean apiPut =
+                r.getMethod().equals("PUT")
+                    && r.getUrl().encodedPath().equals("/v2/demo/api/manifests/latest");
+            if (apiPut && apiPuts.incrementAndGet() > 1) {
+              return MockRegistry.error(400, "MANIFEST_INVALID", "restore refused");
+            }
+            return store.dispatch(r);
+          }
+        });
 
-    int code = run("promote", "--json", "--jobs", "1", "--from", "sha-1", "--to", "latest", IMAGE, "{registry}/demo/web");
+    int code =
+        run(
+            "promote",
+            "--json",
+            "--jobs",
+            "1",
+            "--from",
+            "sha-1",
+            "--to",
+            "latest",
+            IMAGE,
+            "{registry}/demo/web");
 
     assertFailureDocument(code, ExitCode.ROLLBACK_INCOMPLETE, "rollback-incomplete");
   }

@@ -24,14 +24,18 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * The build-time parse tables bind a command line exactly as picocli does, for every option of every command that has
- * a table (the command lines are made from picocli's own model, so an option added later is covered), and leave to
- * picocli every line it would refuse or treat specially.
+ * The build-time parse tables bind a command line exactly as picocli does, for every option of
+ * every command that has a table (the command lines are made from picocli's own model, so an option
+ * added later is covered), and leave to picocli every line it would refuse or treat specially.
  */
 class ParseTableTest {
-  private static final Environment ENV = new Environment(Map.of(), new ByteArrayInputStream(new byte[0]),
-      new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
-      new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8), Clock.systemUTC());
+  private static final Environment ENV =
+      new Environment(
+          Map.of(),
+          new ByteArrayInputStream(new byte[0]),
+          new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+          new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+          Clock.systemUTC());
 
   static List<String> tabled() {
     return Gantry.COMMANDS.stream().filter(n -> ParseTable.of(n).isPresent()).toList();
@@ -46,7 +50,8 @@ class ParseTableTest {
     Map<String, Object> values = new LinkedHashMap<>();
     for (Field f : command.getClass().getDeclaredFields()) {
       f.setAccessible(true);
-      if (f.isAnnotationPresent(CommandLine.Option.class) || f.isAnnotationPresent(CommandLine.Parameters.class)) {
+      if (f.isAnnotationPresent(CommandLine.Option.class)
+          || f.isAnnotationPresent(CommandLine.Parameters.class)) {
         values.put(f.getName(), f.get(command));
       } else if (f.isAnnotationPresent(CommandLine.Mixin.class)) {
         Object mixin = f.get(command);
@@ -56,18 +61,21 @@ class ParseTableTest {
     return values;
   }
 
-  private static Map<String, Object> viaPicocli(String name, List<String> args) throws IllegalAccessException {
+  private static Map<String, Object> viaPicocli(String name, List<String> args)
+      throws IllegalAccessException {
     Object command = Gantry.command(name, ENV, s -> {});
     new CommandLine(command, new Gantry.Factory(ENV)).parseArgs(args.toArray(String[]::new));
     return bound(command);
   }
 
-  private static Optional<Map<String, Object>> viaTable(String name, List<String> args) throws Exception {
+  private static Optional<Map<String, Object>> viaTable(String name, List<String> args)
+      throws Exception {
     Object command = Gantry.command(name, ENV, s -> {});
     Map<String, Object> before = bound(command);
     boolean done = table(name).bind(command, args, cls -> Gantry.newMixin(cls, ENV));
     if (!done) {
-      assertEquals(before, bound(command), "a line left to picocli leaves the command as it was: " + args);
+      assertEquals(
+          before, bound(command), "a line left to picocli leaves the command as it was: " + args);
     }
     return done ? Optional.of(bound(command)) : Optional.empty();
   }
@@ -77,10 +85,17 @@ class ParseTableTest {
     return o.type() == int.class ? Integer.toString(3 + n) : "value-" + n;
   }
 
-  /** The required options and the positional parameters with values: the smallest line picocli accepts. */
+  /**
+   * The required options and the positional parameters with values: the smallest line picocli
+   * accepts.
+   */
   private static List<String> minimal(CommandSpec spec) {
     List<String> args = new ArrayList<>();
-    for (OptionSpec o : spec.requiredArgs().stream().filter(a -> a instanceof OptionSpec).map(a -> (OptionSpec) a).toList()) {
+    for (OptionSpec o :
+        spec.requiredArgs().stream()
+            .filter(a -> a instanceof OptionSpec)
+            .map(a -> (OptionSpec) a)
+            .toList()) {
       args.add(o.longestName());
       args.add(sample(o, 0));
     }
@@ -93,7 +108,10 @@ class ParseTableTest {
     return args;
   }
 
-  /** Lines picocli binds: the minimal one, then each option in each form, then all of them with parameters first. */
+  /**
+   * Lines picocli binds: the minimal one, then each option in each form, then all of them with
+   * parameters first.
+   */
   private static List<List<String>> accepted(String name) {
     CommandSpec spec = ParseTableWriter.spec(name);
     List<List<String>> lines = new ArrayList<>();
@@ -111,7 +129,8 @@ class ParseTableTest {
         } else {
           line.add(n);
           line.add(sample(o, 1));
-          line.add(0, n + "=" + sample(o, 2)); // before the others; for a single option, instead of them
+          line.add(
+              0, n + "=" + sample(o, 2)); // before the others; for a single option, instead of them
           if (!o.isMultiValue()) {
             line.remove(line.size() - 1);
             line.remove(line.size() - 1);
@@ -167,7 +186,10 @@ class ParseTableTest {
           special.add(with(with(minimal, o.longestName()), "many"));
         }
         if (!o.isMultiValue()) {
-          special.add(with(with(with(with(minimal, o.longestName()), sample(o, 1)), o.longestName()), sample(o, 2)));
+          special.add(
+              with(
+                  with(with(with(minimal, o.longestName()), sample(o, 1)), o.longestName()),
+                  sample(o, 2)));
         }
       }
       if (o.required()) {
@@ -182,14 +204,17 @@ class ParseTableTest {
       List<String> none = new ArrayList<>(minimal);
       none.removeIf(a -> a.startsWith("param-"));
       special.add(none);
-      if (spec.positionalParameters().get(spec.positionalParameters().size() - 1).arity().max() < Integer.MAX_VALUE) {
+      if (spec.positionalParameters().get(spec.positionalParameters().size() - 1).arity().max()
+          < Integer.MAX_VALUE) {
         special.add(with(minimal, "one-too-many"));
       }
     } else {
       special.add(with(minimal, "unexpected"));
     }
     for (List<String> args : special) {
-      assertFalse(viaTable(name, args).isPresent(), "gantry " + name + " " + args + " should be left to picocli");
+      assertFalse(
+          viaTable(name, args).isPresent(),
+          "gantry " + name + " " + args + " should be left to picocli");
     }
   }
 
@@ -203,10 +228,15 @@ class ParseTableTest {
   void theCommandsWithoutATableAreTheOnesTheWriterRefuses() {
     for (String name : Gantry.COMMANDS) {
       ParseTableWriter.Result written = ParseTableWriter.table(name);
-      assertEquals(written.text().isPresent(), ParseTable.of(name).isPresent(), name + ": " + written.reason());
+      assertEquals(
+          written.text().isPresent(),
+          ParseTable.of(name).isPresent(),
+          name + ": " + written.reason());
     }
     assertTrue(ParseTable.of("promote").isPresent(), "promote is bound without picocli");
     assertTrue(ParseTable.of("copy").isPresent(), "copy is bound without picocli");
-    assertTrue(ParseTableWriter.table("init").text().isEmpty(), "init's --images splits at commas: picocli's");
+    assertTrue(
+        ParseTableWriter.table("init").text().isEmpty(),
+        "init's --images splits at commas: picocli's");
   }
 }

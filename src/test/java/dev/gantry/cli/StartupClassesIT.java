@@ -24,26 +24,36 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Start-up loads only what the command uses. The jar runs with the JVM's own class-loading log
- * ({@code -Xlog:class+load}) and the log is checked for whole libraries that have no business in the run: the TLS
- * implementation for plain-HTTP registries and layouts, Jackson's ObjectMapper (trees go through the streaming API),
- * the GitHub client outside {@code release}, and picocli for {@code --version} and {@code --help}. Not timed: which classes load does not
- * depend on how busy the machine is.
+ * ({@code -Xlog:class+load}) and the log is checked for whole libraries that have no business in
+ * the run: the TLS implementation for plain-HTTP registries and layouts, Jackson's ObjectMapper
+ * (trees go through the streaming API), the GitHub client outside {@code release}, and picocli for
+ * {@code --version} and {@code --help}. Not timed: which classes load does not depend on how busy
+ * the machine is.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StartupClassesIT {
   private static final Pattern LOADED = Pattern.compile("\\] (\\S+) source: ");
+
   /** Never in a run that opens no TLS connection and does not release. */
-  private static final List<String> NEVER = List.of("sun.security.ssl.", "javax.net.ssl.SSLContext",
-      "java.security.KeyStore", "org.kohsuke.", "com.fasterxml.jackson.databind.ObjectMapper",
-      "com.fasterxml.jackson.databind.ser.", "com.fasterxml.jackson.databind.deser.",
-      // gantry init's YAML and templates load only for init.
-      "org.yaml.snakeyaml.", "com.fasterxml.jackson.dataformat.yaml.", "dev.gantry.init.");
+  private static final List<String> NEVER =
+      List.of(
+          "sun.security.ssl.",
+          "javax.net.ssl.SSLContext",
+          "java.security.KeyStore",
+          "org.kohsuke.",
+          "com.fasterxml.jackson.databind.ObjectMapper",
+          "com.fasterxml.jackson.databind.ser.",
+          "com.fasterxml.jackson.databind.deser.",
+          // gantry init's YAML and templates load only for init.
+          "org.yaml.snakeyaml.",
+          "com.fasterxml.jackson.dataformat.yaml.",
+          "dev.gantry.init.");
 
   /**
-   * A record's generated equals, hashCode or toString, first used: its call site is linked through java.lang.invoke,
-   * some 60 ms of a CLI run. Records used as map keys or compared on the promote path write theirs out (Digest,
-   * Repository, LayoutReference, PromoteRequest.Image); run with -Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true
-   * to see which record linked one.
+   * A record's generated equals, hashCode or toString, first used: its call site is linked through
+   * java.lang.invoke, some 60 ms of a CLI run. Records used as map keys or compared on the promote
+   * path write theirs out (Digest, Repository, LayoutReference, PromoteRequest.Image); run with
+   * -Djava.lang.invoke.MethodHandle.TRACE_METHOD_LINKAGE=true to see which record linked one.
    */
   private static final String RECORD_METHODS = "java.lang.runtime.ObjectMethods";
 
@@ -90,7 +100,8 @@ class StartupClassesIT {
     List<String> found = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
       String c = classes.get(i);
-      // OkHttp picks its platform by listing the JDK's security providers, which creates each provider's
+      // OkHttp picks its platform by listing the JDK's security providers, which creates each
+      // provider's
       // registration object, SunJSSE's too; no TLS code is loaded with it.
       if (prefixes.stream().anyMatch(c::startsWith) && !c.startsWith("sun.security.ssl.SunJSSE")) {
         found.add(c + (i > 0 ? " (after " + classes.get(i - 1) + ")" : ""));
@@ -100,7 +111,9 @@ class StartupClassesIT {
   }
 
   private static void assertSome(List<String> classes, String prefix) {
-    assertTrue(classes.stream().anyMatch(c -> c.startsWith(prefix)), "expected " + prefix + "* to be loaded");
+    assertTrue(
+        classes.stream().anyMatch(c -> c.startsWith(prefix)),
+        "expected " + prefix + "* to be loaded");
   }
 
   @Test
@@ -109,23 +122,36 @@ class StartupClassesIT {
     copyTree(Path.of("examples/hello"), layout);
     Result[] r = new Result[1];
 
-    List<String> classes = loadedBy(r, "promote", "--from", "sha-abc1234", "--to", "latest", "oci:" + layout);
+    List<String> classes =
+        loadedBy(r, "promote", "--from", "sha-abc1234", "--to", "latest", "oci:" + layout);
 
     assertEquals(0, r[0].exitCode(), r[0].all());
     assertTrue(r[0].stdout().startsWith("promoted"), r[0].stdout());
     assertNone(classes, NEVER);
     assertNone(classes, List.of("javax.net.ssl.", "okhttp3.internal.", "kotlin."));
-    assertSome(classes, "com.fasterxml.jackson.core."); // index.json is read and written, through the streaming API
-    // The command line is bound through the build-time parse table: no picocli model, parser or help.
-    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", "picocli.CommandLine$Help",
-        "picocli.CommandLine$ParseResult"));
+    assertSome(
+        classes,
+        "com.fasterxml.jackson.core."); // index.json is read and written, through the streaming API
+    // The command line is bound through the build-time parse table: no picocli model, parser or
+    // help.
+    assertNone(
+        classes,
+        List.of(
+            "picocli.CommandLine$Model",
+            "picocli.CommandLine$Interpreter",
+            "picocli.CommandLine$Help",
+            "picocli.CommandLine$ParseResult"));
     assertNone(classes, List.of(RECORD_METHODS));
   }
 
   @Test
   void aPlainHttpRegistryPromoteLoadsNoTlsAndNoObjectMapper() {
     String image = registry.hostPort() + "/startup/api";
-    TestImages.push(TestImages.multiArch(temp("gantry-startup-image-"), 4242), registry, "startup/api", "sha-abc1234");
+    TestImages.push(
+        TestImages.multiArch(temp("gantry-startup-image-"), 4242),
+        registry,
+        "startup/api",
+        "sha-abc1234");
     Result[] r = new Result[1];
 
     List<String> classes = loadedBy(r, "promote", "--from", "sha-abc1234", "--to", "latest", image);
@@ -133,8 +159,11 @@ class StartupClassesIT {
     assertEquals(0, r[0].exitCode(), r[0].all());
     assertTrue(r[0].stdout().startsWith("promoted"), r[0].stdout());
     assertNone(classes, NEVER);
-    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", RECORD_METHODS));
-    // Each manifest is read for its own mediaType (the type it is PUT back with), through the streaming parser.
+    assertNone(
+        classes,
+        List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", RECORD_METHODS));
+    // Each manifest is read for its own mediaType (the type it is PUT back with), through the
+    // streaming parser.
     assertSome(classes, "com.fasterxml.jackson.core.");
     assertSome(classes, "okhttp3.internal.");
   }
@@ -148,13 +177,19 @@ class StartupClassesIT {
     assertEquals(0, r[0].exitCode(), r[0].all());
     assertTrue(r[0].stdout().startsWith("gantry "), r[0].stdout());
     assertNone(classes, NEVER);
-    assertNone(classes, List.of("picocli.CommandLine$Model", "picocli.CommandLine$Interpreter", "okhttp3.",
-        "com.fasterxml.jackson."));
+    assertNone(
+        classes,
+        List.of(
+            "picocli.CommandLine$Model",
+            "picocli.CommandLine$Interpreter",
+            "okhttp3.",
+            "com.fasterxml.jackson."));
   }
 
   @Test
   void helpIsPrintedFromTheBuildTimeTextWithoutPicocli() {
-    for (List<String> args : List.of(List.of("promote", "--help"), List.of("copy", "-h"), List.of("--help"))) {
+    for (List<String> args :
+        List.of(List.of("promote", "--help"), List.of("copy", "-h"), List.of("--help"))) {
       Result[] r = new Result[1];
 
       List<String> classes = loadedBy(r, args.toArray(String[]::new));
@@ -163,7 +198,9 @@ class StartupClassesIT {
       assertTrue(r[0].stdout().startsWith("Usage: gantry"), r[0].stdout());
       assertTrue(r[0].stdout().contains("--help"), r[0].stdout());
       assertNone(classes, NEVER);
-      assertNone(classes, List.of("picocli.", "okhttp3.", "com.fasterxml.jackson.", "dev.gantry.cli.Gantry"));
+      assertNone(
+          classes,
+          List.of("picocli.", "okhttp3.", "com.fasterxml.jackson.", "dev.gantry.cli.Gantry"));
     }
   }
 

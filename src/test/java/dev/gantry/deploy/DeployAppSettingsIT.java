@@ -26,20 +26,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The application's settings (APP_ENV, dotenv) reach the server through scripts/deploy.sh over a real sshd: written
- * byte for byte to DEPLOY_DIR/.env, mode 0600, by rename, before `up`; never in a command line, an environment or
- * the output; left alone when there are none; and a rollback puts back the settings of the version it returns to.
+ * The application's settings (APP_ENV, dotenv) reach the server through scripts/deploy.sh over a
+ * real sshd: written byte for byte to DEPLOY_DIR/.env, mode 0600, by rename, before `up`; never in
+ * a command line, an environment or the output; left alone when there are none; and a rollback puts
+ * back the settings of the version it returns to.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeployAppSettingsIT {
 
   /** A value that must appear nowhere but in the settings files. */
   private static final String SECRET = "mj-" + UUID.randomUUID();
+
   /** Spaces, both quotes, $, =, a comment, an empty value, an export line, no trailing newline. */
-  private static final String APP_ENV = "# mail\nMAILJET_API_KEY=" + SECRET + "\n"
-      + "MAILJET_SECRET_KEY=\"s3 cr=et $HOME ${PATH} \\\"q\\\" 'x'\"\n"
-      + "GRAFANA_ALERT_RECIPIENTS='ops@example.com, on-call@example.com'  # two\n"
-      + "EMPTY=\nexport PLAIN=a b=c $x";
+  private static final String APP_ENV =
+      "# mail\nMAILJET_API_KEY="
+          + SECRET
+          + "\n"
+          + "MAILJET_SECRET_KEY=\"s3 cr=et $HOME ${PATH} \\\"q\\\" 'x'\"\n"
+          + "GRAFANA_ALERT_RECIPIENTS='ops@example.com, on-call@example.com'  # two\n"
+          + "EMPTY=\nexport PLAIN=a b=c $x";
+
   private static final String OLD_ENV = "MAILJET_API_KEY=old-" + SECRET + "\n";
 
   private DeployFixture fixture;
@@ -73,8 +79,10 @@ class DeployAppSettingsIT {
     Path kept = host.deployDir().resolve(".gantry-settings-" + NEW + ".env");
     assertEquals(APP_ENV, Files.readString(kept), "kept for the version");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
-    assertEquals("=== IMAGE_TAG=" + NEW + "\n" + APP_ENV, host.settingsAtUp(), "in place when `up` runs");
-    assertEquals(List.of(".gantry-settings-" + NEW + ".env"), leftovers(), "no temporary file stays");
+    assertEquals(
+        "=== IMAGE_TAG=" + NEW + "\n" + APP_ENV, host.settingsAtUp(), "in place when `up` runs");
+    assertEquals(
+        List.of(".gantry-settings-" + NEW + ".env"), leftovers(), "no temporary file stays");
   }
 
   @Test
@@ -82,14 +90,18 @@ class DeployAppSettingsIT {
     Result r = deploy.runWithAppEnv(fixture.settings(), TOKEN, APP_ENV);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertTrue(host.processes().lines().anyMatch(line -> line.matches("cmdline \\d+: bash -s")), "snapshots taken");
+    assertTrue(
+        host.processes().lines().anyMatch(line -> line.matches("cmdline \\d+: bash -s")),
+        "snapshots taken");
     assertFalse(host.processes().contains(SECRET), "no command line, no ancestor's environment");
     assertFalse(host.environments().contains(SECRET), "no child's environment");
     assertFalse(host.environments().contains("APP_ENV"), "not even the name");
     assertFalse(host.callLog().contains(SECRET), "no argument, no standard input");
     assertFalse(r.stdout().contains(SECRET), r.stdout());
     assertFalse(r.stderr().contains(SECRET), r.stderr());
-    assertTrue(r.stdout().contains("settings: APP_ENV (6 line(s)) -> " + host.deployDir() + "/.env, mode 0600"),
+    assertTrue(
+        r.stdout()
+            .contains("settings: APP_ENV (6 line(s)) -> " + host.deployDir() + "/.env, mode 0600"),
         r.all());
   }
 
@@ -105,10 +117,13 @@ class DeployAppSettingsIT {
     Result r = deploy.runWithAppEnv(fixture.settings(), TOKEN, APP_ENV);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals("BY_HAND=1\n", Files.readString(outside), "the old file was never opened for writing");
+    assertEquals(
+        "BY_HAND=1\n", Files.readString(outside), "the old file was never opened for writing");
     assertNotEquals(inode, Files.getAttribute(env, "unix:ino"), "a new file renamed over it");
     assertEquals(APP_ENV, Files.readString(env));
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(env)),
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(env)),
         "0600 whatever the old file's mode was");
   }
 
@@ -142,8 +157,21 @@ class DeployAppSettingsIT {
 
     assertEquals(3, r.exitCode(), r.all());
     assertEquals(OLD_ENV, Files.readString(host.deployDir().resolve(".env")), r.all());
-    assertEquals("=== IMAGE_TAG=" + OLD + "\n" + OLD_ENV + "=== IMAGE_TAG=" + NEW + "\n" + APP_ENV + "=== IMAGE_TAG="
-        + OLD + "\n" + OLD_ENV, host.settingsAtUp(), "each `up` ran with its own version's settings");
+    assertEquals(
+        "=== IMAGE_TAG="
+            + OLD
+            + "\n"
+            + OLD_ENV
+            + "=== IMAGE_TAG="
+            + NEW
+            + "\n"
+            + APP_ENV
+            + "=== IMAGE_TAG="
+            + OLD
+            + "\n"
+            + OLD_ENV,
+        host.settingsAtUp(),
+        "each `up` ran with its own version's settings");
     assertTrue(r.stdout().contains("settings: .env is back to the settings of " + OLD), r.all());
     assertFalse(r.all().contains(SECRET), r.all());
   }
@@ -164,7 +192,8 @@ class DeployAppSettingsIT {
 
   @Test
   void aMultiLineValueIsRefusedBeforeAnythingRuns() {
-    String multiLine = "MAILJET_API_KEY=" + SECRET + "\nCERT=\"-----BEGIN-----\nabc\n-----END-----\"\n";
+    String multiLine =
+        "MAILJET_API_KEY=" + SECRET + "\nCERT=\"-----BEGIN-----\nabc\n-----END-----\"\n";
 
     Result r = deploy.runWithAppEnv(fixture.settings(), TOKEN, multiLine);
 
@@ -198,8 +227,10 @@ class DeployAppSettingsIT {
 
   private List<String> leftovers() throws IOException {
     try (Stream<Path> files = Files.list(host.deployDir())) {
-      return files.map(p -> p.getFileName().toString())
-          .filter(n -> n.contains("gantry-tmp") || n.startsWith(".gantry-settings-")).toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.contains("gantry-tmp") || n.startsWith(".gantry-settings-"))
+          .toList();
     }
   }
 }

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * scripts/deploy.sh over real SSH when a step fails: before `up` nothing running changes (exit 1); from `up` on,
- * the containers are shown and the last healthy release (its checkout and digests) is started again (exit 3), or the run says why not (exit 4).
+ * scripts/deploy.sh over real SSH when a step fails: before `up` nothing running changes (exit 1);
+ * from `up` on, the containers are shown and the last healthy release (its checkout and digests) is
+ * started again (exit 3), or the run says why not (exit 4).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeployFailureIT {
@@ -71,15 +72,22 @@ class DeployFailureIT {
     assertWithin(Duration.ofSeconds(3), r);
     assertTrue(health.hits().size() >= 2, "polled: " + health.hits());
     List<String> commands = host.commands();
-    assertEquals(List.of(
-        UP + " (IMAGE_TAG=" + NEW + ")",
-        COMPOSE + " ps (IMAGE_TAG=" + NEW + ")",
-        COMPOSE + " logs --no-color --tail 50 (IMAGE_TAG=" + NEW + ")",
-        UP + " (IMAGE_TAG=" + OLD + ")"), commands.subList(2, commands.size()), r.all());
+    assertEquals(
+        List.of(
+            UP + " (IMAGE_TAG=" + NEW + ")",
+            COMPOSE + " ps (IMAGE_TAG=" + NEW + ")",
+            COMPOSE + " logs --no-color --tail 50 (IMAGE_TAG=" + NEW + ")",
+            UP + " (IMAGE_TAG=" + OLD + ")"),
+        commands.subList(2, commands.size()),
+        r.all());
     Call rollback = last(host.calls());
-    assertEquals(Map.of("api", API_OLD, "web", WEB_OLD), rollback.pinned(), "the rollback runs the old digests");
+    assertEquals(
+        Map.of("api", API_OLD, "web", WEB_OLD),
+        rollback.pinned(),
+        "the rollback runs the old digests");
     assertEquals(host.commitOf(OLD), host.checkout(), "and the old release's checkout");
-    assertTrue(r.stdout().contains("example/app:" + NEW + "   Up"), "compose ps is shown: " + r.all());
+    assertTrue(
+        r.stdout().contains("example/app:" + NEW + "   Up"), "compose ps is shown: " + r.all());
     assertTrue(r.stdout().contains("stand-in log line 3"), "the logs are shown: " + r.all());
     assertTrue(r.stderr().contains("FAILED: step 'health check'"), r.all());
     assertTrue(r.stderr().contains("last: HTTP 500"), r.all());
@@ -129,12 +137,14 @@ class DeployFailureIT {
     assertEquals(1, r.exitCode(), r.all());
     assertTrue(r.stderr().contains("FAILED: step 'compose pull'"), r.all());
     assertTrue(r.stderr().contains("not touched"), r.all());
-    assertEquals(COMPOSE + " pull", last(host.calls()).command(), "nothing after pull: " + host.commands());
+    assertEquals(
+        COMPOSE + " pull", last(host.calls()).command(), "nothing after pull: " + host.commands());
     assertEquals(0, ups());
     assertTrue(health.hits().isEmpty());
     assertEquals(OLD, host.recordedTag());
     assertEquals(host.commitOf(OLD), host.checkout(), "the checkout is put back");
-    assertFalse(Files.exists(host.deployDir().resolve("compose.gantry.yml")), "and no override, as before");
+    assertFalse(
+        Files.exists(host.deployDir().resolve("compose.gantry.yml")), "and no override, as before");
   }
 
   @Test
@@ -145,7 +155,8 @@ class DeployFailureIT {
 
     assertEquals(1, r.exitCode(), r.all());
     assertTrue(r.stderr().contains("FAILED: step 'registry login'"), r.all());
-    assertEquals(List.of("docker login ghcr.io -u deployer --password-stdin"),
+    assertEquals(
+        List.of("docker login ghcr.io -u deployer --password-stdin"),
         host.calls().stream().map(Call::command).toList());
     assertFalse(r.all().contains(TOKEN));
   }
@@ -173,7 +184,10 @@ class DeployFailureIT {
 
     assertEquals(3, r.exitCode(), r.all());
     Call rollback = last(host.calls());
-    assertEquals("docker compose -f compose.yaml up -d --remove-orphans", rollback.command(), "no digests recorded");
+    assertEquals(
+        "docker compose -f compose.yaml up -d --remove-orphans",
+        rollback.command(),
+        "no digests recorded");
     assertEquals(OLD, rollback.imageTag());
     assertEquals(host.commitOf(OLD), host.checkout(), "the checkout this run found");
     assertFalse(Files.exists(host.deployDir().resolve("compose.gantry.yml")), "no stale override");

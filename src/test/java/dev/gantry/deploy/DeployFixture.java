@@ -10,22 +10,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the deploy tests share: one sshd and one health endpoint per test class, a fresh {@link DeployHost} per
- * test, and the settings of a typical deploy of {@link #NEW} with {@link #OLD} as the previous version.
+ * What the deploy tests share: one sshd and one health endpoint per test class, a fresh {@link
+ * DeployHost} per test, and the settings of a typical deploy of {@link #NEW} with {@link #OLD} as
+ * the previous version.
  */
 final class DeployFixture implements AutoCloseable {
 
   static final String NEW = "2026.11.0";
   static final String OLD = "2026.10.4";
   static final String NEWER = "2026.11.1";
-  /** The compose files deploy.sh gives compose: the release's own, then the generated digest override. */
+
+  /**
+   * The compose files deploy.sh gives compose: the release's own, then the generated digest
+   * override.
+   */
   static final String COMPOSE = "docker compose -f compose.yaml -f compose.gantry.yml";
+
   static final String UP = COMPOSE + " up -d --remove-orphans";
   static final String API_NEW = "ghcr.io/acme/api@sha256:" + "1a".repeat(32);
   static final String WEB_NEW = "ghcr.io/acme/web@sha256:" + "2b".repeat(32);
   static final String API_OLD = "ghcr.io/acme/api@sha256:" + "3c".repeat(32);
   static final String WEB_OLD = "ghcr.io/acme/web@sha256:" + "4d".repeat(32);
   static final String TOKEN = "ghs_" + randomAlphanumeric(36);
+
   /** Beyond HEALTH_TIMEOUT: the ssh connection, the steps, a busy CI machine. */
   private static final Duration MARGIN = Duration.ofMillis(2500);
 
@@ -68,7 +75,10 @@ final class DeployFixture implements AutoCloseable {
     return new RemoteDeploy(ssh, host);
   }
 
-  /** DEPLOY_DIR, IMAGE_TAG=NEW, IMAGES of NEW, HEALTH_URL, REGISTRY_USER and a 5 s HEALTH_TIMEOUT; a mutable copy. */
+  /**
+   * DEPLOY_DIR, IMAGE_TAG=NEW, IMAGES of NEW, HEALTH_URL, REGISTRY_USER and a 5 s HEALTH_TIMEOUT; a
+   * mutable copy.
+   */
   Map<String, String> settings() {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("DEPLOY_DIR", host.deployDir().toString());

@@ -15,27 +15,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The server side of one deploy: a deploy directory that is a real git clone of a real origin with the release tags
- * ({@link ReleaseRepository}), and a recording stand-in for {@code docker} ({@code src/test/resources/deploy/standin.sh})
- * in a bin directory that goes first on the script's PATH. The stand-in logs every call to state/, with the
- * compose override it was given, and fails on request ({@link #failOn(String)}).
+ * The server side of one deploy: a deploy directory that is a real git clone of a real origin with
+ * the release tags ({@link ReleaseRepository}), and a recording stand-in for {@code docker} ({@code
+ * src/test/resources/deploy/standin.sh}) in a bin directory that goes first on the script's PATH.
+ * The stand-in logs every call to state/, with the compose override it was given, and fails on
+ * request ({@link #failOn(String)}).
  */
 final class DeployHost implements AutoCloseable {
 
   /** The file under DEPLOY_DIR where the script records the last healthy deploy. */
   static final String TAG_FILE = ".gantry-deployed-tag";
+
   /** The releases tagged in the origin, oldest first; the clone starts at the first. */
-  static final List<String> RELEASES = List.of(DeployFixture.OLD, DeployFixture.NEW, DeployFixture.NEWER);
+  static final List<String> RELEASES =
+      List.of(DeployFixture.OLD, DeployFixture.NEW, DeployFixture.NEWER);
 
   /** What the script may need besides the stand-ins, on the PATH of {@link #withoutCurl()}. */
-  private static final List<String> NARROW_TOOLS = List.of("bash", "sleep", "timeout", "wget", "mv", "rm", "git");
-  private static final Pattern IMAGE_LINE = Pattern.compile("^  ([a-z0-9._-]+):\\n    image: (\\S+)$", Pattern.MULTILINE);
+  private static final List<String> NARROW_TOOLS =
+      List.of("bash", "sleep", "timeout", "wget", "mv", "rm", "git");
+
+  private static final Pattern IMAGE_LINE =
+      Pattern.compile("^  ([a-z0-9._-]+):\\n    image: (\\S+)$", Pattern.MULTILINE);
 
   /**
-   * One stand-in call: wall-clock time (epoch seconds), tool, working directory, IMAGE_TAG, arguments, stdin, and
-   * the compose.gantry.yml it was given (empty when none).
+   * One stand-in call: wall-clock time (epoch seconds), tool, working directory, IMAGE_TAG,
+   * arguments, stdin, and the compose.gantry.yml it was given (empty when none).
    */
-  record Call(double at, String tool, String cwd, String imageTag, String args, String stdin, String override) {
+  record Call(
+      double at,
+      String tool,
+      String cwd,
+      String imageTag,
+      String args,
+      String stdin,
+      String override) {
     String command() {
       return tool + " " + args;
     }
@@ -67,7 +80,8 @@ final class DeployHost implements AutoCloseable {
   /** Stand-ins first on the server's PATH, everything else (curl included) as installed. */
   static DeployHost create() {
     Path dir = TempDirs.create("gantry-deploy-host-");
-    DeployHost host = new DeployHost(dir, RemoteDeploy.quote(dir.resolve("bin").toString()) + ":\"$PATH\"");
+    DeployHost host =
+        new DeployHost(dir, RemoteDeploy.quote(dir.resolve("bin").toString()) + ":\"$PATH\"");
     host.install();
     return host;
   }
@@ -99,7 +113,10 @@ final class DeployHost implements AutoCloseable {
     return path;
   }
 
-  /** Makes every stand-in call whose "TOOL ARGS IMAGE_TAG=TAG" matches the bash pattern fail with exit 1. */
+  /**
+   * Makes every stand-in call whose "TOOL ARGS IMAGE_TAG=TAG" matches the bash pattern fail with
+   * exit 1.
+   */
   void failOn(String pattern) {
     append(dir.resolve("state/fail-on"), pattern + "\n");
   }
@@ -109,10 +126,20 @@ final class DeployHost implements AutoCloseable {
     append(deployDir().resolve(TAG_FILE), tag + "\n");
   }
 
-  /** Writes the state file as a healthy deploy of {@code version} (its tag, its commit, those digests) would have. */
+  /**
+   * Writes the state file as a healthy deploy of {@code version} (its tag, its commit, those
+   * digests) would have.
+   */
   void recordHealthyRelease(String version, List<String> images) {
-    StringBuilder state = new StringBuilder("version=" + version + "\ntag=" + version + "\ncommit="
-        + ReleaseRepository.commit(deployDir(), version) + "\n");
+    StringBuilder state =
+        new StringBuilder(
+            "version="
+                + version
+                + "\ntag="
+                + version
+                + "\ncommit="
+                + ReleaseRepository.commit(deployDir(), version)
+                + "\n");
     images.forEach(image -> state.append("image=").append(image).append('\n'));
     append(deployDir().resolve(TAG_FILE), state.toString());
   }
@@ -123,7 +150,11 @@ final class DeployHost implements AutoCloseable {
     if (state == null) {
       return null;
     }
-    return state.lines().filter(l -> l.startsWith("version=")).map(l -> l.substring(8)).findFirst()
+    return state
+        .lines()
+        .filter(l -> l.startsWith("version="))
+        .map(l -> l.substring(8))
+        .findFirst()
         .orElse(state.strip());
   }
 
@@ -151,8 +182,20 @@ final class DeployHost implements AutoCloseable {
     if (!Files.exists(log)) {
       return List.of();
     }
-    return read(log).lines().map(line -> line.split("\t", -1)).map(f -> new Call(Double.parseDouble(f[0]), f[1],
-        f[2], f[3], f[4], f[5].replace("\\n", "\n"), f[6].replace("\\n", "\n"))).toList();
+    return read(log)
+        .lines()
+        .map(line -> line.split("\t", -1))
+        .map(
+            f ->
+                new Call(
+                    Double.parseDouble(f[0]),
+                    f[1],
+                    f[2],
+                    f[3],
+                    f[4],
+                    f[5].replace("\\n", "\n"),
+                    f[6].replace("\\n", "\n")))
+        .toList();
   }
 
   /** The stand-ins' calls as "TOOL ARGS (IMAGE_TAG=TAG)", oldest first. */
@@ -170,12 +213,18 @@ final class DeployHost implements AutoCloseable {
     return readIfExists(dir.resolve("state/env.log"));
   }
 
-  /** At every {@code docker compose ... up}: "=== IMAGE_TAG=TAG" and the .env it found in DEPLOY_DIR. */
+  /**
+   * At every {@code docker compose ... up}: "=== IMAGE_TAG=TAG" and the .env it found in
+   * DEPLOY_DIR.
+   */
   String settingsAtUp() {
     return readIfExists(dir.resolve("state/up-settings.log"));
   }
 
-  /** At every stand-in call: the command line of every process, and the environment of the stand-in's ancestors. */
+  /**
+   * At every stand-in call: the command line of every process, and the environment of the
+   * stand-in's ancestors.
+   */
   String processes() {
     return readIfExists(dir.resolve("state/procs.log"));
   }

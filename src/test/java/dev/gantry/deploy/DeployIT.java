@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * scripts/deploy.sh sent over a real OpenSSH server (pinned host key) to a host whose deploy directory is a real git
- * clone of the releases and whose docker is a recording stand-in, health-checking a real HTTP endpoint: the deploys
- * that succeed, what runs (the release tag's checkout, the released digests), and where the token goes.
+ * scripts/deploy.sh sent over a real OpenSSH server (pinned host key) to a host whose deploy
+ * directory is a real git clone of the releases and whose docker is a recording stand-in,
+ * health-checking a real HTTP endpoint: the deploys that succeed, what runs (the release tag's
+ * checkout, the released digests), and where the token goes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeployIT {
@@ -64,13 +65,17 @@ class DeployIT {
     Result r = deploy.run(fixture.settings(), TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(List.of(
-        "docker login ghcr.io -u deployer --password-stdin (IMAGE_TAG=" + NEW + ")",
-        COMPOSE + " pull (IMAGE_TAG=" + NEW + ")",
-        UP + " (IMAGE_TAG=" + NEW + ")",
-        "docker image prune -af --filter until=72h (IMAGE_TAG=" + NEW + ")"), host.commands(), r.all());
+    assertEquals(
+        List.of(
+            "docker login ghcr.io -u deployer --password-stdin (IMAGE_TAG=" + NEW + ")",
+            COMPOSE + " pull (IMAGE_TAG=" + NEW + ")",
+            UP + " (IMAGE_TAG=" + NEW + ")",
+            "docker image prune -af --filter until=72h (IMAGE_TAG=" + NEW + ")"),
+        host.commands(),
+        r.all());
     for (Call call : host.calls()) {
-      assertEquals(host.deployDir().toString(), call.cwd(), "every step runs in DEPLOY_DIR: " + call);
+      assertEquals(
+          host.deployDir().toString(), call.cwd(), "every step runs in DEPLOY_DIR: " + call);
     }
     assertEquals(NEW, host.recordedTag());
     assertTrue(r.stdout().contains("deployed " + NEW + ": healthy"), r.all());
@@ -91,11 +96,26 @@ class DeployIT {
     assertEquals(0, r.exitCode(), r.all());
     Call pull = host.calls().get(1);
     Call up = host.calls().get(2);
-    assertEquals(Map.of("api", API_NEW, "web", WEB_NEW), pull.pinned(), "compose pulls the digests: " + pull);
+    assertEquals(
+        Map.of("api", API_NEW, "web", WEB_NEW),
+        pull.pinned(),
+        "compose pulls the digests: " + pull);
     assertEquals(Map.of("api", API_NEW, "web", WEB_NEW), up.pinned(), "and runs them: " + up);
     assertEquals(host.commitOf(NEW), host.checkout(), "the release tag is checked out, detached");
-    assertEquals("version=" + NEW + "\ntag=" + NEW + "\ncommit=" + host.commitOf(NEW) + "\nimage=" + API_NEW
-        + "\nimage=" + WEB_NEW + "\n", host.state(), "the state file records what runs");
+    assertEquals(
+        "version="
+            + NEW
+            + "\ntag="
+            + NEW
+            + "\ncommit="
+            + host.commitOf(NEW)
+            + "\nimage="
+            + API_NEW
+            + "\nimage="
+            + WEB_NEW
+            + "\n",
+        host.state(),
+        "the state file records what runs");
   }
 
   @Test
@@ -110,7 +130,8 @@ class DeployIT {
     Result r = deploy.run(settings, TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals("docker compose -f compose.yaml up -d --remove-orphans (IMAGE_TAG=" + NEWER + ")",
+    assertEquals(
+        "docker compose -f compose.yaml up -d --remove-orphans (IMAGE_TAG=" + NEWER + ")",
         host.commands().get(host.commands().size() - 2));
     assertEquals(host.commitOf(NEWER), host.checkout());
   }
@@ -125,8 +146,13 @@ class DeployIT {
     Result r = deploy.run(settings, TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(List.of("docker login registry.example.com:5000 -u deployer --password-stdin", COMPOSE + " pull", UP,
-        "docker image prune -af --filter until=24h"), commandsWithoutTags(host));
+    assertEquals(
+        List.of(
+            "docker login registry.example.com:5000 -u deployer --password-stdin",
+            COMPOSE + " pull",
+            UP,
+            "docker image prune -af --filter until=24h"),
+        commandsWithoutTags(host));
     assertEquals(host.commitOf(NEWER), host.checkout(), "GIT_TAG is what is checked out");
   }
 
@@ -138,36 +164,52 @@ class DeployIT {
     Call login = host.calls().get(0);
     assertEquals("docker login ghcr.io -u deployer --password-stdin", login.command());
     assertEquals(TOKEN, login.stdin(), "the token, exactly, on login's stdin");
-    assertEquals(1, occurrences(host.callLog(), TOKEN), "only as login's stdin:\n" + host.callLog());
+    assertEquals(
+        1, occurrences(host.callLog(), TOKEN), "only as login's stdin:\n" + host.callLog());
     for (Call call : host.calls()) {
       assertFalse(call.args().contains(TOKEN), "not an argument: " + call);
     }
-    assertFalse(host.environments().contains("REGISTRY_TOKEN"), "no child process inherits the token");
+    assertFalse(
+        host.environments().contains("REGISTRY_TOKEN"), "no child process inherits the token");
     assertFalse(host.environments().contains(TOKEN), "nor its value under another name");
     assertFalse(r.stdout().contains(TOKEN), r.stdout());
     assertFalse(r.stderr().contains(TOKEN), r.stderr());
-    // The snapshots see this session (ssh with the settings on its command line, the script's `bash -s` and its
+    // The snapshots see this session (ssh with the settings on its command line, the script's `bash
+    // -s` and its
     // environment) and no token anywhere.
     String processes = host.processes();
-    assertTrue(processes.contains(" IMAGE_TAG='" + NEW + "' HEALTH_URL="), "snapshot sees the ssh client");
-    assertTrue(processes.lines().anyMatch(line -> line.matches("cmdline \\d+: bash -s")), "and the script's shell");
-    assertTrue(processes.lines().anyMatch(line -> line.matches("environ \\d+: .*DEPLOY_DIR=.*")), "its environment");
-    assertFalse(processes.contains(TOKEN),
+    assertTrue(
+        processes.contains(" IMAGE_TAG='" + NEW + "' HEALTH_URL="), "snapshot sees the ssh client");
+    assertTrue(
+        processes.lines().anyMatch(line -> line.matches("cmdline \\d+: bash -s")),
+        "and the script's shell");
+    assertTrue(
+        processes.lines().anyMatch(line -> line.matches("environ \\d+: .*DEPLOY_DIR=.*")),
+        "its environment");
+    assertFalse(
+        processes.contains(TOKEN),
         "no process has the token in its command line, nor any ancestor of docker in its environment");
   }
 
   @Test
   void tokenInSshActionEnvsWouldShowInTheServersProcessList() {
-    // Why the token does not travel as appleboy/ssh-action `envs`: drone-ssh sends `export NAME='value'` lines and
-    // the script as the SSH command, which the server's shell runs as `bash -c '...'`, readable in ps by every
+    // Why the token does not travel as appleboy/ssh-action `envs`: drone-ssh sends `export
+    // NAME='value'` lines and
+    // the script as the SSH command, which the server's shell runs as `bash -c '...'`, readable in
+    // ps by every
     // user of the server for the whole deploy. The script itself works that way too.
     Result r = deploy.runAsSshActionEnvs(fixture.settings(), TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(TOKEN, host.calls().get(0).stdin());
     assertFalse(host.environments().contains(TOKEN), "the script still keeps it from its children");
-    assertTrue(host.processes().lines().anyMatch(line -> line.matches("cmdline \\d+: bash -c export PATH=.*")
-            && line.contains("export REGISTRY_TOKEN='" + TOKEN + "'")),
+    assertTrue(
+        host.processes()
+            .lines()
+            .anyMatch(
+                line ->
+                    line.matches("cmdline \\d+: bash -c export PATH=.*")
+                        && line.contains("export REGISTRY_TOKEN='" + TOKEN + "'")),
         "the server-side shell's command line holds the token");
   }
 
@@ -179,7 +221,8 @@ class DeployIT {
     Result r = deploy.run(settings, null);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(List.of(COMPOSE + " pull", UP, "docker image prune -af --filter until=72h"),
+    assertEquals(
+        List.of(COMPOSE + " pull", UP, "docker image prune -af --filter until=72h"),
         commandsWithoutTags(host));
     assertTrue(r.stdout().contains("registry login: skipped"), r.all());
   }
@@ -198,7 +241,9 @@ class DeployIT {
     Call call = host.calls().get(migrate);
     assertEquals(NEW, call.imageTag());
     assertEquals(host.deployDir().toString(), call.cwd());
-    assertTrue(call.at() < seconds(health.hits().get(0)), "migrations finish before the first health request");
+    assertTrue(
+        call.at() < seconds(health.hits().get(0)),
+        "migrations finish before the first health request");
   }
 
   @Test
@@ -247,7 +292,8 @@ class DeployIT {
 
       assertEquals(3, slow.exitCode(), slow.all());
       assertWithin(Duration.ofSeconds(2), slow);
-      assertEquals(UP + " (IMAGE_TAG=" + NEW + ")", last(narrow.commands()), "back to the first deploy");
+      assertEquals(
+          UP + " (IMAGE_TAG=" + NEW + ")", last(narrow.commands()), "back to the first deploy");
     }
   }
 

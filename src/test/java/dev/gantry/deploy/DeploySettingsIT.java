@@ -19,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Bad settings stop scripts/deploy.sh with exit 2 before it runs anything; the script is shellcheck-clean. */
+/**
+ * Bad settings stop scripts/deploy.sh with exit 2 before it runs anything; the script is
+ * shellcheck-clean.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploySettingsIT {
 
@@ -53,19 +56,22 @@ class DeploySettingsIT {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "IMAGE_TAG        | 2026.11.0;reboot   | is not an image tag",
-      "IMAGE_TAG        | -rf                | is not an image tag",
-      "DEPLOY_DIR       | /nonexistent/app   | is not a directory",
-      "HEALTH_URL       | localhost:8080     | must be an http:// or https:// URL",
-      "HEALTH_TIMEOUT   | soon               | is not a whole number of seconds",
-      "GIT_TAG          | --upload-pack=x    | is not a tag name",
-      "GIT_TAG          | v1/../../x         | is not a tag name",
-      "IMAGES           | ghcr.io/acme/api:2026.11.0 | is not IMAGE@sha256:<64 hex>",
-      "IMAGES           | api@sha256:0123    | is not IMAGE@sha256:<64 hex>",
-      "IMAGES           | ghcr.io/a/api@sha256:1111111111111111111111111111111111111111111111111111111111111111 ghcr.io/b/api@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has two images for the compose service 'api'",
-      "PRUNE_UNTIL      | --all              | is not a duration or timestamp",
-      "REGISTRY         | ghcr.io -u x       | is not a registry host"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "IMAGE_TAG        | 2026.11.0;reboot   | is not an image tag",
+        "IMAGE_TAG        | -rf                | is not an image tag",
+        "DEPLOY_DIR       | /nonexistent/app   | is not a directory",
+        "HEALTH_URL       | localhost:8080     | must be an http:// or https:// URL",
+        "HEALTH_TIMEOUT   | soon               | is not a whole number of seconds",
+        "GIT_TAG          | --upload-pack=x    | is not a tag name",
+        "GIT_TAG          | v1/../../x         | is not a tag name",
+        "IMAGES           | ghcr.io/acme/api:2026.11.0 | is not IMAGE@sha256:<64 hex>",
+        "IMAGES           | api@sha256:0123    | is not IMAGE@sha256:<64 hex>",
+        "IMAGES           | ghcr.io/a/api@sha256:1111111111111111111111111111111111111111111111111111111111111111 ghcr.io/b/api@sha256:2222222222222222222222222222222222222222222222222222222222222222 | has two images for the compose service 'api'",
+        "PRUNE_UNTIL      | --all              | is not a duration or timestamp",
+        "REGISTRY         | ghcr.io -u x       | is not a registry host"
+      })
   void invalidSettingExitsTwoAndRunsNothing(String name, String value, String message) {
     Map<String, String> settings = fixture.settings();
     settings.put(name, value);
@@ -89,10 +95,15 @@ class DeploySettingsIT {
   void scriptIsShellcheckClean() {
     ProcessRunner.Result r;
     try {
-      r = ProcessRunner.run(List.of("shellcheck", RemoteDeploy.SCRIPT.toString()), Duration.ofSeconds(30), Map.of(),
-          null);
+      r =
+          ProcessRunner.run(
+              List.of("shellcheck", RemoteDeploy.SCRIPT.toString()),
+              Duration.ofSeconds(30),
+              Map.of(),
+              null);
     } catch (IllegalStateException e) {
-      throw new IllegalStateException("shellcheck is needed; install it with: apt-get install shellcheck", e);
+      throw new IllegalStateException(
+          "shellcheck is needed; install it with: apt-get install shellcheck", e);
     }
     assertEquals(0, r.exitCode(), r.stdoutText() + r.stderr());
   }

@@ -16,8 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The deployed service's health URL, on loopback in the test JVM: healthy (200), unhealthy (500), slow (answers
- * 200 after a delay), or unhealthy (503) for its first N requests. Every request is recorded with its time.
+ * The deployed service's health URL, on loopback in the test JVM: healthy (200), unhealthy (500),
+ * slow (answers 200 after a delay), or unhealthy (503) for its first N requests. Every request is
+ * recorded with its time.
  */
 final class HealthEndpoint implements AutoCloseable {
 
@@ -25,11 +26,13 @@ final class HealthEndpoint implements AutoCloseable {
   record Hit(Instant at, String userAgent) {}
 
   private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "health-endpoint");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "health-endpoint");
+            thread.setDaemon(true);
+            return thread;
+          });
   private final List<Hit> hits = new CopyOnWriteArrayList<>();
   private final AtomicInteger count = new AtomicInteger();
   private volatile int status = 200;
@@ -88,7 +91,9 @@ final class HealthEndpoint implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     try (exchange) {
       int n = count.incrementAndGet();
-      hits.add(new Hit(Instant.now(), String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent"))));
+      hits.add(
+          new Hit(
+              Instant.now(), String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent"))));
       if (!delay.isZero()) {
         Thread.sleep(delay.toMillis());
       }

@@ -11,19 +11,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real git origin as a server's deploy checkout sees it: {@code origin.git} holds one commit per release, each
- * tagged with its version and changing compose.yaml (services {@code api} and {@code web}); {@code app} is a clone
- * left detached at the first release, as its deploy would have left it.
+ * A real git origin as a server's deploy checkout sees it: {@code origin.git} holds one commit per
+ * release, each tagged with its version and changing compose.yaml (services {@code api} and {@code
+ * web}); {@code app} is a clone left detached at the first release, as its deploy would have left
+ * it.
  */
 public final class ReleaseRepository {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final Map<String, String> IDENTITY = Map.of("GIT_AUTHOR_NAME", "Release", "GIT_AUTHOR_EMAIL",
-      "release@example.com", "GIT_COMMITTER_NAME", "Release", "GIT_COMMITTER_EMAIL", "release@example.com",
-      "GIT_CONFIG_NOSYSTEM", "1");
+  private static final Map<String, String> IDENTITY =
+      Map.of(
+          "GIT_AUTHOR_NAME",
+          "Release",
+          "GIT_AUTHOR_EMAIL",
+          "release@example.com",
+          "GIT_COMMITTER_NAME",
+          "Release",
+          "GIT_COMMITTER_EMAIL",
+          "release@example.com",
+          "GIT_CONFIG_NOSYSTEM",
+          "1");
 
   private ReleaseRepository() {}
 
-  /** Creates {@code dir/origin.git} with the tagged {@code versions} and the clone {@code app}; returns the clone. */
+  /**
+   * Creates {@code dir/origin.git} with the tagged {@code versions} and the clone {@code app};
+   * returns the clone.
+   */
   public static Path create(Path dir, List<String> versions) {
     Path seed = dir.resolve("seed");
     Path origin = dir.resolve("origin.git");
@@ -31,8 +44,12 @@ public final class ReleaseRepository {
     git(dir, "init", "--quiet", "--bare", origin.toString());
     git(dir, "init", "--quiet", seed.toString());
     for (String version : versions) {
-      write(seed.resolve("compose.yaml"), "# release " + version + "\nservices:\n  api:\n    image: ghcr.io/acme/api:${IMAGE_TAG}\n"
-          + "  web:\n    image: ghcr.io/acme/web:${IMAGE_TAG}\n");
+      write(
+          seed.resolve("compose.yaml"),
+          "# release "
+              + version
+              + "\nservices:\n  api:\n    image: ghcr.io/acme/api:${IMAGE_TAG}\n"
+              + "  web:\n    image: ghcr.io/acme/web:${IMAGE_TAG}\n");
       git(seed, "add", "compose.yaml");
       git(seed, "commit", "--quiet", "-m", "release " + version);
       git(seed, "tag", "-a", "-m", version, version);
@@ -54,8 +71,13 @@ public final class ReleaseRepository {
   }
 
   public static boolean detached(Path repo) {
-    return ProcessRunner.run(List.of("git", "-C", repo.toString(), "symbolic-ref", "-q", "HEAD"), TIMEOUT, IDENTITY,
-        null).exitCode() != 0;
+    return ProcessRunner.run(
+                List.of("git", "-C", repo.toString(), "symbolic-ref", "-q", "HEAD"),
+                TIMEOUT,
+                IDENTITY,
+                null)
+            .exitCode()
+        != 0;
   }
 
   private static String git(Path cwd, String... args) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The client only talks to the server whose host key it pinned: a different or unknown key ends the connection
- * before the script (and the token on its stdin) is sent.
+ * The client only talks to the server whose host key it pinned: a different or unknown key ends the
+ * connection before the script (and the token on its stdin) is sent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SshHostKeyIT {
@@ -67,7 +67,10 @@ class SshHostKeyIT {
   void anotherHostKeyIsRefusedAndNothingRuns() {
     SshServer.keygen(dir.resolve("impostor"), "impostor");
     String impostor = read(dir.resolve("impostor.pub")).split(" ")[1];
-    Path knownHosts = write("known_hosts", "[127.0.0.1]:" + fixture.ssh().port() + " ssh-ed25519 " + impostor + "\n");
+    Path knownHosts =
+        write(
+            "known_hosts",
+            "[127.0.0.1]:" + fixture.ssh().port() + " ssh-ed25519 " + impostor + "\n");
 
     Result r = deployWith(knownHosts);
 
@@ -89,10 +92,22 @@ class SshHostKeyIT {
 
   @Test
   void keyscanFingerprintMatchesThePinnedFingerprint() {
-    // The workflow's recipe when the secret holds a fingerprint (what appleboy/ssh-action's `fingerprint` takes):
-    // scan the key, keep it only if its fingerprint is the pinned one, then connect with StrictHostKeyChecking=yes.
-    ProcessRunner.Result scan = ProcessRunner.check(List.of("ssh-keyscan", "-p",
-        String.valueOf(fixture.ssh().port()), "-t", "ed25519", "127.0.0.1"), Duration.ofSeconds(15), Map.of(), null);
+    // The workflow's recipe when the secret holds a fingerprint (what appleboy/ssh-action's
+    // `fingerprint` takes):
+    // scan the key, keep it only if its fingerprint is the pinned one, then connect with
+    // StrictHostKeyChecking=yes.
+    ProcessRunner.Result scan =
+        ProcessRunner.check(
+            List.of(
+                "ssh-keyscan",
+                "-p",
+                String.valueOf(fixture.ssh().port()),
+                "-t",
+                "ed25519",
+                "127.0.0.1"),
+            Duration.ofSeconds(15),
+            Map.of(),
+            null);
     Path scanned = write("scanned", scan.stdoutText());
 
     assertEquals(fixture.ssh().hostKeyFingerprint(), SshServer.fingerprintOf(scanned));

@@ -18,9 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real OpenSSH server ({@code /usr/sbin/sshd -D -e}) on a free loopback port, everything in a temp dir: its own
- * ed25519 host key, one authorized client key for the current user, config, pid file and log. The client is the
- * real {@code ssh}, pinned to that host key ({@code StrictHostKeyChecking=yes}, no other known_hosts, no config).
+ * A real OpenSSH server ({@code /usr/sbin/sshd -D -e}) on a free loopback port, everything in a
+ * temp dir: its own ed25519 host key, one authorized client key for the current user, config, pid
+ * file and log. The client is the real {@code ssh}, pinned to that host key ({@code
+ * StrictHostKeyChecking=yes}, no other known_hosts, no config).
  */
 final class SshServer implements AutoCloseable {
 
@@ -41,7 +42,8 @@ final class SshServer implements AutoCloseable {
 
   static SshServer start() {
     if (!Files.isExecutable(SSHD)) {
-      throw new IllegalStateException(SSHD + " is missing; install it with: apt-get install openssh-server");
+      throw new IllegalStateException(
+          SSHD + " is missing; install it with: apt-get install openssh-server");
     }
     SshServer server = new SshServer(TempDirs.create("gantry-sshd-"));
     try {
@@ -72,23 +74,46 @@ final class SshServer implements AutoCloseable {
     return write("known_hosts", knownHostsLine() + "\n");
   }
 
-  /** The host key's SHA256 fingerprint as {@code ssh-keygen -l} prints it ("SHA256:..."), what a secret would hold. */
+  /**
+   * The host key's SHA256 fingerprint as {@code ssh-keygen -l} prints it ("SHA256:..."), what a
+   * secret would hold.
+   */
   String hostKeyFingerprint() {
     return fingerprintOf(dir.resolve("host_key.pub"));
   }
 
-  /** The ssh client command that runs {@code remoteCommand} as {@link #user()}, trusting only {@code knownHosts}. */
+  /**
+   * The ssh client command that runs {@code remoteCommand} as {@link #user()}, trusting only {@code
+   * knownHosts}.
+   */
   List<String> client(Path knownHosts, String remoteCommand) {
-    return List.of("ssh", "-F", "/dev/null", "-T",
-        "-o", "BatchMode=yes",
-        "-o", "StrictHostKeyChecking=yes",
-        "-o", "UserKnownHostsFile=" + knownHosts,
-        "-o", "GlobalKnownHostsFile=/dev/null",
-        "-o", "UpdateHostKeys=no",
-        "-o", "IdentitiesOnly=yes",
-        "-i", dir.resolve("client_key").toString(),
-        "-o", "ConnectTimeout=10",
-        "-p", String.valueOf(port), "-l", user, "127.0.0.1", remoteCommand);
+    return List.of(
+        "ssh",
+        "-F",
+        "/dev/null",
+        "-T",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=yes",
+        "-o",
+        "UserKnownHostsFile=" + knownHosts,
+        "-o",
+        "GlobalKnownHostsFile=/dev/null",
+        "-o",
+        "UpdateHostKeys=no",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-i",
+        dir.resolve("client_key").toString(),
+        "-o",
+        "ConnectTimeout=10",
+        "-p",
+        String.valueOf(port),
+        "-l",
+        user,
+        "127.0.0.1",
+        remoteCommand);
   }
 
   /** sshd's own log, for failure messages. */
@@ -97,17 +122,29 @@ final class SshServer implements AutoCloseable {
     return Files.exists(log) ? read(log) : "";
   }
 
-  /** Fingerprint of a public key or known_hosts file, as {@code ssh-keygen -l -E sha256} prints it. */
+  /**
+   * Fingerprint of a public key or known_hosts file, as {@code ssh-keygen -l -E sha256} prints it.
+   */
   static String fingerprintOf(Path publicKey) {
-    String line = ProcessRunner.check(List.of("ssh-keygen", "-l", "-E", "sha256", "-f", publicKey.toString()),
-        KEYGEN_TIMEOUT, Map.of(), null).stdoutText().strip();
+    String line =
+        ProcessRunner.check(
+                List.of("ssh-keygen", "-l", "-E", "sha256", "-f", publicKey.toString()),
+                KEYGEN_TIMEOUT,
+                Map.of(),
+                null)
+            .stdoutText()
+            .strip();
     return line.split(" ")[1];
   }
 
   /** Makes an ed25519 key pair {@code path} and {@code path.pub} with no passphrase. */
   static void keygen(Path path, String comment) {
-    ProcessRunner.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment,
-        "-f", path.toString()), KEYGEN_TIMEOUT, Map.of(), null);
+    ProcessRunner.check(
+        List.of(
+            "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path.toString()),
+        KEYGEN_TIMEOUT,
+        Map.of(),
+        null);
   }
 
   private void generateKeys() {
@@ -123,8 +160,10 @@ final class SshServer implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       port = freePort();
       Path config = write("sshd_config", config(port));
-      ProcessBuilder builder = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("sshd.log").toFile());
       try {
         process = builder.start();
       } catch (IOException e) {
@@ -139,14 +178,20 @@ final class SshServer implements AutoCloseable {
       }
       stopProcess();
       if (attempt == 3 || !log().contains("Address already in use")) {
-        throw new IllegalStateException("sshd did not listen on 127.0.0.1:" + port + " within "
-            + STARTUP_TIMEOUT.toSeconds() + " s; its log:\n" + log());
+        throw new IllegalStateException(
+            "sshd did not listen on 127.0.0.1:"
+                + port
+                + " within "
+                + STARTUP_TIMEOUT.toSeconds()
+                + " s; its log:\n"
+                + log());
       }
     }
   }
 
   private String config(int port) {
-    String penalties = openSshAtLeast(9, 8) ? "PerSourcePenalties no\n" : ""; // tests fail on purpose
+    String penalties =
+        openSshAtLeast(9, 8) ? "PerSourcePenalties no\n" : ""; // tests fail on purpose
     return """
         ListenAddress 127.0.0.1
         Port %d
@@ -173,20 +218,31 @@ final class SshServer implements AutoCloseable {
         LoginGraceTime 15
         MaxAuthTries 3
         LogLevel VERBOSE
-        %s""".formatted(port, dir.resolve("host_key"), dir.resolve("sshd.pid"), dir.resolve("authorized_keys"),
-        user, penalties);
+        %s"""
+        .formatted(
+            port,
+            dir.resolve("host_key"),
+            dir.resolve("sshd.pid"),
+            dir.resolve("authorized_keys"),
+            user,
+            penalties);
   }
 
-  /** Run as root, sshd chroots its pre-auth child into /run/sshd, which the service unit normally creates. */
+  /**
+   * Run as root, sshd chroots its pre-auth child into /run/sshd, which the service unit normally
+   * creates.
+   */
   private static void ensurePrivsepDir() {
     if (!"root".equals(System.getProperty("user.name")) || Files.isDirectory(PRIVSEP_DIR)) {
       return;
     }
     try {
-      Files.createDirectories(PRIVSEP_DIR, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rwxr-xr-x")));
+      Files.createDirectories(
+          PRIVSEP_DIR,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     } catch (IOException e) {
-      throw new UncheckedIOException("sshd needs " + PRIVSEP_DIR + "; create it with: mkdir -p " + PRIVSEP_DIR, e);
+      throw new UncheckedIOException(
+          "sshd needs " + PRIVSEP_DIR + "; create it with: mkdir -p " + PRIVSEP_DIR, e);
     }
   }
 
@@ -215,17 +271,21 @@ final class SshServer implements AutoCloseable {
     Path pidFile = dir.resolve("sshd.pid");
     String expected = String.valueOf(process.pid());
     String pid = "(none)";
-    for (int i = 0; i < 100 && !pid.equals(expected); i++) { // written just after "Server listening"
+    for (int i = 0;
+        i < 100 && !pid.equals(expected);
+        i++) { // written just after "Server listening"
       pid = Files.exists(pidFile) ? read(pidFile).strip() : "(none)";
       sleepBriefly();
     }
     if (!pid.equals(expected)) {
-      throw new IllegalStateException("sshd wrote pid " + pid + " to " + pidFile + " but runs as " + process.pid());
+      throw new IllegalStateException(
+          "sshd wrote pid " + pid + " to " + pidFile + " but runs as " + process.pid());
     }
   }
 
   private static boolean openSshAtLeast(int major, int minor) {
-    String version = ProcessRunner.run(List.of("ssh", "-V"), KEYGEN_TIMEOUT, Map.of(), null).stderr();
+    String version =
+        ProcessRunner.run(List.of("ssh", "-V"), KEYGEN_TIMEOUT, Map.of(), null).stderr();
     Matcher m = Pattern.compile("OpenSSH_(\\d+)\\.(\\d+)").matcher(version);
     if (!m.find()) {
       return false;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gantry.registry.InMemoryRegistry;
 import dev.gantry.image.Manifest;
+import dev.gantry.registry.InMemoryRegistry;
 import dev.gantry.registry.TestManifests;
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
@@ -33,10 +33,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * TLS is set up on the first HTTPS connection instead of at start-up: a promote against an HTTPS registry still
- * verifies the certificate chain and the host name. The registry is named {@code registry.test} (resolved to
- * 127.0.0.1 through the JDK's hosts-file property, so Gantry picks HTTPS for it) and serves a certificate for that
- * name, made by keytool; the jar runs as a child process trusting exactly that certificate, or nothing extra.
+ * TLS is set up on the first HTTPS connection instead of at start-up: a promote against an HTTPS
+ * registry still verifies the certificate chain and the host name. The registry is named {@code
+ * registry.test} (resolved to 127.0.0.1 through the JDK's hosts-file property, so Gantry picks
+ * HTTPS for it) and serves a certificate for that name, made by keytool; the jar runs as a child
+ * process trusting exactly that certificate, or nothing extra.
  */
 class LazyTlsIT {
   private static final String PASSWORD = "changeit";
@@ -54,10 +55,33 @@ class LazyTlsIT {
     dir = TempDirs.create("gantry-tls-");
     keystore = dir.resolve("registry.p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    ProcessRunner.check(List.of(keytool, "-genkeypair", "-alias", "registry", "-keyalg", "EC",
-        "-groupname", "secp256r1", "-dname", "CN=registry.test", "-ext", "SAN=dns:registry.test", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD),
-        Duration.ofMinutes(1), Map.of(), new byte[0]);
+    ProcessRunner.check(
+        List.of(
+            keytool,
+            "-genkeypair",
+            "-alias",
+            "registry",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-dname",
+            "CN=registry.test",
+            "-ext",
+            "SAN=dns:registry.test",
+            "-validity",
+            "2",
+            "-storetype",
+            "PKCS12",
+            "-keystore",
+            keystore.toString(),
+            "-storepass",
+            PASSWORD,
+            "-keypass",
+            PASSWORD),
+        Duration.ofMinutes(1),
+        Map.of(),
+        new byte[0]);
     hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 registry.test\n");
 
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -81,14 +105,26 @@ class LazyTlsIT {
   }
 
   private Result promote(List<String> jvmOptions) {
-    return new GantryRunner().runJar(jvmOptions, "promote", "--from", "sha-1", "--to", "latest",
-        "registry.test:" + server.getPort() + "/" + NAME);
+    return new GantryRunner()
+        .runJar(
+            jvmOptions,
+            "promote",
+            "--from",
+            "sha-1",
+            "--to",
+            "latest",
+            "registry.test:" + server.getPort() + "/" + NAME);
   }
 
   @Test
   void promotesOverHttpsWithTheCertificateChainAndHostNameChecked() throws InterruptedException {
-    Result r = promote(List.of("-Djdk.net.hosts.file=" + hosts, "-Djavax.net.ssl.trustStore=" + keystore,
-        "-Djavax.net.ssl.trustStoreType=PKCS12", "-Djavax.net.ssl.trustStorePassword=" + PASSWORD));
+    Result r =
+        promote(
+            List.of(
+                "-Djdk.net.hosts.file=" + hosts,
+                "-Djavax.net.ssl.trustStore=" + keystore,
+                "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-Djavax.net.ssl.trustStorePassword=" + PASSWORD));
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().startsWith("promoted"), r.stdout());

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RetryPolicyTest {
-  private static final ZonedDateTime NOW = ZonedDateTime.of(2015, 10, 21, 7, 28, 0, 0, ZoneOffset.UTC);
+  private static final ZonedDateTime NOW =
+      ZonedDateTime.of(2015, 10, 21, 7, 28, 0, 0, ZoneOffset.UTC);
   private static final RetryPolicy POLICY =
       new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60));
 
@@ -27,7 +28,8 @@ class RetryPolicyTest {
 
   @Test
   void retryAfterHttpDateIsTheTimeUntilThatDate() {
-    assertEquals(Duration.ofSeconds(30), POLICY.delay(1, "Wed, 21 Oct 2015 07:28:30 GMT", () -> 0.5, NOW));
+    assertEquals(
+        Duration.ofSeconds(30), POLICY.delay(1, "Wed, 21 Oct 2015 07:28:30 GMT", () -> 0.5, NOW));
   }
 
   @Test
@@ -38,7 +40,8 @@ class RetryPolicyTest {
   @Test
   void retryAfterIsCappedByMaxRetryAfter() {
     assertEquals(Duration.ofSeconds(60), POLICY.delay(1, "3600", () -> 0.5, NOW));
-    assertEquals(Duration.ofSeconds(60), POLICY.delay(1, "Wed, 21 Oct 2015 09:28:00 GMT", () -> 0.5, NOW));
+    assertEquals(
+        Duration.ofSeconds(60), POLICY.delay(1, "Wed, 21 Oct 2015 09:28:00 GMT", () -> 0.5, NOW));
   }
 
   @ParameterizedTest
@@ -48,7 +51,16 @@ class RetryPolicyTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"1, 200", "2, 400", "3, 800", "4, 1600", "5, 3200", "6, 5000", "30, 5000", "1000, 5000"})
+  @CsvSource({
+    "1, 200",
+    "2, 400",
+    "3, 800",
+    "4, 1600",
+    "5, 3200",
+    "6, 5000",
+    "30, 5000",
+    "1000, 5000"
+  })
   void jitterStaysWithinTheCappedExponentialCeiling(int attempt, long ceilingMillis) {
     assertEquals(Duration.ZERO, POLICY.delay(attempt, null, () -> 0.0, NOW));
     Duration high = POLICY.delay(attempt, null, () -> 0.999, NOW);
@@ -66,7 +78,9 @@ class RetryPolicyTest {
 
   @Test
   void atLeastOneAttempt() {
-    assertThrows(IllegalArgumentException.class, () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new RetryPolicy(0, Duration.ZERO, Duration.ZERO, Duration.ZERO));
   }
 
   @ParameterizedTest
@@ -83,7 +97,8 @@ class RetryPolicyTest {
 
   @Test
   void defaultMatchesTheReadme() {
-    assertEquals(new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60)),
+    assertEquals(
+        new RetryPolicy(5, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(60)),
         RetryPolicy.DEFAULT);
   }
 }

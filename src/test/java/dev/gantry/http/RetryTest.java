@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The retry interceptor against a live socket: what is retried, how often, and how long it waits. */
+/**
+ * The retry interceptor against a live socket: what is retried, how often, and how long it waits.
+ */
 class RetryTest {
   private static final Manifest M = TestManifests.index("m");
 
@@ -39,20 +41,26 @@ class RetryTest {
 
   @Test
   void tooManyRequestsWaitsForRetryAfter() {
-    registry.server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "2")
-        .body("{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}").build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("Retry-After", "2")
+            .body("{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"slow down\"}]}")
+            .build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
     assertEquals(M, client.forPull(repo).getManifest("latest"));
 
     assertEquals(List.of(Duration.ofSeconds(2)), registry.sleeps);
-    assertEquals(List.of("GET /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
+    assertEquals(
+        List.of("GET /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
         registry.requestLines());
   }
 
   @Test
   void retryAfterBeyondTheCapWaitsOnlyTheCap() {
-    registry.server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", "86400").build());
+    registry.server.enqueue(
+        new MockResponse.Builder().code(503).addHeader("Retry-After", "86400").build());
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
     client.forPull(repo).headManifest("latest");
@@ -70,7 +78,8 @@ class RetryTest {
     assertEquals(2, registry.server.getRequestCount());
     assertEquals(1, registry.sleeps.size());
     Duration d = registry.sleeps.get(0);
-    assertTrue(!d.isNegative() && d.compareTo(MockRegistry.FAST_RETRIES.baseDelay()) <= 0, d::toString);
+    assertTrue(
+        !d.isNegative() && d.compareTo(MockRegistry.FAST_RETRIES.baseDelay()) <= 0, d::toString);
   }
 
   @ParameterizedTest
@@ -80,7 +89,8 @@ class RetryTest {
       registry.server.enqueue(MockRegistry.status(status));
     }
 
-    RegistryException e = assertThrows(RegistryException.class, () -> client.forPull(repo).getManifest("latest"));
+    RegistryException e =
+        assertThrows(RegistryException.class, () -> client.forPull(repo).getManifest("latest"));
 
     assertEquals(status, e.status());
     int attempts = MockRegistry.FAST_RETRIES.maxAttempts();
@@ -89,11 +99,13 @@ class RetryTest {
   }
 
   /**
-   * Regression test (fixed; the bug was in HttpClients.create: {@code .retryOnConnectionFailure(true)}): with that flag OkHttp's own
-   * RetryAndFollowUpInterceptor, which runs below RetryInterceptor, silently replays every 408 once, at once and
-   * without backoff. Each of RetryInterceptor's attempts is then two requests: a 408 storm costs 2 x maxAttempts
-   * requests (10 with the default policy, where the README promises "up to 5 attempts ... with backoff").
-   * RetryInterceptor already retries connection failures itself, so OkHttp's flag can be off.
+   * Regression test (fixed; the bug was in HttpClients.create: {@code
+   * .retryOnConnectionFailure(true)}): with that flag OkHttp's own RetryAndFollowUpInterceptor,
+   * which runs below RetryInterceptor, silently replays every 408 once, at once and without
+   * backoff. Each of RetryInterceptor's attempts is then two requests: a 408 storm costs 2 x
+   * maxAttempts requests (10 with the default policy, where the README promises "up to 5 attempts
+   * ... with backoff"). RetryInterceptor already retries connection failures itself, so OkHttp's
+   * flag can be off.
    */
   @Test
   void requestTimeoutGivesUpAfterExactlyMaxAttempts() {
@@ -101,7 +113,8 @@ class RetryTest {
       registry.server.enqueue(MockRegistry.status(408));
     }
 
-    RegistryException e = assertThrows(RegistryException.class, () -> client.forPull(repo).getManifest("latest"));
+    RegistryException e =
+        assertThrows(RegistryException.class, () -> client.forPull(repo).getManifest("latest"));
 
     assertEquals(408, e.status());
     assertEquals(MockRegistry.FAST_RETRIES.maxAttempts(), registry.server.getRequestCount());
@@ -112,7 +125,8 @@ class RetryTest {
     registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    GantryException e = assertThrows(GantryException.class, () -> client.forPull(repo).getManifest("latest"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> client.forPull(repo).getManifest("latest"));
 
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
     assertEquals(1, registry.server.getRequestCount());
@@ -124,7 +138,8 @@ class RetryTest {
     registry.server.enqueue(MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
     registry.server.enqueue(new MockResponse.Builder().code(201).build());
 
-    GantryException e = assertThrows(GantryException.class, () -> client.forPush(repo).putManifest("latest", M));
+    GantryException e =
+        assertThrows(GantryException.class, () -> client.forPush(repo).putManifest("latest", M));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(e.getMessage().contains("MANIFEST_INVALID"), e.getMessage());
@@ -135,7 +150,11 @@ class RetryTest {
   @Test
   void retriedPutSendsTheSameBytesAgain() {
     registry.server.enqueue(MockRegistry.status(502));
-    registry.server.enqueue(new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", M.digest()).build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(201)
+            .addHeader("Docker-Content-Digest", M.digest())
+            .build());
 
     client.forPush(repo).putManifest("latest", M);
 
@@ -150,7 +169,8 @@ class RetryTest {
 
   @Test
   void connectionDroppedBeforeTheAnswerIsRetried() {
-    registry.server.enqueue(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
+    registry.server.enqueue(
+        new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
     assertEquals(M, client.forPull(repo).getManifest("latest"));
@@ -160,8 +180,13 @@ class RetryTest {
 
   @Test
   void connectionDroppedMidResponseIsRetried() {
-    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", M.mediaType())
-        .body(new okio.Buffer().write(M.bytes())).onResponseStart(new SocketEffect.CloseSocket()).build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", M.mediaType())
+            .body(new okio.Buffer().write(M.bytes()))
+            .onResponseStart(new SocketEffect.CloseSocket())
+            .build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
     assertEquals(M, client.forPull(repo).getManifest("latest"));
@@ -171,8 +196,13 @@ class RetryTest {
 
   @Test
   void manifestBodyCutAfterTheHeadersIsRetried() {
-    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", M.mediaType())
-        .body(new okio.Buffer().write(M.bytes())).onResponseBody(new SocketEffect.CloseSocket()).build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", M.mediaType())
+            .body(new okio.Buffer().write(M.bytes()))
+            .onResponseBody(new SocketEffect.CloseSocket())
+            .build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
     assertEquals(M, client.forPull(repo).getManifest("latest"));
@@ -186,11 +216,14 @@ class RetryTest {
     registry.close(); // nothing listens on the port any more
     Repository gone = new Repository(registryName, "demo/api");
 
-    RegistryException e = assertThrows(RegistryException.class, () -> client.forPull(gone).headManifest("latest"));
+    RegistryException e =
+        assertThrows(RegistryException.class, () -> client.forPull(gone).headManifest("latest"));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertEquals(0, e.status());
-    assertTrue(e.getMessage().startsWith("check manifest " + gone + ":latest: registry unreachable"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("check manifest " + gone + ":latest: registry unreachable"),
+        e.getMessage());
     assertEquals(MockRegistry.FAST_RETRIES.maxAttempts() - 1, registry.sleeps.size());
   }
 

@@ -13,8 +13,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DigestTest {
   // sha256("") and sha256("abc"), from FIPS 180-2 test vectors.
-  private static final String EMPTY = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-  private static final String ABC = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  private static final String EMPTY =
+      "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  private static final String ABC =
+      "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
   @Test
   void sha256OfBytesMatchesKnownVectors() {
@@ -41,8 +43,10 @@ class DigestTest {
     byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
     assertTrue(Digest.parse(ABC).matches(abc));
     assertFalse(Digest.parse(EMPTY).matches(abc));
-    Digest sha512 = Digest.parse("sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-        + "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+    Digest sha512 =
+        Digest.parse(
+            "sha512:ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                + "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
     assertTrue(sha512.matches(abc));
   }
 
@@ -52,16 +56,21 @@ class DigestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "", "sha256", "sha256:", "sha256:abc", "md5:d41d8cd98f00b204e9800998ecf8427e",
-      "SHA256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-      "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
-      "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
-      "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a",
-      "sha256:zz7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-      " sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-      "sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "sha256",
+        "sha256:",
+        "sha256:abc",
+        "md5:d41d8cd98f00b204e9800998ecf8427e",
+        "SHA256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0",
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a",
+        "sha256:zz7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        " sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        "sha512:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      })
   void malformedDigestsAreBadInputNamingTheValue(String value) {
     GantryException e = assertThrows(GantryException.class, () -> Digest.parse(value));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());

@@ -19,36 +19,59 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code gantry init} as a user runs it, on a real directory: what it writes, what it refuses, what it leaves alone. */
+/**
+ * {@code gantry init} as a user runs it, on a real directory: what it writes, what it refuses, what
+ * it leaves alone.
+ */
 class InitCommandTest {
   private static final String STACK = ".github/workflows/stack-tests.yml";
-  private static final List<String> FILES = List.of(".github/gantry.yml", STACK, ".github/workflows/docker-scan-and-promote.yml",
-      ".github/workflows/release-and-deploy.yml", ".github/workflows/sbom-and-supply-chain.yml");
+  private static final List<String> FILES =
+      List.of(
+          ".github/gantry.yml",
+          STACK,
+          ".github/workflows/docker-scan-and-promote.yml",
+          ".github/workflows/release-and-deploy.yml",
+          ".github/workflows/sbom-and-supply-chain.yml");
 
   private final GantryRunner gantry = new GantryRunner();
 
   private Result init(Path dir, String... args) {
-    String[] all = Stream.concat(Stream.of("init", "--dir", dir.toString()), Stream.of(args)).toArray(String[]::new);
+    String[] all =
+        Stream.concat(Stream.of("init", "--dir", dir.toString()), Stream.of(args))
+            .toArray(String[]::new);
     return gantry.run(all);
   }
 
   @Test
-  void writesTheCallersWithTheBranchAndTheOneImageListFilledIn(@TempDir Path dir) throws IOException {
+  void writesTheCallersWithTheBranchAndTheOneImageListFilledIn(@TempDir Path dir)
+      throws IOException {
     Result r = init(dir, "--images", "base,backend,frontend", "--default-branch", "main");
     assertEquals(0, r.exitCode(), r::all);
     for (String file : FILES) {
       assertTrue(r.stdout().contains("wrote " + file), r::stdout);
       assertFalse(Files.readString(dir.resolve(file)).contains("$default-branch"), file);
     }
-    assertTrue(text(dir, STACK).contains("      images: >-\n"
-        + "        [{\"name\": \"base\", \"context\": \"base\"},\n"
-        + "         {\"name\": \"backend\", \"context\": \"backend\"},\n"
-        + "         {\"name\": \"frontend\", \"context\": \"frontend\"}]\n\n"), () -> text(dir, STACK));
-    assertTrue(text(dir, ".github/workflows/docker-scan-and-promote.yml").contains("      images: base, backend, frontend\n"));
-    assertTrue(text(dir, ".github/workflows/release-and-deploy.yml").contains("          IMAGES: base, backend, frontend\n"));
-    assertTrue(text(dir, ".github/workflows/sbom-and-supply-chain.yml").contains("        image: [base, backend, frontend]\n"));
-    assertTrue(text(dir, ".github/workflows/release-and-deploy.yml").contains("    branches: [main]\n"));
-    assertFalse(text(dir, ".github/workflows/release-and-deploy.yml").contains("skip-deploy: true"));
+    assertTrue(
+        text(dir, STACK)
+            .contains(
+                "      images: >-\n"
+                    + "        [{\"name\": \"base\", \"context\": \"base\"},\n"
+                    + "         {\"name\": \"backend\", \"context\": \"backend\"},\n"
+                    + "         {\"name\": \"frontend\", \"context\": \"frontend\"}]\n\n"),
+        () -> text(dir, STACK));
+    assertTrue(
+        text(dir, ".github/workflows/docker-scan-and-promote.yml")
+            .contains("      images: base, backend, frontend\n"));
+    assertTrue(
+        text(dir, ".github/workflows/release-and-deploy.yml")
+            .contains("          IMAGES: base, backend, frontend\n"));
+    assertTrue(
+        text(dir, ".github/workflows/sbom-and-supply-chain.yml")
+            .contains("        image: [base, backend, frontend]\n"));
+    assertTrue(
+        text(dir, ".github/workflows/release-and-deploy.yml").contains("    branches: [main]\n"));
+    assertFalse(
+        text(dir, ".github/workflows/release-and-deploy.yml").contains("skip-deploy: true"));
   }
 
   @Test
@@ -67,24 +90,33 @@ class InitCommandTest {
       assertTrue(again.stdout().contains("unchanged " + file), again::stdout);
       assertEquals(old, Files.getLastModifiedTime(dir.resolve(file)), file + " was written again");
     }
-    assertEquals(4, fromFile.stdout().lines().filter(l -> l.startsWith("unchanged ")).count(), fromFile::stdout);
+    assertEquals(
+        4,
+        fromFile.stdout().lines().filter(l -> l.startsWith("unchanged ")).count(),
+        fromFile::stdout);
     assertBytesEqual(before, snapshot(dir));
   }
 
   @Test
   void refusesToOverwriteAChangedFileWithoutForce(@TempDir Path dir) throws IOException {
     assertEquals(0, init(dir, "--images", "api,web", "--default-branch", "main").exitCode());
-    Files.writeString(dir.resolve(STACK), text(dir, STACK).replace("no linter configured yet", "ruff check our-own-code"));
+    Files.writeString(
+        dir.resolve(STACK),
+        text(dir, STACK).replace("no linter configured yet", "ruff check our-own-code"));
     Map<String, byte[]> before = snapshot(dir);
     Result refused = init(dir, "--images", "api,web,worker", "--default-branch", "main");
     assertEquals(2, refused.exitCode(), refused::all);
-    assertEquals("gantry: .github/gantry.yml exists and differs from what gantry init renders; --force overwrites it",
+    assertEquals(
+        "gantry: .github/gantry.yml exists and differs from what gantry init renders; --force overwrites it",
         refused.stderr().strip());
     assertBytesEqual(before, snapshot(dir)); // nothing written, not even the files that were fine
 
     Result stale = init(dir);
     assertEquals(2, stale.exitCode(), stale::all);
-    assertEquals("gantry: " + STACK + " exists and differs from what gantry init renders; --force overwrites it",
+    assertEquals(
+        "gantry: "
+            + STACK
+            + " exists and differs from what gantry init renders; --force overwrites it",
         stale.stderr().strip());
 
     Result forced = init(dir, "--force");
@@ -113,32 +145,46 @@ class InitCommandTest {
     Result clean = init(dir, "--check");
     assertEquals(0, clean.exitCode(), clean::all);
     // Your own steps are not drift: --check looks for the lines that carry a setting.
-    Files.writeString(dir.resolve(STACK), text(dir, STACK).replace("run: echo \"::notice title=Stack Tests::no unit tests "
-        + "configured yet; replace the Unit tests step\"", "run: ./mvnw -B test"));
+    Files.writeString(
+        dir.resolve(STACK),
+        text(dir, STACK)
+            .replace(
+                "run: echo \"::notice title=Stack Tests::no unit tests "
+                    + "configured yet; replace the Unit tests step\"",
+                "run: ./mvnw -B test"));
     assertTrue(text(dir, STACK).contains("run: ./mvnw -B test"));
     Result ownSteps = init(dir, "--check");
     assertEquals(0, ownSteps.exitCode(), ownSteps::all);
     // A caller's image list edited by hand is.
     Path scan = dir.resolve(".github/workflows/docker-scan-and-promote.yml");
-    Files.writeString(scan, text(dir, ".github/workflows/docker-scan-and-promote.yml").replace("images: api, web", "images: api"));
+    Files.writeString(
+        scan,
+        text(dir, ".github/workflows/docker-scan-and-promote.yml")
+            .replace("images: api, web", "images: api"));
     Result edited = init(dir, "--check");
     assertEquals(1, edited.exitCode(), edited::all);
-    assertTrue(edited.stderr().contains("docker-scan-and-promote.yml does not match"), edited::stderr);
+    assertTrue(
+        edited.stderr().contains("docker-scan-and-promote.yml does not match"), edited::stderr);
     assertEquals(0, init(dir, "--force").exitCode());
 
     // The image list edited in gantry.yml only: every caller now lags behind it.
-    Files.writeString(dir.resolve(".github/gantry.yml"), text(dir, ".github/gantry.yml") + "  - name: \"worker\"\n");
+    Files.writeString(
+        dir.resolve(".github/gantry.yml"),
+        text(dir, ".github/gantry.yml") + "  - name: \"worker\"\n");
     Map<String, byte[]> before = snapshot(dir);
     Result drift = init(dir, "--check");
     assertEquals(1, drift.exitCode(), drift::all);
-    assertEquals("gantry: init --check: " + STACK + " does not match .github/gantry.yml; run gantry init",
+    assertEquals(
+        "gantry: init --check: " + STACK + " does not match .github/gantry.yml; run gantry init",
         drift.stderr().strip());
     assertBytesEqual(before, snapshot(dir));
 
     assertEquals(0, init(dir, "--force").exitCode());
     assertEquals(0, init(dir, "--check").exitCode());
     // Deploy turned off in gantry.yml: the release caller still deploys.
-    Files.writeString(dir.resolve(".github/gantry.yml"), text(dir, ".github/gantry.yml").replace("deploy: true", "deploy: false"));
+    Files.writeString(
+        dir.resolve(".github/gantry.yml"),
+        text(dir, ".github/gantry.yml").replace("deploy: true", "deploy: false"));
     Result deploy = init(dir, "--check");
     assertEquals(1, deploy.exitCode(), deploy::all);
     assertTrue(deploy.stderr().contains("release-and-deploy.yml does not match"), deploy::stderr);
@@ -147,22 +193,27 @@ class InitCommandTest {
     Files.delete(dir.resolve(".github/workflows/sbom-and-supply-chain.yml"));
     Result missing = init(dir, "--check");
     assertEquals(1, missing.exitCode(), missing::all);
-    assertTrue(missing.stderr().contains(".github/workflows/sbom-and-supply-chain.yml is missing"), missing::stderr);
+    assertTrue(
+        missing.stderr().contains(".github/workflows/sbom-and-supply-chain.yml is missing"),
+        missing::stderr);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "--images,API|--default-branch,main|image name 'API' is not a lower-case repository name",
-      "--images,api,,web|--default-branch,main|--images 'api,,web' has an empty name",
-      "--images,api,web,api|--default-branch,main|image api is listed twice",
-      "--images,api|--default-branch,-main|default branch '-main' is not a plain branch name",
-      "--images,api|--default-branch,a..b|default branch 'a..b' is not a plain branch name",
-      "--images,api|--default-branch,main --registry,Not_A_Host|registry 'Not A Host' is not a registry host",
-      "--images,api|--registry,ghcr.io|--images needs --default-branch",
-      "--default-branch,main|--force|--default-branch needs --images",
-      "--dry-run|--force|no ",
-  })
-  void badOptionsExitTwoAndWriteNothing(String first, String second, String message, @TempDir Path dir) throws IOException {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--images,API|--default-branch,main|image name 'API' is not a lower-case repository name",
+        "--images,api,,web|--default-branch,main|--images 'api,,web' has an empty name",
+        "--images,api,web,api|--default-branch,main|image api is listed twice",
+        "--images,api|--default-branch,-main|default branch '-main' is not a plain branch name",
+        "--images,api|--default-branch,a..b|default branch 'a..b' is not a plain branch name",
+        "--images,api|--default-branch,main --registry,Not_A_Host|registry 'Not A Host' is not a registry host",
+        "--images,api|--registry,ghcr.io|--images needs --default-branch",
+        "--default-branch,main|--force|--default-branch needs --images",
+        "--dry-run|--force|no ",
+      })
+  void badOptionsExitTwoAndWriteNothing(
+      String first, String second, String message, @TempDir Path dir) throws IOException {
     List<String> args = new java.util.ArrayList<>();
     for (String group : List.of(first, second)) {
       for (String pair : group.split(" ")) {
@@ -185,26 +236,54 @@ class InitCommandTest {
   @Test
   void badSettingsFileExitsTwoNamingTheKey(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve(".github"));
-    Files.writeString(dir.resolve(".github/gantry.yml"), "default-branch: main\nimages:\n  - name: api\n    contxt: api\n");
+    Files.writeString(
+        dir.resolve(".github/gantry.yml"),
+        "default-branch: main\nimages:\n  - name: api\n    contxt: api\n");
     Result r = init(dir);
     assertEquals(2, r.exitCode(), r::all);
-    assertTrue(r.stderr().startsWith("gantry: .github/gantry.yml image api: unknown key 'contxt'"), r::stderr);
-    Files.writeString(dir.resolve(".github/gantry.yml"), "default-branch: main\nimages:\n  - name: api\n"
-        + "    build-args:\n      VERSION: \"${{ github.token }}\"\n");
+    assertTrue(
+        r.stderr().startsWith("gantry: .github/gantry.yml image api: unknown key 'contxt'"),
+        r::stderr);
+    Files.writeString(
+        dir.resolve(".github/gantry.yml"),
+        "default-branch: main\nimages:\n  - name: api\n"
+            + "    build-args:\n      VERSION: \"${{ github.token }}\"\n");
     Result expression = init(dir);
     assertEquals(2, expression.exitCode(), expression::all);
     assertTrue(expression.stderr().contains("build-arg VERSION value"), expression::stderr);
     assertFalse(Files.exists(dir.resolve(".github/workflows")));
   }
 
-  /** options -> gantry.yml -> callers: the file says what the options said, and rendering it gives the same callers. */
+  /**
+   * options -> gantry.yml -> callers: the file says what the options said, and rendering it gives
+   * the same callers.
+   */
   @Test
-  void roundTripOptionsToSettingsFileToCallers(@TempDir Path options, @TempDir Path fromFile) throws IOException {
-    assertEquals(0, init(options, "--images", "base,backend,team/frontend", "--default-branch", "release/2026",
-        "--registry", "registry.example.com:5000", "--no-deploy").exitCode());
+  void roundTripOptionsToSettingsFileToCallers(@TempDir Path options, @TempDir Path fromFile)
+      throws IOException {
+    assertEquals(
+        0,
+        init(
+                options,
+                "--images",
+                "base,backend,team/frontend",
+                "--default-branch",
+                "release/2026",
+                "--registry",
+                "registry.example.com:5000",
+                "--no-deploy")
+            .exitCode());
     InitSettings read = GantryFile.parse(text(options, ".github/gantry.yml"));
-    assertEquals(new InitSettings("release/2026", "registry.example.com:5000", false, List.of(ImageSpec.named("base"),
-        ImageSpec.named("backend"), ImageSpec.named("team/frontend"))), read);
+    assertEquals(
+        new InitSettings(
+            "release/2026",
+            "registry.example.com:5000",
+            false,
+            List.of(
+                ImageSpec.named("base"),
+                ImageSpec.named("backend"),
+                ImageSpec.named("team/frontend"))),
+        read);
     Files.createDirectories(fromFile.resolve(".github"));
     Files.copy(options.resolve(".github/gantry.yml"), fromFile.resolve(".github/gantry.yml"));
     Result r = init(fromFile);
@@ -213,16 +292,23 @@ class InitCommandTest {
     String release = text(fromFile, ".github/workflows/release-and-deploy.yml");
     assertTrue(release.contains("      skip-deploy: true\n"), release);
     assertTrue(release.contains("      registry: registry.example.com:5000\n"), release);
-    assertTrue(release.contains("      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}\n"), release);
-    assertTrue(text(fromFile, STACK).contains("[{\"name\": \"base\", \"context\": \"base\"},"), () -> text(fromFile, STACK));
-    assertTrue(text(fromFile, STACK).contains(" {\"name\": \"team/frontend\", \"context\": \"frontend\"}]"));
+    assertTrue(
+        release.contains("      REGISTRY_PASSWORD: ${{ secrets.REGISTRY_PASSWORD }}\n"), release);
+    assertTrue(
+        text(fromFile, STACK).contains("[{\"name\": \"base\", \"context\": \"base\"},"),
+        () -> text(fromFile, STACK));
+    assertTrue(
+        text(fromFile, STACK)
+            .contains(" {\"name\": \"team/frontend\", \"context\": \"frontend\"}]"));
   }
 
   /** Every build-images field of gantry.yml reaches the JSON, in the template's spacing. */
   @Test
   void passesBuildSettingsThroughToBuildImages(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve(".github"));
-    Files.writeString(dir.resolve(".github/gantry.yml"), """
+    Files.writeString(
+        dir.resolve(".github/gantry.yml"),
+        """
         default-branch: main
         images:
           - name: base
@@ -237,11 +323,14 @@ class InitCommandTest {
         """);
     Result r = init(dir);
     assertEquals(0, r.exitCode(), r::all);
-    assertTrue(text(dir, STACK).contains(
-        "        [{\"name\": \"base\", \"context\": \"backend\", \"dockerfile\": \"backend/Dockerfile.base\"},\n"
-        + "         {\"name\": \"backend\", \"context\": \"backend\", \"after\": [\"base\"], \"build-args\": "
-        + "{\"BASE\": \"base image\", \"PYTHON\": \"3.12\"}, \"target\": \"runtime\", "
-        + "\"platforms\": \"linux/amd64,linux/arm64\"}]\n"), () -> text(dir, STACK));
+    assertTrue(
+        text(dir, STACK)
+            .contains(
+                "        [{\"name\": \"base\", \"context\": \"backend\", \"dockerfile\": \"backend/Dockerfile.base\"},\n"
+                    + "         {\"name\": \"backend\", \"context\": \"backend\", \"after\": [\"base\"], \"build-args\": "
+                    + "{\"BASE\": \"base image\", \"PYTHON\": \"3.12\"}, \"target\": \"runtime\", "
+                    + "\"platforms\": \"linux/amd64,linux/arm64\"}]\n"),
+        () -> text(dir, STACK));
     assertFalse(Files.exists(dir.resolve(".github/gantry.yml.tmp")));
   }
 
@@ -265,6 +354,7 @@ class InitCommandTest {
 
   private static void assertBytesEqual(Map<String, byte[]> expected, Map<String, byte[]> actual) {
     assertEquals(expected.keySet(), actual.keySet());
-    expected.forEach((k, v) -> assertTrue(java.util.Arrays.equals(v, actual.get(k)), k + " changed"));
+    expected.forEach(
+        (k, v) -> assertTrue(java.util.Arrays.equals(v, actual.get(k)), k + " changed"));
   }
 }

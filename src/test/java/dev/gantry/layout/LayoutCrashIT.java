@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Crash safety of layout writes: the real jar copies a 64 MiB image from a registry into a layout that already
- * holds another image and is killed with SIGKILL at several moments. After every kill the layout must be one
- * skopeo reads in full, with the other image byte-identical; a run that is not killed then completes the copy.
+ * Crash safety of layout writes: the real jar copies a 64 MiB image from a registry into a layout
+ * that already holds another image and is killed with SIGKILL at several moments. After every kill
+ * the layout must be one skopeo reads in full, with the other image byte-identical; a run that is
+ * not killed then completes the copy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LayoutCrashIT {
@@ -47,8 +48,12 @@ class LayoutCrashIT {
     registry = RegistryServer.open();
     skopeo = Skopeo.isolated();
     Path big = newDir("big");
-    TestImages.push(TestImages.singlePlatform(big, 4242, TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64, 2,
-        LAYER_BYTES), registry, "crash/big", "v1");
+    TestImages.push(
+        TestImages.singlePlatform(
+            big, 4242, TestImages.Format.OCI, TestImages.Platform.LINUX_AMD64, 2, LAYER_BYTES),
+        registry,
+        "crash/big",
+        "v1");
     TempDirs.delete(big);
     source = registry.hostPort() + "/crash/big:v1";
     sourceRaw = skopeo.inspectRaw(source, registry);
@@ -72,21 +77,28 @@ class LayoutCrashIT {
 
   @Test
   void killedCopiesLeaveAValidLayoutAndARerunCompletes() throws Exception {
-    // On a fast machine the timed kills land in start-up and the first reads; the triggered ones land in the writes.
-    List<KillPoint> points = List.of(
-        new KillPoint("after 50 ms", 50, null),
-        new KillPoint("after 150 ms", 150, null),
-        new KillPoint("after 400 ms", 400, null),
-        new KillPoint("after 800 ms", 800, null),
-        new KillPoint("when the first blob temp file appears", 0, l -> !newBlobFiles(l, true).isEmpty()),
-        new KillPoint("when the first blob appears under its name", 0, l -> !newBlobFiles(l, false).isEmpty()),
-        new KillPoint("half-way through a layer", 0, l -> largestNewBlob(l) >= LAYER_BYTES / 2),
-        new KillPoint("when an index.json temp file appears", 0, l -> hasIndexTemp(l)));
+    // On a fast machine the timed kills land in start-up and the first reads; the triggered ones
+    // land in the writes.
+    List<KillPoint> points =
+        List.of(
+            new KillPoint("after 50 ms", 50, null),
+            new KillPoint("after 150 ms", 150, null),
+            new KillPoint("after 400 ms", 400, null),
+            new KillPoint("after 800 ms", 800, null),
+            new KillPoint(
+                "when the first blob temp file appears", 0, l -> !newBlobFiles(l, true).isEmpty()),
+            new KillPoint(
+                "when the first blob appears under its name",
+                0,
+                l -> !newBlobFiles(l, false).isEmpty()),
+            new KillPoint("half-way through a layer", 0, l -> largestNewBlob(l) >= LAYER_BYTES / 2),
+            new KillPoint("when an index.json temp file appears", 0, l -> hasIndexTemp(l)));
     List<String> killedWhileRunning = new ArrayList<>();
     Path layout = null;
     for (KillPoint point : points) {
       if (layout != null) {
-        TempDirs.delete(layout.getParent()); // only the last trial's layout is needed, for the completing run
+        TempDirs.delete(
+            layout.getParent()); // only the last trial's layout is needed, for the completing run
       }
       layout = freshLayout();
       Process p = startCopy(layout);
@@ -96,7 +108,11 @@ class LayoutCrashIT {
       if (running) {
         killedWhileRunning.add(point.name());
       }
-      assertValid(layout, "killed " + point.name() + (running ? "" : " (it had already exited " + p.exitValue() + ")"));
+      assertValid(
+          layout,
+          "killed "
+              + point.name()
+              + (running ? "" : " (it had already exited " + p.exitValue() + ")"));
     }
     // The kills must have hit copies in flight, or this test proves nothing.
     assertTrue(killedWhileRunning.size() >= 6, "killed while running: " + killedWhileRunning);
@@ -111,9 +127,9 @@ class LayoutCrashIT {
   }
 
   /**
-   * A copy into a directory that does not exist yet creates the layout. Killed at any moment — while the layout is
-   * being made beside it, right after it appears, or later — the directory is either absent or a valid layout, and
-   * a rerun of the same command completes the copy.
+   * A copy into a directory that does not exist yet creates the layout. Killed at any moment —
+   * while the layout is being made beside it, right after it appears, or later — the directory is
+   * either absent or a valid layout, and a rerun of the same command completes the copy.
    */
   @Test
   void killedWhileCreatingANewLayoutLeavesNoHalfMadeLayout() throws Exception {
@@ -127,7 +143,9 @@ class LayoutCrashIT {
       p.destroyForcibly();
       assertTrue(p.waitFor(10, TimeUnit.SECONDS), "gantry did not die");
       if (Files.exists(candidate)) {
-        assertTrue(Files.isRegularFile(candidate.resolve("oci-layout")), "half-made layout: no oci-layout in " + candidate);
+        assertTrue(
+            Files.isRegularFile(candidate.resolve("oci-layout")),
+            "half-made layout: no oci-layout in " + candidate);
         JSON.readTree(candidate.resolve("index.json").toFile());
       }
       Process rerun = startCopy(candidate);
@@ -145,9 +163,10 @@ class LayoutCrashIT {
   }
 
   /**
-   * A valid layout: index.json parses; skopeo copies every tagged image out in full (each manifest and blob is
-   * present and matches its digest); the image that was there before is byte-identical; and every file under
-   * blobs/sha256/ with a final name hashes to that name (only verified blobs become visible).
+   * A valid layout: index.json parses; skopeo copies every tagged image out in full (each manifest
+   * and blob is present and matches its digest); the image that was there before is byte-identical;
+   * and every file under blobs/sha256/ with a final name hashes to that name (only verified blobs
+   * become visible).
    */
   private void assertValid(Path layout, String when) throws IOException {
     JsonNode index;
@@ -176,13 +195,17 @@ class LayoutCrashIT {
     assertArrayEquals(keep, ociRaw(layout, "keep"), when + ": the existing image changed");
     try (Stream<Path> files = Files.list(layout.resolve("blobs/sha256"))) {
       for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-        assertEquals("sha256:" + f.getFileName(), Skopeo.sha256(Files.readAllBytes(f)), when + ": blob " + f);
+        assertEquals(
+            "sha256:" + f.getFileName(),
+            Skopeo.sha256(Files.readAllBytes(f)),
+            when + ": blob " + f);
       }
     }
   }
 
   /** Waits for the kill point; returns whether gantry was still running then. */
-  private static boolean waitFor(Process p, Path layout, KillPoint point) throws InterruptedException {
+  private static boolean waitFor(Process p, Path layout, KillPoint point)
+      throws InterruptedException {
     if (point.trigger() == null) {
       return !p.waitFor(point.delayMillis(), TimeUnit.MILLISECONDS);
     }
@@ -200,10 +223,19 @@ class LayoutCrashIT {
   private Process startCopy(Path layout) throws IOException {
     String jar = System.getProperty("gantry.jar", "target/gantry.jar");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    // The copy's own writes; a ledger record would be one more index.json write after the copy completed.
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-jar", jar, "copy", "--no-record", source, "oci:" + layout + ":v1")
-        .redirectOutput(layout.resolveSibling("stdout.txt").toFile())
-        .redirectError(layout.resolveSibling("stderr.txt").toFile());
+    // The copy's own writes; a ledger record would be one more index.json write after the copy
+    // completed.
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java.toString(),
+                "-jar",
+                jar,
+                "copy",
+                "--no-record",
+                source,
+                "oci:" + layout + ":v1")
+            .redirectOutput(layout.resolveSibling("stdout.txt").toFile())
+            .redirectError(layout.resolveSibling("stderr.txt").toFile());
     pb.environment().clear();
     pb.environment().put("HOME", newDir("home").toString());
     pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
@@ -213,7 +245,8 @@ class LayoutCrashIT {
   }
 
   private static String output(Path layout) throws IOException {
-    return Files.readString(layout.resolveSibling("stdout.txt")) + Files.readString(layout.resolveSibling("stderr.txt"));
+    return Files.readString(layout.resolveSibling("stdout.txt"))
+        + Files.readString(layout.resolveSibling("stderr.txt"));
   }
 
   /** A copy of the skopeo-written base layout (which holds "keep"), in its own directory. */
@@ -235,14 +268,19 @@ class LayoutCrashIT {
   /** Blob files the base layout does not have: temporary ones (a leading dot) or final ones. */
   private List<Path> newBlobFiles(Path layout, boolean temporary) {
     try (Stream<Path> files = Files.list(layout.resolve("blobs/sha256"))) {
-      return files.filter(f -> f.getFileName().toString().startsWith(".") == temporary)
-          .filter(f -> !Files.exists(base.resolve("blobs/sha256").resolve(f.getFileName()))).toList();
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(".") == temporary)
+          .filter(f -> !Files.exists(base.resolve("blobs/sha256").resolve(f.getFileName())))
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** The size of the largest blob file (temporary or not) being written, so a kill lands inside a layer. */
+  /**
+   * The size of the largest blob file (temporary or not) being written, so a kill lands inside a
+   * layer.
+   */
   private long largestNewBlob(Path layout) {
     long largest = 0;
     for (Path f : newBlobFiles(layout, true)) {

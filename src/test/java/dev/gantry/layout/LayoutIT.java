@@ -36,8 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * OCI image layouts ({@code oci:PATH[:TAG]}) and archives ({@code oci-archive:FILE[:TAG]}) as promote and copy
- * stores. Inputs are written by skopeo and every result is read back by skopeo, never by Gantry's own layout code.
+ * OCI image layouts ({@code oci:PATH[:TAG]}) and archives ({@code oci-archive:FILE[:TAG]}) as
+ * promote and copy stores. Inputs are written by skopeo and every result is read back by skopeo,
+ * never by Gantry's own layout code.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LayoutIT {
@@ -68,8 +69,18 @@ class LayoutIT {
     String digest = skopeoLayout(layout, "sha-abc1234");
     String old = skopeoLayout(layout, "latest"); // an older latest, so the run really moves it
 
-    Result r = new GantryRunner().run("promote", "--json", "--from", "sha-abc1234", "--to", "latest", "--to", "stable",
-        "oci:" + layout);
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--json",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                "--to",
+                "stable",
+                "oci:" + layout);
 
     assertEquals(0, r.exitCode(), r.all());
     JsonNode image = json(r.stdout()).path("images").get(0);
@@ -87,14 +98,33 @@ class LayoutIT {
   void secondRunIsUnchangedAndDoesNotRewriteIndexJson() {
     Path layout = newDir("promote-twice").resolve("layout");
     skopeoLayout(layout, "sha-abc1234");
-    Result first = new GantryRunner().run("promote", "--from", "sha-abc1234", "--to", "latest", "--to", "stable",
-        "oci:" + layout);
+    Result first =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                "--to",
+                "stable",
+                "oci:" + layout);
     assertEquals(0, first.exitCode(), first.all());
     byte[] index = read(layout.resolve("index.json"));
     Object inode = fileKey(layout.resolve("index.json"));
 
-    Result second = new GantryRunner().run("promote", "--json", "--from", "sha-abc1234", "--to", "latest", "--to",
-        "stable", "oci:" + layout);
+    Result second =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--json",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                "--to",
+                "stable",
+                "oci:" + layout);
 
     assertEquals(0, second.exitCode(), second.all());
     for (JsonNode tag : json(second.stdout()).path("images").get(0).path("tags")) {
@@ -111,7 +141,10 @@ class LayoutIT {
     skopeoLayout(layout, "sha-abc1234");
     byte[] index = read(layout.resolve("index.json"));
 
-    Result r = new GantryRunner().run("promote", "--dry-run", "--from", "sha-abc1234", "--to", "latest", "oci:" + layout);
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote", "--dry-run", "--from", "sha-abc1234", "--to", "latest", "oci:" + layout);
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().contains("would-promote"), r.stdout());
@@ -120,9 +153,9 @@ class LayoutIT {
   }
 
   /**
-   * A write that fails after preflight passed: layout two's index.json is made immutable (chattr +i), which stops
-   * root too, so it can still be read but not replaced. With --jobs 1 layout one is written first and must be
-   * restored.
+   * A write that fails after preflight passed: layout two's index.json is made immutable (chattr
+   * +i), which stops root too, so it can still be read but not replaced. With --jobs 1 layout one
+   * is written first and must be restored.
    */
   @Test
   void failedWriteInTheSecondLayoutRestoresTheFirst() {
@@ -135,19 +168,35 @@ class LayoutIT {
     skopeoLayout(two, "latest");
     byte[] indexTwo = read(two.resolve("index.json"));
     Path immutable = two.resolve("index.json");
-    ProcessRunner.Result chattr = ProcessRunner.run(List.of("chattr", "+i", immutable.toString()), Duration.ofSeconds(10),
-        Map.of(), null);
-    Assumptions.assumeTrue(chattr.exitCode() == 0, "chattr +i is not supported here: " + chattr.stderr());
+    ProcessRunner.Result chattr =
+        ProcessRunner.run(
+            List.of("chattr", "+i", immutable.toString()), Duration.ofSeconds(10), Map.of(), null);
+    Assumptions.assumeTrue(
+        chattr.exitCode() == 0, "chattr +i is not supported here: " + chattr.stderr());
     Result r;
     try {
-      r = new GantryRunner().run("promote", "--jobs", "1", "--from", "sha-abc1234", "--to", "latest", "--to", "stable",
-          "oci:" + one, "oci:" + two);
+      r =
+          new GantryRunner()
+              .run(
+                  "promote",
+                  "--jobs",
+                  "1",
+                  "--from",
+                  "sha-abc1234",
+                  "--to",
+                  "latest",
+                  "--to",
+                  "stable",
+                  "oci:" + one,
+                  "oci:" + two);
     } finally {
-      ProcessRunner.check(List.of("chattr", "-i", immutable.toString()), Duration.ofSeconds(10), Map.of(), null);
+      ProcessRunner.check(
+          List.of("chattr", "-i", immutable.toString()), Duration.ofSeconds(10), Map.of(), null);
     }
 
     assertEquals(6, r.exitCode(), r.all());
-    assertEquals(1, r.stderr().lines().filter(l -> !l.startsWith("gantry: plan: ")).count(), r.stderr());
+    assertEquals(
+        1, r.stderr().lines().filter(l -> !l.startsWith("gantry: plan: ")).count(), r.stderr());
     assertTrue(r.stdout().contains("rolled-back"), r.stdout());
     assertTrue(r.stdout().contains("left-new"), r.stdout());
     assertTrue(r.stdout().contains("failed"), r.stdout());
@@ -157,8 +206,18 @@ class LayoutIT {
     pullAll("oci:" + one + ":latest");
 
     // Once the layout is writable again the same command moves both.
-    Result again = new GantryRunner().run("promote", "--from", "sha-abc1234", "--to", "latest", "--to", "stable",
-        "oci:" + one, "oci:" + two);
+    Result again =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                "--to",
+                "stable",
+                "oci:" + one,
+                "oci:" + two);
     assertEquals(0, again.exitCode(), again.all());
     for (Path layout : List.of(one, two)) {
       assertArrayEquals(ociRaw(layout, "sha-abc1234"), ociRaw(layout, "latest"));
@@ -173,7 +232,9 @@ class LayoutIT {
     String digest = pushIndex("src/to-layout", "v1");
     Path layout = newDir("reg-to-layout").resolve("nested/new-layout");
 
-    Result r = new GantryRunner().run("copy", registry.hostPort() + "/src/to-layout:v1", "oci:" + layout + ":v1");
+    Result r =
+        new GantryRunner()
+            .run("copy", registry.hostPort() + "/src/to-layout:v1", "oci:" + layout + ":v1");
 
     assertEquals(0, r.exitCode(), r.all());
     assertArrayEquals(skopeo.inspectRaw("src/to-layout:v1", registry), ociRaw(layout, "v1"));
@@ -183,8 +244,9 @@ class LayoutIT {
   }
 
   /**
-   * A registry source that still answers 503 after the HTTP layer's five attempts: the blob is fetched whole once
-   * more into the layout, as it is between registries (the copier restarts a transfer on a temporary failure).
+   * A registry source that still answers 503 after the HTTP layer's five attempts: the blob is
+   * fetched whole once more into the layout, as it is between registries (the copier restarts a
+   * transfer on a temporary failure).
    */
   @Test
   void aSourceStillFailingAfterTheHttpRetriesIsFetchedAgainIntoALayout() {
@@ -193,8 +255,14 @@ class LayoutIT {
     try (FaultProxy proxy = FaultProxy.inFrontOf(registry)) {
       proxy.failTimes("GET", "/v2/src/flaky-blob/blobs/.*", 503, 6);
 
-      Result r = new GantryRunner().run("copy", "--jobs", "1", proxy.hostPort() + "/src/flaky-blob:v1",
-          "oci:" + layout + ":v1");
+      Result r =
+          new GantryRunner()
+              .run(
+                  "copy",
+                  "--jobs",
+                  "1",
+                  proxy.hostPort() + "/src/flaky-blob:v1",
+                  "oci:" + layout + ":v1");
 
       assertEquals(0, r.exitCode(), r.all());
       assertEquals(digest, Skopeo.sha256(ociRaw(layout, "v1")));
@@ -207,10 +275,14 @@ class LayoutIT {
     Path layout = newDir("layout-to-reg").resolve("layout");
     String digest = skopeoLayout(layout, "sha-abc1234");
 
-    Result r = new GantryRunner().run("copy", "oci:" + layout + ":sha-abc1234", registry.hostPort() + "/dst/from-layout");
+    Result r =
+        new GantryRunner()
+            .run(
+                "copy", "oci:" + layout + ":sha-abc1234", registry.hostPort() + "/dst/from-layout");
 
     assertEquals(0, r.exitCode(), r.all());
-    assertArrayEquals(ociRaw(layout, "sha-abc1234"), skopeo.inspectRaw("dst/from-layout:sha-abc1234", registry));
+    assertArrayEquals(
+        ociRaw(layout, "sha-abc1234"), skopeo.inspectRaw("dst/from-layout:sha-abc1234", registry));
     assertEquals(digest, skopeo.digest("dst/from-layout:sha-abc1234", registry));
     pullAll("docker://" + registry.hostPort() + "/dst/from-layout:sha-abc1234");
   }
@@ -246,10 +318,13 @@ class LayoutIT {
     String digest = skopeoArchive(archive, "v1");
     Set<String> unpackedBefore = unpackedArchives();
 
-    Result r = new GantryRunner().run("copy", "oci-archive:" + archive, registry.hostPort() + "/dst/from-archive:v1");
+    Result r =
+        new GantryRunner()
+            .run("copy", "oci-archive:" + archive, registry.hostPort() + "/dst/from-archive:v1");
 
     assertEquals(0, r.exitCode(), r.all());
-    assertArrayEquals(archiveRaw(archive, "v1"), skopeo.inspectRaw("dst/from-archive:v1", registry));
+    assertArrayEquals(
+        archiveRaw(archive, "v1"), skopeo.inspectRaw("dst/from-archive:v1", registry));
     assertEquals(digest, skopeo.digest("dst/from-archive:v1", registry));
     pullAll("docker://" + registry.hostPort() + "/dst/from-archive:v1");
     assertEquals(unpackedBefore, unpackedArchives(), "the unpacked archive is removed");
@@ -261,7 +336,8 @@ class LayoutIT {
     String digest = skopeoArchive(archive, "v1");
     Path layout = newDir("archive-to-layout-dst").resolve("layout");
 
-    Result r = new GantryRunner().run("copy", "oci-archive:" + archive + ":v1", "oci:" + layout + ":v1");
+    Result r =
+        new GantryRunner().run("copy", "oci-archive:" + archive + ":v1", "oci:" + layout + ":v1");
 
     assertEquals(0, r.exitCode(), r.all());
     assertArrayEquals(archiveRaw(archive, "v1"), ociRaw(layout, "v1"));
@@ -270,9 +346,9 @@ class LayoutIT {
   }
 
   /**
-   * skopeo writes an archive without a tag as an index.json entry without a ref name. Copied into a layout with no
-   * tag given, the image must still be listed in the destination's index.json (untagged, as skopeo does), or
-   * nothing can find it: a blob no index names is garbage.
+   * skopeo writes an archive without a tag as an index.json entry without a ref name. Copied into a
+   * layout with no tag given, the image must still be listed in the destination's index.json
+   * (untagged, as skopeo does), or nothing can find it: a blob no index names is garbage.
    */
   @Test
   void anUntaggedImageCopiedIntoALayoutIsListedInItsIndex() throws IOException {
@@ -297,7 +373,8 @@ class LayoutIT {
     skopeoLayout(from, "v1");
     Path to = newDir("dry-copy-dst").resolve("layout");
 
-    Result r = new GantryRunner().run("copy", "--dry-run", "oci:" + from + ":v1", "oci:" + to + ":v1");
+    Result r =
+        new GantryRunner().run("copy", "--dry-run", "oci:" + from + ":v1", "oci:" + to + ":v1");
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().startsWith("would-copy"), r.stdout());
@@ -308,16 +385,22 @@ class LayoutIT {
 
   @Test
   void anArchiveWithSeveralImagesNeedsATag() {
-    // skopeo replaces an archive rather than adding to it: tar up a layout skopeo wrote with two tags instead.
+    // skopeo replaces an archive rather than adding to it: tar up a layout skopeo wrote with two
+    // tags instead.
     Path layout = newDir("two-images").resolve("layout");
     skopeoLayout(layout, "v1");
     skopeoLayout(layout, "v2");
     Path archive = layout.resolveSibling("image.tar");
-    ProcessRunner.check(List.of("tar", "-cf", archive.toString(), "-C", layout.toString(), "."), Duration.ofSeconds(30),
-        Map.of(), null);
+    ProcessRunner.check(
+        List.of("tar", "-cf", archive.toString(), "-C", layout.toString(), "."),
+        Duration.ofSeconds(30),
+        Map.of(),
+        null);
     assertArrayEquals(ociRaw(layout, "v2"), archiveRaw(archive, "v2"));
 
-    Result r = new GantryRunner().run("copy", "oci-archive:" + archive, registry.hostPort() + "/dst/two:v1");
+    Result r =
+        new GantryRunner()
+            .run("copy", "oci-archive:" + archive, registry.hostPort() + "/dst/two:v1");
 
     assertEquals(2, r.exitCode(), r.all());
     assertEquals(1, r.stderr().lines().count(), r.stderr());
@@ -336,7 +419,8 @@ class LayoutIT {
 
     Result copy = new GantryRunner().run("copy", "oci:" + empty + ":v1", "oci:" + dst + ":v1");
     Result promote = new GantryRunner().run("promote", "--from", "a", "--to", "b", "oci:" + other);
-    Result copyInto = new GantryRunner().run("copy", "oci:" + valid + ":v1", "oci:" + other + ":v1");
+    Result copyInto =
+        new GantryRunner().run("copy", "oci:" + valid + ":v1", "oci:" + other + ":v1");
 
     for (Result r : List.of(copy, promote, copyInto)) {
       assertEquals(2, r.exitCode(), r.all());
@@ -347,7 +431,8 @@ class LayoutIT {
     assertTrue(promote.stderr().contains(other.toString()), promote.stderr());
     assertTrue(copyInto.stderr().contains(other.toString()), copyInto.stderr());
     assertFalse(Files.exists(dst), "nothing is created for a failed source");
-    assertEquals(Set.of("README"), names(other), "a non-empty directory is not turned into a layout");
+    assertEquals(
+        Set.of("README"), names(other), "a non-empty directory is not turned into a layout");
   }
 
   @Test
@@ -356,8 +441,11 @@ class LayoutIT {
     skopeoLayout(layout, "sha-abc1234");
     byte[] index = read(layout.resolve("index.json"));
 
-    Result copy = new GantryRunner().run("copy", "oci:" + layout + ":nope", registry.hostPort() + "/dst/missing:v1");
-    Result promote = new GantryRunner().run("promote", "--from", "nope", "--to", "latest", "oci:" + layout);
+    Result copy =
+        new GantryRunner()
+            .run("copy", "oci:" + layout + ":nope", registry.hostPort() + "/dst/missing:v1");
+    Result promote =
+        new GantryRunner().run("promote", "--from", "nope", "--to", "latest", "oci:" + layout);
 
     for (Result r : List.of(copy, promote)) {
       assertEquals(4, r.exitCode(), r.all());
@@ -374,8 +462,10 @@ class LayoutIT {
     skopeoLayout(layout, "v1");
     Path archive = newDir("archive-dst").resolve("out.tar");
 
-    Result copy = new GantryRunner().run("copy", "oci:" + layout + ":v1", "oci-archive:" + archive + ":v1");
-    Result promote = new GantryRunner().run("promote", "--from", "v1", "--to", "v2", "oci-archive:" + archive);
+    Result copy =
+        new GantryRunner().run("copy", "oci:" + layout + ":v1", "oci-archive:" + archive + ":v1");
+    Result promote =
+        new GantryRunner().run("promote", "--from", "v1", "--to", "v2", "oci-archive:" + archive);
 
     for (Result r : List.of(copy, promote)) {
       assertEquals(2, r.exitCode(), r.all());
@@ -390,7 +480,8 @@ class LayoutIT {
     byte[] noise = new byte[3000];
     new Random(42).nextBytes(noise);
     Path garbage = Files.write(dir.resolve("noise.tar"), noise);
-    Path text = Files.writeString(dir.resolve("text.tar"), "this is not a tar archive\n".repeat(40));
+    Path text =
+        Files.writeString(dir.resolve("text.tar"), "this is not a tar archive\n".repeat(40));
     Path dst = dir.resolve("dst");
 
     for (Path file : List.of(garbage, text)) {
@@ -415,7 +506,8 @@ class LayoutIT {
     assertEquals(1, r.stderr().lines().count(), r.stderr());
     assertTrue(r.stderr().contains(corrupt), r.stderr());
     assertFalse(hasTag(to, "v1"));
-    assertFalse(Files.exists(to.resolve("blobs/sha256").resolve(corrupt.substring("sha256:".length()))));
+    assertFalse(
+        Files.exists(to.resolve("blobs/sha256").resolve(corrupt.substring("sha256:".length()))));
     assertBlobsVerified(to);
     assertEquals(Set.of(), tempFiles(to), "no temporary files left behind");
   }
@@ -426,7 +518,9 @@ class LayoutIT {
     skopeoLayout(from, "v1");
     corruptOneLayer(from, "v1");
 
-    Result r = new GantryRunner().run("copy", "oci:" + from + ":v1", registry.hostPort() + "/dst/corrupt:v1");
+    Result r =
+        new GantryRunner()
+            .run("copy", "oci:" + from + ":v1", registry.hostPort() + "/dst/corrupt:v1");
 
     assertEquals(1, r.exitCode(), r.all());
     assertEquals(1, r.stderr().lines().count(), r.stderr());
@@ -435,7 +529,10 @@ class LayoutIT {
 
   // ---- helpers: skopeo writes the inputs and reads the results
 
-  /** A fresh two-platform index, written into {@code dir} by skopeo under {@code tag}; returns its digest. */
+  /**
+   * A fresh two-platform index, written into {@code dir} by skopeo under {@code tag}; returns its
+   * digest.
+   */
   private String skopeoLayout(Path dir, String tag) {
     Path build = newDir("build");
     TestImages.Layout built = TestImages.multiArch(build, SEED.incrementAndGet());
@@ -443,21 +540,34 @@ class LayoutIT {
     return Skopeo.sha256(ociRaw(dir, tag));
   }
 
-  /** A fresh two-platform index in an archive written by skopeo ({@code tag} null: no ref name); its digest. */
+  /**
+   * A fresh two-platform index in an archive written by skopeo ({@code tag} null: no ref name); its
+   * digest.
+   */
   private String skopeoArchive(Path file, String tag) {
     Path build = newDir("build");
     TestImages.Layout built = TestImages.multiArch(build, SEED.incrementAndGet());
-    skopeoCopy("oci:" + build + ":" + built.tag(), "oci-archive:" + file + (tag == null ? "" : ":" + tag));
+    skopeoCopy(
+        "oci:" + build + ":" + built.tag(), "oci-archive:" + file + (tag == null ? "" : ":" + tag));
     return built.digest();
   }
 
   private String pushIndex(String repo, String tag) {
-    return TestImages.push(TestImages.multiArch(newDir("build"), SEED.incrementAndGet()), registry, repo, tag);
+    return TestImages.push(
+        TestImages.multiArch(newDir("build"), SEED.incrementAndGet()), registry, repo, tag);
   }
 
   private void skopeoCopy(String from, String to) {
-    skopeo.run(List.of("copy", "--all", "--preserve-digests", "--quiet", "--src-tls-verify=false",
-        "--dest-tls-verify=false", from, to));
+    skopeo.run(
+        List.of(
+            "copy",
+            "--all",
+            "--preserve-digests",
+            "--quiet",
+            "--src-tls-verify=false",
+            "--dest-tls-verify=false",
+            from,
+            to));
   }
 
   private byte[] ociRaw(Path layout, String tag) {
@@ -481,12 +591,18 @@ class LayoutIT {
     }
   }
 
-  /** skopeo copies the whole image out: fails if any child manifest or blob is missing or does not match its digest. */
+  /**
+   * skopeo copies the whole image out: fails if any child manifest or blob is missing or does not
+   * match its digest.
+   */
   private void pullAll(String ref) {
     skopeoCopy(ref, "oci:" + newDir("pull") + ":check");
   }
 
-  /** Flips a byte in the first layer of the first platform of {@code tag}; returns that layer's digest. */
+  /**
+   * Flips a byte in the first layer of the first platform of {@code tag}; returns that layer's
+   * digest.
+   */
   private String corruptOneLayer(Path layout, String tag) throws IOException {
     JsonNode index = JSON.readTree(ociRaw(layout, tag));
     Path child = blob(layout, index.path("manifests").get(0).path("digest").asText());
@@ -512,14 +628,18 @@ class LayoutIT {
   /** Hidden files anywhere in the layout: Gantry's temporary files start with ".tmp-". */
   private static Set<String> tempFiles(Path layout) {
     try (Stream<Path> files = Files.walk(layout)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).collect(Collectors.toSet());
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("."))
+          .collect(Collectors.toSet());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private static Set<String> unpackedArchives() {
-    return names(Path.of(System.getProperty("java.io.tmpdir"))).stream().filter(n -> n.startsWith("gantry-archive-"))
+    return names(Path.of(System.getProperty("java.io.tmpdir"))).stream()
+        .filter(n -> n.startsWith("gantry-archive-"))
         .collect(Collectors.toSet());
   }
 

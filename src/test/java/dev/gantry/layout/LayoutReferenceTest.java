@@ -48,8 +48,15 @@ class LayoutReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"oci:/a/b:tag", "oci:relative/dir", "oci-archive:/x.tar:t", "oci-archive:image.tar",
-      "oci:build/app:sha-abc1234", "oci:/a/b:v1.2.3_rc-1"})
+  @ValueSource(
+      strings = {
+        "oci:/a/b:tag",
+        "oci:relative/dir",
+        "oci-archive:/x.tar:t",
+        "oci-archive:image.tar",
+        "oci:build/app:sha-abc1234",
+        "oci:/a/b:v1.2.3_rc-1"
+      })
   void toStringReadsBackAsTheSameReference(String value) {
     LayoutReference ref = LayoutReference.parse(value);
     assertEquals(value, ref.toString());
@@ -57,8 +64,18 @@ class LayoutReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"oci:/a/b:bad tag", "oci:/a/b:-leading-dash", "oci:/a/b:.dot", "oci:/a/b:",
-      "oci:/a/b:caf\u00e9", "oci-archive:/x.tar:t!", "oci:", "oci-archive:", "oci::tag"})
+  @ValueSource(
+      strings = {
+        "oci:/a/b:bad tag",
+        "oci:/a/b:-leading-dash",
+        "oci:/a/b:.dot",
+        "oci:/a/b:",
+        "oci:/a/b:caf\u00e9",
+        "oci-archive:/x.tar:t!",
+        "oci:",
+        "oci-archive:",
+        "oci::tag"
+      })
   void badTagOrMissingPathIsBadInput(String value) {
     GantryException e = assertThrows(GantryException.class, () -> LayoutReference.parse(value));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind(), e.getMessage());
@@ -68,7 +85,8 @@ class LayoutReferenceTest {
   @Test
   void aTagOfMoreThan128CharactersIsBadInput() {
     String tag = "t".repeat(129);
-    GantryException e = assertThrows(GantryException.class, () -> LayoutReference.parse("oci:/a:" + tag));
+    GantryException e =
+        assertThrows(GantryException.class, () -> LayoutReference.parse("oci:/a:" + tag));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
     assertEquals("t".repeat(128), LayoutReference.parse("oci:/a:" + "t".repeat(128)).tag());
   }

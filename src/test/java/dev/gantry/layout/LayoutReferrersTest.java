@@ -25,9 +25,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Referrers in an OCI image layout: written by Gantry (index.json entries without a name, as ORAS keeps them) and
- * read back with Jackson straight from index.json; and layouts a test writes by hand in both forms (an untagged
- * entry whose manifest has a subject, and a fallback-tag index {@code sha256-<hex>}), read by Gantry.
+ * Referrers in an OCI image layout: written by Gantry (index.json entries without a name, as ORAS
+ * keeps them) and read back with Jackson straight from index.json; and layouts a test writes by
+ * hand in both forms (an untagged entry whose manifest has a subject, and a fallback-tag index
+ * {@code sha256-<hex>}), read by Gantry.
  */
 class LayoutReferrersTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,8 +43,12 @@ class LayoutReferrersTest {
   }
 
   private Manifest store(Attachments.Artifact a) {
-    a.blobs().forEach((d, bytes) -> layout.writeBlob(new Descriptor("application/octet-stream", d, bytes.length),
-        new ByteArrayInputStream(bytes)));
+    a.blobs()
+        .forEach(
+            (d, bytes) ->
+                layout.writeBlob(
+                    new Descriptor("application/octet-stream", d, bytes.length),
+                    new ByteArrayInputStream(bytes)));
     return a.manifest();
   }
 
@@ -61,7 +66,9 @@ class LayoutReferrersTest {
     assertEquals(Attachments.SBOM_TYPE, entry.path("artifactType").asText());
     assertEquals(sbom.size(), entry.path("size").asLong());
     assertEquals(false, entry.path("annotations").has(OciLayout.REF_NAME));
-    assertEquals(Digest.sha256(Files.readAllBytes(dir.resolve("blobs/sha256/" + sbom.digest().hex()))), sbom.digest());
+    assertEquals(
+        Digest.sha256(Files.readAllBytes(dir.resolve("blobs/sha256/" + sbom.digest().hex()))),
+        sbom.digest());
     assertEquals(List.of(Referrer.of(sbom)), layout.referrers(subject.digest(), Optional.empty()));
   }
 
@@ -69,16 +76,24 @@ class LayoutReferrersTest {
   void listsOnlyReferrersOfTheSubjectFilteredByType() {
     Manifest sbom = store(Attachments.referrer(subject, Attachments.SBOM_TYPE, "sbom"));
     Manifest sig = store(Attachments.referrer(subject, Attachments.SIGNATURE_TYPE, "sig"));
-    Manifest sigOfSbom = store(Attachments.referrer(sbom, Attachments.SIGNATURE_TYPE, "sig of sbom"));
+    Manifest sigOfSbom =
+        store(Attachments.referrer(sbom, Attachments.SIGNATURE_TYPE, "sig of sbom"));
     layout.putReferrer(sbom);
     layout.putReferrer(sig);
     layout.putReferrer(sigOfSbom);
 
-    assertEquals(List.of(sbom.digest(), sig.digest()),
-        layout.referrers(subject.digest(), Optional.empty()).stream().map(Referrer::digest).toList());
-    assertEquals(List.of(sig.digest()),
-        layout.referrers(subject.digest(), Optional.of(Attachments.SIGNATURE_TYPE)).stream().map(Referrer::digest).toList());
-    assertEquals(List.of(sigOfSbom.digest()),
+    assertEquals(
+        List.of(sbom.digest(), sig.digest()),
+        layout.referrers(subject.digest(), Optional.empty()).stream()
+            .map(Referrer::digest)
+            .toList());
+    assertEquals(
+        List.of(sig.digest()),
+        layout.referrers(subject.digest(), Optional.of(Attachments.SIGNATURE_TYPE)).stream()
+            .map(Referrer::digest)
+            .toList());
+    assertEquals(
+        List.of(sigOfSbom.digest()),
         layout.referrers(sbom.digest(), Optional.empty()).stream().map(Referrer::digest).toList());
     assertEquals(List.of(), layout.referrers(sig.digest(), Optional.empty()));
   }
@@ -92,29 +107,55 @@ class LayoutReferrersTest {
 
   @Test
   void readsReferrersALayoutWriterStoredInBothForms() throws Exception {
-    // Written by this test, not by Gantry: one untagged entry whose manifest has a subject (ORAS's form) and a
-    // fallback-tag index sha256-<hex> listing another (a layout copied from a registry without the API).
+    // Written by this test, not by Gantry: one untagged entry whose manifest has a subject (ORAS's
+    // form) and a
+    // fallback-tag index sha256-<hex> listing another (a layout copied from a registry without the
+    // API).
     Manifest oras = store(Attachments.referrer(subject, Attachments.SBOM_TYPE, "oras"));
     Manifest tagged = store(Attachments.referrer(subject, Attachments.SIGNATURE_TYPE, "tagged"));
-    String fallbackIndex = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{"
-        + "\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + tagged.digest() + "\",\"size\":"
-        + tagged.size() + ",\"artifactType\":\"" + Attachments.SIGNATURE_TYPE + "\"}]}";
+    String fallbackIndex =
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_INDEX
+            + "\",\"manifests\":[{"
+            + "\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"digest\":\""
+            + tagged.digest()
+            + "\",\"size\":"
+            + tagged.size()
+            + ",\"artifactType\":\""
+            + Attachments.SIGNATURE_TYPE
+            + "\"}]}";
     Digest fallbackDigest = writeRaw(fallbackIndex.getBytes());
     writeRaw(oras.bytes());
     writeRaw(tagged.bytes());
     ObjectNode index = (ObjectNode) JSON.readTree(dir.resolve("index.json").toFile());
-    index.withArray("manifests").addObject().put("mediaType", MediaTypes.OCI_MANIFEST)
-        .put("digest", oras.digest().toString()).put("size", oras.size());
-    index.withArray("manifests").addObject().put("mediaType", MediaTypes.OCI_INDEX)
-        .put("digest", fallbackDigest.toString()).put("size", fallbackIndex.length())
-        .putObject("annotations").put(OciLayout.REF_NAME, "sha256-" + subject.digest().hex());
+    index
+        .withArray("manifests")
+        .addObject()
+        .put("mediaType", MediaTypes.OCI_MANIFEST)
+        .put("digest", oras.digest().toString())
+        .put("size", oras.size());
+    index
+        .withArray("manifests")
+        .addObject()
+        .put("mediaType", MediaTypes.OCI_INDEX)
+        .put("digest", fallbackDigest.toString())
+        .put("size", fallbackIndex.length())
+        .putObject("annotations")
+        .put(OciLayout.REF_NAME, "sha256-" + subject.digest().hex());
     Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(index));
 
     List<Referrer> found = layout.referrers(subject.digest(), Optional.empty());
 
-    assertEquals(List.of(oras.digest(), tagged.digest()), found.stream().map(Referrer::digest).toList());
-    assertEquals(List.of(Attachments.SBOM_TYPE, Attachments.SIGNATURE_TYPE), found.stream().map(Referrer::artifactType).toList());
-    assertEquals(Map.of("org.opencontainers.image.created", "2026-11-30T00:00:00Z"), found.get(0).annotations());
+    assertEquals(
+        List.of(oras.digest(), tagged.digest()), found.stream().map(Referrer::digest).toList());
+    assertEquals(
+        List.of(Attachments.SBOM_TYPE, Attachments.SIGNATURE_TYPE),
+        found.stream().map(Referrer::artifactType).toList());
+    assertEquals(
+        Map.of("org.opencontainers.image.created", "2026-11-30T00:00:00Z"),
+        found.get(0).annotations());
     assertEquals(TestImages.LAYOUT_TAG, layout.onlyImage());
   }
 

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The ledger on the real registry (distribution 2.8: no referrers API, so records live under the fallback tag). */
+/**
+ * The ledger on the real registry (distribution 2.8: no referrers API, so records live under the
+ * fallback tag).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LedgerIT {
   private static final AtomicLong SEED = new AtomicLong(1700);
@@ -63,14 +66,24 @@ class LedgerIT {
   }
 
   private GantryRunner gantry() {
-    return new GantryRunner().clock(clock).env("GITHUB_ACTOR", "octocat").env("GITHUB_SERVER_URL", "https://github.com")
-        .env("GITHUB_REPOSITORY", "acme/app").env("GITHUB_RUN_ID", "7");
+    return new GantryRunner()
+        .clock(clock)
+        .env("GITHUB_ACTOR", "octocat")
+        .env("GITHUB_SERVER_URL", "https://github.com")
+        .env("GITHUB_REPOSITORY", "acme/app")
+        .env("GITHUB_RUN_ID", "7");
   }
 
   /** Pushes an image built from {@code commit} to {@code repo:sha-<7>}; returns its digest. */
   private String push(String repo, String commit) {
-    return TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet(),
-        Map.of("org.opencontainers.image.revision", commit)), registry, repo, "sha-" + commit.substring(0, 7));
+    return TestImages.push(
+        TestImages.multiArch(
+            TempDirs.create("gantry-layout-"),
+            SEED.incrementAndGet(),
+            Map.of("org.opencontainers.image.revision", commit)),
+        registry,
+        repo,
+        "sha-" + commit.substring(0, 7));
   }
 
   private String image(String repo) {
@@ -93,12 +106,16 @@ class LedgerIT {
 
   private static List<String> field(JsonNode history, String name) {
     List<String> values = new ArrayList<>();
-    history.path("records").forEach(r -> values.add(r.path(name).isNull() ? null : r.path(name).asText()));
+    history
+        .path("records")
+        .forEach(r -> values.add(r.path(name).isNull() ? null : r.path(name).asText()));
     return values;
   }
 
   private Result promote(String commit, String... images) {
-    List<String> args = new ArrayList<>(List.of("promote", "--from", "sha-" + commit.substring(0, 7), "--to", "latest"));
+    List<String> args =
+        new ArrayList<>(
+            List.of("promote", "--from", "sha-" + commit.substring(0, 7), "--to", "latest"));
     args.addAll(List.of(images));
     return gantry().run(args.toArray(String[]::new));
   }
@@ -122,8 +139,10 @@ class LedgerIT {
     assertEquals(image(x), h.path("image").asText());
     assertEquals("latest", h.path("tag").asText());
     assertEquals(List.of(bx, ax), field(h, "digest"));
-    assertEquals(java.util.Arrays.asList(ax, null), field(h, "previous"), "A was the first: latest was new");
-    assertEquals(List.of(COMMIT_B, COMMIT_A), field(h, "commit"), "from the images' revision labels");
+    assertEquals(
+        java.util.Arrays.asList(ax, null), field(h, "previous"), "A was the first: latest was new");
+    assertEquals(
+        List.of(COMMIT_B, COMMIT_A), field(h, "commit"), "from the images' revision labels");
     assertEquals(List.of("2026-11-30T08:05:00Z", "2026-11-30T08:00:00Z"), field(h, "time"));
     assertEquals(List.of("octocat", "octocat"), field(h, "actor"));
     assertEquals("https://github.com/acme/app/actions/runs/7", field(h, "run").get(0));
@@ -146,7 +165,9 @@ class LedgerIT {
     assertEquals(0, text.exitCode(), text.all());
     List<String> lines = text.stdout().lines().toList();
     assertTrue(lines.get(0).startsWith(image(x) + ":latest  now " + ax), text.stdout());
-    assertTrue(lines.get(2).contains("rollback") && lines.get(2).contains(ax.substring(0, 19)), text.stdout());
+    assertTrue(
+        lines.get(2).contains("rollback") && lines.get(2).contains(ax.substring(0, 19)),
+        text.stdout());
     assertEquals(5, lines.size(), text.stdout());
   }
 
@@ -166,7 +187,8 @@ class LedgerIT {
     assertEquals("latest", entry.path("annotations").path("dev.gantry.promotion.tag").asText());
     assertEquals(COMMIT_A, entry.path("annotations").path("dev.gantry.promotion.commit").asText());
 
-    byte[] recordBytes = skopeo.inspectRaw(image(repo) + "@" + entry.path("digest").asText(), registry);
+    byte[] recordBytes =
+        skopeo.inspectRaw(image(repo) + "@" + entry.path("digest").asText(), registry);
     assertEquals(entry.path("digest").asText(), Skopeo.sha256(recordBytes));
     assertEquals(entry.path("size").asLong(), recordBytes.length);
     JsonNode record = Json.readTree(recordBytes);
@@ -174,15 +196,31 @@ class LedgerIT {
     assertEquals("application/vnd.oci.image.manifest.v1+json", record.path("mediaType").asText());
     assertEquals("application/vnd.gantry.promotion.v1+json", record.path("artifactType").asText());
     assertEquals(a, record.path("subject").path("digest").asText());
-    assertEquals("application/vnd.oci.image.index.v1+json", record.path("subject").path("mediaType").asText());
+    assertEquals(
+        "application/vnd.oci.image.index.v1+json",
+        record.path("subject").path("mediaType").asText());
     for (JsonNode d : List.of(record.path("config"), record.path("layers").get(0))) {
       assertEquals("application/vnd.oci.empty.v1+json", d.path("mediaType").asText());
-      assertEquals("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", d.path("digest").asText());
+      assertEquals(
+          "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+          d.path("digest").asText());
       assertEquals(2, d.path("size").asInt());
     }
-    assertEquals(entry.path("annotations"), record.path("annotations"), "the listing carries the record's fields");
+    assertEquals(
+        entry.path("annotations"),
+        record.path("annotations"),
+        "the listing carries the record's fields");
     // The shared empty blob is there, and is {}.
-    assertTrue(skopeo.run(List.of("inspect", "--tls-verify=false", "--raw", "docker://" + image(repo) + "@" + a)).exitCode() == 0);
+    assertTrue(
+        skopeo
+                .run(
+                    List.of(
+                        "inspect",
+                        "--tls-verify=false",
+                        "--raw",
+                        "docker://" + image(repo) + "@" + a))
+                .exitCode()
+            == 0);
   }
 
   @Test
@@ -203,18 +241,32 @@ class LedgerIT {
     proxy.failAlways("PUT", "/v2/" + b + "/manifests/latest", 403);
     clock.advance(Duration.ofMinutes(1));
 
-    Result r = gantry().run("rollback", "--jobs", "1", "--tag", "latest", proxy.hostPort() + "/" + a,
-        proxy.hostPort() + "/" + c, proxy.hostPort() + "/" + b);
+    Result r =
+        gantry()
+            .run(
+                "rollback",
+                "--jobs",
+                "1",
+                "--tag",
+                "latest",
+                proxy.hostPort() + "/" + a,
+                proxy.hostPort() + "/" + c,
+                proxy.hostPort() + "/" + b);
 
     assertEquals(6, r.exitCode(), r.all());
     assertTrue(r.stdout().contains("rolled-back") && r.stdout().contains("failed"), r.stdout());
     assertEquals(bA, digest(a, "latest"), "a was moved back to A, then restored to B");
     assertEquals(bB, digest(b, "latest"));
     assertEquals(bC, digest(c, "latest"));
-    assertTrue(proxy.requests().stream().filter(q -> q.method().equals("PUT")).allMatch(q -> q.url().endsWith("/manifests/latest")),
+    assertTrue(
+        proxy.requests().stream()
+            .filter(q -> q.method().equals("PUT"))
+            .allMatch(q -> q.url().endsWith("/manifests/latest")),
         () -> "only the tag writes and their restores, no record: " + proxy.requests());
     for (String repo : List.of(a, b, c)) {
-      assertEquals(List.of("promote", "promote"), field(history(image(repo) + ":latest"), "kind"),
+      assertEquals(
+          List.of("promote", "promote"),
+          field(history(image(repo) + ":latest"), "kind"),
           "a rollback that was undone leaves no record: " + repo);
     }
   }
@@ -223,50 +275,88 @@ class LedgerIT {
   void soakRefusesAFreshStagingDigestWithZeroWritesAndPassesOnceItHasSoaked() {
     String repo = "ledger/soak";
     String a = push(repo, COMMIT_A);
-    Result staged = gantry().run("promote", "--from", "sha-aaaaaaa", "--to", "staging", image(repo));
+    Result staged =
+        gantry().run("promote", "--from", "sha-aaaaaaa", "--to", "staging", image(repo));
     assertEquals(0, staged.exitCode(), staged.all());
 
-    Result now = gantry().run("promote", "--from", "staging", "--to", "canary", "--soak", "0s", image(repo));
+    Result now =
+        gantry().run("promote", "--from", "staging", "--to", "canary", "--soak", "0s", image(repo));
     assertEquals(0, now.exitCode(), "--soak 0s passes at once: " + now.all());
 
     clock.advance(Duration.ofMinutes(30));
     int mark = registry.mark();
-    Result early = gantry().run("promote", "--from", "staging", "--to", "prod", "--soak", "1h", image(repo));
+    Result early =
+        gantry().run("promote", "--from", "staging", "--to", "prod", "--soak", "1h", image(repo));
     assertEquals(8, early.exitCode(), early.all());
-    assertEquals("gantry: promote " + image(repo) + ": refused by --soak 1h: " + a + " has been at staging for 30m (since "
-        + T0 + "); nothing was written", early.stderr().strip());
+    assertEquals(
+        "gantry: promote "
+            + image(repo)
+            + ": refused by --soak 1h: "
+            + a
+            + " has been at staging for 30m (since "
+            + T0
+            + "); nothing was written",
+        early.stderr().strip());
     assertEquals(List.of(), writes(registry.requestLogSince(mark)), "zero writes");
     assertFalse(skopeo.exists(image(repo) + ":prod", registry));
 
-    Result dry = gantry().run("promote", "--dry-run", "--from", "staging", "--to", "prod", "--soak", "1h", image(repo));
+    Result dry =
+        gantry()
+            .run(
+                "promote",
+                "--dry-run",
+                "--from",
+                "staging",
+                "--to",
+                "prod",
+                "--soak",
+                "1h",
+                image(repo));
     assertEquals(8, dry.exitCode(), "a dry run answers what the gate would: " + dry.all());
 
     clock.advance(Duration.ofMinutes(31));
-    Result later = gantry().run("promote", "--from", "staging", "--to", "prod", "--soak", "1h", image(repo));
+    Result later =
+        gantry().run("promote", "--from", "staging", "--to", "prod", "--soak", "1h", image(repo));
     assertEquals(0, later.exitCode(), later.all());
     assertEquals(a, digest(repo, "prod"));
   }
 
   private static List<String> writes(List<LoggedRequest> log) {
-    return log.stream().filter(r -> !r.method().equals("GET") && !r.method().equals("HEAD"))
-        .map(r -> r.method() + " " + r.path()).collect(Collectors.toList());
+    return log.stream()
+        .filter(r -> !r.method().equals("GET") && !r.method().equals("HEAD"))
+        .map(r -> r.method() + " " + r.path())
+        .collect(Collectors.toList());
   }
 
   @Test
-  void twoPromotesRacingForOneTagRefuseTheOneThatReadTheTagBeforeTheOtherMovedIt() throws Exception {
+  void twoPromotesRacingForOneTagRefuseTheOneThatReadTheTagBeforeTheOtherMovedIt()
+      throws Exception {
     String repo = "ledger/race";
     String a = push(repo, COMMIT_A);
     String b = push(repo, COMMIT_B);
     String x = push(repo, "c".repeat(40));
-    assertEquals(0, gantry().run("promote", "--from", "sha-ccccccc", "--to", "latest", image(repo)).exitCode());
+    assertEquals(
+        0,
+        gantry().run("promote", "--from", "sha-ccccccc", "--to", "latest", image(repo)).exitCode());
     clock.advance(Duration.ofMinutes(1));
     // P1 reads latest (x) at once, but its read of the source is slow: P2 promotes B meanwhile.
     proxy.delayOnce("GET", "/v2/" + repo + "/manifests/sha-aaaaaaa", 4000, registry.url());
-    java.util.concurrent.CompletableFuture<Result> p1 = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> gantry().run("promote", "--from", "sha-aaaaaaa", "--to", "latest", proxy.hostPort() + "/" + repo));
+    java.util.concurrent.CompletableFuture<Result> p1 =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                gantry()
+                    .run(
+                        "promote",
+                        "--from",
+                        "sha-aaaaaaa",
+                        "--to",
+                        "latest",
+                        proxy.hostPort() + "/" + repo));
     long deadline = System.currentTimeMillis() + 10_000;
-    while (proxy.requests().stream().noneMatch(q -> q.method().equals("HEAD") && q.url().endsWith("/manifests/latest"))) {
-      assertTrue(System.currentTimeMillis() < deadline, "P1 never read latest: " + proxy.requests());
+    while (proxy.requests().stream()
+        .noneMatch(q -> q.method().equals("HEAD") && q.url().endsWith("/manifests/latest"))) {
+      assertTrue(
+          System.currentTimeMillis() < deadline, "P1 never read latest: " + proxy.requests());
       Thread.sleep(20);
     }
     Result p2 = gantry().run("promote", "--from", "sha-bbbbbbb", "--to", "latest", image(repo));
@@ -274,11 +364,20 @@ class LedgerIT {
     Result first = p1.get();
 
     assertEquals(5, first.exitCode(), first.all());
-    assertTrue(first.stderr().contains("target tag latest moved since it was read (was " + x + ", now " + b + ")"), first.stderr());
+    assertTrue(
+        first
+            .stderr()
+            .contains("target tag latest moved since it was read (was " + x + ", now " + b + ")"),
+        first.stderr());
     assertEquals(b, digest(repo, "latest"), "P2's move stands");
-    assertTrue(proxy.requests().stream().noneMatch(q -> q.method().equals("PUT")), "P1 wrote nothing: " + proxy.requests());
+    assertTrue(
+        proxy.requests().stream().noneMatch(q -> q.method().equals("PUT")),
+        "P1 wrote nothing: " + proxy.requests());
     JsonNode h = history(image(repo) + ":latest");
-    assertEquals(List.of(b, x), field(h, "digest"), "the history names every move that happened, each with its true previous");
+    assertEquals(
+        List.of(b, x),
+        field(h, "digest"),
+        "the history names every move that happened, each with its true previous");
     assertEquals(x, field(h, "previous").get(0));
     assertFalse(field(h, "digest").contains(a));
   }
@@ -290,31 +389,60 @@ class LedgerIT {
     push(repo, COMMIT_B);
     String c = "c".repeat(40);
     push(repo, c);
-    assertEquals(0, gantry().run("promote", "--no-record", "--from", "sha-ccccccc", "--to", "latest", image(repo)).exitCode());
+    assertEquals(
+        0,
+        gantry()
+            .run("promote", "--no-record", "--from", "sha-ccccccc", "--to", "latest", image(repo))
+            .exitCode());
 
     int mark = registry.mark();
-    assertEquals(0, gantry().run("promote", "--no-record", "--from", "sha-aaaaaaa", "--to", "latest", image(repo)).exitCode());
+    assertEquals(
+        0,
+        gantry()
+            .run("promote", "--no-record", "--from", "sha-aaaaaaa", "--to", "latest", image(repo))
+            .exitCode());
     List<LoggedRequest> without = registry.requestLogSince(mark);
     clock.advance(Duration.ofMinutes(1));
     mark = registry.mark();
-    assertEquals(0, gantry().run("promote", "--from", "sha-bbbbbbb", "--to", "latest", image(repo)).exitCode());
+    assertEquals(
+        0,
+        gantry().run("promote", "--from", "sha-bbbbbbb", "--to", "latest", image(repo)).exitCode());
     List<LoggedRequest> firstRecord = registry.requestLogSince(mark);
     clock.advance(Duration.ofMinutes(1));
     mark = registry.mark();
-    assertEquals(0, gantry().run("promote", "--from", "sha-ccccccc", "--to", "latest", image(repo)).exitCode());
+    assertEquals(
+        0,
+        gantry().run("promote", "--from", "sha-ccccccc", "--to", "latest", image(repo)).exitCode());
     List<LoggedRequest> with = registry.requestLogSince(mark);
     clock.advance(Duration.ofMinutes(1));
     mark = registry.mark();
-    assertEquals(0, gantry().run("promote", "--sha", "abcdef1", "--from", "sha-aaaaaaa", "--to", "latest", image(repo)).exitCode());
+    assertEquals(
+        0,
+        gantry()
+            .run(
+                "promote",
+                "--sha",
+                "abcdef1",
+                "--from",
+                "sha-aaaaaaa",
+                "--to",
+                "latest",
+                image(repo))
+            .exitCode());
     List<LoggedRequest> withSha = registry.requestLogSince(mark);
     mark = registry.mark();
     assertEquals(0, gantry().run("history", "--limit", "3", image(repo)).exitCode());
     List<LoggedRequest> history = registry.requestLogSince(mark);
 
     System.out.println("LEDGER COST without records: " + without.size() + " " + lines(without));
-    System.out.println("LEDGER COST first record in a repository: " + firstRecord.size() + " " + lines(firstRecord));
+    System.out.println(
+        "LEDGER COST first record in a repository: "
+            + firstRecord.size()
+            + " "
+            + lines(firstRecord));
     System.out.println("LEDGER COST with records: " + with.size() + " " + lines(with));
-    System.out.println("LEDGER COST with records and --sha: " + withSha.size() + " " + lines(withSha));
+    System.out.println(
+        "LEDGER COST with records and --sha: " + withSha.size() + " " + lines(withSha));
     System.out.println("LEDGER COST history --limit 3: " + history.size() + " " + lines(history));
     // The README's table ("What records cost in requests") states these counts.
     assertEquals(3, without.size(), lines(without));
@@ -325,13 +453,17 @@ class LedgerIT {
   }
 
   private static String lines(List<LoggedRequest> log) {
-    return log.stream().map(r -> r.method() + " " + r.path() + " " + r.status()).collect(Collectors.joining(", "));
+    return log.stream()
+        .map(r -> r.method() + " " + r.path() + " " + r.status())
+        .collect(Collectors.joining(", "));
   }
 
   @Test
   void anOciLayoutKeepsItsRecordsTheSameWay() {
     java.nio.file.Path dir = TempDirs.create("gantry-ledger-layout-");
-    TestImages.Layout a = TestImages.multiArch(dir, SEED.incrementAndGet(), Map.of("org.opencontainers.image.revision", COMMIT_A));
+    TestImages.Layout a =
+        TestImages.multiArch(
+            dir, SEED.incrementAndGet(), Map.of("org.opencontainers.image.revision", COMMIT_A));
     String layout = "oci:" + dir;
 
     Result promoted = gantry().run("promote", "--from", a.tag(), "--to", "latest", layout);
@@ -350,7 +482,8 @@ class LedgerIT {
   void aCopyToATagIsRecordedAndAMissingRepositoryIsExitFour() {
     String repo = "ledger/copy-src";
     String a = push(repo, COMMIT_A);
-    Result copied = gantry().run("copy", image(repo) + ":sha-aaaaaaa", image("ledger/copy-dst") + ":stable");
+    Result copied =
+        gantry().run("copy", image(repo) + ":sha-aaaaaaa", image("ledger/copy-dst") + ":stable");
     assertEquals(0, copied.exitCode(), copied.all());
     JsonNode h = history(image("ledger/copy-dst") + ":stable");
     assertEquals(List.of(a), field(h, "digest"));
@@ -360,30 +493,64 @@ class LedgerIT {
 
     Result none = gantry().run("history", image("ledger/no-such-repository") + ":latest");
     assertEquals(4, none.exitCode(), none.all());
-    assertTrue(none.stderr().startsWith("gantry: history " + image("ledger/no-such-repository") + ":latest: "), none.stderr());
+    assertTrue(
+        none.stderr()
+            .startsWith("gantry: history " + image("ledger/no-such-repository") + ":latest: "),
+        none.stderr());
     Result noHistory = gantry().run("rollback", "--tag", "sha-aaaaaaa", image(repo));
     assertEquals(4, noHistory.exitCode(), noHistory.all());
-    assertTrue(noHistory.stderr().contains(image(repo) + ":sha-aaaaaaa: the tag has no history"), noHistory.stderr());
+    assertTrue(
+        noHistory.stderr().contains(image(repo) + ":sha-aaaaaaa: the tag has no history"),
+        noHistory.stderr());
   }
 
   @Test
-  void aRecordTheRegistryRefusesIsAWarningInTheReportAndTheSummaryLineNeverSilent() throws IOException {
+  void aRecordTheRegistryRefusesIsAWarningInTheReportAndTheSummaryLineNeverSilent()
+      throws IOException {
     String repo = "ledger/refused";
     String a = push(repo, COMMIT_A);
     // The tag write goes through; every manifest PUT by digest (the record) is refused.
     proxy.failAlways("PUT", "/v2/" + repo + "/manifests/sha256:.*", 403);
 
-    Result r = gantry().run("promote", "--from", "sha-aaaaaaa", "--to", "latest", proxy.hostPort() + "/" + repo);
+    Result r =
+        gantry()
+            .run(
+                "promote",
+                "--from",
+                "sha-aaaaaaa",
+                "--to",
+                "latest",
+                proxy.hostPort() + "/" + repo);
 
     assertEquals(0, r.exitCode(), "the tag moved; the record is what failed: " + r.all());
     assertEquals(a, digest(repo, "latest"));
-    List<String> warnings = r.stderr().lines().filter(l -> l.startsWith("gantry: warning: ")).toList();
+    List<String> warnings =
+        r.stderr().lines().filter(l -> l.startsWith("gantry: warning: ")).toList();
     assertEquals(1, warnings.size(), r.stderr());
-    assertTrue(warnings.get(0).startsWith("gantry: warning: ledger: the record of " + proxy.hostPort() + "/" + repo + ":latest -> "
-        + a + " was not written: "), warnings.get(0));
+    assertTrue(
+        warnings
+            .get(0)
+            .startsWith(
+                "gantry: warning: ledger: the record of "
+                    + proxy.hostPort()
+                    + "/"
+                    + repo
+                    + ":latest -> "
+                    + a
+                    + " was not written: "),
+        warnings.get(0));
     assertTrue(r.stderr().strip().endsWith("; ledger: 1 of 1 record NOT written"), r.stderr());
 
-    Result json = gantry().run("promote", "--json", "--from", "sha-aaaaaaa", "--to", "prod", proxy.hostPort() + "/" + repo);
+    Result json =
+        gantry()
+            .run(
+                "promote",
+                "--json",
+                "--from",
+                "sha-aaaaaaa",
+                "--to",
+                "prod",
+                proxy.hostPort() + "/" + repo);
     assertEquals(0, json.exitCode(), json.all());
     JsonNode doc = Json.readTree(json.stdout());
     assertEquals(0, doc.path("ledger").path("records").asInt(), json.stdout());

@@ -20,8 +20,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An image store in memory that keeps referrers as the referrers contract says (listing by subject, with each
- * manifest's artifactType and annotations); counts its calls, so tests can say what reading a history costs.
+ * An image store in memory that keeps referrers as the referrers contract says (listing by subject,
+ * with each manifest's artifactType and annotations); counts its calls, so tests can say what
+ * reading a history costs.
  */
 class MemoryStore implements ImageStore {
   private final String name;
@@ -51,7 +52,9 @@ class MemoryStore implements ImageStore {
     manifestGets.incrementAndGet();
     Manifest m = manifests.get(reference);
     if (m == null) {
-      throw new dev.gantry.GantryException(dev.gantry.GantryException.Kind.NOT_FOUND, "get manifest " + describe(reference) + ": not found");
+      throw new dev.gantry.GantryException(
+          dev.gantry.GantryException.Kind.NOT_FOUND,
+          "get manifest " + describe(reference) + ": not found");
     }
     return m;
   }
@@ -63,7 +66,9 @@ class MemoryStore implements ImageStore {
     manifests.put(manifest.digest().toString(), manifest);
   }
 
-  /** Sets a tag without counting it as one of Gantry's writes (another tool, or the test's setup). */
+  /**
+   * Sets a tag without counting it as one of Gantry's writes (another tool, or the test's setup).
+   */
   void tag(String tag, Manifest manifest) {
     manifests.put(tag, manifest);
     manifests.put(manifest.digest().toString(), manifest);
@@ -78,8 +83,14 @@ class MemoryStore implements ImageStore {
       if (subject.toString().equals(root.path("subject").path("digest").asText())
           && artifactType.map(t -> t.equals(root.path("artifactType").asText())).orElse(true)) {
         Map<String, String> annotations = new java.util.LinkedHashMap<>();
-        root.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
-        out.add(new Referrer(new Descriptor(m.mediaType(), m.digest(), m.size()), root.path("artifactType").asText(), annotations));
+        root.path("annotations")
+            .fields()
+            .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        out.add(
+            new Referrer(
+                new Descriptor(m.mediaType(), m.digest(), m.size()),
+                root.path("artifactType").asText(),
+                annotations));
       }
     }
     return out;

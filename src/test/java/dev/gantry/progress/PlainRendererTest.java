@@ -19,7 +19,8 @@ class PlainRendererTest {
   private static final String SMALL = "sha256:" + "aa".repeat(32);
   private final TestClock clock = new TestClock();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Tracker tracker = new Tracker(clock, new PlainRenderer(new PrintStream(err, true, StandardCharsets.UTF_8)));
+  private final Tracker tracker =
+      new Tracker(clock, new PlainRenderer(new PrintStream(err, true, StandardCharsets.UTF_8)));
 
   private List<String> lines() {
     String text = err.toString(StandardCharsets.UTF_8);
@@ -28,7 +29,9 @@ class PlainRendererTest {
 
   @Test
   void aLargeBlobGetsAStartLineALineEveryTenSecondsAndAnEndLine() {
-    Descriptor layer = new Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", Digest.parse(LAYER), 52_428_800);
+    Descriptor layer =
+        new Descriptor(
+            "application/vnd.oci.image.layer.v1.tar+gzip", Digest.parse(LAYER), 52_428_800);
     tracker.planned(List.of(layer));
     LongConsumer bytes = tracker.blobStarted(layer);
     assertEquals(List.of("blob sha256:3f2a9c1d0b7e: 52.4 MB to copy"), lines());
@@ -45,7 +48,8 @@ class PlainRendererTest {
     tracker.tick();
     assertEquals("blob sha256:3f2a9c1d0b7e: 38% (20.0 MB of 52.4 MB), 2.0 MB/s", lines().get(1));
 
-    // The next line only ten seconds after that one, with the rate of those ten seconds (a slower stretch).
+    // The next line only ten seconds after that one, with the rate of those ten seconds (a slower
+    // stretch).
     for (int s = 1; s < 10; s++) {
       clock.advance(1000);
       bytes.accept(1_000_000);
@@ -68,7 +72,8 @@ class PlainRendererTest {
 
   @Test
   void aSmallQuickBlobPrintsNothingAndAStalledOneStillShowsItsProgress() {
-    Descriptor small = new Descriptor("application/vnd.oci.image.config.v1+json", Digest.parse(SMALL), 4096);
+    Descriptor small =
+        new Descriptor("application/vnd.oci.image.config.v1+json", Digest.parse(SMALL), 4096);
     LongConsumer bytes = tracker.blobStarted(small);
     bytes.accept(4096);
     clock.advance(300);
@@ -76,21 +81,29 @@ class PlainRendererTest {
     tracker.blobFinished(small, Moved.UPLOADED);
     assertEquals(List.of(), lines());
 
-    Descriptor stuck = new Descriptor("application/vnd.oci.image.config.v1+json", Digest.parse(SMALL), 9_000_000);
+    Descriptor stuck =
+        new Descriptor("application/vnd.oci.image.config.v1+json", Digest.parse(SMALL), 9_000_000);
     tracker.blobStarted(stuck).accept(1_000_000);
     clock.advance(10_000);
     tracker.tick();
     clock.advance(10_000);
     tracker.tick();
-    assertEquals(List.of("blob sha256:aaaaaaaaaaaa: 11% (1.0 MB of 9.0 MB), 100.0 kB/s",
-        "blob sha256:aaaaaaaaaaaa: 11% (1.0 MB of 9.0 MB), 0 B/s"), lines());
+    assertEquals(
+        List.of(
+            "blob sha256:aaaaaaaaaaaa: 11% (1.0 MB of 9.0 MB), 100.0 kB/s",
+            "blob sha256:aaaaaaaaaaaa: 11% (1.0 MB of 9.0 MB), 0 B/s"),
+        lines());
   }
 
   @Test
   void aRestartedTransferCountsFromZeroAndMountsPrintNothing() {
-    Descriptor layer = new Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", Digest.parse(LAYER), 20_000_000);
+    Descriptor layer =
+        new Descriptor(
+            "application/vnd.oci.image.layer.v1.tar+gzip", Digest.parse(LAYER), 20_000_000);
     tracker.blobStarted(layer).accept(15_000_000);
-    tracker.blobStarted(layer).accept(1_000_000); // the first attempt failed; its bytes count for nothing
+    tracker
+        .blobStarted(layer)
+        .accept(1_000_000); // the first attempt failed; its bytes count for nothing
     clock.advance(10_000);
     tracker.tick();
     assertTrue(lines().get(2).contains("5% (1.0 MB of 20.0 MB)"), lines().toString());

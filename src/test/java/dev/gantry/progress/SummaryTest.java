@@ -11,12 +11,15 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The summary line's figures and formats, and the byte counting the copy engine streams through. */
+/**
+ * The summary line's figures and formats, and the byte counting the copy engine streams through.
+ */
 class SummaryTest {
   private final TestClock clock = new TestClock();
 
   private static Descriptor blob(char c, long size) {
-    return new Descriptor("application/octet-stream", Digest.parse("sha256:" + String.valueOf(c).repeat(64)), size);
+    return new Descriptor(
+        "application/octet-stream", Digest.parse("sha256:" + String.valueOf(c).repeat(64)), size);
   }
 
   @Test
@@ -36,13 +39,15 @@ class SummaryTest {
 
     Summary s = tracker.summary();
     assertEquals(new Summary(52_428_800, 1, 1, 1, 2, Duration.ofMillis(25_300)), s);
-    assertEquals("copy: 52.4 MB moved; blobs: 1 uploaded, 1 mounted, 1 already there; 2 manifests written; 25.3 s, 2.1 MB/s",
+    assertEquals(
+        "copy: 52.4 MB moved; blobs: 1 uploaded, 1 mounted, 1 already there; 2 manifests written; 25.3 s, 2.1 MB/s",
         s.line("copy"));
   }
 
   @Test
   void aPromoteMovesNoBlobs() {
-    assertEquals("promote: 0 B moved; blobs: 0 uploaded, 0 mounted, 0 already there; 1 manifest written; 412 ms, 0 B/s",
+    assertEquals(
+        "promote: 0 B moved; blobs: 0 uploaded, 0 mounted, 0 already there; 1 manifest written; 412 ms, 0 B/s",
         new Summary(0, 0, 0, 0, 1, Duration.ofMillis(412)).line("promote"));
     assertEquals("0 B/s", new Summary(5, 0, 0, 0, 0, Duration.ZERO).throughputText());
   }
@@ -58,13 +63,16 @@ class SummaryTest {
     assertEquals("--", Units.eta(100, 0));
     assertEquals("3s", Units.eta(2_500_000, 1_000_000));
     assertEquals("16m40s", Units.eta(1_000_000_000, 1_000_000));
-    assertEquals("sha256:0123456789ab", Units.shortDigest(Digest.parse("sha256:0123456789ab" + "f".repeat(52))));
+    assertEquals(
+        "sha256:0123456789ab",
+        Units.shortDigest(Digest.parse("sha256:0123456789ab" + "f".repeat(52))));
   }
 
   @Test
   void countingStreamCountsEveryReadForm() throws IOException {
     long[] counted = {0};
-    try (InputStream in = new CountingInputStream(new ByteArrayInputStream(new byte[100]), n -> counted[0] += n)) {
+    try (InputStream in =
+        new CountingInputStream(new ByteArrayInputStream(new byte[100]), n -> counted[0] += n)) {
       in.read();
       in.read(new byte[10]);
       in.skip(9);

@@ -17,10 +17,14 @@ class TtyRendererTest {
   private static final String ESC = "\u001b[";
   private final TestClock clock = new TestClock();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Tracker tracker = new Tracker(clock, new TtyRenderer(new PrintStream(err, true, StandardCharsets.UTF_8), 80));
+  private final Tracker tracker =
+      new Tracker(clock, new TtyRenderer(new PrintStream(err, true, StandardCharsets.UTF_8), 80));
 
   private static Descriptor blob(char c, long size) {
-    return new Descriptor("application/vnd.oci.image.layer.v1.tar+gzip", Digest.parse("sha256:" + String.valueOf(c).repeat(64)), size);
+    return new Descriptor(
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        Digest.parse("sha256:" + String.valueOf(c).repeat(64)),
+        size);
   }
 
   private String take() {
@@ -39,14 +43,21 @@ class TtyRendererTest {
     clock.advance(1000);
     bytes.accept(10_000_000);
     tracker.tick();
-    assertEquals("\r" + ESC + "2K  sha256:aaaaaaaaaaaa  10.0 MB / 50.0 MB  10.0 MB/s  ETA 4s\n"
-        + "\r" + ESC + "2Ktotal  0/2 blobs  10.0 MB / 80.0 MB  0 B/s  ETA --\n", take());
+    assertEquals(
+        "\r"
+            + ESC
+            + "2K  sha256:aaaaaaaaaaaa  10.0 MB / 50.0 MB  10.0 MB/s  ETA 4s\n"
+            + "\r"
+            + ESC
+            + "2Ktotal  0/2 blobs  10.0 MB / 80.0 MB  0 B/s  ETA --\n",
+        take());
 
     clock.advance(1000);
     bytes.accept(20_000_000);
     tracker.tick();
     String second = take();
-    assertTrue(second.startsWith("\r" + ESC + "2A"), "cursor back up over the two lines: " + second);
+    assertTrue(
+        second.startsWith("\r" + ESC + "2A"), "cursor back up over the two lines: " + second);
     assertTrue(second.contains("30.0 MB / 50.0 MB  15.0 MB/s  ETA 2s"), second);
     assertTrue(second.contains("total  0/2 blobs  30.0 MB / 80.0 MB  20.0 MB/s  ETA 3s"), second);
 
@@ -66,7 +77,8 @@ class TtyRendererTest {
 
   @Test
   void manyBlobsAreCappedAndLongLinesCutToTheWidth() {
-    Tracker narrow = new Tracker(clock, new TtyRenderer(new PrintStream(err, true, StandardCharsets.UTF_8), 40));
+    Tracker narrow =
+        new Tracker(clock, new TtyRenderer(new PrintStream(err, true, StandardCharsets.UTF_8), 40));
     for (int i = 0; i < TtyRenderer.MAX_ROWS + 3; i++) {
       narrow.blobStarted(blob(Character.forDigit(i, 16), 1_000_000_000L)).accept(1);
     }

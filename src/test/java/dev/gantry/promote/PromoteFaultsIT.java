@@ -18,7 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Retries and all-or-nothing rollback, with faults injected by a proxy in front of a real registry. */
+/**
+ * Retries and all-or-nothing rollback, with faults injected by a proxy in front of a real registry.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromoteFaultsIT {
   private static final AtomicLong SEED = new AtomicLong(700);
@@ -46,7 +48,11 @@ class PromoteFaultsIT {
   }
 
   private String push(String repo, String tag) {
-    return TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry, repo, tag);
+    return TestImages.push(
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        repo,
+        tag);
   }
 
   private String viaProxy(String repo) {
@@ -64,13 +70,25 @@ class PromoteFaultsIT {
     proxy.respond429Once("GET", "/v2/faults/retry/manifests/sha-abc1234", 1);
     proxy.resetConnectionOnce("HEAD", "/v2/faults/retry/manifests/latest");
 
-    Result r = new GantryRunner().run("promote", "--no-record", "--from", "sha-abc1234", "--to", "latest", viaProxy("faults/retry"));
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--no-record",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                viaProxy("faults/retry"));
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(digest, digest("faults/retry", "latest"));
     long puts = proxy.requests().stream().filter(q -> q.method().equals("PUT")).count();
     assertEquals(3, puts, "two 503s, then success: " + proxy.requests());
-    long gets = proxy.requests().stream().filter(q -> q.method().equals("GET") && q.url().endsWith("sha-abc1234")).count();
+    long gets =
+        proxy.requests().stream()
+            .filter(q -> q.method().equals("GET") && q.url().endsWith("sha-abc1234"))
+            .count();
     assertEquals(2, gets, "one 429, then success: " + proxy.requests());
   }
 
@@ -87,8 +105,19 @@ class PromoteFaultsIT {
     // c has no latest yet: after a rollback it is reported, not deleted.
     proxy.failAlways("PUT", "/v2/" + b + "/manifests/latest", 403);
 
-    Result r = new GantryRunner().run("promote", "--jobs", "1", "--from", "sha-abc1234", "--to", "latest",
-        viaProxy(a), viaProxy(c), viaProxy(b));
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--jobs",
+                "1",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                viaProxy(a),
+                viaProxy(c),
+                viaProxy(b));
 
     assertEquals(6, r.exitCode(), r.all());
     assertEquals(oldA, digest(a, "latest"), "a is back on its previous manifest");
@@ -97,7 +126,8 @@ class PromoteFaultsIT {
     assertTrue(r.stdout().contains("left-new"), r.stdout());
     assertTrue(r.stdout().contains("failed"), r.stdout());
     assertTrue(r.stderr().contains("put manifest") && r.stderr().contains(b), r.stderr());
-    assertEquals(1, r.stderr().lines().filter(l -> !l.startsWith("gantry: plan: ")).count(), r.stderr());
+    assertEquals(
+        1, r.stderr().lines().filter(l -> !l.startsWith("gantry: plan: ")).count(), r.stderr());
   }
 
   @Test
@@ -110,12 +140,27 @@ class PromoteFaultsIT {
     push(b, "latest");
     proxy.failAlways("PUT", "/v2/" + b + "/manifests/latest", 503);
 
-    Result r = new GantryRunner().run("promote", "--jobs", "1", "--json", "--from", "sha-abc1234", "--to", "latest", viaProxy(a), viaProxy(b));
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--jobs",
+                "1",
+                "--json",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                viaProxy(a),
+                viaProxy(b));
 
     assertEquals(6, r.exitCode(), r.all());
     assertTrue(r.stdout().contains("\"status\":\"rolled-back\""), r.stdout());
     assertEquals(oldA, digest(a, "latest"));
-    long putsB = proxy.requests().stream().filter(q -> q.method().equals("PUT") && q.url().contains(b)).count();
+    long putsB =
+        proxy.requests().stream()
+            .filter(q -> q.method().equals("PUT") && q.url().contains(b))
+            .count();
     assertEquals(5, putsB, "five attempts, then give up");
   }
 
@@ -126,7 +171,8 @@ class PromoteFaultsIT {
     String old = push(a, "latest");
     proxy.failAlways("HEAD", "/v2/" + a + "/manifests/.*", 405);
 
-    Result r = new GantryRunner().run("promote", "--from", "sha-abc1234", "--to", "latest", viaProxy(a));
+    Result r =
+        new GantryRunner().run("promote", "--from", "sha-abc1234", "--to", "latest", viaProxy(a));
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().contains("(was " + old + ")"), r.stdout());
@@ -141,15 +187,23 @@ class PromoteFaultsIT {
     proxy.failAlways("HEAD", "/v2/" + a + "/manifests/.*", 404);
 
     // The promote's own requests (the ledger's are counted in LedgerIT).
-    Result first = new GantryRunner().run("promote", "--no-record", "--from", "sha-abc1234", "--to", "latest", viaProxy(a));
-    Result again = new GantryRunner().run("promote", "--no-record", "--from", "sha-abc1234", "--to", "latest", viaProxy(a));
+    Result first =
+        new GantryRunner()
+            .run("promote", "--no-record", "--from", "sha-abc1234", "--to", "latest", viaProxy(a));
+    Result again =
+        new GantryRunner()
+            .run("promote", "--no-record", "--from", "sha-abc1234", "--to", "latest", viaProxy(a));
 
     assertEquals(0, first.exitCode(), first.all());
-    assertTrue(first.stdout().contains("(was " + old + ")"), "not taken for a new tag: " + first.stdout());
+    assertTrue(
+        first.stdout().contains("(was " + old + ")"), "not taken for a new tag: " + first.stdout());
     assertEquals(digest, digest(a, "latest"));
     assertEquals(0, again.exitCode(), again.all());
     assertTrue(again.stdout().startsWith("unchanged"), again.stdout());
-    assertEquals(1, proxy.requests().stream().filter(q -> q.method().equals("PUT")).count(), proxy.requests().toString());
+    assertEquals(
+        1,
+        proxy.requests().stream().filter(q -> q.method().equals("PUT")).count(),
+        proxy.requests().toString());
   }
 
   @Test
@@ -160,14 +214,29 @@ class PromoteFaultsIT {
     push(b, "sha-abc1234");
     push(a, "latest");
     push(b, "latest");
-    TestImages.Layout theirs = TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
-    // b's write is slow, then refused: meanwhile another writer moves a, which Gantry has already written.
+    TestImages.Layout theirs =
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
+    // b's write is slow, then refused: meanwhile another writer moves a, which Gantry has already
+    // written.
     proxy.failOnceAfter("PUT", "/v2/" + b + "/manifests/latest", 403, 3000);
 
-    java.util.concurrent.CompletableFuture<Result> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
-        new GantryRunner().run("promote", "--jobs", "1", "--from", "sha-abc1234", "--to", "latest", viaProxy(a), viaProxy(b)));
+    java.util.concurrent.CompletableFuture<Result> run =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                new GantryRunner()
+                    .run(
+                        "promote",
+                        "--jobs",
+                        "1",
+                        "--from",
+                        "sha-abc1234",
+                        "--to",
+                        "latest",
+                        viaProxy(a),
+                        viaProxy(b)));
     long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!digest.equals(skopeo.digestOrNull(registry.hostPort() + "/" + a + ":latest", registry))) {
+    while (!digest.equals(
+        skopeo.digestOrNull(registry.hostPort() + "/" + a + ":latest", registry))) {
       assertTrue(System.nanoTime() < deadline, "a was never written");
       Thread.sleep(50);
     }
@@ -176,7 +245,9 @@ class PromoteFaultsIT {
 
     assertEquals(7, r.exitCode(), r.all());
     assertEquals(theirs.digest(), digest(a, "latest"), "the other writer's tag is left alone");
-    assertTrue(r.stdout().contains("skipped") && r.stdout().contains("moved by someone else (digest " + theirs.digest() + ")"),
+    assertTrue(
+        r.stdout().contains("skipped")
+            && r.stdout().contains("moved by someone else (digest " + theirs.digest() + ")"),
         r.stdout());
   }
 
@@ -186,10 +257,21 @@ class PromoteFaultsIT {
     push(a, "sha-abc1234");
     int mark = registry.mark();
 
-    Result r = new GantryRunner().run("promote", "--from", "sha-abc1234", "--to", "latest", viaProxy(a), "127.0.0.1:1/nowhere/app");
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                viaProxy(a),
+                "127.0.0.1:1/nowhere/app");
 
     assertEquals(1, r.exitCode(), r.all());
-    assertTrue(r.stderr().contains("127.0.0.1:1/nowhere/app") && r.stderr().contains("unreachable"), r.stderr());
+    assertTrue(
+        r.stderr().contains("127.0.0.1:1/nowhere/app") && r.stderr().contains("unreachable"),
+        r.stderr());
     assertFalse(registry.requestLogSince(mark).stream().anyMatch(q -> q.method().equals("PUT")));
   }
 }

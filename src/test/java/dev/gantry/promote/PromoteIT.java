@@ -20,7 +20,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** {@code gantry promote} on a real, open distribution registry; every result read back with skopeo. */
+/**
+ * {@code gantry promote} on a real, open distribution registry; every result read back with skopeo.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromoteIT {
   private static final AtomicLong SEED = new AtomicLong(100);
@@ -63,7 +65,17 @@ class PromoteIT {
     int mark = registry.mark();
 
     // The promote's own requests (the ledger's are counted in LedgerIT).
-    Result r = new GantryRunner().run("promote", "--no-record", "--from", "sha-abc1234", "--to", "latest", image(a), image(b));
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--no-record",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                image(a),
+                image(b));
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().contains("promoted"), r.stdout());
@@ -72,21 +84,46 @@ class PromoteIT {
     assertEquals(digestA, skopeo.digest(image(a) + ":latest", registry));
     assertEquals(digestB, skopeo.digest(image(b) + ":latest", registry));
     List<LoggedRequest> requests = gantryRequests(mark);
-    // b's latest is new: its HEAD 404 is checked with a GET (some registries answer HEAD 404 for a tag GET finds).
-    assertEquals(7, requests.size(), "HEAD + GET + PUT per (image, tag), + GET for a new tag: " + requests);
+    // b's latest is new: its HEAD 404 is checked with a GET (some registries answer HEAD 404 for a
+    // tag GET finds).
+    assertEquals(
+        7, requests.size(), "HEAD + GET + PUT per (image, tag), + GET for a new tag: " + requests);
     assertEquals(2, count(requests, "PUT"), requests.toString());
-    assertTrue(requests.stream().noneMatch(q -> q.path().contains("/blobs/")), "no blob requests: " + requests);
+    assertTrue(
+        requests.stream().noneMatch(q -> q.path().contains("/blobs/")),
+        "no blob requests: " + requests);
   }
 
   @Test
   void secondIdenticalRunWritesNothing() {
     String repo = "it/idempotent";
     pushIndex(repo, "sha-1111111");
-    Result first = new GantryRunner().run("promote", "--from", "sha-1111111", "--to", "latest", "--to", "stable", image(repo));
+    Result first =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--from",
+                "sha-1111111",
+                "--to",
+                "latest",
+                "--to",
+                "stable",
+                image(repo));
     assertEquals(0, first.exitCode(), first.all());
     int mark = registry.mark();
 
-    Result second = new GantryRunner().run("promote", "--json", "--from", "sha-1111111", "--to", "latest", "--to", "stable", image(repo));
+    Result second =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--json",
+                "--from",
+                "sha-1111111",
+                "--to",
+                "latest",
+                "--to",
+                "stable",
+                image(repo));
 
     assertEquals(0, second.exitCode(), second.all());
     assertTrue(second.stdout().contains("\"outcome\":\"unchanged\""), second.stdout());
@@ -101,7 +138,16 @@ class PromoteIT {
     String before = skopeo.digest(image(ok) + ":sha-2222222", registry);
     int mark = registry.mark();
 
-    Result r = new GantryRunner().run("promote", "--from", "sha-2222222", "--to", "latest", image(ok), image("it/preflight-missing"));
+    Result r =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--from",
+                "sha-2222222",
+                "--to",
+                "latest",
+                image(ok),
+                image("it/preflight-missing"));
 
     assertEquals(4, r.exitCode(), r.all());
     assertTrue(r.stderr().contains("it/preflight-missing:sha-2222222"), r.stderr());
@@ -118,14 +164,18 @@ class PromoteIT {
     String stale = "sha256:" + "0".repeat(64);
     int mark = registry.mark();
 
-    Result r = new GantryRunner().run("promote", "--from", "sha-3333333", "--to", "latest", image(repo) + "@" + stale);
+    Result r =
+        new GantryRunner()
+            .run("promote", "--from", "sha-3333333", "--to", "latest", image(repo) + "@" + stale);
 
     assertEquals(5, r.exitCode(), r.all());
     assertTrue(r.stderr().contains("source tag moved"), r.stderr());
     assertEquals(0, count(gantryRequests(mark), "PUT"));
 
     String actual = skopeo.digest(image(repo) + ":sha-3333333", registry);
-    Result pinnedOk = new GantryRunner().run("promote", "--from", "sha-3333333", "--to", "latest", image(repo) + "@" + actual);
+    Result pinnedOk =
+        new GantryRunner()
+            .run("promote", "--from", "sha-3333333", "--to", "latest", image(repo) + "@" + actual);
     assertEquals(0, pinnedOk.exitCode(), pinnedOk.all());
     assertEquals(actual, skopeo.digest(image(repo) + ":latest", registry));
   }
@@ -135,7 +185,8 @@ class PromoteIT {
     String repo = "it/by-digest";
     String digest = pushIndex(repo, "sha-4444444");
 
-    Result r = new GantryRunner().run("promote", "--from", "@" + digest, "--to", "release", image(repo));
+    Result r =
+        new GantryRunner().run("promote", "--from", "@" + digest, "--to", "release", image(repo));
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(digest, skopeo.digest(image(repo) + ":release", registry));
@@ -147,7 +198,9 @@ class PromoteIT {
     pushIndex(repo, "sha-5555555");
     int mark = registry.mark();
 
-    Result r = new GantryRunner().run("promote", "--dry-run", "--from", "sha-5555555", "--to", "latest", image(repo));
+    Result r =
+        new GantryRunner()
+            .run("promote", "--dry-run", "--from", "sha-5555555", "--to", "latest", image(repo));
 
     assertEquals(0, r.exitCode(), r.all());
     assertTrue(r.stdout().contains("would-promote"), r.stdout());
@@ -159,19 +212,30 @@ class PromoteIT {
   void dockerV2SchemaManifestKeepsItsMediaTypeAndDigest() {
     String repo = "it/docker-v2";
     Path dir = TempDirs.create("gantry-layout-");
-    TestImages.Layout layout = TestImages.singlePlatform(dir, SEED.incrementAndGet(), TestImages.Format.DOCKER,
-        TestImages.Platform.LINUX_AMD64, 2, 1024);
+    TestImages.Layout layout =
+        TestImages.singlePlatform(
+            dir,
+            SEED.incrementAndGet(),
+            TestImages.Format.DOCKER,
+            TestImages.Platform.LINUX_AMD64,
+            2,
+            1024);
     String digest = TestImages.push(layout, registry, repo, "sha-6666666");
 
-    Result r = new GantryRunner().run("promote", "--json", "--from", "sha-6666666", "--to", "latest", image(repo));
+    Result r =
+        new GantryRunner()
+            .run("promote", "--json", "--from", "sha-6666666", "--to", "latest", image(repo));
 
     assertEquals(0, r.exitCode(), r.all());
-    assertTrue(r.stdout().contains("application/vnd.docker.distribution.manifest.v2+json"), r.stdout());
+    assertTrue(
+        r.stdout().contains("application/vnd.docker.distribution.manifest.v2+json"), r.stdout());
     assertEquals(digest, skopeo.digest(image(repo) + ":latest", registry));
   }
 
   private List<LoggedRequest> gantryRequests(int mark) {
-    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/")).toList();
+    return registry.requestLogSince(mark).stream()
+        .filter(q -> q.userAgent().startsWith("gantry/"))
+        .toList();
   }
 
   private static long count(List<LoggedRequest> requests, String method) {

@@ -23,9 +23,14 @@ class PromoteRequestTest {
 
   @Test
   void tagSourceAndTargets() {
-    PromoteRequest r = PromoteRequest.parse(List.of("ghcr.io/acme/api", "nginx"), "sha-abc1234", List.of("latest", "1.0"));
-    assertEquals(List.of(new PromoteRequest.Image(new Repository("ghcr.io", "acme/api"), null),
-        new PromoteRequest.Image(new Repository("docker.io", "library/nginx"), null)), r.images());
+    PromoteRequest r =
+        PromoteRequest.parse(
+            List.of("ghcr.io/acme/api", "nginx"), "sha-abc1234", List.of("latest", "1.0"));
+    assertEquals(
+        List.of(
+            new PromoteRequest.Image(new Repository("ghcr.io", "acme/api"), null),
+            new PromoteRequest.Image(new Repository("docker.io", "library/nginx"), null)),
+        r.images());
     assertEquals("sha-abc1234", r.fromTag());
     assertNull(r.fromDigest());
     assertEquals("sha-abc1234", r.sourceReference());
@@ -35,7 +40,8 @@ class PromoteRequestTest {
 
   @Test
   void fromDigestWithAt() {
-    PromoteRequest r = PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@" + DIGEST, List.of("latest"));
+    PromoteRequest r =
+        PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@" + DIGEST, List.of("latest"));
     assertNull(r.fromTag());
     assertEquals(Digest.parse(DIGEST), r.fromDigest());
     assertEquals(DIGEST, r.sourceReference());
@@ -44,14 +50,17 @@ class PromoteRequestTest {
 
   @Test
   void imagePinnedByDigest() {
-    PromoteRequest r = PromoteRequest.parse(List.of("ghcr.io/acme/api@" + DIGEST), "sha-1", List.of("latest"));
+    PromoteRequest r =
+        PromoteRequest.parse(List.of("ghcr.io/acme/api@" + DIGEST), "sha-1", List.of("latest"));
     assertEquals(Digest.parse(DIGEST), r.images().get(0).pinned());
     assertEquals("ghcr.io/acme/api", r.images().get(0).toString());
   }
 
   @Test
   void repeatedTargetTagIsWrittenOnce() {
-    PromoteRequest r = PromoteRequest.parse(List.of("ghcr.io/acme/api"), "sha-1", List.of("latest", "1.0", "latest"));
+    PromoteRequest r =
+        PromoteRequest.parse(
+            List.of("ghcr.io/acme/api"), "sha-1", List.of("latest", "1.0", "latest"));
     assertEquals(List.of("latest", "1.0"), r.to());
   }
 
@@ -63,8 +72,10 @@ class PromoteRequestTest {
 
   @Test
   void missingFrom() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "", List.of("latest")), "--from");
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), null, List.of("latest")), "--from");
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "", List.of("latest")), "--from");
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), null, List.of("latest")), "--from");
   }
 
   @Test
@@ -75,41 +86,71 @@ class PromoteRequestTest {
 
   @Test
   void targetSameAsSource() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "latest", List.of("stable", "latest")), "latest");
+    badInput(
+        () ->
+            PromoteRequest.parse(
+                List.of("ghcr.io/acme/api"), "latest", List.of("stable", "latest")),
+        "latest");
   }
 
   @Test
   void imageWithTagIsRejectedNamingTheImage() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api:sha-1"), "sha-1", List.of("latest")),
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api:sha-1"), "sha-1", List.of("latest")),
         "ghcr.io/acme/api:sha-1");
   }
 
   @Test
   void sameRepositoryNamedTwiceIsRejected() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api", "ghcr.io/acme/api"), "sha-1", List.of("latest")),
+    badInput(
+        () ->
+            PromoteRequest.parse(
+                List.of("ghcr.io/acme/api", "ghcr.io/acme/api"), "sha-1", List.of("latest")),
         "ghcr.io/acme/api");
-    badInput(() -> PromoteRequest.parse(List.of("nginx", "docker.io/library/nginx"), "sha-1", List.of("latest")),
+    badInput(
+        () ->
+            PromoteRequest.parse(
+                List.of("nginx", "docker.io/library/nginx"), "sha-1", List.of("latest")),
         "docker.io/library/nginx");
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api", "ghcr.io/acme/api@" + DIGEST), "sha-1",
-        List.of("latest")), "ghcr.io/acme/api@" + DIGEST);
+    badInput(
+        () ->
+            PromoteRequest.parse(
+                List.of("ghcr.io/acme/api", "ghcr.io/acme/api@" + DIGEST),
+                "sha-1",
+                List.of("latest")),
+        "ghcr.io/acme/api@" + DIGEST);
   }
 
   @Test
   void badTags() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "sha-1", List.of("bad tag")), "bad tag");
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "sha-1", List.of("x".repeat(129))), "x".repeat(129));
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "-dash", List.of("latest")), "-dash");
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "sha-1", List.of("bad tag")),
+        "bad tag");
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "sha-1", List.of("x".repeat(129))),
+        "x".repeat(129));
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "-dash", List.of("latest")),
+        "-dash");
   }
 
   @Test
   void badDigests() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@sha256:abc", List.of("latest")), "sha256:abc");
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@sha256:abc", List.of("latest")),
+        "sha256:abc");
     badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@", List.of("latest")), "''");
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/acme/api@sha256:abc"), "sha-1", List.of("latest")), "sha256:abc");
+    badInput(
+        () ->
+            PromoteRequest.parse(
+                List.of("ghcr.io/acme/api@sha256:abc"), "sha-1", List.of("latest")),
+        "sha256:abc");
   }
 
   @Test
   void badImage() {
-    badInput(() -> PromoteRequest.parse(List.of("ghcr.io/Acme/api"), "sha-1", List.of("latest")), "ghcr.io/Acme/api");
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/Acme/api"), "sha-1", List.of("latest")),
+        "ghcr.io/Acme/api");
   }
 }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * SIGTERM and SIGINT in the middle of a promote, sent to the real jar while a write is slow: the plan was printed
- * before the first write, no new write starts, and every tag that moved is put back (checked with skopeo).
+ * SIGTERM and SIGINT in the middle of a promote, sent to the real jar while a write is slow: the
+ * plan was printed before the first write, no new write starts, and every tag that moved is put
+ * back (checked with skopeo).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromoteSignalIT {
@@ -44,7 +45,11 @@ class PromoteSignalIT {
   }
 
   private String push(String repo, String tag) {
-    return TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry, repo, tag);
+    return TestImages.push(
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        repo,
+        tag);
   }
 
   @Test
@@ -55,14 +60,16 @@ class PromoteSignalIT {
   @Test
   void sigintDoesTheSameAndJsonCarriesThePlan() throws Exception {
     Result r = stopMidPromote("sigint", "INT", true);
-    com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
+    com.fasterxml.jackson.databind.JsonNode doc =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.stdout());
     assertEquals("SIGINT", doc.path("stoppedBy").asText(), r.stdout());
     assertEquals(3, doc.path("plan").size(), r.stdout());
     assertTrue(doc.path("plan").get(0).path("previous").asText().startsWith("sha256:"), r.stdout());
   }
 
   private Result stopMidPromote(String name, String signal, boolean json) throws Exception {
-    List<String> repos = List.of("signal/" + name + "-a", "signal/" + name + "-b", "signal/" + name + "-c");
+    List<String> repos =
+        List.of("signal/" + name + "-a", "signal/" + name + "-b", "signal/" + name + "-c");
     List<byte[]> before = new java.util.ArrayList<>();
     List<String> previous = new java.util.ArrayList<>();
     for (String repo : repos) {
@@ -70,12 +77,23 @@ class PromoteSignalIT {
       previous.add(push(repo, "latest"));
       before.add(skopeo.inspectRaw(registry.hostPort() + "/" + repo + ":latest", registry));
     }
-    // The second write is slow, so the signal arrives while it is in flight and before the third starts.
+    // The second write is slow, so the signal arrives while it is in flight and before the third
+    // starts.
     proxy.delayOnce("PUT", "/v2/" + repos.get(1) + "/manifests/latest", 3000, registry.url());
 
-    List<String> args = new java.util.ArrayList<>(List.of("promote", "--jobs", "1", "--from", "sha-abc1234",
-        "--to", "latest", proxy.hostPort() + "/" + repos.get(0), proxy.hostPort() + "/" + repos.get(1),
-        proxy.hostPort() + "/" + repos.get(2)));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "promote",
+                "--jobs",
+                "1",
+                "--from",
+                "sha-abc1234",
+                "--to",
+                "latest",
+                proxy.hostPort() + "/" + repos.get(0),
+                proxy.hostPort() + "/" + repos.get(1),
+                proxy.hostPort() + "/" + repos.get(2)));
     if (json) {
       args.add(1, "--json");
     }
@@ -84,23 +102,35 @@ class PromoteSignalIT {
     long deadline = System.nanoTime() + 60_000_000_000L;
     String moved = digestOf(repos.get(0), "sha-abc1234");
     while (!moved.equals(skopeo.digestOrNull(firstTag, registry))) {
-      assertTrue(System.nanoTime() < deadline, "the first write never happened: " + run.stderrSoFar());
+      assertTrue(
+          System.nanoTime() < deadline, "the first write never happened: " + run.stderrSoFar());
       Thread.sleep(50);
     }
     String planSoFar = run.stderrSoFar();
-    assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(run.process().pid())).start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("kill", "-" + signal, Long.toString(run.process().pid()))
+            .start()
+            .waitFor());
     Result r = run.await();
 
     assertEquals(6, r.exitCode(), r.all());
     for (int i = 0; i < repos.size(); i++) {
       String ref = registry.hostPort() + "/" + repos.get(i) + ":latest";
-      assertArrayEquals(before.get(i), skopeo.inspectRaw(ref, registry), ref + " is back: " + r.all());
-      assertTrue(planSoFar.contains(repos.get(i) + ":latest") && planSoFar.contains("(was " + previous.get(i) + ")"),
-          "the plan, with every previous digest, was on stderr before the first write: " + planSoFar);
+      assertArrayEquals(
+          before.get(i), skopeo.inspectRaw(ref, registry), ref + " is back: " + r.all());
+      assertTrue(
+          planSoFar.contains(repos.get(i) + ":latest")
+              && planSoFar.contains("(was " + previous.get(i) + ")"),
+          "the plan, with every previous digest, was on stderr before the first write: "
+              + planSoFar);
     }
     assertTrue(r.stderr().contains("SIG" + signal), r.stderr());
-    assertTrue(r.stdout().contains("not-attempted") && r.stdout().contains("rolled-back"), r.stdout());
-    assertTrue(proxy.requests().stream().noneMatch(q -> q.method().equals("PUT") && q.url().contains(repos.get(2))),
+    assertTrue(
+        r.stdout().contains("not-attempted") && r.stdout().contains("rolled-back"), r.stdout());
+    assertTrue(
+        proxy.requests().stream()
+            .noneMatch(q -> q.method().equals("PUT") && q.url().contains(repos.get(2))),
         "no write starts after the signal: " + proxy.requests());
     return r;
   }

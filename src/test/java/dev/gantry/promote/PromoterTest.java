@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
 import dev.gantry.promote.PromoteReport.Outcome;
 import dev.gantry.promote.PromoteReport.TagResult;
 import dev.gantry.registry.InMemoryRegistry;
-import dev.gantry.image.Manifest;
-import dev.gantry.image.MediaTypes;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.TestManifests;
@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A whole promote against an in-memory registry: exactly which requests, in which order, and what is left. */
+/**
+ * A whole promote against an in-memory registry: exactly which requests, in which order, and what
+ * is left.
+ */
 class PromoterTest {
   private static final Manifest SRC_A = TestManifests.index("a-new");
   private static final Manifest OLD_A = TestManifests.index("a-old");
@@ -44,11 +47,16 @@ class PromoterTest {
     registry.close();
   }
 
-  private PromoteReport promote(List<String> images, String from, List<String> to, boolean dryRun, int jobs) {
-    PromoteRequest request = PromoteRequest.parse(
-        images.stream().map(i -> registry.registry() + "/" + i).toList(), from, to);
-    return Promoter.promote(request,
-        i -> dryRun ? client.forPull(i.repository()) : client.forPush(i.repository()), dryRun, jobs);
+  private PromoteReport promote(
+      List<String> images, String from, List<String> to, boolean dryRun, int jobs) {
+    PromoteRequest request =
+        PromoteRequest.parse(
+            images.stream().map(i -> registry.registry() + "/" + i).toList(), from, to);
+    return Promoter.promote(
+        request,
+        i -> dryRun ? client.forPull(i.repository()) : client.forPush(i.repository()),
+        dryRun,
+        jobs);
   }
 
   private static List<Outcome> outcomes(PromoteReport report) {
@@ -63,8 +71,12 @@ class PromoterTest {
 
     assertEquals(List.of(Outcome.PROMOTED), outcomes(report));
     List<RecordedRequest> rs = registry.requests();
-    assertEquals(List.of("GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest",
-        "PUT /v2/demo/a/manifests/latest"), rs.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
+    assertEquals(
+        List.of(
+            "GET /v2/demo/a/manifests/sha-1",
+            "HEAD /v2/demo/a/manifests/latest",
+            "PUT /v2/demo/a/manifests/latest"),
+        rs.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
     assertArrayEquals(SRC_A.bytes(), rs.get(2).getBody().toByteArray());
     assertEquals(MediaTypes.OCI_INDEX, rs.get(2).getHeaders().get("Content-Type"));
     assertArrayEquals(SRC_A.bytes(), store.get("demo/a", "latest").bytes());
@@ -78,8 +90,10 @@ class PromoterTest {
 
     List<String> lines = registry.requestLines();
     assertEquals(3, lines.size(), lines::toString);
-    assertEquals(Set.of("GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest"),
-        Set.copyOf(lines.subList(0, 2)), "both reads come before the write");
+    assertEquals(
+        Set.of("GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest"),
+        Set.copyOf(lines.subList(0, 2)),
+        "both reads come before the write");
     assertEquals("PUT /v2/demo/a/manifests/latest", lines.get(2));
   }
 
@@ -94,126 +108,204 @@ class PromoterTest {
     assertEquals(List.of(Outcome.UNCHANGED), outcomes(again));
     List<String> lines = registry.requestLines();
     assertEquals(2, lines.size(), lines::toString);
-    assertEquals(Set.of("GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest"), Set.copyOf(lines));
+    assertEquals(
+        Set.of("GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest"),
+        Set.copyOf(lines));
   }
 
   @Test
   void failedWriteRestoresTheTagAlreadyMovedToItsPreviousManifest() {
-    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A).put("demo/b", "sha-1", SRC_B)
-        .override("PUT /v2/demo/b/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/a", "latest", OLD_A)
+        .put("demo/b", "sha-1", SRC_B)
+        .override(
+            "PUT /v2/demo/b/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
 
-    PromoteReport report = promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
+    PromoteReport report =
+        promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.ROLLED_BACK, Outcome.FAILED), outcomes(report));
     TagResult failed = report.results().get(1);
-    assertTrue(failed.error().contains("put manifest " + registry.registry() + "/demo/b:latest"), failed.error());
+    assertTrue(
+        failed.error().contains("put manifest " + registry.registry() + "/demo/b:latest"),
+        failed.error());
     assertTrue(failed.error().contains("MANIFEST_INVALID"), failed.error());
     assertEquals(OLD_A.digest(), report.results().get(0).previous());
 
     List<RecordedRequest> rs = registry.requests();
-    assertEquals(List.of(
-        "GET /v2/demo/a/manifests/sha-1", "HEAD /v2/demo/a/manifests/latest",
-        "GET /v2/demo/b/manifests/sha-1", "HEAD /v2/demo/b/manifests/latest", "GET /v2/demo/b/manifests/latest",
-        "PUT /v2/demo/a/manifests/latest", "PUT /v2/demo/b/manifests/latest",
-        "HEAD /v2/demo/a/manifests/latest", // still at the digest Gantry wrote? only then is it restored
-        "GET /v2/demo/a/manifests/" + OLD_A.digest(), "PUT /v2/demo/a/manifests/latest"),
+    assertEquals(
+        List.of(
+            "GET /v2/demo/a/manifests/sha-1",
+            "HEAD /v2/demo/a/manifests/latest",
+            "GET /v2/demo/b/manifests/sha-1",
+            "HEAD /v2/demo/b/manifests/latest",
+            "GET /v2/demo/b/manifests/latest",
+            "PUT /v2/demo/a/manifests/latest",
+            "PUT /v2/demo/b/manifests/latest",
+            "HEAD /v2/demo/a/manifests/latest", // still at the digest Gantry wrote? only then is it
+            // restored
+            "GET /v2/demo/a/manifests/" + OLD_A.digest(),
+            "PUT /v2/demo/a/manifests/latest"),
         rs.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
-    assertArrayEquals(OLD_A.bytes(), rs.get(9).getBody().toByteArray(), "the restore PUTs the previous bytes");
+    assertArrayEquals(
+        OLD_A.bytes(), rs.get(9).getBody().toByteArray(), "the restore PUTs the previous bytes");
     assertArrayEquals(OLD_A.bytes(), store.get("demo/a", "latest").bytes());
   }
 
   @Test
   void restoreThatFailsIsReportedAsRollbackFailed() {
-    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A).put("demo/b", "sha-1", SRC_B)
-        .override("PUT /v2/demo/b/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
-        .override("GET /v2/demo/a/manifests/" + OLD_A.digest(), MockRegistry.error(404, "MANIFEST_UNKNOWN", "gone"));
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/a", "latest", OLD_A)
+        .put("demo/b", "sha-1", SRC_B)
+        .override(
+            "PUT /v2/demo/b/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
+        .override(
+            "GET /v2/demo/a/manifests/" + OLD_A.digest(),
+            MockRegistry.error(404, "MANIFEST_UNKNOWN", "gone"));
 
-    PromoteReport report = promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
+    PromoteReport report =
+        promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.ROLLBACK_FAILED, Outcome.FAILED), outcomes(report));
     assertTrue(report.rollbackIncomplete());
-    assertTrue(report.results().get(0).error().contains("MANIFEST_UNKNOWN"), report.results().get(0).error());
-    assertArrayEquals(SRC_A.bytes(), store.get("demo/a", "latest").bytes(), "left where the promote put it");
+    assertTrue(
+        report.results().get(0).error().contains("MANIFEST_UNKNOWN"),
+        report.results().get(0).error());
+    assertArrayEquals(
+        SRC_A.bytes(), store.get("demo/a", "latest").bytes(), "left where the promote put it");
   }
 
   @Test
   void failedWriteLeavesANewTagAndSaysSo() {
-    store.put("demo/a", "sha-1", SRC_A).put("demo/b", "sha-1", SRC_B)
-        .override("PUT /v2/demo/b/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/b", "sha-1", SRC_B)
+        .override(
+            "PUT /v2/demo/b/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
 
-    PromoteReport report = promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
+    PromoteReport report =
+        promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.LEFT_NEW, Outcome.FAILED), outcomes(report));
-    assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("GET /v2/demo/a/manifests/sha256:")));
+    assertTrue(
+        registry.requestLines().stream()
+            .noneMatch(l -> l.startsWith("GET /v2/demo/a/manifests/sha256:")));
   }
 
   @Test
   void writeThatLandedWithAnotherDigestReportedIsRestoredAndSaysSo() {
-    // The PUT was applied, but its answer names another digest: the tag may have moved, so it is put back.
-    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A)
+    // The PUT was applied, but its answer names another digest: the tag may have moved, so it is
+    // put back.
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/a", "latest", OLD_A)
         .reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
 
     PromoteReport report = promote(List.of("demo/a"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.ROLLED_BACK), outcomes(report));
     assertTrue(report.movedAny(), "the tag may have moved: not 'nothing was changed'");
-    assertTrue(report.firstFailure().error().contains("digest mismatch"), report.firstFailure().error());
+    assertTrue(
+        report.firstFailure().error().contains("digest mismatch"), report.firstFailure().error());
     assertArrayEquals(OLD_A.bytes(), store.get("demo/a", "latest").bytes());
   }
 
   @Test
   void newTagWrittenWithAnotherDigestReportedIsLeftNew() {
-    store.put("demo/a", "sha-1", SRC_A).reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
 
     PromoteReport report = promote(List.of("demo/a"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.LEFT_NEW), outcomes(report));
     assertTrue(report.movedAny());
-    assertTrue(report.firstFailure().error().contains("digest mismatch"), report.firstFailure().error());
+    assertTrue(
+        report.firstFailure().error().contains("digest mismatch"), report.firstFailure().error());
   }
 
   @Test
   void rollbackLeavesATagSomeoneElseMovedMeanwhile() {
     Manifest theirs = TestManifests.index("someone-else");
-    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A).put("demo/b", "sha-1", SRC_B)
-        .override("PUT /v2/demo/b/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/a", "latest", OLD_A)
+        .put("demo/b", "sha-1", SRC_B)
+        .override(
+            "PUT /v2/demo/b/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
         .onRequest("PUT /v2/demo/b/manifests/latest", () -> store.put("demo/a", "latest", theirs));
 
-    PromoteReport report = promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
+    PromoteReport report =
+        promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.SKIPPED, Outcome.FAILED), outcomes(report));
     assertTrue(report.rollbackIncomplete());
-    assertEquals("moved by someone else (digest " + theirs.digest() + ")", report.results().get(0).error());
-    assertArrayEquals(theirs.bytes(), store.get("demo/a", "latest").bytes(), "the other writer's tag is kept");
-    assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("GET /v2/demo/a/manifests/sha256:")));
+    assertEquals(
+        "moved by someone else (digest " + theirs.digest() + ")", report.results().get(0).error());
+    assertArrayEquals(
+        theirs.bytes(), store.get("demo/a", "latest").bytes(), "the other writer's tag is kept");
+    assertTrue(
+        registry.requestLines().stream()
+            .noneMatch(l -> l.startsWith("GET /v2/demo/a/manifests/sha256:")));
   }
 
   @Test
   void exitCodesSayWhatAnAmbiguousWriteAndASkippedRestoreMayHaveLeft() {
-    store.put("demo/a", "sha-1", SRC_A).put("demo/a", "latest", OLD_A)
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/a", "latest", OLD_A)
         .reportOnPut("PUT /v2/demo/a/manifests/latest", SRC_B.digest());
-    GantryRunner.Result restored = new GantryRunner().run("promote", "--from", "sha-1", "--to", "latest",
-        registry.registry() + "/demo/a");
+    GantryRunner.Result restored =
+        new GantryRunner()
+            .run("promote", "--from", "sha-1", "--to", "latest", registry.registry() + "/demo/a");
     assertEquals(6, restored.exitCode(), restored.all());
     assertTrue(restored.stdout().contains("rolled-back"), restored.stdout());
 
     Manifest theirs = TestManifests.index("someone-else-2");
-    store.put("demo/c", "sha-1", SRC_A).put("demo/c", "latest", OLD_A).put("demo/d", "sha-1", SRC_B)
-        .override("PUT /v2/demo/d/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
+    store
+        .put("demo/c", "sha-1", SRC_A)
+        .put("demo/c", "latest", OLD_A)
+        .put("demo/d", "sha-1", SRC_B)
+        .override(
+            "PUT /v2/demo/d/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"))
         .onRequest("PUT /v2/demo/d/manifests/latest", () -> store.put("demo/c", "latest", theirs));
-    GantryRunner.Result skipped = new GantryRunner().run("promote", "--jobs", "1", "--from", "sha-1", "--to", "latest",
-        registry.registry() + "/demo/c", registry.registry() + "/demo/d");
+    GantryRunner.Result skipped =
+        new GantryRunner()
+            .run(
+                "promote",
+                "--jobs",
+                "1",
+                "--from",
+                "sha-1",
+                "--to",
+                "latest",
+                registry.registry() + "/demo/c",
+                registry.registry() + "/demo/d");
     assertEquals(7, skipped.exitCode(), skipped.all());
-    assertTrue(skipped.stdout().contains("skipped") && skipped.stdout().contains("moved by someone else (digest "
-        + theirs.digest() + ")"), skipped.stdout());
+    assertTrue(
+        skipped.stdout().contains("skipped")
+            && skipped.stdout().contains("moved by someone else (digest " + theirs.digest() + ")"),
+        skipped.stdout());
   }
 
   @Test
   void writesAfterTheFirstFailureAreNotAttempted() {
-    store.put("demo/a", "sha-1", SRC_A).put("demo/b", "sha-1", SRC_B)
-        .override("PUT /v2/demo/a/manifests/latest", MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
+    store
+        .put("demo/a", "sha-1", SRC_A)
+        .put("demo/b", "sha-1", SRC_B)
+        .override(
+            "PUT /v2/demo/a/manifests/latest",
+            MockRegistry.error(400, "MANIFEST_INVALID", "manifest invalid"));
 
-    PromoteReport report = promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
+    PromoteReport report =
+        promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 1);
 
     assertEquals(List.of(Outcome.FAILED, Outcome.NOT_ATTEMPTED), outcomes(report));
     assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("PUT /v2/demo/b/")));
@@ -223,8 +315,10 @@ class PromoterTest {
   void missingSourceEndsTheRunBeforeAnyWrite() {
     store.put("demo/a", "sha-1", SRC_A);
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 4));
+    GantryException e =
+        assertThrows(
+            GantryException.class,
+            () -> promote(List.of("demo/a", "demo/b"), "sha-1", List.of("latest"), false, 4));
 
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
     assertTrue(e.getMessage().contains("demo/b:sha-1"), e.getMessage());
@@ -234,11 +328,14 @@ class PromoterTest {
   @Test
   void movedSourceEndsTheRunBeforeAnyWrite() {
     store.put("demo/a", "sha-1", SRC_A);
-    PromoteRequest request = PromoteRequest.parse(
-        List.of(registry.registry() + "/demo/a@" + OLD_A.digest()), "sha-1", List.of("latest"));
+    PromoteRequest request =
+        PromoteRequest.parse(
+            List.of(registry.registry() + "/demo/a@" + OLD_A.digest()), "sha-1", List.of("latest"));
 
-    GantryException e = assertThrows(GantryException.class,
-        () -> Promoter.promote(request, i -> client.forPush(i.repository()), false, 1));
+    GantryException e =
+        assertThrows(
+            GantryException.class,
+            () -> Promoter.promote(request, i -> client.forPush(i.repository()), false, 1));
 
     assertEquals(GantryException.Kind.SOURCE_MOVED, e.kind());
     assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("PUT")));
@@ -248,11 +345,13 @@ class PromoterTest {
   void dryRunReadsButNeverWrites() {
     store.put("demo/a", "sha-1", SRC_A);
 
-    PromoteReport report = promote(List.of("demo/a"), "sha-1", List.of("latest", "stable"), true, 4);
+    PromoteReport report =
+        promote(List.of("demo/a"), "sha-1", List.of("latest", "stable"), true, 4);
 
     assertEquals(List.of(Outcome.WOULD_PROMOTE, Outcome.WOULD_PROMOTE), outcomes(report));
     assertTrue(report.dryRun());
-    // GET source, and per new tag HEAD 404 confirmed by GET (some registries answer HEAD 404 for a tag GET finds).
+    // GET source, and per new tag HEAD 404 confirmed by GET (some registries answer HEAD 404 for a
+    // tag GET finds).
     assertEquals(5, registry.server.getRequestCount());
     assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("PUT")));
   }
@@ -263,7 +362,12 @@ class PromoterTest {
 
     promote(List.of("demo/a"), "@" + SRC_A.digest(), List.of("latest"), false, 1);
 
-    assertEquals(List.of("GET /v2/demo/a/manifests/" + SRC_A.digest(), "HEAD /v2/demo/a/manifests/latest",
-        "GET /v2/demo/a/manifests/latest", "PUT /v2/demo/a/manifests/latest"), registry.requestLines());
+    assertEquals(
+        List.of(
+            "GET /v2/demo/a/manifests/" + SRC_A.digest(),
+            "HEAD /v2/demo/a/manifests/latest",
+            "GET /v2/demo/a/manifests/latest",
+            "PUT /v2/demo/a/manifests/latest"),
+        registry.requestLines());
   }
 }

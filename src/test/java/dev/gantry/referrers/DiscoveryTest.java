@@ -20,9 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Discovery over an OCI layout written by the test: referrers of the index and of one platform manifest, a
- * signature of an SBOM (depth 2), and a cosign {@code .sig} tag (cosign's legacy scheme, written here by test code
- * following cosign's SIGNATURE_SPEC: no cosign binary is installable on this machine).
+ * Discovery over an OCI layout written by the test: referrers of the index and of one platform
+ * manifest, a signature of an SBOM (depth 2), and a cosign {@code .sig} tag (cosign's legacy
+ * scheme, written here by test code following cosign's SIGNATURE_SPEC: no cosign binary is
+ * installable on this machine).
  */
 class DiscoveryTest {
   private final Path dir = TempDirs.create("gantry-discovery-").resolve("layout");
@@ -36,8 +37,12 @@ class DiscoveryTest {
   }
 
   private Manifest store(Attachments.Artifact a) {
-    a.blobs().forEach((d, bytes) -> layout.writeBlob(new Descriptor("application/octet-stream", d, bytes.length),
-        new ByteArrayInputStream(bytes)));
+    a.blobs()
+        .forEach(
+            (d, bytes) ->
+                layout.writeBlob(
+                    new Descriptor("application/octet-stream", d, bytes.length),
+                    new ByteArrayInputStream(bytes)));
     return a.manifest();
   }
 
@@ -50,7 +55,8 @@ class DiscoveryTest {
   void findsReferrersOfTheIndexEveryPlatformAndOfReferrersAndCosignTags() throws Exception {
     Manifest amd64 = platform(0);
     Manifest sbom = store(Attachments.referrer(index, Attachments.SBOM_TYPE, "sbom"));
-    Manifest sigOfSbom = store(Attachments.referrer(sbom, Attachments.SIGNATURE_TYPE, "sig of sbom"));
+    Manifest sigOfSbom =
+        store(Attachments.referrer(sbom, Attachments.SIGNATURE_TYPE, "sig of sbom"));
     Manifest platformSbom = store(Attachments.referrer(amd64, Attachments.SBOM_TYPE, "amd64 sbom"));
     layout.putReferrer(sbom);
     layout.putReferrer(sigOfSbom);
@@ -61,11 +67,15 @@ class DiscoveryTest {
     Discovered found = Discovery.discover(layout, index, 2);
 
     assertEquals(List.of(amd64.digest(), platform(1).digest()), found.platforms());
-    assertEquals(Set.of(Attachments.SBOM_TYPE, CosignTags.artifactType("sig")), found.types(index.digest()));
+    assertEquals(
+        Set.of(Attachments.SBOM_TYPE, CosignTags.artifactType("sig")), found.types(index.digest()));
     assertEquals(Set.of(Attachments.SBOM_TYPE), found.types(amd64.digest()));
     assertEquals(Set.of(), found.types(platform(1).digest()));
-    assertEquals(List.of(sigOfSbom.digest()), found.of(sbom.digest()).stream().map(Attachment::digest).toList());
-    Attachment sig = found.of(index.digest()).stream().filter(Attachment::isCosignTag).findFirst().orElseThrow();
+    assertEquals(
+        List.of(sigOfSbom.digest()),
+        found.of(sbom.digest()).stream().map(Attachment::digest).toList());
+    Attachment sig =
+        found.of(index.digest()).stream().filter(Attachment::isCosignTag).findFirst().orElseThrow();
     assertEquals(Optional.of("sha256-" + index.digest().hex() + ".sig"), sig.cosignTag());
     assertEquals(cosign.digest(), sig.digest());
     assertEquals(List.of(1, 1, 1, 2), found.attachments().stream().map(Attachment::depth).toList());
@@ -99,18 +109,22 @@ class DiscoveryTest {
     layout.putManifest(Attachments.cosignTag(sbom.digest(), "sig"), sigOfSbom);
     Manifest sigOfSig = store(Attachments.cosignSignature(sigOfSbom.digest(), "example.com/app"));
     layout.putManifest(Attachments.cosignTag(sigOfSbom.digest(), "sig"), sigOfSig);
-    // Cosign writes only .sig for an attachment; an .att of one is not looked up (one request per attachment).
+    // Cosign writes only .sig for an attachment; an .att of one is not looked up (one request per
+    // attachment).
     Manifest attOfSbom = store(Attachments.cosignSignature(sbom.digest(), "example.com/other"));
     layout.putManifest(Attachments.cosignTag(sbom.digest(), "att"), attOfSbom);
 
     Discovered found = Discovery.discover(layout, index, 2);
 
-    Attachment sig = found.of(sbom.digest()).stream().filter(Attachment::isCosignTag).findFirst().orElseThrow();
+    Attachment sig =
+        found.of(sbom.digest()).stream().filter(Attachment::isCosignTag).findFirst().orElseThrow();
     assertEquals(Optional.of("sha256-" + sbom.digest().hex() + ".sig"), sig.cosignTag());
     assertEquals(sigOfSbom.digest(), sig.digest());
     assertEquals(2, sig.depth());
     assertEquals(Set.of(CosignTags.artifactType("sig")), found.types(sbom.digest()));
-    assertEquals(List.of(sigOfSig.digest()), found.of(sigOfSbom.digest()).stream().map(Attachment::digest).toList());
+    assertEquals(
+        List.of(sigOfSig.digest()),
+        found.of(sigOfSbom.digest()).stream().map(Attachment::digest).toList());
     assertEquals(List.of(1, 2, 3), found.attachments().stream().map(Attachment::depth).toList());
   }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code --referrers}: all, none, or artifact types; anything else is bad input naming the value. */
+/**
+ * {@code --referrers}: all, none, or artifact types; anything else is bad input naming the value.
+ */
 class SelectionTest {
   @Test
   void allAndNone() {
@@ -22,18 +24,32 @@ class SelectionTest {
 
   @Test
   void typesAreMatchedExactly() {
-    Selection s = Selection.parse("application/spdx+json, application/vnd.dev.sigstore.bundle+json;version=0.3");
+    Selection s =
+        Selection.parse(
+            "application/spdx+json, application/vnd.dev.sigstore.bundle+json;version=0.3");
 
-    assertEquals(Set.of("application/spdx+json", "application/vnd.dev.sigstore.bundle+json;version=0.3"), s.types());
+    assertEquals(
+        Set.of("application/spdx+json", "application/vnd.dev.sigstore.bundle+json;version=0.3"),
+        s.types());
     assertTrue(s.includes("application/spdx+json"));
     assertTrue(s.includes("application/vnd.dev.sigstore.bundle+json;version=0.3"));
     assertFalse(s.includes("application/vnd.cyclonedx+json"));
     assertFalse(s.includes(""));
-    assertTrue(Selection.parse(CosignTags.artifactType("sig")).includes("application/vnd.dev.cosign.artifact.sig.v1+json"));
+    assertTrue(
+        Selection.parse(CosignTags.artifactType("sig"))
+            .includes("application/vnd.dev.cosign.artifact.sig.v1+json"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "sbom", "all,application/spdx+json", "application/spdx+json,", "application/", "a b/c"})
+  @ValueSource(
+      strings = {
+        "",
+        "sbom",
+        "all,application/spdx+json",
+        "application/spdx+json,",
+        "application/",
+        "a b/c"
+      })
   void anythingElseIsBadInputNamingTheValue(String value) {
     GantryException e = assertThrows(GantryException.class, () -> Selection.parse(value));
 

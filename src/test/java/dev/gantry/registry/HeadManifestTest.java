@@ -1,14 +1,13 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
-import dev.gantry.image.Manifest;
-import dev.gantry.image.MediaTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
+import dev.gantry.image.Manifest;
+import dev.gantry.image.MediaTypes;
 import java.util.List;
 import java.util.Optional;
 import mockwebserver3.MockResponse;
@@ -35,7 +34,8 @@ class HeadManifestTest {
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
     assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
-    // The connection is still usable: a Content-Length without a body must not leave the next exchange confused.
+    // The connection is still usable: a Content-Length without a body must not leave the next
+    // exchange confused.
     assertEquals(Optional.of(M.digest()), remote.headManifest("stable"));
 
     List<RecordedRequest> rs = registry.requests();
@@ -66,14 +66,23 @@ class HeadManifestTest {
 
   @Test
   void withoutDockerContentDigestFallsBackToGetAndHashesTheBytes() {
-    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", M.mediaType())
-        .setHeader("Content-Length", M.size()).build());
-    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", M.mediaType())
-        .body(new okio.Buffer().write(M.bytes())).build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", M.mediaType())
+            .setHeader("Content-Length", M.size())
+            .build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", M.mediaType())
+            .body(new okio.Buffer().write(M.bytes()))
+            .build());
 
     assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
 
-    assertEquals(List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
+    assertEquals(
+        List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
         registry.requestLines());
   }
 
@@ -84,7 +93,8 @@ class HeadManifestTest {
 
     assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
 
-    assertEquals(List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
+    assertEquals(
+        List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
         registry.requestLines());
   }
 
@@ -99,8 +109,13 @@ class HeadManifestTest {
     assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
     assertEquals(Optional.empty(), remote.headManifest("stable"));
 
-    assertEquals(List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest",
-        "HEAD /v2/demo/api/manifests/stable", "GET /v2/demo/api/manifests/stable"), registry.requestLines());
+    assertEquals(
+        List.of(
+            "HEAD /v2/demo/api/manifests/latest",
+            "GET /v2/demo/api/manifests/latest",
+            "HEAD /v2/demo/api/manifests/stable",
+            "GET /v2/demo/api/manifests/stable"),
+        registry.requestLines());
   }
 
   @Test
@@ -112,7 +127,8 @@ class HeadManifestTest {
     GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
-    assertEquals("check manifest " + registry.registry() + "/demo/api:latest: HTTP 500", e.getMessage());
+    assertEquals(
+        "check manifest " + registry.registry() + "/demo/api:latest: HTTP 500", e.getMessage());
   }
 
   @Test
@@ -122,24 +138,34 @@ class HeadManifestTest {
     GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
-    assertTrue(e.getMessage().startsWith("check manifest " + registry.registry() + "/demo/api:latest: HTTP 403"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("check manifest " + registry.registry() + "/demo/api:latest: HTTP 403"),
         e.getMessage());
   }
 
   /**
-   * Regression test (fixed; the bug was in RemoteRepository.headManifest: {@code Digest.parse(digest.trim())} on the registry's header): a
-   * malformed Docker-Content-Digest from the registry surfaces as Kind.BAD_INPUT ("invalid digest 'sha256:zzz'
-   * (expected sha256:<64 hex>)"), i.e. exit 2 "bad input ... nothing is sent", without naming the operation or
-   * the image. It is the registry's bad answer: it should be a RegistryException.protocol (Kind.FAILED, exit 1)
-   * reading "check manifest <image>: ...". (getManifest already treats the same header as a mismatch, FAILED.)
+   * Regression test (fixed; the bug was in RemoteRepository.headManifest: {@code
+   * Digest.parse(digest.trim())} on the registry's header): a malformed Docker-Content-Digest from
+   * the registry surfaces as Kind.BAD_INPUT ("invalid digest 'sha256:zzz' (expected sha256:<64
+   * hex>)"), i.e. exit 2 "bad input ... nothing is sent", without naming the operation or the
+   * image. It is the registry's bad answer: it should be a RegistryException.protocol (Kind.FAILED,
+   * exit 1) reading "check manifest <image>: ...". (getManifest already treats the same header as a
+   * mismatch, FAILED.)
    */
   @Test
   void malformedDigestHeaderIsARegistryFailureNotBadInput() {
-    registry.server.enqueue(new MockResponse.Builder().code(200).addHeader("Docker-Content-Digest", "sha256:zzz").build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Docker-Content-Digest", "sha256:zzz")
+            .build());
 
     GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
 
     assertEquals(GantryException.Kind.FAILED, e.kind(), e.getMessage());
-    assertTrue(e.getMessage().startsWith("check manifest " + registry.registry() + "/demo/api:latest: "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("check manifest " + registry.registry() + "/demo/api:latest: "),
+        e.getMessage());
   }
 }

@@ -1,34 +1,36 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
+import dev.gantry.image.Digest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ImageReferenceTest {
-  private static final String DIGEST = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+  private static final String DIGEST =
+      "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "ghcr.io/acme/api:sha-abc1234",
-      "ghcr.io/acme/team/api",
-      "docker.io/library/nginx:1.27",
-      "docker.io/acme/api",
-      "localhost:5000/a/b",
-      "localhost/a",
-      "127.0.0.1:5000/x@" + DIGEST,
-      "[::1]:5000/x",
-      "[::1]/x:v1",
-      "registry.example.com:443/a/b:v1.2.3@" + DIGEST,
-      "ghcr.io/acme/api:v1@" + DIGEST,
-  })
+  @ValueSource(
+      strings = {
+        "ghcr.io/acme/api:sha-abc1234",
+        "ghcr.io/acme/team/api",
+        "docker.io/library/nginx:1.27",
+        "docker.io/acme/api",
+        "localhost:5000/a/b",
+        "localhost/a",
+        "127.0.0.1:5000/x@" + DIGEST,
+        "[::1]:5000/x",
+        "[::1]/x:v1",
+        "registry.example.com:443/a/b:v1.2.3@" + DIGEST,
+        "ghcr.io/acme/api:v1@" + DIGEST,
+      })
   void toStringReadsBackAsTheSameReference(String value) {
     ImageReference ref = ImageReference.parse(value);
     assertEquals(value, ref.toString());
@@ -55,8 +57,16 @@ class ImageReferenceTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost:0/a", "localhost:65536/a", "localhost:99999/a", "localhost:00080/a",
-      "127.0.0.1:0080/a", "[::1]:70000/a", "ghcr.io:0/acme/api:v1"})
+  @ValueSource(
+      strings = {
+        "localhost:0/a",
+        "localhost:65536/a",
+        "localhost:99999/a",
+        "localhost:00080/a",
+        "127.0.0.1:0080/a",
+        "[::1]:70000/a",
+        "ghcr.io:0/acme/api:v1"
+      })
   void portOutOfRangeOrWithLeadingZerosIsBadInputNamingIt(String value) {
     GantryException e = assertThrows(GantryException.class, () -> ImageReference.parse(value));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
@@ -90,13 +100,13 @@ class ImageReferenceTest {
 
   @ParameterizedTest
   @CsvSource({
-      "nginx,                              docker.io/library/nginx",
-      "nginx:1.27,                         docker.io/library/nginx:1.27",
-      "acme/api,                           docker.io/acme/api",
-      "docker.io/nginx,                    docker.io/library/nginx",
-      "index.docker.io/nginx,              docker.io/library/nginx",
-      "index.docker.io/library/nginx:1,    docker.io/library/nginx:1",
-      "registry-1.docker.io/acme/api,      docker.io/acme/api",
+    "nginx,                              docker.io/library/nginx",
+    "nginx:1.27,                         docker.io/library/nginx:1.27",
+    "acme/api,                           docker.io/acme/api",
+    "docker.io/nginx,                    docker.io/library/nginx",
+    "index.docker.io/nginx,              docker.io/library/nginx",
+    "index.docker.io/library/nginx:1,    docker.io/library/nginx:1",
+    "registry-1.docker.io/acme/api,      docker.io/acme/api",
   })
   void dockerHubNamesAreNormalized(String value, String expected) {
     ImageReference ref = ImageReference.parse(value);
@@ -123,22 +133,27 @@ class ImageReferenceTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "ghcr.io/Acme/api        | Acme/api",
-      "ghcr.io/acme/API:v1     | acme/API",
-      "ghcr.io/acme/api:bad!tag | bad!tag",
-      "ghcr.io/acme/api:.hidden | .hidden",
-      "ghcr.io/acme/api:        | ghcr.io/acme/api:",
-      "ghcr.io/acme/api@sha256:abc | sha256:abc",
-      "ghcr.io/acme/api@md5:" + "0123456789abcdef0123456789abcdef | md5:",
-      "ghcr.io/acme/api@sha256:" + "A" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | sha256:A",
-      "ghcr.io/acme//api       | acme//api",
-      "ghcr.io/acme/api/       | acme/api/",
-      "ghcr.io/-acme/api       | -acme/api",
-      "bad host/acme/api       | bad host/acme/api",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ghcr.io/Acme/api        | Acme/api",
+        "ghcr.io/acme/API:v1     | acme/API",
+        "ghcr.io/acme/api:bad!tag | bad!tag",
+        "ghcr.io/acme/api:.hidden | .hidden",
+        "ghcr.io/acme/api:        | ghcr.io/acme/api:",
+        "ghcr.io/acme/api@sha256:abc | sha256:abc",
+        "ghcr.io/acme/api@md5:" + "0123456789abcdef0123456789abcdef | md5:",
+        "ghcr.io/acme/api@sha256:"
+            + "A"
+            + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa | sha256:A",
+        "ghcr.io/acme//api       | acme//api",
+        "ghcr.io/acme/api/       | acme/api/",
+        "ghcr.io/-acme/api       | -acme/api",
+        "bad host/acme/api       | bad host/acme/api",
+      })
   void invalidReferencesAreBadInputNamingTheBadValue(String value, String named) {
-    GantryException e = assertThrows(GantryException.class, () -> ImageReference.parse(value.strip()));
+    GantryException e =
+        assertThrows(GantryException.class, () -> ImageReference.parse(value.strip()));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
     assertTrue(e.getMessage().contains(named.strip()), e.getMessage());
   }
@@ -146,13 +161,15 @@ class ImageReferenceTest {
   @Test
   void tagOf129CharactersIsRejected() {
     String tag = "t".repeat(129);
-    GantryException e = assertThrows(GantryException.class, () -> ImageReference.parse("ghcr.io/acme/api:" + tag));
+    GantryException e =
+        assertThrows(GantryException.class, () -> ImageReference.parse("ghcr.io/acme/api:" + tag));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
     assertTrue(e.getMessage().contains(tag), e.getMessage());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "\t", " ghcr.io/acme/api", "ghcr.io/acme/api ", "ghcr.io/acme/api\n"})
+  @ValueSource(
+      strings = {"", " ", "\t", " ghcr.io/acme/api", "ghcr.io/acme/api ", "ghcr.io/acme/api\n"})
   void emptyOrPaddedReferencesAreBadInput(String value) {
     GantryException e = assertThrows(GantryException.class, () -> ImageReference.parse(value));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
@@ -167,7 +184,8 @@ class ImageReferenceTest {
 
   @Test
   void whitespaceInsideTheNameIsBadInput() {
-    GantryException e = assertThrows(GantryException.class, () -> ImageReference.parse("ghcr.io/acme/my api"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> ImageReference.parse("ghcr.io/acme/my api"));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
     assertTrue(e.getMessage().contains("ghcr.io/acme/my api"), e.getMessage());
   }

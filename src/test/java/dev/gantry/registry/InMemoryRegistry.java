@@ -12,9 +12,9 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 
 /**
- * The manifest endpoints of a registry, in memory: HEAD, GET and PUT by tag or digest, for any repository.
- * {@link #override} answers one exact request line ({@code "PUT /v2/demo/b/manifests/latest"}) with a fixed
- * response instead, to inject failures.
+ * The manifest endpoints of a registry, in memory: HEAD, GET and PUT by tag or digest, for any
+ * repository. {@link #override} answers one exact request line ({@code "PUT
+ * /v2/demo/b/manifests/latest"}) with a fixed response instead, to inject failures.
  */
 public final class InMemoryRegistry extends Dispatcher {
   private static final Pattern MANIFEST = Pattern.compile("/v2/(.+)/manifests/([^/?]+)");
@@ -40,13 +40,19 @@ public final class InMemoryRegistry extends Dispatcher {
     return this;
   }
 
-  /** Applies the next such manifest PUT as usual but reports {@code reported} as its digest: a write that landed ambiguously. */
+  /**
+   * Applies the next such manifest PUT as usual but reports {@code reported} as its digest: a write
+   * that landed ambiguously.
+   */
   public InMemoryRegistry reportOnPut(String requestLine, Digest reported) {
     reportedDigests.put(requestLine, reported);
     return this;
   }
 
-  /** Runs {@code hook} when {@code requestLine} arrives, before answering it: another client acting meanwhile. */
+  /**
+   * Runs {@code hook} when {@code requestLine} arrives, before answering it: another client acting
+   * meanwhile.
+   */
   public InMemoryRegistry onRequest(String requestLine, Runnable hook) {
     hooks.put(requestLine, hook);
     return this;
@@ -73,19 +79,27 @@ public final class InMemoryRegistry extends Dispatcher {
       case "HEAD", "GET" -> {
         Manifest found = get(name, reference);
         if (found == null) {
-          return request.getMethod().equals("HEAD") ? MockRegistry.status(404)
+          return request.getMethod().equals("HEAD")
+              ? MockRegistry.status(404)
               : MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown");
         }
-        return request.getMethod().equals("HEAD") ? MockRegistry.manifestHead(found) : MockRegistry.manifest(found);
+        return request.getMethod().equals("HEAD")
+            ? MockRegistry.manifestHead(found)
+            : MockRegistry.manifest(found);
       }
       case "PUT" -> {
-        Manifest stored = Manifest.of(request.getBody().toByteArray(),
-            MediaTypes.bare(request.getHeaders().get("Content-Type")));
+        Manifest stored =
+            Manifest.of(
+                request.getBody().toByteArray(),
+                MediaTypes.bare(request.getHeaders().get("Content-Type")));
         put(name, reference, stored);
         Digest reported = reportedDigests.remove(line);
         reported = reported == null ? stored.digest() : reported;
-        return new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", reported.toString())
-            .addHeader("Location", "/v2/" + name + "/manifests/" + stored.digest()).build();
+        return new MockResponse.Builder()
+            .code(201)
+            .addHeader("Docker-Content-Digest", reported.toString())
+            .addHeader("Location", "/v2/" + name + "/manifests/" + stored.digest())
+            .build();
       }
       default -> {
         return MockRegistry.status(405);

@@ -1,11 +1,10 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
-import dev.gantry.image.Manifest;
 import dev.gantry.auth.AuthInterceptor;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.http.HttpClients;
 import dev.gantry.http.RetryPolicy;
+import dev.gantry.image.Manifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,9 +24,9 @@ import mockwebserver3.RecordedRequest;
 import okhttp3.OkHttpClient;
 
 /**
- * A MockWebServer on 127.0.0.1 (loopback, so plain HTTP) and a {@link RegistryClient} wired exactly as
- * {@code RegistryOptions.client()} wires it, except that retries wait only in {@link #sleeps} and the clock is
- * under the test's control.
+ * A MockWebServer on 127.0.0.1 (loopback, so plain HTTP) and a {@link RegistryClient} wired exactly
+ * as {@code RegistryOptions.client()} wires it, except that retries wait only in {@link #sleeps}
+ * and the clock is under the test's control.
  */
 public final class MockRegistry implements AutoCloseable {
   /** Three attempts, so "gives up after maxAttempts" costs three requests. */
@@ -35,10 +34,16 @@ public final class MockRegistry implements AutoCloseable {
       new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(60));
 
   public final MockWebServer server = new MockWebServer();
+
   /** Every wait the retry interceptor asked for, in order; nothing actually sleeps. */
   public final List<Duration> sleeps = new CopyOnWriteArrayList<>();
+
   public final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-  /** The authenticating client behind the last {@link #client} (its connection pool is shared with token requests). */
+
+  /**
+   * The authenticating client behind the last {@link #client} (its connection pool is shared with
+   * token requests).
+   */
   public volatile OkHttpClient http;
 
   public MockRegistry() {
@@ -69,7 +74,8 @@ public final class MockRegistry implements AutoCloseable {
 
   public RegistryClient client(CredentialSource credentials, RetryPolicy retries) {
     OkHttpClient base = HttpClients.create(retries, sleeps::add, 8, List.of());
-    OkHttpClient withAuth = base.newBuilder().addInterceptor(new AuthInterceptor(credentials, base, clock)).build();
+    OkHttpClient withAuth =
+        base.newBuilder().addInterceptor(new AuthInterceptor(credentials, base, clock)).build();
     http = withAuth;
     return new RegistryClient(withAuth, new Endpoints(Set.of()));
   }
@@ -95,17 +101,25 @@ public final class MockRegistry implements AutoCloseable {
 
   /** A Bearer challenge pointing at {@link #realm}; no body, since it often answers a HEAD. */
   public MockResponse bearerChallenge(String scope, String... extraParams) {
-    StringBuilder header = new StringBuilder("Bearer realm=\"" + realm() + "\",service=\"reg\",scope=\"" + scope + "\"");
+    StringBuilder header =
+        new StringBuilder(
+            "Bearer realm=\"" + realm() + "\",service=\"reg\",scope=\"" + scope + "\"");
     for (String p : extraParams) {
       header.append(',').append(p);
     }
-    return new MockResponse.Builder().code(401).addHeader("WWW-Authenticate", header.toString()).build();
+    return new MockResponse.Builder()
+        .code(401)
+        .addHeader("WWW-Authenticate", header.toString())
+        .build();
   }
 
   /** A token endpoint's answer. */
   public static MockResponse token(String value, int expiresIn) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-        .body("{\"token\":\"" + value + "\",\"expires_in\":" + expiresIn + "}").build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/json")
+        .body("{\"token\":\"" + value + "\",\"expires_in\":" + expiresIn + "}")
+        .build();
   }
 
   public static MockResponse status(int code) {
@@ -114,21 +128,36 @@ public final class MockRegistry implements AutoCloseable {
 
   /** A distribution-style error: {@code {"errors":[{"code":…,"message":…}]}}. */
   public static MockResponse error(int code, String errorCode, String message) {
-    return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json")
-        .body("{\"errors\":[{\"code\":\"" + errorCode + "\",\"message\":\"" + message + "\",\"detail\":null}]}")
+    return new MockResponse.Builder()
+        .code(code)
+        .addHeader("Content-Type", "application/json")
+        .body(
+            "{\"errors\":[{\"code\":\""
+                + errorCode
+                + "\",\"message\":\""
+                + message
+                + "\",\"detail\":null}]}")
         .build();
   }
 
   /** What a registry answers to a manifest GET. */
   public static MockResponse manifest(Manifest m) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", m.mediaType())
-        .addHeader("Docker-Content-Digest", m.digest().toString()).body(new okio.Buffer().write(m.bytes())).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", m.mediaType())
+        .addHeader("Docker-Content-Digest", m.digest().toString())
+        .body(new okio.Buffer().write(m.bytes()))
+        .build();
   }
 
   /** What a registry answers to a manifest HEAD: the headers of the GET, no body. */
   public static MockResponse manifestHead(Manifest m) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", m.mediaType())
-        .addHeader("Docker-Content-Digest", m.digest().toString()).setHeader("Content-Length", m.size()).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", m.mediaType())
+        .addHeader("Docker-Content-Digest", m.digest().toString())
+        .setHeader("Content-Length", m.size())
+        .build();
   }
 
   @Override

@@ -1,7 +1,5 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
-import dev.gantry.image.Manifest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
+import dev.gantry.image.Digest;
+import dev.gantry.image.Manifest;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +28,11 @@ class PutManifestTest {
   }
 
   private static MockResponse created(Digest d) {
-    return new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", d)
-        .addHeader("Location", "/v2/demo/api/manifests/" + d).build();
+    return new MockResponse.Builder()
+        .code(201)
+        .addHeader("Docker-Content-Digest", d)
+        .addHeader("Location", "/v2/demo/api/manifests/" + d)
+        .build();
   }
 
   @ParameterizedTest
@@ -77,9 +80,13 @@ class PutManifestTest {
     GantryException e = assertThrows(GantryException.class, () -> remote.putManifest("latest", m));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
-    assertTrue(e.getMessage().startsWith("put manifest " + registry.registry() + "/demo/api:latest: digest mismatch"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "put manifest " + registry.registry() + "/demo/api:latest: digest mismatch"),
         e.getMessage());
-    assertTrue(e.getMessage().contains(other.toString()) && e.getMessage().contains(m.digest().toString()),
+    assertTrue(
+        e.getMessage().contains(other.toString()) && e.getMessage().contains(m.digest().toString()),
         e.getMessage());
   }
 

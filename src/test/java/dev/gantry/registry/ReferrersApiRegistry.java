@@ -20,10 +20,11 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 
 /**
- * A registry with the OCI 1.1 referrers API, in memory, written from the distribution spec for tests: blobs
- * (HEAD, GET, monolithic upload, cross-repository mount), manifests (HEAD, GET, PUT; a PUT whose body has a
- * {@code subject} is answered with {@code OCI-Subject} and listed), and {@code GET /v2/<name>/referrers/<digest>}
- * with the {@code artifactType} filter (answered with {@code OCI-Filters-Applied}). No fallback tags are made here.
+ * A registry with the OCI 1.1 referrers API, in memory, written from the distribution spec for
+ * tests: blobs (HEAD, GET, monolithic upload, cross-repository mount), manifests (HEAD, GET, PUT; a
+ * PUT whose body has a {@code subject} is answered with {@code OCI-Subject} and listed), and {@code
+ * GET /v2/<name>/referrers/<digest>} with the {@code artifactType} filter (answered with {@code
+ * OCI-Filters-Applied}). No fallback tags are made here.
  */
 public final class ReferrersApiRegistry extends Dispatcher {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +42,10 @@ public final class ReferrersApiRegistry extends Dispatcher {
     blobs.put(repo + "@" + Digest.sha256(bytes), bytes);
   }
 
-  /** Stores a manifest as a PUT would (listed as a referrer if it has a subject); returns its digest. */
+  /**
+   * Stores a manifest as a PUT would (listed as a referrer if it has a subject); returns its
+   * digest.
+   */
   public Digest putManifest(String repo, String reference, byte[] bytes, String mediaType) {
     Digest d = Digest.sha256(bytes);
     manifests.put(repo + "@" + d, bytes);
@@ -52,16 +56,21 @@ public final class ReferrersApiRegistry extends Dispatcher {
       JsonNode root = JSON.readTree(bytes);
       String subject = root.path("subject").path("digest").asText("");
       if (!subject.isEmpty()) {
-        ObjectNode entry = JSON.createObjectNode().put("mediaType", mediaType).put("digest", d.toString())
-            .put("size", bytes.length);
-        String type = root.path("artifactType").asText(root.path("config").path("mediaType").asText(""));
+        ObjectNode entry =
+            JSON.createObjectNode()
+                .put("mediaType", mediaType)
+                .put("digest", d.toString())
+                .put("size", bytes.length);
+        String type =
+            root.path("artifactType").asText(root.path("config").path("mediaType").asText(""));
         if (!type.isEmpty()) {
           entry.put("artifactType", type);
         }
         if (root.has("annotations")) {
           entry.set("annotations", root.get("annotations"));
         }
-        List<ObjectNode> list = referrers.computeIfAbsent(repo + "@" + subject, k -> new CopyOnWriteArrayList<>());
+        List<ObjectNode> list =
+            referrers.computeIfAbsent(repo + "@" + subject, k -> new CopyOnWriteArrayList<>());
         if (list.stream().noneMatch(e -> e.path("digest").asText().equals(d.toString()))) {
           list.add(entry);
         }
@@ -97,10 +106,15 @@ public final class ReferrersApiRegistry extends Dispatcher {
         String from = request.getUrl().queryParameter("from");
         if (mount != null && from != null && blobs.containsKey(from + "@" + mount)) {
           blobs.put(repo + "@" + mount, blobs.get(from + "@" + mount));
-          return new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", mount).build();
+          return new MockResponse.Builder()
+              .code(201)
+              .addHeader("Docker-Content-Digest", mount)
+              .build();
         }
-        return new MockResponse.Builder().code(202)
-            .addHeader("Location", "/v2/" + repo + "/blobs/uploads/" + UUID.randomUUID()).build();
+        return new MockResponse.Builder()
+            .code(202)
+            .addHeader("Location", "/v2/" + repo + "/blobs/uploads/" + UUID.randomUUID())
+            .build();
       }
       if (method.equals("PUT")) {
         byte[] body = request.getBody().toByteArray();
@@ -109,17 +123,25 @@ public final class ReferrersApiRegistry extends Dispatcher {
           return MockRegistry.error(400, "DIGEST_INVALID", "digest mismatch");
         }
         blobs.put(repo + "@" + digest, body);
-        return new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", digest).build();
+        return new MockResponse.Builder()
+            .code(201)
+            .addHeader("Docker-Content-Digest", digest)
+            .build();
       }
     }
     if ((m = REFERRERS.matcher(path)).matches() && method.equals("GET")) {
       String type = request.getUrl().queryParameter("artifactType");
-      ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+      ObjectNode index =
+          JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
       ArrayNode list = index.putArray("manifests");
       referrers.getOrDefault(m.group(1) + "@" + m.group(2), List.of()).stream()
-          .filter(e -> type == null || e.path("artifactType").asText().equals(type)).forEach(list::add);
-      MockResponse.Builder b = new MockResponse.Builder().code(200).addHeader("Content-Type", MediaTypes.OCI_INDEX)
-          .body(index.toString());
+          .filter(e -> type == null || e.path("artifactType").asText().equals(type))
+          .forEach(list::add);
+      MockResponse.Builder b =
+          new MockResponse.Builder()
+              .code(200)
+              .addHeader("Content-Type", MediaTypes.OCI_INDEX)
+              .body(index.toString());
       if (type != null) {
         b.addHeader("OCI-Filters-Applied", "artifactType");
       }
@@ -131,17 +153,29 @@ public final class ReferrersApiRegistry extends Dispatcher {
         case "HEAD", "GET" -> {
           byte[] bytes = manifests.get(key);
           if (bytes == null) {
-            return method.equals("HEAD") ? MockRegistry.status(404) : MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown");
+            return method.equals("HEAD")
+                ? MockRegistry.status(404)
+                : MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown");
           }
-          MockResponse.Builder b = new MockResponse.Builder().code(200).addHeader("Content-Type", types.get(key))
-              .addHeader("Docker-Content-Digest", Digest.sha256(bytes).toString());
-          return method.equals("HEAD") ? b.setHeader("Content-Length", bytes.length).build()
+          MockResponse.Builder b =
+              new MockResponse.Builder()
+                  .code(200)
+                  .addHeader("Content-Type", types.get(key))
+                  .addHeader("Docker-Content-Digest", Digest.sha256(bytes).toString());
+          return method.equals("HEAD")
+              ? b.setHeader("Content-Length", bytes.length).build()
               : b.body(new okio.Buffer().write(bytes)).build();
         }
         case "PUT" -> {
           byte[] bytes = request.getBody().toByteArray();
-          Digest d = putManifest(m.group(1), m.group(2), bytes, MediaTypes.bare(request.getHeaders().get("Content-Type")));
-          MockResponse.Builder b = new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", d.toString());
+          Digest d =
+              putManifest(
+                  m.group(1),
+                  m.group(2),
+                  bytes,
+                  MediaTypes.bare(request.getHeaders().get("Content-Type")));
+          MockResponse.Builder b =
+              new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", d.toString());
           try {
             String subject = JSON.readTree(bytes).path("subject").path("digest").asText("");
             if (!subject.isEmpty()) {
@@ -160,10 +194,14 @@ public final class ReferrersApiRegistry extends Dispatcher {
     if ((m = BLOB.matcher(path)).matches()) {
       byte[] bytes = blobs.get(m.group(1) + "@" + m.group(2));
       if (bytes == null) {
-        return method.equals("HEAD") ? MockRegistry.status(404) : MockRegistry.error(404, "BLOB_UNKNOWN", "blob unknown");
+        return method.equals("HEAD")
+            ? MockRegistry.status(404)
+            : MockRegistry.error(404, "BLOB_UNKNOWN", "blob unknown");
       }
-      MockResponse.Builder b = new MockResponse.Builder().code(200).addHeader("Docker-Content-Digest", m.group(2));
-      return method.equals("HEAD") ? b.setHeader("Content-Length", bytes.length).build()
+      MockResponse.Builder b =
+          new MockResponse.Builder().code(200).addHeader("Docker-Content-Digest", m.group(2));
+      return method.equals("HEAD")
+          ? b.setHeader("Content-Length", bytes.length).build()
           : b.body(new okio.Buffer().write(bytes)).build();
     }
     return MockRegistry.error(404, "NOT_FOUND", "no such route");

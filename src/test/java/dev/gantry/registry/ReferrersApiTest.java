@@ -26,13 +26,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The OCI 1.1 referrers API ({@code GET /v2/<name>/referrers/<digest>}) and the referrers tag schema it falls back
- * to, on a MockWebServer: the exact requests, in order.
+ * The OCI 1.1 referrers API ({@code GET /v2/<name>/referrers/<digest>}) and the referrers tag
+ * schema it falls back to, on a MockWebServer: the exact requests, in order.
  */
 class ReferrersApiTest {
   private static final Manifest IMAGE = TestManifests.index("image");
-  private static final Manifest SBOM = Attachments.referrer(IMAGE, Attachments.SBOM_TYPE, "sbom").manifest();
-  private static final Manifest SIG = Attachments.referrer(IMAGE, Attachments.SIGNATURE_TYPE, "sig").manifest();
+  private static final Manifest SBOM =
+      Attachments.referrer(IMAGE, Attachments.SBOM_TYPE, "sbom").manifest();
+  private static final Manifest SIG =
+      Attachments.referrer(IMAGE, Attachments.SIGNATURE_TYPE, "sig").manifest();
   private static final String PATH = "/v2/demo/api/referrers/" + IMAGE.digest();
   private static final String FALLBACK = "/v2/demo/api/manifests/sha256-" + IMAGE.digest().hex();
 
@@ -50,13 +52,21 @@ class ReferrersApiTest {
     for (Manifest m : referrers) {
       index = Optional.of(ReferrersIndex.withEntry(index, Referrer.of(m), "test").orElseThrow());
     }
-    return index.map(Manifest::bytes).orElse(("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX
-        + "\",\"manifests\":[]}").getBytes());
+    return index
+        .map(Manifest::bytes)
+        .orElse(
+            ("{\"schemaVersion\":2,\"mediaType\":\""
+                    + MediaTypes.OCI_INDEX
+                    + "\",\"manifests\":[]}")
+                .getBytes());
   }
 
   private static MockResponse page(byte[] body, String... headers) {
-    MockResponse.Builder b = new MockResponse.Builder().code(200).addHeader("Content-Type", MediaTypes.OCI_INDEX)
-        .body(new okio.Buffer().write(body));
+    MockResponse.Builder b =
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", MediaTypes.OCI_INDEX)
+            .body(new okio.Buffer().write(body));
     for (int i = 0; i < headers.length; i += 2) {
       b.addHeader(headers[i], headers[i + 1]);
     }
@@ -72,9 +82,12 @@ class ReferrersApiTest {
     RecordedRequest r = registry.requests().get(0);
     assertEquals("GET " + PATH, r.getMethod() + " " + r.getTarget());
     assertEquals(MediaTypes.OCI_INDEX, r.getHeaders().get("Accept"));
-    assertEquals(List.of(SBOM.digest(), SIG.digest()), found.stream().map(Referrer::digest).toList());
+    assertEquals(
+        List.of(SBOM.digest(), SIG.digest()), found.stream().map(Referrer::digest).toList());
     assertEquals(Attachments.SBOM_TYPE, found.get(0).artifactType());
-    assertEquals(Map.of("org.opencontainers.image.created", "2026-11-30T00:00:00Z"), found.get(0).annotations());
+    assertEquals(
+        Map.of("org.opencontainers.image.created", "2026-11-30T00:00:00Z"),
+        found.get(0).annotations());
     assertEquals(SBOM.size(), found.get(0).descriptor().size());
   }
 
@@ -87,16 +100,22 @@ class ReferrersApiTest {
     List<Referrer> found = remote.referrers(IMAGE.digest(), Optional.empty());
 
     assertEquals(List.of("GET " + PATH, "GET " + next), registry.requestLines());
-    assertEquals(List.of(SBOM.digest(), SIG.digest()), found.stream().map(Referrer::digest).toList());
+    assertEquals(
+        List.of(SBOM.digest(), SIG.digest()), found.stream().map(Referrer::digest).toList());
   }
 
   @Test
   void aLinkBackToAPageAlreadyReadIsAFailureNotALoop() {
     registry.server.enqueue(page(index(SBOM), "Link", "<" + PATH + ">; rel=\"next\""));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.referrers(IMAGE.digest(), Optional.empty()));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> remote.referrers(IMAGE.digest(), Optional.empty()));
 
-    assertTrue(e.getMessage().startsWith("list referrers " + registry.registry() + "/demo/api@" + IMAGE.digest()), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith("list referrers " + registry.registry() + "/demo/api@" + IMAGE.digest()),
+        e.getMessage());
     assertEquals(1, registry.server.getRequestCount());
   }
 
@@ -106,7 +125,9 @@ class ReferrersApiTest {
 
     List<Referrer> found = remote.referrers(IMAGE.digest(), Optional.of(Attachments.SBOM_TYPE));
 
-    assertEquals(List.of("GET " + PATH + "?artifactType=application%2Fspdx%2Bjson"), registry.requestLines());
+    assertEquals(
+        List.of("GET " + PATH + "?artifactType=application%2Fspdx%2Bjson"),
+        registry.requestLines());
     assertEquals(List.of(SBOM.digest()), found.stream().map(Referrer::digest).toList());
   }
 
@@ -114,7 +135,8 @@ class ReferrersApiTest {
   void filterIsAppliedHereWhenTheRegistryIgnoredIt() {
     registry.server.enqueue(page(index(SBOM, SIG)));
 
-    List<Referrer> found = remote.referrers(IMAGE.digest(), Optional.of(Attachments.SIGNATURE_TYPE));
+    List<Referrer> found =
+        remote.referrers(IMAGE.digest(), Optional.of(Attachments.SIGNATURE_TYPE));
 
     assertEquals(List.of(SIG.digest()), found.stream().map(Referrer::digest).toList());
   }
@@ -122,13 +144,19 @@ class ReferrersApiTest {
   @Test
   void withoutTheApiTheFallbackTagIsReadAndTheEndpointIsNotAskedAgain() {
     registry.server.enqueue(MockRegistry.status(404));
-    registry.server.enqueue(MockRegistry.manifest(Manifest.of(index(SBOM, SIG), MediaTypes.OCI_INDEX)));
-    registry.server.enqueue(MockRegistry.manifest(Manifest.of(index(SBOM, SIG), MediaTypes.OCI_INDEX)));
+    registry.server.enqueue(
+        MockRegistry.manifest(Manifest.of(index(SBOM, SIG), MediaTypes.OCI_INDEX)));
+    registry.server.enqueue(
+        MockRegistry.manifest(Manifest.of(index(SBOM, SIG), MediaTypes.OCI_INDEX)));
 
     List<Referrer> first = remote.referrers(IMAGE.digest(), Optional.of(Attachments.SBOM_TYPE));
     List<Referrer> second = remote.referrers(IMAGE.digest(), Optional.empty());
 
-    assertEquals(List.of("GET " + PATH + "?artifactType=application%2Fspdx%2Bjson", "GET " + FALLBACK, "GET " + FALLBACK),
+    assertEquals(
+        List.of(
+            "GET " + PATH + "?artifactType=application%2Fspdx%2Bjson",
+            "GET " + FALLBACK,
+            "GET " + FALLBACK),
         registry.requestLines());
     assertEquals(List.of(SBOM.digest()), first.stream().map(Referrer::digest).toList());
     assertEquals(2, second.size());
@@ -155,8 +183,10 @@ class ReferrersApiTest {
 
   @Test
   void aMissingRepositoryDoesNotMarkTheRegistryAsWithoutTheApi() {
-    registry.server.enqueue(MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
-    registry.server.enqueue(MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
+    registry.server.enqueue(
+        MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
+    registry.server.enqueue(
+        MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
     registry.server.enqueue(page(index(SBOM)));
 
     remote.referrers(IMAGE.digest(), Optional.empty());
@@ -170,15 +200,25 @@ class ReferrersApiTest {
   void otherErrorsOfTheEndpointAreFailuresNamingIt() {
     registry.server.enqueue(MockRegistry.error(403, "DENIED", "no"));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.referrers(IMAGE.digest(), Optional.empty()));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> remote.referrers(IMAGE.digest(), Optional.empty()));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
-    assertTrue(e.getMessage().startsWith("list referrers " + registry.registry() + "/demo/api@" + IMAGE.digest() + ": HTTP 403"),
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "list referrers "
+                    + registry.registry()
+                    + "/demo/api@"
+                    + IMAGE.digest()
+                    + ": HTTP 403"),
         e.getMessage());
   }
 
   private static MockResponse created(Digest d, String... headers) {
-    MockResponse.Builder b = new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", d.toString());
+    MockResponse.Builder b =
+        new MockResponse.Builder().code(201).addHeader("Docker-Content-Digest", d.toString());
     for (int i = 0; i < headers.length; i += 2) {
       b.addHeader(headers[i], headers[i + 1]);
     }
@@ -205,24 +245,33 @@ class ReferrersApiTest {
     remote.putReferrer(SBOM);
 
     List<RecordedRequest> requests = registry.requests();
-    assertEquals(List.of("PUT /v2/demo/api/manifests/" + SBOM.digest(), "GET " + FALLBACK, "PUT " + FALLBACK,
-        "HEAD " + FALLBACK), requests.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
+    assertEquals(
+        List.of(
+            "PUT /v2/demo/api/manifests/" + SBOM.digest(),
+            "GET " + FALLBACK,
+            "PUT " + FALLBACK,
+            "HEAD " + FALLBACK),
+        requests.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
     RecordedRequest put = requests.get(2);
     assertEquals(MediaTypes.OCI_INDEX, put.getHeaders().get("Content-Type"));
-    assertEquals("*", put.getHeaders().get("If-None-Match"), "created only if nobody created it meanwhile");
+    assertEquals(
+        "*", put.getHeaders().get("If-None-Match"), "created only if nobody created it meanwhile");
     assertEquals(null, put.getHeaders().get("If-Match"));
     JsonNode entry = Json.readTree(put.getBody().toByteArray()).path("manifests").get(0);
     assertEquals(SBOM.digest().toString(), entry.path("digest").asText());
     assertEquals(Attachments.SBOM_TYPE, entry.path("artifactType").asText());
     assertEquals(SBOM.size(), entry.path("size").asLong());
     assertEquals(MediaTypes.OCI_MANIFEST, entry.path("mediaType").asText());
-    assertEquals("2026-11-30T00:00:00Z", entry.path("annotations").path("org.opencontainers.image.created").asText());
+    assertEquals(
+        "2026-11-30T00:00:00Z",
+        entry.path("annotations").path("org.opencontainers.image.created").asText());
   }
 
   @Test
   void putKeepsEntriesAlreadyThereAndAddsNothingTwice() throws Exception {
     Manifest existing = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
-    Manifest both = ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
+    Manifest both =
+        ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
     registry.server.enqueue(created(SBOM.digest()));
     registry.server.enqueue(MockRegistry.manifest(existing));
     registry.server.enqueue(created(both.digest()));
@@ -234,23 +283,33 @@ class ReferrersApiTest {
     remote.putReferrer(SBOM);
 
     List<RecordedRequest> requests = registry.requests();
-    assertEquals(List.of("PUT /v2/demo/api/manifests/" + SBOM.digest(), "GET " + FALLBACK, "PUT " + FALLBACK,
-        "HEAD " + FALLBACK, "PUT /v2/demo/api/manifests/" + SBOM.digest(), "GET " + FALLBACK),
+    assertEquals(
+        List.of(
+            "PUT /v2/demo/api/manifests/" + SBOM.digest(),
+            "GET " + FALLBACK,
+            "PUT " + FALLBACK,
+            "HEAD " + FALLBACK,
+            "PUT /v2/demo/api/manifests/" + SBOM.digest(),
+            "GET " + FALLBACK),
         requests.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
     JsonNode manifests = Json.readTree(requests.get(2).getBody().toByteArray()).path("manifests");
-    assertEquals(List.of(SIG.digest().toString(), SBOM.digest().toString()),
-        List.of(manifests.get(0).path("digest").asText(), manifests.get(1).path("digest").asText()));
+    assertEquals(
+        List.of(SIG.digest().toString(), SBOM.digest().toString()),
+        List.of(
+            manifests.get(0).path("digest").asText(), manifests.get(1).path("digest").asText()));
   }
 
   @Test
   void anotherWriterReplacingTheIndexMeanwhileIsMergedAgain() throws Exception {
     Manifest mine = Manifest.of(index(SBOM), MediaTypes.OCI_INDEX);
     Manifest theirs = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
-    Manifest merged = ReferrersIndex.withEntry(Optional.of(theirs), Referrer.of(SBOM), "test").orElseThrow();
+    Manifest merged =
+        ReferrersIndex.withEntry(Optional.of(theirs), Referrer.of(SBOM), "test").orElseThrow();
     registry.server.enqueue(created(SBOM.digest()));
     registry.server.enqueue(MockRegistry.status(404));
     registry.server.enqueue(created(mine.digest()));
-    registry.server.enqueue(MockRegistry.manifestHead(theirs)); // their PUT landed after ours, without our entry
+    registry.server.enqueue(
+        MockRegistry.manifestHead(theirs)); // their PUT landed after ours, without our entry
     registry.server.enqueue(MockRegistry.manifest(theirs));
     registry.server.enqueue(created(merged.digest()));
     registry.server.enqueue(MockRegistry.manifestHead(merged));
@@ -271,9 +330,15 @@ class ReferrersApiTest {
   @Test
   void theIndexIsPutOnlyOverTheVersionReadWhereTheRegistryHonoursIfMatch() throws Exception {
     Manifest first = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
-    Manifest meanwhile = ReferrersIndex.withEntry(Optional.of(first), Referrer.of(Attachments.referrer(IMAGE,
-        Attachments.SBOM_TYPE, "theirs").manifest()), "test").orElseThrow();
-    Manifest merged = ReferrersIndex.withEntry(Optional.of(meanwhile), Referrer.of(SBOM), "test").orElseThrow();
+    Manifest meanwhile =
+        ReferrersIndex.withEntry(
+                Optional.of(first),
+                Referrer.of(
+                    Attachments.referrer(IMAGE, Attachments.SBOM_TYPE, "theirs").manifest()),
+                "test")
+            .orElseThrow();
+    Manifest merged =
+        ReferrersIndex.withEntry(Optional.of(meanwhile), Referrer.of(SBOM), "test").orElseThrow();
     registry.server.enqueue(created(SBOM.digest()));
     registry.server.enqueue(withEtag(first, "\"" + first.digest() + "\""));
     registry.server.enqueue(MockRegistry.error(412, "PRECONDITION_FAILED", "changed"));
@@ -284,8 +349,14 @@ class ReferrersApiTest {
     remote.putReferrer(SBOM);
 
     List<RecordedRequest> requests = registry.requests();
-    assertEquals(List.of("PUT /v2/demo/api/manifests/" + SBOM.digest(), "GET " + FALLBACK, "PUT " + FALLBACK,
-        "GET " + FALLBACK, "PUT " + FALLBACK, "HEAD " + FALLBACK),
+    assertEquals(
+        List.of(
+            "PUT /v2/demo/api/manifests/" + SBOM.digest(),
+            "GET " + FALLBACK,
+            "PUT " + FALLBACK,
+            "GET " + FALLBACK,
+            "PUT " + FALLBACK,
+            "HEAD " + FALLBACK),
         requests.stream().map(r -> r.getMethod() + " " + r.getTarget()).toList());
     assertEquals("\"" + first.digest() + "\"", requests.get(2).getHeaders().get("If-Match"));
     assertEquals("\"" + meanwhile.digest() + "\"", requests.get(4).getHeaders().get("If-Match"));
@@ -295,7 +366,8 @@ class ReferrersApiTest {
   @Test
   void aWeakEtagIsNotSentAsIfMatch() {
     Manifest existing = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
-    Manifest both = ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
+    Manifest both =
+        ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
     registry.server.enqueue(created(SBOM.digest()));
     registry.server.enqueue(withEtag(existing, "W/\"weak\""));
     registry.server.enqueue(created(both.digest()));
@@ -312,7 +384,8 @@ class ReferrersApiTest {
   @Test
   void aRegistryRefusingEveryPreconditionGetsAPlainLastPut() {
     Manifest existing = Manifest.of(index(SIG), MediaTypes.OCI_INDEX);
-    Manifest both = ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
+    Manifest both =
+        ReferrersIndex.withEntry(Optional.of(existing), Referrer.of(SBOM), "test").orElseThrow();
     registry.server.enqueue(created(SBOM.digest()));
     for (int i = 0; i < 2; i++) {
       registry.server.enqueue(withEtag(existing, "\"strong\""));

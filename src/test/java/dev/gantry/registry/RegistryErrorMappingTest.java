@@ -1,6 +1,5 @@
 package dev.gantry.registry;
 
-import dev.gantry.image.Digest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
+import dev.gantry.image.Digest;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,17 +31,21 @@ class RegistryErrorMappingTest {
   void manifestUnknownIsNotFoundNamingOperationImageAndCode() {
     registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
 
-    RegistryException e = assertThrows(RegistryException.class, () -> remote.getManifest("sha-abc1234"));
+    RegistryException e =
+        assertThrows(RegistryException.class, () -> remote.getManifest("sha-abc1234"));
 
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
     assertEquals(404, e.status());
     assertTrue(e.errors().has("MANIFEST_UNKNOWN"));
-    assertEquals("get manifest " + image("sha-abc1234") + ": HTTP 404 MANIFEST_UNKNOWN: manifest unknown", e.getMessage());
+    assertEquals(
+        "get manifest " + image("sha-abc1234") + ": HTTP 404 MANIFEST_UNKNOWN: manifest unknown",
+        e.getMessage());
   }
 
   @Test
   void nameUnknownIsNotFound() {
-    registry.server.enqueue(MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
+    registry.server.enqueue(
+        MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
 
     GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
 
@@ -56,7 +60,9 @@ class RegistryErrorMappingTest {
     GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
-    assertEquals("get manifest " + image("sha-1") + ": HTTP 401 UNAUTHORIZED: authentication required", e.getMessage());
+    assertEquals(
+        "get manifest " + image("sha-1") + ": HTTP 401 UNAUTHORIZED: authentication required",
+        e.getMessage());
   }
 
   @Test
@@ -66,17 +72,24 @@ class RegistryErrorMappingTest {
     GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
-    assertEquals("get manifest " + image("sha-1") + ": HTTP 401 authentication required", e.getMessage());
+    assertEquals(
+        "get manifest " + image("sha-1") + ": HTTP 401 authentication required", e.getMessage());
   }
 
   @Test
   void deniedIsAuthentication() {
-    registry.server.enqueue(MockRegistry.error(403, "DENIED", "requested access to the resource is denied"));
+    registry.server.enqueue(
+        MockRegistry.error(403, "DENIED", "requested access to the resource is denied"));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
-    assertEquals("put manifest " + image("latest") + ": HTTP 403 DENIED: requested access to the resource is denied",
+    assertEquals(
+        "put manifest "
+            + image("latest")
+            + ": HTTP 403 DENIED: requested access to the resource is denied",
         e.getMessage());
   }
 
@@ -85,23 +98,35 @@ class RegistryErrorMappingTest {
     // Some registries answer a refused write with 400 or 404 and a DENIED code.
     registry.server.enqueue(MockRegistry.error(404, "DENIED", "no write access"));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
   }
 
   @Test
   void htmlErrorPageIsAFailureWithAShortOneLineReason() {
-    String page = "<!DOCTYPE html>\n<html>\n<head><title>500 Internal Server Error</title></head>\n<body>\n"
-        + "<center><h1>500 Internal Server Error</h1></center>\n" + "<p>filler</p>\n".repeat(200) + "</body>\n</html>\n";
+    String page =
+        "<!DOCTYPE html>\n<html>\n<head><title>500 Internal Server Error</title></head>\n<body>\n"
+            + "<center><h1>500 Internal Server Error</h1></center>\n"
+            + "<p>filler</p>\n".repeat(200)
+            + "</body>\n</html>\n";
     for (int i = 0; i < MockRegistry.FAST_RETRIES.maxAttempts(); i++) {
-      registry.server.enqueue(new MockResponse.Builder().code(500).addHeader("Content-Type", "text/html").body(page).build());
+      registry.server.enqueue(
+          new MockResponse.Builder()
+              .code(500)
+              .addHeader("Content-Type", "text/html")
+              .body(page)
+              .build());
     }
 
     GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
-    assertTrue(e.getMessage().startsWith("get manifest " + image("sha-1") + ": HTTP 500 <!DOCTYPE html> <html>"),
+    assertTrue(
+        e.getMessage()
+            .startsWith("get manifest " + image("sha-1") + ": HTTP 500 <!DOCTYPE html> <html>"),
         e.getMessage());
     assertTrue(e.getMessage().contains("500 Internal Server Error"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
@@ -110,15 +135,25 @@ class RegistryErrorMappingTest {
 
   @Test
   void multipleErrorsAreAllNamed() {
-    registry.server.enqueue(new MockResponse.Builder().code(400).addHeader("Content-Type", "application/json")
-        .body("{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\"},"
-            + "{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\"}]}").build());
+    registry.server.enqueue(
+        new MockResponse.Builder()
+            .code(400)
+            .addHeader("Content-Type", "application/json")
+            .body(
+                "{\"errors\":[{\"code\":\"MANIFEST_INVALID\",\"message\":\"manifest invalid\"},"
+                    + "{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown to registry\"}]}")
+            .build());
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
+    GantryException e =
+        assertThrows(
+            GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
-    assertEquals("put manifest " + image("latest")
-        + ": HTTP 400 MANIFEST_INVALID: manifest invalid; MANIFEST_BLOB_UNKNOWN: blob unknown to registry", e.getMessage());
+    assertEquals(
+        "put manifest "
+            + image("latest")
+            + ": HTTP 400 MANIFEST_INVALID: manifest invalid; MANIFEST_BLOB_UNKNOWN: blob unknown to registry",
+        e.getMessage());
   }
 
   @Test
@@ -128,6 +163,8 @@ class RegistryErrorMappingTest {
 
     GantryException e = assertThrows(GantryException.class, () -> remote.getManifest(d.toString()));
 
-    assertTrue(e.getMessage().startsWith("get manifest " + registry.registry() + "/demo/api@" + d + ": "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith("get manifest " + registry.registry() + "/demo/api@" + d + ": "),
+        e.getMessage());
   }
 }

@@ -40,10 +40,11 @@ import java.util.stream.Collectors;
 
 /**
  * GitHub's REST API for one repository ({@code acme/api}), on WireMock. Fixed answers come from the
- * {@code src/test/resources/github/} fixtures (shaped like real responses); the tags live in a small git database
- * that {@code git/matching-refs} and {@code git/tags/{sha}} read the way GitHub does: a prefix match on the full ref
- * name, refs in name order (so {@code 2026.10.10} comes before {@code 2026.10.2}). Writes are stubbed strictly, so a
- * request with a wrong body gets WireMock's 404 and shows up in {@link #unmatched()}.
+ * {@code src/test/resources/github/} fixtures (shaped like real responses); the tags live in a
+ * small git database that {@code git/matching-refs} and {@code git/tags/{sha}} read the way GitHub
+ * does: a prefix match on the full ref name, refs in name order (so {@code 2026.10.10} comes before
+ * {@code 2026.10.2}). Writes are stubbed strictly, so a request with a wrong body gets WireMock's
+ * 404 and shows up in {@link #unmatched()}.
  */
 public final class FakeGitHub implements AutoCloseable {
   static final String OWNER = "acme";
@@ -55,15 +56,22 @@ public final class FakeGitHub implements AutoCloseable {
   static final long RELEASE_ID = 183410567;
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One tag ref: lightweight ({@code objectType} "commit") or annotated ("tag", {@code objectSha} a tag object). */
+  /**
+   * One tag ref: lightweight ({@code objectType} "commit") or annotated ("tag", {@code objectSha} a
+   * tag object).
+   */
   record TagRef(String name, String objectType, String objectSha, String commitSha) {}
 
   private final Map<String, TagRef> tags = new ConcurrentSkipListMap<>();
+
   /** Releases in creation order (GitHub lists them newest first), drafts included. */
   private final List<Release> releases = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-  /** A release as GitHub keeps it: a draft has no publication date and an {@code untagged-…} page. */
+  /**
+   * A release as GitHub keeps it: a draft has no publication date and an {@code untagged-…} page.
+   */
   record Release(long id, String tag, String commitish, boolean draft, boolean prerelease) {}
+
   final WireMockServer wm;
   private final String prefix;
 
@@ -75,22 +83,43 @@ public final class FakeGitHub implements AutoCloseable {
   /** {@code prefix} "/api/v3" makes it a GitHub Enterprise Server: every path starts with it. */
   FakeGitHub(String prefix) {
     this.prefix = prefix;
-    wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort()
-        .extensions(new GitDatabase(), new TakeTag("take-tag", false), new TakeTag("take-tag-same-commit", true),
-            new TakeRelease("take-release", null), new TakeRelease("take-release-same-commit", SHA),
-            new TakeRelease("take-release-other-commit", otherCommit("a concurrent release"))));
+    wm =
+        new WireMockServer(
+            options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .extensions(
+                    new GitDatabase(),
+                    new TakeTag("take-tag", false),
+                    new TakeTag("take-tag-same-commit", true),
+                    new TakeRelease("take-release", null),
+                    new TakeRelease("take-release-same-commit", SHA),
+                    new TakeRelease(
+                        "take-release-other-commit", otherCommit("a concurrent release"))));
     wm.start();
     // Any other commit is unknown to GitHub: 422, as the real API answers for a SHA it cannot find.
-    wm.stubFor(get(urlPathMatching(repoPath("/commits/[^/]+"))).atPriority(10)
-        .willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(
+        get(urlPathMatching(repoPath("/commits/[^/]+")))
+            .atPriority(10)
+            .willReturn(aResponse().withTransformers("git-database")));
     commit(SHA);
     commit(SHORT_SHA);
-    wm.stubFor(get(urlPathMatching(repoPath("/git/matching-refs/.*"))).willReturn(aResponse().withTransformers("git-database")));
-    wm.stubFor(get(urlPathMatching(repoPath("/git/tags/[0-9a-f]{40}"))).willReturn(aResponse().withTransformers("git-database")));
-    wm.stubFor(get(urlPathEqualTo(repoPath("/releases"))).willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(
+        get(urlPathMatching(repoPath("/git/matching-refs/.*")))
+            .willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(
+        get(urlPathMatching(repoPath("/git/tags/[0-9a-f]{40}")))
+            .willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(
+        get(urlPathEqualTo(repoPath("/releases")))
+            .willReturn(aResponse().withTransformers("git-database")));
     // GitHub's Link header names the next pages by repository id.
-    wm.stubFor(get(urlPathEqualTo(releasesById())).willReturn(aResponse().withTransformers("git-database")));
-    wm.stubFor(get(urlPathMatching(repoPath("/releases/tags/.+"))).willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(
+        get(urlPathEqualTo(releasesById()))
+            .willReturn(aResponse().withTransformers("git-database")));
+    wm.stubFor(
+        get(urlPathMatching(repoPath("/releases/tags/.+")))
+            .willReturn(aResponse().withTransformers("git-database")));
   }
 
   /** The value for GITHUB_API_URL. */
@@ -103,7 +132,10 @@ public final class FakeGitHub implements AutoCloseable {
     return prefix + "/repos/" + OWNER + "/" + REPO + rest;
   }
 
-  /** The path of the releases' next pages in GitHub's Link header: {@code /repositories/{id}/releases}. */
+  /**
+   * The path of the releases' next pages in GitHub's Link header: {@code
+   * /repositories/{id}/releases}.
+   */
   String releasesById() {
     return prefix + "/repositories/" + REPO_ID + "/releases";
   }
@@ -145,7 +177,10 @@ public final class FakeGitHub implements AutoCloseable {
     return sha1("commit:" + seed);
   }
 
-  /** The SHA of the tag object GitHub answers for POST /git/tags of {@code tag} on {@code commitSha}. */
+  /**
+   * The SHA of the tag object GitHub answers for POST /git/tags of {@code tag} on {@code
+   * commitSha}.
+   */
   static String tagObjectSha(String tag, String commitSha) {
     return sha1("tag:" + tag + ":" + commitSha);
   }
@@ -154,86 +189,148 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** GET /commits/{requested} answers with the full {@code sha}. */
   FakeGitHub commit(String requested) {
-    wm.stubFor(get(urlPathEqualTo(repoPath("/commits/" + requested))).atPriority(1)
-        .willReturn(json(200, fixture("commit.json"))));
+    wm.stubFor(
+        get(urlPathEqualTo(repoPath("/commits/" + requested)))
+            .atPriority(1)
+            .willReturn(json(200, fixture("commit.json"))));
     return this;
   }
 
-  /** POST /git/tags for {@code version} on {@link #SHA}, then POST /git/refs with the tag object's SHA. */
+  /**
+   * POST /git/tags for {@code version} on {@link #SHA}, then POST /git/refs with the tag object's
+   * SHA.
+   */
   FakeGitHub tagCreated(String version) {
     String tagSha = tagObjectSha(version, SHA);
-    wm.stubFor(post(urlPathEqualTo(repoPath("/git/tags")))
-        .withRequestBody(equalToJson(jsonOf(Map.of("tag", version, "message", "Release " + version, "object", SHA,
-            "type", "commit"))))
-        .willReturn(json(201, tagObjectJson(version, tagSha, SHA)).withHeader("Location", apiUrl()
-            + "/repos/" + OWNER + "/" + REPO + "/git/tags/" + tagSha)));
-    wm.stubFor(post(urlPathEqualTo(repoPath("/git/refs")))
-        .withRequestBody(equalToJson(jsonOf(Map.of("ref", "refs/tags/" + version, "sha", tagSha))))
-        .willReturn(json(201, refJson(new TagRef(version, "tag", tagSha, SHA))).withTransformers("take-tag")));
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/git/tags")))
+            .withRequestBody(
+                equalToJson(
+                    jsonOf(
+                        Map.of(
+                            "tag",
+                            version,
+                            "message",
+                            "Release " + version,
+                            "object",
+                            SHA,
+                            "type",
+                            "commit"))))
+            .willReturn(
+                json(201, tagObjectJson(version, tagSha, SHA))
+                    .withHeader(
+                        "Location",
+                        apiUrl() + "/repos/" + OWNER + "/" + REPO + "/git/tags/" + tagSha)));
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/git/refs")))
+            .withRequestBody(
+                equalToJson(jsonOf(Map.of("ref", "refs/tags/" + version, "sha", tagSha))))
+            .willReturn(
+                json(201, refJson(new TagRef(version, "tag", tagSha, SHA)))
+                    .withTransformers("take-tag")));
     return this;
   }
 
   /**
-   * A concurrent release takes {@code version} first: POST /git/refs for it answers 422 "Reference already exists",
-   * and from then on the ref is in the git database (annotated, on another commit).
+   * A concurrent release takes {@code version} first: POST /git/refs for it answers 422 "Reference
+   * already exists", and from then on the ref is in the git database (annotated, on another
+   * commit).
    */
   FakeGitHub refTakenConcurrently(String version) {
-    wm.stubFor(post(urlPathEqualTo(repoPath("/git/refs"))).atPriority(1)
-        .withRequestBody(matchingJsonPath("$.ref", equalTo("refs/tags/" + version)))
-        .willReturn(json(422, fixture("errors/reference-already-exists.json")).withTransformers("take-tag")));
-    return this;
-  }
-
-  /** Like {@link #refTakenConcurrently}, but the winner is another run for this same commit ({@link #SHA}). */
-  FakeGitHub refTakenConcurrentlyBySameCommit(String version) {
-    wm.stubFor(post(urlPathEqualTo(repoPath("/git/refs"))).atPriority(1)
-        .withRequestBody(matchingJsonPath("$.ref", equalTo("refs/tags/" + version)))
-        .willReturn(json(422, fixture("errors/reference-already-exists.json")).withTransformers("take-tag-same-commit")));
-    return this;
-  }
-
-  /** POST /releases/generate-notes, body matched exactly; {@code previous} null for the first release ever. */
-  FakeGitHub notesGenerated(String version, String previous, String notes) {
-    Map<String, String> request = previous == null ? Map.of("tag_name", version, "target_commitish", SHA)
-        : Map.of("tag_name", version, "target_commitish", SHA, "previous_tag_name", previous);
-    ObjectNode answer = (ObjectNode) parse(fixture("release-notes.json").replace("{{tag}}", version));
-    answer.put("body", notes);
-    wm.stubFor(post(urlPathEqualTo(repoPath("/releases/generate-notes")))
-        .withRequestBody(equalToJson(jsonOf(request)))
-        .willReturn(json(200, answer.toString())));
-    return this;
-  }
-
-  /** POST /releases for {@code version}: the named fields must match; everything else is asserted from the journal. */
-  FakeGitHub releaseCreated(String version) {
-    wm.stubFor(post(urlPathEqualTo(repoPath("/releases")))
-        .withRequestBody(equalToJson(jsonOf(Map.of("tag_name", version, "name", version, "target_commitish", SHA)),
-            true, true))
-        .withRequestBody(matchingJsonPath("$.body", containing(SHA)))
-        .willReturn(json(201, releaseJson(version)).withHeader("Location", apiUrl() + "/repos/" + OWNER + "/" + REPO
-            + "/releases/" + RELEASE_ID).withTransformers("take-release")));
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/git/refs")))
+            .atPriority(1)
+            .withRequestBody(matchingJsonPath("$.ref", equalTo("refs/tags/" + version)))
+            .willReturn(
+                json(422, fixture("errors/reference-already-exists.json"))
+                    .withTransformers("take-tag")));
     return this;
   }
 
   /**
-   * A concurrent run creates the release of {@code version} between this run's check and its create: POST /releases
-   * answers GitHub's 422 {@code already_exists} on {@code tag_name}, and from then on the release is listed, on
-   * {@code commitSha}.
+   * Like {@link #refTakenConcurrently}, but the winner is another run for this same commit ({@link
+   * #SHA}).
+   */
+  FakeGitHub refTakenConcurrentlyBySameCommit(String version) {
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/git/refs")))
+            .atPriority(1)
+            .withRequestBody(matchingJsonPath("$.ref", equalTo("refs/tags/" + version)))
+            .willReturn(
+                json(422, fixture("errors/reference-already-exists.json"))
+                    .withTransformers("take-tag-same-commit")));
+    return this;
+  }
+
+  /**
+   * POST /releases/generate-notes, body matched exactly; {@code previous} null for the first
+   * release ever.
+   */
+  FakeGitHub notesGenerated(String version, String previous, String notes) {
+    Map<String, String> request =
+        previous == null
+            ? Map.of("tag_name", version, "target_commitish", SHA)
+            : Map.of("tag_name", version, "target_commitish", SHA, "previous_tag_name", previous);
+    ObjectNode answer =
+        (ObjectNode) parse(fixture("release-notes.json").replace("{{tag}}", version));
+    answer.put("body", notes);
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/releases/generate-notes")))
+            .withRequestBody(equalToJson(jsonOf(request)))
+            .willReturn(json(200, answer.toString())));
+    return this;
+  }
+
+  /**
+   * POST /releases for {@code version}: the named fields must match; everything else is asserted
+   * from the journal.
+   */
+  FakeGitHub releaseCreated(String version) {
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/releases")))
+            .withRequestBody(
+                equalToJson(
+                    jsonOf(Map.of("tag_name", version, "name", version, "target_commitish", SHA)),
+                    true,
+                    true))
+            .withRequestBody(matchingJsonPath("$.body", containing(SHA)))
+            .willReturn(
+                json(201, releaseJson(version))
+                    .withHeader(
+                        "Location",
+                        apiUrl() + "/repos/" + OWNER + "/" + REPO + "/releases/" + RELEASE_ID)
+                    .withTransformers("take-release")));
+    return this;
+  }
+
+  /**
+   * A concurrent run creates the release of {@code version} between this run's check and its
+   * create: POST /releases answers GitHub's 422 {@code already_exists} on {@code tag_name}, and
+   * from then on the release is listed, on {@code commitSha}.
    */
   FakeGitHub releaseCreatedConcurrently(String version, boolean sameCommit) {
-    wm.stubFor(post(urlPathEqualTo(repoPath("/releases"))).atPriority(1)
-        .withRequestBody(matchingJsonPath("$.tag_name", equalTo(version)))
-        .willReturn(json(422, fixture("errors/release-already-exists.json"))
-            .withTransformers(sameCommit ? "take-release-same-commit" : "take-release-other-commit")));
+    wm.stubFor(
+        post(urlPathEqualTo(repoPath("/releases")))
+            .atPriority(1)
+            .withRequestBody(matchingJsonPath("$.tag_name", equalTo(version)))
+            .willReturn(
+                json(422, fixture("errors/release-already-exists.json"))
+                    .withTransformers(
+                        sameCommit ? "take-release-same-commit" : "take-release-other-commit")));
     return this;
   }
 
   /** A fresh release of {@code version}: tag, ref, notes since {@code previous}, release. */
   public FakeGitHub freshRelease(String version, String previous) {
-    return tagCreated(version).notesGenerated(version, previous, notes(version, previous)).releaseCreated(version);
+    return tagCreated(version)
+        .notesGenerated(version, previous, notes(version, previous))
+        .releaseCreated(version);
   }
 
-  /** No release for {@code version}: GET /releases/tags/{version} answers 404 and the listing lacks it. */
+  /**
+   * No release for {@code version}: GET /releases/tags/{version} answers 404 and the listing lacks
+   * it.
+   */
   FakeGitHub releaseMissing(String version) {
     releases.removeIf(r -> r.tag().equals(version));
     return this;
@@ -244,12 +341,17 @@ public final class FakeGitHub implements AutoCloseable {
     return release(version, SHA, false);
   }
 
-  /** A draft release of {@code version} on {@link #SHA}: listed, but GET /releases/tags/{version} answers 404. */
+  /**
+   * A draft release of {@code version} on {@link #SHA}: listed, but GET /releases/tags/{version}
+   * answers 404.
+   */
   FakeGitHub draftExists(String version) {
     return release(version, SHA, true);
   }
 
-  /** Published releases of these versions, each on its own commit (not {@link #SHA}), oldest first. */
+  /**
+   * Published releases of these versions, each on its own commit (not {@link #SHA}), oldest first.
+   */
   FakeGitHub published(String... versions) {
     for (String v : versions) {
       release(v, otherCommit(v), false);
@@ -258,9 +360,15 @@ public final class FakeGitHub implements AutoCloseable {
   }
 
   FakeGitHub release(String version, String commitish, boolean draft) {
-    // The release of SHA has RELEASE_ID, as the one this run would create; the others come before it.
-    releases.add(new Release(commitish.equals(SHA) ? RELEASE_ID : RELEASE_ID - 1000 + releases.size(), version, commitish,
-        draft, false));
+    // The release of SHA has RELEASE_ID, as the one this run would create; the others come before
+    // it.
+    releases.add(
+        new Release(
+            commitish.equals(SHA) ? RELEASE_ID : RELEASE_ID - 1000 + releases.size(),
+            version,
+            commitish,
+            draft,
+            false));
     return this;
   }
 
@@ -301,23 +409,34 @@ public final class FakeGitHub implements AutoCloseable {
 
   /** The JSON body of the only {@code method path} request. */
   public JsonNode onlyBody(String method, String path) {
-    List<LoggedRequest> matching = requests().stream()
-        .filter(r -> r.getMethod().getName().equals(method) && path(r).equals(path)).toList();
+    List<LoggedRequest> matching =
+        requests().stream()
+            .filter(r -> r.getMethod().getName().equals(method) && path(r).equals(path))
+            .toList();
     if (matching.size() != 1) {
-      throw new AssertionError("expected one " + method + " " + path + ", got " + matching.size() + ": " + calls());
+      throw new AssertionError(
+          "expected one " + method + " " + path + ", got " + matching.size() + ": " + calls());
     }
     return parse(matching.get(0).getBodyAsString());
   }
 
-  /** Requests that matched no stub, with WireMock's near misses: the first thing to read when a test fails. */
+  /**
+   * Requests that matched no stub, with WireMock's near misses: the first thing to read when a test
+   * fails.
+   */
   public String unmatched() {
     List<LoggedRequest> misses = wm.findAllUnmatchedRequests();
     if (misses.isEmpty()) {
       return "no unmatched requests";
     }
-    return "unmatched requests:\n" + misses.stream().map(r -> r.getMethod() + " " + r.getUrl() + " "
-        + r.getBodyAsString()).collect(Collectors.joining("\n")) + "\nnear misses:\n"
-        + wm.findNearMissesForAllUnmatchedRequests().stream().map(Object::toString).collect(Collectors.joining("\n"));
+    return "unmatched requests:\n"
+        + misses.stream()
+            .map(r -> r.getMethod() + " " + r.getUrl() + " " + r.getBodyAsString())
+            .collect(Collectors.joining("\n"))
+        + "\nnear misses:\n"
+        + wm.findNearMissesForAllUnmatchedRequests().stream()
+            .map(Object::toString)
+            .collect(Collectors.joining("\n"));
   }
 
   static String path(LoggedRequest r) {
@@ -338,51 +457,77 @@ public final class FakeGitHub implements AutoCloseable {
       if (in == null) {
         throw new IllegalArgumentException("no fixture github/" + name);
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{{api}}", apiUrl())
-          .replace("{{owner}}", OWNER).replace("{{repo}}", REPO).replace("{{repoId}}", Long.toString(REPO_ID))
-          .replace("{{sha}}", SHA).replace("{{releaseId}}", Long.toString(RELEASE_ID));
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("{{api}}", apiUrl())
+          .replace("{{owner}}", OWNER)
+          .replace("{{repo}}", REPO)
+          .replace("{{repoId}}", Long.toString(REPO_ID))
+          .replace("{{sha}}", SHA)
+          .replace("{{releaseId}}", Long.toString(RELEASE_ID));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   String releaseJson(String version) {
-    return fixture("release.json").replace("{{tag}}", version)
+    return fixture("release.json")
+        .replace("{{tag}}", version)
         .replace("{{nodeId}}", base64("07:Release" + RELEASE_ID));
   }
 
   /** A release as GitHub answers it, listed or alone. */
   String releaseJson(Release r) {
-    ObjectNode json = (ObjectNode) parse(fixture("release.json").replace("{{tag}}", r.tag())
-        .replace("{{nodeId}}", base64("07:Release" + r.id())).replace(Long.toString(RELEASE_ID), Long.toString(r.id())));
+    ObjectNode json =
+        (ObjectNode)
+            parse(
+                fixture("release.json")
+                    .replace("{{tag}}", r.tag())
+                    .replace("{{nodeId}}", base64("07:Release" + r.id()))
+                    .replace(Long.toString(RELEASE_ID), Long.toString(r.id())));
     json.put("target_commitish", r.commitish());
     json.put("draft", r.draft());
     json.put("prerelease", r.prerelease());
     if (r.draft()) {
       json.putNull("published_at");
-      json.put("html_url", "https://github.com/" + OWNER + "/" + REPO + "/releases/tag/untagged-"
-          + sha1("draft:" + r.id()).substring(0, 20));
+      json.put(
+          "html_url",
+          "https://github.com/"
+              + OWNER
+              + "/"
+              + REPO
+              + "/releases/tag/untagged-"
+              + sha1("draft:" + r.id()).substring(0, 20));
     }
     return json.toString();
   }
 
   private String tagObjectJson(String tag, String tagSha, String commitSha) {
-    return fixture("tag-object.json").replace("{{tag}}", tag).replace("{{tagSha}}", tagSha)
-        .replace("{{commitSha}}", commitSha).replace("{{nodeId}}", base64("03:Tag" + REPO_ID + ":" + tagSha));
+    return fixture("tag-object.json")
+        .replace("{{tag}}", tag)
+        .replace("{{tagSha}}", tagSha)
+        .replace("{{commitSha}}", commitSha)
+        .replace("{{nodeId}}", base64("03:Tag" + REPO_ID + ":" + tagSha));
   }
 
   private String refJson(TagRef ref) {
-    return fixture("ref.json").replace("{{tag}}", ref.name()).replace("{{objectSha}}", ref.objectSha())
+    return fixture("ref.json")
+        .replace("{{tag}}", ref.name())
+        .replace("{{objectSha}}", ref.objectSha())
         .replace("{{objectType}}", ref.objectType())
         .replace("{{objectKind}}", ref.objectType().equals("tag") ? "tags" : "commits")
         .replace("{{nodeId}}", base64("03:Ref" + REPO_ID + ":refs/tags/" + ref.name()));
   }
 
   static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=utf-8")
-        .withHeader("X-GitHub-Media-Type", "github.v3; format=json").withHeader("X-RateLimit-Limit", "5000")
-        .withHeader("X-RateLimit-Remaining", "4987").withHeader("X-RateLimit-Reset", "1795430400")
-        .withHeader("X-RateLimit-Resource", "core").withBody(body);
+    return aResponse()
+        .withStatus(status)
+        .withHeader("Content-Type", "application/json; charset=utf-8")
+        .withHeader("X-GitHub-Media-Type", "github.v3; format=json")
+        .withHeader("X-RateLimit-Limit", "5000")
+        .withHeader("X-RateLimit-Remaining", "4987")
+        .withHeader("X-RateLimit-Reset", "1795430400")
+        .withHeader("X-RateLimit-Resource", "core")
+        .withBody(body);
   }
 
   static String jsonOf(Map<String, ?> fields) {
@@ -403,7 +548,9 @@ public final class FakeGitHub implements AutoCloseable {
 
   private static String sha1(String seed) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(seed.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-1").digest(seed.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -413,7 +560,9 @@ public final class FakeGitHub implements AutoCloseable {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** matching-refs, tag objects and unknown commits, read from the git database like GitHub does. */
+  /**
+   * matching-refs, tag objects and unknown commits, read from the git database like GitHub does.
+   */
   private final class GitDatabase implements ResponseDefinitionTransformerV2 {
     @Override
     public String getName() {
@@ -437,7 +586,9 @@ public final class FakeGitHub implements AutoCloseable {
       if (path.startsWith(repoPath("/releases/tags/"))) {
         // Drafts are not found by tag: only published releases are.
         String tag = path.substring(repoPath("/releases/tags/").length());
-        return releases.stream().filter(r -> r.tag().equals(tag) && !r.draft()).findFirst()
+        return releases.stream()
+            .filter(r -> r.tag().equals(tag) && !r.draft())
+            .findFirst()
             .map(r -> json(200, releaseJson(r)).build())
             .orElseGet(() -> json(404, fixture("errors/not-found.json")).build());
       }
@@ -449,13 +600,16 @@ public final class FakeGitHub implements AutoCloseable {
         String wanted = "refs/" + path.substring(matching.length());
         ArrayNode refs = JSON.createArrayNode();
         // GitHub lists refs in name order; the map is sorted by tag name, which is the same order.
-        tags.values().stream().filter(t -> ("refs/tags/" + t.name()).startsWith(wanted))
+        tags.values().stream()
+            .filter(t -> ("refs/tags/" + t.name()).startsWith(wanted))
             .forEach(t -> refs.add(parse(refJson(t))));
         return json(200, refs.toString()).build();
       }
       if (path.startsWith(tagObjects)) {
         String sha = path.substring(tagObjects.length());
-        return tags.values().stream().filter(t -> t.objectType().equals("tag") && t.objectSha().equals(sha)).findFirst()
+        return tags.values().stream()
+            .filter(t -> t.objectType().equals("tag") && t.objectSha().equals(sha))
+            .findFirst()
             .map(t -> json(200, tagObjectJson(t.name(), t.objectSha(), t.commitSha())).build())
             .orElseGet(() -> json(404, fixture("errors/not-found.json")).build());
       }
@@ -463,7 +617,10 @@ public final class FakeGitHub implements AutoCloseable {
     }
   }
 
-  /** GET /releases: newest first, {@code per_page} (default 30, at most 100) and {@code page}, with GitHub's Link header. */
+  /**
+   * GET /releases: newest first, {@code per_page} (default 30, at most 100) and {@code page}, with
+   * GitHub's Link header.
+   */
   private ResponseDefinition releasePage(LoggedRequest request) {
     int perPage = Math.min(100, intParam(request, "per_page", 30));
     int page = Math.max(1, intParam(request, "page", 1));
@@ -476,8 +633,10 @@ public final class FakeGitHub implements AutoCloseable {
     ResponseDefinitionBuilder answer = json(200, list.toString());
     int last = Math.max(1, (newestFirst.size() + perPage - 1) / perPage);
     if (page < last) {
-      String base = apiUrl() + "/repositories/" + REPO_ID + "/releases?per_page=" + perPage + "&page=";
-      answer.withHeader("Link", "<" + base + (page + 1) + ">; rel=\"next\", <" + base + last + ">; rel=\"last\"");
+      String base =
+          apiUrl() + "/repositories/" + REPO_ID + "/releases?per_page=" + perPage + "&page=";
+      answer.withHeader(
+          "Link", "<" + base + (page + 1) + ">; rel=\"next\", <" + base + last + ">; rel=\"last\"");
     }
     return answer.build();
   }
@@ -487,7 +646,10 @@ public final class FakeGitHub implements AutoCloseable {
     return p == null || !p.isPresent() ? otherwise : Integer.parseInt(p.firstValue());
   }
 
-  /** A POST /releases that took the tag name: on 201 it is listed from then on; on 422 a concurrent run's is. */
+  /**
+   * A POST /releases that took the tag name: on 201 it is listed from then on; on 422 a concurrent
+   * run's is.
+   */
   private final class TakeRelease implements ResponseDefinitionTransformerV2 {
     private final String name;
     private final String concurrentCommit;
@@ -513,18 +675,22 @@ public final class FakeGitHub implements AutoCloseable {
       String tag = body.path("tag_name").asText();
       if (releases.stream().noneMatch(r -> r.tag().equals(tag))) {
         boolean created = event.getResponseDefinition().getStatus() == 201;
-        releases.add(new Release(created ? RELEASE_ID : RELEASE_ID + 1, tag,
-            created ? body.path("target_commitish").asText() : concurrentCommit, body.path("draft").asBoolean(),
-            body.path("prerelease").asBoolean()));
+        releases.add(
+            new Release(
+                created ? RELEASE_ID : RELEASE_ID + 1,
+                tag,
+                created ? body.path("target_commitish").asText() : concurrentCommit,
+                body.path("draft").asBoolean(),
+                body.path("prerelease").asBoolean()));
       }
       return event.getResponseDefinition();
     }
   }
 
   /**
-   * A POST /git/refs that took a tag: on 201 the tag (on {@link #SHA}) is in the database from then on, so a second
-   * run sees it; on 422 a concurrent release has just taken it, with its own tag object on another commit (or, for
-   * {@code sameCommit}, on this one).
+   * A POST /git/refs that took a tag: on 201 the tag (on {@link #SHA}) is in the database from then
+   * on, so a second run sees it; on 422 a concurrent release has just taken it, with its own tag
+   * object on another commit (or, for {@code sameCommit}, on this one).
    */
   private final class TakeTag implements ResponseDefinitionTransformerV2 {
     private final String name;
@@ -553,7 +719,8 @@ public final class FakeGitHub implements AutoCloseable {
         tags.putIfAbsent(tag, new TagRef(tag, "tag", body.path("sha").asText(), SHA));
       } else {
         String commit = sameCommit ? SHA : otherCommit(tag);
-        tags.putIfAbsent(tag, new TagRef(tag, "tag", tagObjectSha(tag + " (the winner)", commit), commit));
+        tags.putIfAbsent(
+            tag, new TagRef(tag, "tag", tagObjectSha(tag + " (the winner)", commit), commit));
       }
       return event.getResponseDefinition();
     }

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The expected GitHub calls of a run, in order, written the way the issue numbers them:
- * {@code GitHubCalls.of(gh).commit(SHA).refs("2026.11.").refs("2026.10.").releases().tag().ref().notes().release()}.
+ * The expected GitHub calls of a run, in order, written the way the issue numbers them: {@code
+ * GitHubCalls.of(gh).commit(SHA).refs("2026.11.").refs("2026.10.").releases().tag().ref().notes().release()}.
  */
 final class GitHubCalls {
   private final FakeGitHub gh;
@@ -53,7 +53,10 @@ final class GitHubCalls {
     return add("GET", "/releases");
   }
 
-  /** The next page of releases, at the address of GitHub's Link header: GET /repositories/{id}/releases?page=… */
+  /**
+   * The next page of releases, at the address of GitHub's Link header: GET
+   * /repositories/{id}/releases?page=…
+   */
   GitHubCalls nextReleases() {
     calls.add("GET " + gh.releasesById());
     return this;
@@ -69,7 +72,10 @@ final class GitHubCalls {
     return add("POST", "/releases");
   }
 
-  /** The usual 1.–4. for a run in {@code thisMonth} (e.g. "2026.11."): commit, this and last month's tags, releases. */
+  /**
+   * The usual 1.–4. for a run in {@code thisMonth} (e.g. "2026.11."): commit, this and last month's
+   * tags, releases.
+   */
   GitHubCalls reads(String sha, String thisMonth, String lastMonth) {
     return commit(sha).refs(thisMonth).refs(lastMonth).releases();
   }
@@ -89,7 +95,9 @@ final class GitHubCalls {
 
   /** The journal holds exactly these calls, in this order. */
   void assertExactly(ReleaseRunner.Result run) {
-    assertEquals(String.join("\n", calls), String.join("\n", gh.calls()),
+    assertEquals(
+        String.join("\n", calls),
+        String.join("\n", gh.calls()),
         () -> "GitHub calls differ\n" + run.all() + "\n" + gh.unmatched());
   }
 
@@ -108,7 +116,8 @@ final class GitHubCalls {
 
   /** Tags are never moved or deleted: no PATCH or DELETE, ever. */
   static void assertNoTagRewritten(FakeGitHub gh) {
-    List<String> rewrites = gh.calls().stream().filter(c -> c.startsWith("PATCH ") || c.startsWith("DELETE ")).toList();
+    List<String> rewrites =
+        gh.calls().stream().filter(c -> c.startsWith("PATCH ") || c.startsWith("DELETE ")).toList();
     assertEquals(List.of(), rewrites, "a tag or ref was rewritten");
   }
 
@@ -116,8 +125,14 @@ final class GitHubCalls {
   static void assertAuthorized(FakeGitHub gh, String token) {
     for (LoggedRequest r : gh.requests()) {
       String auth = r.getHeader("Authorization");
-      assertTrue(("token " + token).equals(auth) || ("Bearer " + token).equals(auth),
-          () -> r.getMethod() + " " + r.getUrl() + " had Authorization " + (auth == null ? "(none)" : "(another value)"));
+      assertTrue(
+          ("token " + token).equals(auth) || ("Bearer " + token).equals(auth),
+          () ->
+              r.getMethod()
+                  + " "
+                  + r.getUrl()
+                  + " had Authorization "
+                  + (auth == null ? "(none)" : "(another value)"));
     }
   }
 }

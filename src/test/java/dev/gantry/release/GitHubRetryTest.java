@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * One retry policy for a GitHub call: rate-limit answers, 5xx and connection errors all spend the one attempt
- * budget of {@link RetryPolicy#DEFAULT}, on the shared client as the program wires it; waits are recorded, never slept.
+ * One retry policy for a GitHub call: rate-limit answers, 5xx and connection errors all spend the
+ * one attempt budget of {@link RetryPolicy#DEFAULT}, on the shared client as the program wires it;
+ * waits are recorded, never slept.
  */
 @Timeout(30)
 class GitHubRetryTest {
@@ -51,22 +52,39 @@ class GitHubRetryTest {
 
   @Test
   void aSecondaryLimitAnsweredForeverSpendsExactlyTheOneBudget() {
-    gh.wm.stubFor(get(urlPathEqualTo(gh.repoPath(COMMIT))).atPriority(1).willReturn(FakeGitHub.json(429,
-        gh.fixture("errors/secondary-rate-limit.json").replace("{{status}}", "429")).withHeader("Retry-After", "1")));
+    gh.wm.stubFor(
+        get(urlPathEqualTo(gh.repoPath(COMMIT)))
+            .atPriority(1)
+            .willReturn(
+                FakeGitHub.json(
+                        429,
+                        gh.fixture("errors/secondary-rate-limit.json").replace("{{status}}", "429"))
+                    .withHeader("Retry-After", "1")));
 
-    GantryException e = assertThrows(GantryException.class, () -> rest().get(commitUrl(), "read commit x"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> rest().get(commitUrl(), "read commit x"));
 
-    assertEquals(RetryPolicy.DEFAULT.maxAttempts(), gh.count("GET", gh.repoPath(COMMIT)), () -> String.join("\n", gh.calls()));
-    assertEquals(Collections.nCopies(RetryPolicy.DEFAULT.maxAttempts() - 1, Duration.ofSeconds(1)), sleeps);
+    assertEquals(
+        RetryPolicy.DEFAULT.maxAttempts(),
+        gh.count("GET", gh.repoPath(COMMIT)),
+        () -> String.join("\n", gh.calls()));
+    assertEquals(
+        Collections.nCopies(RetryPolicy.DEFAULT.maxAttempts() - 1, Duration.ofSeconds(1)), sleeps);
     assertTrue(e.getMessage().startsWith("read commit x: "), e.getMessage());
   }
 
   @Test
   void aPrimaryLimitResettingInThirtySecondsIsWaitedOutOnce() {
-    gh.wm.stubFor(get(urlPathEqualTo(gh.repoPath(COMMIT))).atPriority(1).inScenario("primary")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(FakeGitHub.json(403, "{\"message\":\"API rate limit exceeded\"}")
-            .withHeader("x-ratelimit-remaining", "0").withHeader("x-ratelimit-reset", Long.toString(NOW.getEpochSecond() + 30)))
-        .willSetStateTo("reset"));
+    gh.wm.stubFor(
+        get(urlPathEqualTo(gh.repoPath(COMMIT)))
+            .atPriority(1)
+            .inScenario("primary")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                FakeGitHub.json(403, "{\"message\":\"API rate limit exceeded\"}")
+                    .withHeader("x-ratelimit-remaining", "0")
+                    .withHeader("x-ratelimit-reset", Long.toString(NOW.getEpochSecond() + 30)))
+            .willSetStateTo("reset"));
 
     rest().get(commitUrl(), "read commit x");
 
@@ -76,22 +94,33 @@ class GitHubRetryTest {
 
   @Test
   void aPrimaryLimitAnHourAwayFailsAtOnceNamingTheTime() {
-    gh.wm.stubFor(get(urlPathEqualTo(gh.repoPath(COMMIT))).atPriority(1).willReturn(FakeGitHub.json(403,
-        "{\"message\":\"API rate limit exceeded\"}").withHeader("x-ratelimit-remaining", "0")
-        .withHeader("x-ratelimit-reset", Long.toString(NOW.getEpochSecond() + 3600))));
+    gh.wm.stubFor(
+        get(urlPathEqualTo(gh.repoPath(COMMIT)))
+            .atPriority(1)
+            .willReturn(
+                FakeGitHub.json(403, "{\"message\":\"API rate limit exceeded\"}")
+                    .withHeader("x-ratelimit-remaining", "0")
+                    .withHeader("x-ratelimit-reset", Long.toString(NOW.getEpochSecond() + 3600))));
 
-    GantryException e = assertThrows(GantryException.class, () -> rest().get(commitUrl(), "read commit x"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> rest().get(commitUrl(), "read commit x"));
 
-    assertEquals("read commit x: GitHub API rate limit exhausted: try again after 11:00:00 UTC (in 60 min)", e.getMessage());
+    assertEquals(
+        "read commit x: GitHub API rate limit exhausted: try again after 11:00:00 UTC (in 60 min)",
+        e.getMessage());
     assertEquals(1, gh.count("GET", gh.repoPath(COMMIT)));
     assertTrue(sleeps.isEmpty(), sleeps::toString);
   }
 
   @Test
   void a503ThenSuccessIsRetriedOnceAfterABackoff() {
-    gh.wm.stubFor(get(urlPathEqualTo(gh.repoPath(COMMIT))).atPriority(1).inScenario("flaky")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(FakeGitHub.json(503, "{\"message\":\"Service Unavailable\"}"))
-        .willSetStateTo("up"));
+    gh.wm.stubFor(
+        get(urlPathEqualTo(gh.repoPath(COMMIT)))
+            .atPriority(1)
+            .inScenario("flaky")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(FakeGitHub.json(503, "{\"message\":\"Service Unavailable\"}"))
+            .willSetStateTo("up"));
 
     String sha = rest().get(commitUrl(), "read commit x").path("sha").asText();
 

@@ -19,7 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code gantry release} as a user meets it: options, token, API base, output, and what the release body holds. */
+/**
+ * {@code gantry release} as a user meets it: options, token, API base, output, and what the release
+ * body holds.
+ */
 @Timeout(60)
 class ReleaseCliTest {
   private FakeGitHub gh;
@@ -39,18 +42,33 @@ class ReleaseCliTest {
 
   static Stream<Arguments> badInputs() {
     return Stream.of(
-        Arguments.of("repository without owner", List.of("--repository", "api", "--sha", SHA), "api"),
-        Arguments.of("repository with three parts", List.of("--repository", "acme/api/x", "--sha", SHA), "acme/api/x"),
-        Arguments.of("repository with empty name", List.of("--repository", "acme/", "--sha", SHA), "acme/"),
-        Arguments.of("repository with empty owner", List.of("--repository", "/api", "--sha", SHA), "/api"),
-        Arguments.of("repository with a space", List.of("--repository", "acme/my api", "--sha", SHA), "acme/my api"),
+        Arguments.of(
+            "repository without owner", List.of("--repository", "api", "--sha", SHA), "api"),
+        Arguments.of(
+            "repository with three parts",
+            List.of("--repository", "acme/api/x", "--sha", SHA),
+            "acme/api/x"),
+        Arguments.of(
+            "repository with empty name", List.of("--repository", "acme/", "--sha", SHA), "acme/"),
+        Arguments.of(
+            "repository with empty owner", List.of("--repository", "/api", "--sha", SHA), "/api"),
+        Arguments.of(
+            "repository with a space",
+            List.of("--repository", "acme/my api", "--sha", SHA),
+            "acme/my api"),
         Arguments.of("6-hex sha", List.of("--repository", "acme/api", "--sha", "6dcb09"), "6dcb09"),
-        Arguments.of("41-hex sha", List.of("--repository", "acme/api", "--sha", SHA + "a"), SHA + "a"),
-        Arguments.of("non-hex sha", List.of("--repository", "acme/api", "--sha", "6dcb09g"), "6dcb09g"),
+        Arguments.of(
+            "41-hex sha", List.of("--repository", "acme/api", "--sha", SHA + "a"), SHA + "a"),
+        Arguments.of(
+            "non-hex sha", List.of("--repository", "acme/api", "--sha", "6dcb09g"), "6dcb09g"),
         Arguments.of("branch as sha", List.of("--repository", "acme/api", "--sha", "main"), "main"),
-        Arguments.of("unknown format", List.of("--repository", "acme/api", "--sha", SHA, "--format", "YYYY.MM.PATCH"),
+        Arguments.of(
+            "unknown format",
+            List.of("--repository", "acme/api", "--sha", SHA, "--format", "YYYY.MM.PATCH"),
             "YYYY.MM.PATCH"),
-        Arguments.of("format without patch", List.of("--repository", "acme/api", "--sha", SHA, "--format", "YYYY.M"),
+        Arguments.of(
+            "format without patch",
+            List.of("--repository", "acme/api", "--sha", SHA, "--format", "YYYY.M"),
             "YYYY.M"),
         Arguments.of("no --sha", List.of("--repository", "acme/api"), "--sha"),
         Arguments.of("no --repository", List.of("--sha", SHA), "--repository"));
@@ -67,7 +85,8 @@ class ReleaseCliTest {
     assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run::all);
     assertEquals(1, run.stderrLines().size(), run::all);
     assertTrue(run.stderrLines().get(0).startsWith("gantry: "), run::all);
-    assertTrue(run.stderrLines().get(0).contains(named), () -> "'" + named + "' not in: " + run.stderr());
+    assertTrue(
+        run.stderrLines().get(0).contains(named), () -> "'" + named + "' not in: " + run.stderr());
     assertEquals("", run.stdout());
     assertEquals(List.of(), gh.calls(), "bad input must not reach GitHub");
   }
@@ -92,8 +111,12 @@ class ReleaseCliTest {
     String token = "ghs_fromstdin0987654321";
     gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4");
 
-    ReleaseRunner.Result run = gantry.env("GITHUB_TOKEN", null).stdin(token + "\n").secret(token)
-        .release("--github-token-stdin");
+    ReleaseRunner.Result run =
+        gantry
+            .env("GITHUB_TOKEN", null)
+            .stdin(token + "\n")
+            .secret(token)
+            .release("--github-token-stdin");
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
     GitHubCalls.assertAuthorized(gh, token);
@@ -111,7 +134,9 @@ class ReleaseCliTest {
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
     GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes().assertExactly(run);
-    assertTrue(gh.calls().stream().allMatch(c -> c.split(" ")[1].startsWith("/api/v3/repos/acme/api")), () -> String.join("\n", gh.calls()));
+    assertTrue(
+        gh.calls().stream().allMatch(c -> c.split(" ")[1].startsWith("/api/v3/repos/acme/api")),
+        () -> String.join("\n", gh.calls()));
   }
 
   static Stream<Arguments> releaseFlags() {
@@ -124,7 +149,8 @@ class ReleaseCliTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("releaseFlags")
-  void theReleaseIsMarkedAsTheFlagsSay(List<String> flags, boolean draft, boolean prerelease, String makeLatest) {
+  void theReleaseIsMarkedAsTheFlagsSay(
+      List<String> flags, boolean draft, boolean prerelease, String makeLatest) {
     gh.lightweight("2026.10.4").freshRelease("2026.11.0", "2026.10.4");
 
     ReleaseRunner.Result run = gantry.release(flags.toArray(String[]::new));
@@ -153,7 +179,8 @@ class ReleaseCliTest {
     assertTrue(body.contains(SHA), body);
     assertTrue(body.contains(notes), body);
     assertTrue(body.indexOf(SHA) < body.indexOf(notes), body);
-    // Notes are generated once, by the call above: asking GitHub to generate them again would print them twice.
+    // Notes are generated once, by the call above: asking GitHub to generate them again would print
+    // them twice.
     assertFalse(sent.path("generate_release_notes").asBoolean(false), sent::toString);
   }
 
@@ -161,9 +188,16 @@ class ReleaseCliTest {
   void hugeGeneratedNotesAreCutToGitHubsLimitWithANote() {
     StringBuilder notes = new StringBuilder("## What's Changed\n");
     for (int i = 0; notes.length() < 200_000; i++) {
-      notes.append("* Change number ").append(i).append(" by @dev in https://github.com/acme/api/pull/").append(i).append('\n');
+      notes
+          .append("* Change number ")
+          .append(i)
+          .append(" by @dev in https://github.com/acme/api/pull/")
+          .append(i)
+          .append('\n');
     }
-    gh.lightweight("2026.10.4").tagCreated("2026.11.0").notesGenerated("2026.11.0", "2026.10.4", notes.toString())
+    gh.lightweight("2026.10.4")
+        .tagCreated("2026.11.0")
+        .notesGenerated("2026.11.0", "2026.10.4", notes.toString())
         .releaseCreated("2026.11.0");
 
     ReleaseRunner.Result run = gantry.release();
@@ -175,7 +209,9 @@ class ReleaseCliTest {
     assertTrue(body.contains(SHA), "the header survives");
     assertTrue(body.contains("* Change number 0 by @dev"), "the notes start survives");
     String lastLine = body.strip().lines().reduce((x, y) -> y).orElse("");
-    assertFalse(lastLine.startsWith("* Change number"), () -> "no note after the cut: ..." + body.substring(body.length() - 300));
+    assertFalse(
+        lastLine.startsWith("* Change number"),
+        () -> "no note after the cut: ..." + body.substring(body.length() - 300));
   }
 
   @Test
@@ -191,10 +227,14 @@ class ReleaseCliTest {
     assertEquals("2026.11.0", json.path("version").asText());
     assertEquals("2026.11.0", json.path("tag").asText());
     assertEquals("2026.10.4", json.path("previousTag").asText());
-    assertTrue(json.path("alreadyReleased").isBoolean() && !json.path("alreadyReleased").asBoolean(), run::all);
+    assertTrue(
+        json.path("alreadyReleased").isBoolean() && !json.path("alreadyReleased").asBoolean(),
+        run::all);
     assertEquals(SHA, json.path("sha").asText());
     assertEquals(FakeGitHub.RELEASE_ID, json.path("release").path("id").asLong(), run::all);
-    assertEquals("https://github.com/acme/api/releases/tag/2026.11.0", json.path("release").path("url").asText());
+    assertEquals(
+        "https://github.com/acme/api/releases/tag/2026.11.0",
+        json.path("release").path("url").asText());
     assertTrue(json.path("images").isArray() && json.path("images").isEmpty(), run::all);
     assertEquals("", run.stderr());
   }
@@ -208,7 +248,8 @@ class ReleaseCliTest {
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
     assertTrue(run.stdout().contains("2026.11.0"), run::all);
     assertTrue(run.stdout().contains("2026.10.4"), run::all);
-    assertTrue(run.stdout().contains("https://github.com/acme/api/releases/tag/2026.11.0"), run::all);
+    assertTrue(
+        run.stdout().contains("https://github.com/acme/api/releases/tag/2026.11.0"), run::all);
     assertFalse(run.stdout().contains("already released"), run::all);
   }
 
@@ -220,8 +261,10 @@ class ReleaseCliTest {
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
     GitHubCalls.assertReadOnly(gh, run);
-    GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.")
-        .tagObject(FakeGitHub.tagObjectSha("2026.10.4", FakeGitHub.otherCommit("2026.10.4"))).assertExactly(run);
+    GitHubCalls.of(gh)
+        .reads(SHA, "2026.11.", "2026.10.")
+        .tagObject(FakeGitHub.tagObjectSha("2026.10.4", FakeGitHub.otherCommit("2026.10.4")))
+        .assertExactly(run);
     assertTrue(run.stdout().contains("2026.11.0"), run::all);
     assertTrue(run.stdout().contains("2026.10.4"), run::all);
     assertTrue(run.stdout().toLowerCase(Locale.ROOT).contains("notes"), run::all);
@@ -241,7 +284,8 @@ class ReleaseCliTest {
 
   @Test
   void jsonOnBadInputIsStillOneErrorDocument() {
-    ReleaseRunner.Result run = gantry.run("release", "--json", "--repository", "acme", "--sha", SHA);
+    ReleaseRunner.Result run =
+        gantry.run("release", "--json", "--repository", "acme", "--sha", SHA);
 
     assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run::all);
     assertEquals("error", run.json().path("status").asText(), run::all);

@@ -28,8 +28,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * What GitHub refuses, and how it says so: one line on stderr, the exit code of the README's table, no write after a
- * refusal; secondary rate limits waited out, primary ones not.
+ * What GitHub refuses, and how it says so: one line on stderr, the exit code of the README's table,
+ * no write after a refusal; secondary rate limits waited out, primary ones not.
  */
 @Timeout(60)
 class ReleaseGitHubErrorsTest {
@@ -54,7 +54,9 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void badCredentialsAreExitThreeWithOneLineAndNoWrite() {
-    gh.stub(get(urlPathEqualTo(gh.repoPath("/commits/" + SHA))).willReturn(FakeGitHub.json(401, gh.fixture("errors/bad-credentials.json"))));
+    gh.stub(
+        get(urlPathEqualTo(gh.repoPath("/commits/" + SHA)))
+            .willReturn(FakeGitHub.json(401, gh.fixture("errors/bad-credentials.json"))));
 
     ReleaseRunner.Result run = gantry.release();
 
@@ -65,8 +67,10 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void aTokenWithoutContentsWriteIsExitThreeAndTheLineNamesThePermission() {
-    gh.stub(post(urlPathEqualTo(gh.repoPath("/git/tags")))
-        .willReturn(FakeGitHub.json(403, gh.fixture("errors/not-accessible-by-integration.json"))));
+    gh.stub(
+        post(urlPathEqualTo(gh.repoPath("/git/tags")))
+            .willReturn(
+                FakeGitHub.json(403, gh.fixture("errors/not-accessible-by-integration.json"))));
 
     ReleaseRunner.Result run = gantry.release();
 
@@ -78,7 +82,8 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void anUnknownCommitIsExitFourWithOneLineNamingIt() {
-    ReleaseRunner.Result run = gantry.run("release", "--repository", "acme/api", "--sha", "deadbeefcafe");
+    ReleaseRunner.Result run =
+        gantry.run("release", "--repository", "acme/api", "--sha", "deadbeefcafe");
 
     assertEquals(ExitCode.NOT_FOUND, run.exitCode(), run::all);
     assertOneLine(run, "deadbeefcafe");
@@ -88,7 +93,9 @@ class ReleaseGitHubErrorsTest {
 
   @Test
   void anUnknownRepositoryIsExitFour() {
-    gh.stub(get(urlPathEqualTo(gh.repoPath("/commits/" + SHA))).willReturn(FakeGitHub.json(404, gh.fixture("errors/not-found.json"))));
+    gh.stub(
+        get(urlPathEqualTo(gh.repoPath("/commits/" + SHA)))
+            .willReturn(FakeGitHub.json(404, gh.fixture("errors/not-found.json"))));
 
     ReleaseRunner.Result run = gantry.release();
 
@@ -100,22 +107,35 @@ class ReleaseGitHubErrorsTest {
   /** Secondary limits, as 403 or 429, on reads and writes. */
   @ParameterizedTest(name = "{0} {1} answers {2}")
   @CsvSource({
-      "GET, /commits/" + SHA + ", 403",
-      "GET, /git/matching-refs/tags/2026.11., 429",
-      "POST, /git/tags, 403",
-      "POST, /releases/generate-notes, 429"})
+    "GET, /commits/" + SHA + ", 403",
+    "GET, /git/matching-refs/tags/2026.11., 429",
+    "POST, /git/tags, 403",
+    "POST, /releases/generate-notes, 429"
+  })
   void aSecondaryRateLimitIsWaitedOutThenTheCallIsRepeated(String method, String rest, int status) {
     gh.freshRelease("2026.11.0", "2026.10.4");
-    gh.stub(request(method, gh.repoPath(rest)).inScenario("limit").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(FakeGitHub.json(status, gh.fixture("errors/secondary-rate-limit.json")
-            .replace("{{status}}", Integer.toString(status))).withHeader("Retry-After", "1"))
-        .willSetStateTo("waited"));
+    gh.stub(
+        request(method, gh.repoPath(rest))
+            .inScenario("limit")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                FakeGitHub.json(
+                        status,
+                        gh.fixture("errors/secondary-rate-limit.json")
+                            .replace("{{status}}", Integer.toString(status)))
+                    .withHeader("Retry-After", "1"))
+            .willSetStateTo("waited"));
 
     ReleaseRunner.Result run = gantry.release();
 
     assertEquals(ExitCode.OK, run.exitCode(), run::all);
-    List<LoggedRequest> tries = gh.requests().stream()
-        .filter(r -> r.getMethod().getName().equals(method) && FakeGitHub.path(r).equals(gh.repoPath(rest))).toList();
+    List<LoggedRequest> tries =
+        gh.requests().stream()
+            .filter(
+                r ->
+                    r.getMethod().getName().equals(method)
+                        && FakeGitHub.path(r).equals(gh.repoPath(rest)))
+            .toList();
     assertEquals(2, tries.size(), () -> String.join("\n", gh.calls()));
     long waited = tries.get(1).getLoggedDate().getTime() - tries.get(0).getLoggedDate().getTime();
     assertTrue(waited >= 900, "waited only " + waited + " ms of Retry-After: 1");
@@ -125,8 +145,13 @@ class ReleaseGitHubErrorsTest {
   @Test
   void aSecondaryRateLimitLongerThanAMinuteFailsAtOnce() {
     gh.freshRelease("2026.11.0", "2026.10.4");
-    gh.stub(post(urlPathEqualTo(gh.repoPath("/git/tags"))).willReturn(FakeGitHub.json(403,
-        gh.fixture("errors/secondary-rate-limit.json").replace("{{status}}", "403")).withHeader("Retry-After", "120")));
+    gh.stub(
+        post(urlPathEqualTo(gh.repoPath("/git/tags")))
+            .willReturn(
+                FakeGitHub.json(
+                        403,
+                        gh.fixture("errors/secondary-rate-limit.json").replace("{{status}}", "403"))
+                    .withHeader("Retry-After", "120")));
     long started = System.nanoTime();
 
     ReleaseRunner.Result run = gantry.release();
@@ -135,7 +160,8 @@ class ReleaseGitHubErrorsTest {
     assertNotEquals(ExitCode.OK, run.exitCode(), run::all);
     assertEquals(1, run.stderrLines().size(), run::all);
     assertTrue(tookMs < 15_000, "took " + tookMs + " ms");
-    assertEquals(1, gh.count("POST", gh.repoPath("/git/tags")), () -> String.join("\n", gh.calls()));
+    assertEquals(
+        1, gh.count("POST", gh.repoPath("/git/tags")), () -> String.join("\n", gh.calls()));
     assertEquals(0, gh.count("POST", gh.repoPath("/git/refs")));
   }
 
@@ -154,42 +180,61 @@ class ReleaseGitHubErrorsTest {
     assertNotEquals(ExitCode.OK, run.exitCode(), run::all);
     assertEquals(1, run.stderrLines().size(), run::all);
     String line = run.stderrLines().get(0);
-    assertTrue(line.contains("2026-11-23T11:00") || line.contains("11:00"), () -> "no reset time in: " + line);
+    assertTrue(
+        line.contains("2026-11-23T11:00") || line.contains("11:00"),
+        () -> "no reset time in: " + line);
     assertTrue(tookMs < 15_000, "took " + tookMs + " ms");
-    assertEquals(1, gh.calls().stream().filter(c -> c.equals(method + " " + gh.repoPath(rest))).count(),
+    assertEquals(
+        1,
+        gh.calls().stream().filter(c -> c.equals(method + " " + gh.repoPath(rest))).count(),
         () -> String.join("\n", gh.calls()));
   }
 
   @Test
   void aReleaseThatFailsAfterTheTagSaysReRunAndTheReRunCompletesIt() {
     gh.freshRelease("2026.11.0", "2026.10.4").releaseMissing("2026.11.0");
-    gh.stub(post(urlPathEqualTo(gh.repoPath("/releases"))).inScenario("release").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(FakeGitHub.json(422, gh.fixture("errors/validation-failed.json"))).willSetStateTo("fixed"));
+    gh.stub(
+        post(urlPathEqualTo(gh.repoPath("/releases")))
+            .inScenario("release")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(FakeGitHub.json(422, gh.fixture("errors/validation-failed.json")))
+            .willSetStateTo("fixed"));
 
     ReleaseRunner.Result first = gantry.release();
 
     assertNotEquals(ExitCode.OK, first.exitCode(), first::all);
     assertEquals(1, first.stderrLines().size(), first::all);
     String line = first.stderrLines().get(0).toLowerCase(Locale.ROOT);
-    assertTrue(line.matches(".*\\b(re-?run|run .* again).*"), () -> "does not say re-running completes it: " + line);
+    assertTrue(
+        line.matches(".*\\b(re-?run|run .* again).*"),
+        () -> "does not say re-running completes it: " + line);
     assertEquals(1, gh.count("POST", gh.repoPath("/git/refs")), "the tag was created");
 
     gh.wm.resetRequests();
     ReleaseRunner.Result second = gantry.release("--json");
 
     assertEquals(ExitCode.OK, second.exitCode(), second::all);
-    assertEquals(0, gh.count("POST", gh.repoPath("/git/tags")), () -> String.join("\n", gh.calls()));
-    assertEquals(0, gh.count("POST", gh.repoPath("/git/refs")), () -> String.join("\n", gh.calls()));
-    assertEquals(1, gh.count("POST", gh.repoPath("/releases")), () -> String.join("\n", gh.calls()));
+    assertEquals(
+        0, gh.count("POST", gh.repoPath("/git/tags")), () -> String.join("\n", gh.calls()));
+    assertEquals(
+        0, gh.count("POST", gh.repoPath("/git/refs")), () -> String.join("\n", gh.calls()));
+    assertEquals(
+        1, gh.count("POST", gh.repoPath("/releases")), () -> String.join("\n", gh.calls()));
     assertEquals("2026.11.0", second.json().path("version").asText());
     assertTrue(second.json().path("alreadyReleased").asBoolean(), second::all);
   }
 
   @Test
   void aTokenEchoedInGitHubsMessageIsNotPrinted() {
-    gh.stub(get(urlPathEqualTo(gh.repoPath("/commits/" + SHA))).willReturn(FakeGitHub.json(401,
-        gh.fixture("errors/bad-credentials.json").replace("\"Bad credentials\"",
-            "\"Bad credentials: token " + FakeGitHub.TOKEN + " is revoked\""))));
+    gh.stub(
+        get(urlPathEqualTo(gh.repoPath("/commits/" + SHA)))
+            .willReturn(
+                FakeGitHub.json(
+                    401,
+                    gh.fixture("errors/bad-credentials.json")
+                        .replace(
+                            "\"Bad credentials\"",
+                            "\"Bad credentials: token " + FakeGitHub.TOKEN + " is revoked\""))));
 
     // The runner fails the test if the token shows anywhere in stdout or stderr.
     ReleaseRunner.Result run = gantry.release("--json");
@@ -201,12 +246,22 @@ class ReleaseGitHubErrorsTest {
     return method.equals("GET") ? get(urlPathEqualTo(path)) : post(urlPathEqualTo(path));
   }
 
-  /** GitHub's primary limit: 403, remaining 0, reset an hour after the run's clock; the Date header agrees with it. */
+  /**
+   * GitHub's primary limit: 403, remaining 0, reset an hour after the run's clock; the Date header
+   * agrees with it.
+   */
   private ResponseDefinitionBuilder primaryLimit() {
-    return aResponse().withStatus(403).withHeader("Content-Type", "application/json; charset=utf-8")
-        .withHeader("Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ReleaseRunner.NOV_23.atOffset(ZoneOffset.UTC)))
-        .withHeader("X-RateLimit-Limit", "5000").withHeader("X-RateLimit-Remaining", "0")
-        .withHeader("X-RateLimit-Used", "5000").withHeader("X-RateLimit-Resource", "core")
+    return aResponse()
+        .withStatus(403)
+        .withHeader("Content-Type", "application/json; charset=utf-8")
+        .withHeader(
+            "Date",
+            DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                ReleaseRunner.NOV_23.atOffset(ZoneOffset.UTC)))
+        .withHeader("X-RateLimit-Limit", "5000")
+        .withHeader("X-RateLimit-Remaining", "0")
+        .withHeader("X-RateLimit-Used", "5000")
+        .withHeader("X-RateLimit-Resource", "core")
         .withHeader("X-RateLimit-Reset", Long.toString(RESET.getEpochSecond()))
         .withBody(gh.fixture("errors/primary-rate-limit.json"));
   }

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code gantry release} end to end: WireMock as GitHub, a real distribution registry for the images, and skopeo as
- * the independent witness that {@code repo:VERSION} is byte for byte {@code repo:sha-<first 7>}.
+ * {@code gantry release} end to end: WireMock as GitHub, a real distribution registry for the
+ * images, and skopeo as the independent witness that {@code repo:VERSION} is byte for byte {@code
+ * repo:sha-<first 7>}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -61,8 +62,11 @@ class ReleaseIT {
   }
 
   private String push(String repo) {
-    return TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry,
-        repo, FROM);
+    return TestImages.push(
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        repo,
+        FROM);
   }
 
   private String image(String repo) {
@@ -78,41 +82,70 @@ class ReleaseIT {
     gh.lightweight("2026.10.0", "2026.10.1").freshRelease("2026.11.0", "2026.10.1");
     int mark = registry.mark();
 
-    ReleaseRunner.Result run = new ReleaseRunner(gh).release("--json", "--image", image(api), "--image", image(web));
+    ReleaseRunner.Result run =
+        new ReleaseRunner(gh).release("--json", "--image", image(api), "--image", image(web));
 
     assertEquals(ExitCode.OK, run.exitCode(), () -> run.all() + gh.unmatched());
     // skopeo, not Gantry, says what the registry holds.
     for (String repo : List.of(api, web)) {
-      assertArrayEquals(skopeo.inspectRaw(image(repo) + ":" + FROM, registry),
-          skopeo.inspectRaw(image(repo) + ":2026.11.0", registry), repo);
+      assertArrayEquals(
+          skopeo.inspectRaw(image(repo) + ":" + FROM, registry),
+          skopeo.inspectRaw(image(repo) + ":2026.11.0", registry),
+          repo);
     }
     assertEquals(apiDigest, skopeo.digest(image(api) + ":2026.11.0", registry));
     assertEquals(webDigest, skopeo.digest(image(web) + ":2026.11.0", registry));
 
     GitHubCalls.of(gh).reads(SHA, "2026.11.", "2026.10.").writes().assertExactly(run);
     String body = gh.onlyBody("POST", gh.repoPath("/releases")).path("body").asText();
-    for (String expected : List.of(SHA, apiDigest, webDigest, "docker pull " + image(api) + ":2026.11.0",
-        "docker pull " + image(web) + ":2026.11.0", FakeGitHub.notes("2026.11.0", "2026.10.1"))) {
-      assertTrue(body.contains(expected), () -> "'" + expected + "' not in the release body:\n" + body);
+    for (String expected :
+        List.of(
+            SHA,
+            apiDigest,
+            webDigest,
+            "docker pull " + image(api) + ":2026.11.0",
+            "docker pull " + image(web) + ":2026.11.0",
+            FakeGitHub.notes("2026.11.0", "2026.10.1"))) {
+      assertTrue(
+          body.contains(expected), () -> "'" + expected + "' not in the release body:\n" + body);
     }
     JsonNode images = run.json().path("images");
     assertEquals(2, images.size(), run::all);
     for (JsonNode i : images) {
       assertEquals("promoted", i.path("outcome").asText(), run::all);
-      assertEquals(i.path("image").asText().endsWith(api) ? apiDigest : webDigest, i.path("digest").asText(), run::all);
+      assertEquals(
+          i.path("image").asText().endsWith(api) ? apiDigest : webDigest,
+          i.path("digest").asText(),
+          run::all);
     }
     List<LoggedRequest> requests = gantryRequests(mark);
-    assertEquals(2, requests.stream().filter(q -> q.method().equals("PUT") && q.path().endsWith("/manifests/2026.11.0")).count(),
+    assertEquals(
+        2,
+        requests.stream()
+            .filter(q -> q.method().equals("PUT") && q.path().endsWith("/manifests/2026.11.0"))
+            .count(),
         requests::toString);
-    // Besides the version tags: the ledger's records (a manifest each, and the shared 2-byte empty blob).
-    assertTrue(requests.stream().filter(q -> q.path().contains("/blobs/"))
-        .allMatch(q -> q.path().endsWith("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
-            || q.path().contains("/blobs/uploads/")), () -> "no image blob is read or written: " + requests);
+    // Besides the version tags: the ledger's records (a manifest each, and the shared 2-byte empty
+    // blob).
+    assertTrue(
+        requests.stream()
+            .filter(q -> q.path().contains("/blobs/"))
+            .allMatch(
+                q ->
+                    q.path()
+                            .endsWith(
+                                "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+                        || q.path().contains("/blobs/uploads/")),
+        () -> "no image blob is read or written: " + requests);
     assertEquals(2, run.json().path("ledger").path("records").asInt(), run::all);
     for (String repo : List.of(api, web)) {
-      GantryRunner.Result h = new GantryRunner().run("history", "--json", image(repo) + ":2026.11.0");
+      GantryRunner.Result h =
+          new GantryRunner().run("history", "--json", image(repo) + ":2026.11.0");
       assertEquals(0, h.exitCode(), h::all);
-      assertTrue(h.stdout().contains("\"kind\":\"release\"") && h.stdout().contains("\"commit\":\"" + SHA + "\""), h::all);
+      assertTrue(
+          h.stdout().contains("\"kind\":\"release\"")
+              && h.stdout().contains("\"commit\":\"" + SHA + "\""),
+          h::all);
     }
   }
 
@@ -132,13 +165,19 @@ class ReleaseIT {
 
     assertEquals(ExitCode.OK, second.exitCode(), second::all);
     assertTrue(second.json().path("alreadyReleased").asBoolean(), second::all);
-    assertEquals("unchanged", second.json().path("images").path(0).path("outcome").asText(), second::all);
+    assertEquals(
+        "unchanged", second.json().path("images").path(0).path("outcome").asText(), second::all);
     GitHubCalls.assertReadOnly(gh, second);
-    assertEquals(0, gantryRequests(mark).stream().filter(q -> q.method().equals("PUT")).count(), "and no record: nothing moved");
+    assertEquals(
+        0,
+        gantryRequests(mark).stream().filter(q -> q.method().equals("PUT")).count(),
+        "and no record: nothing moved");
     assertEquals(digest, skopeo.digest(image(repo) + ":2026.11.0", registry));
   }
 
   private List<LoggedRequest> gantryRequests(int mark) {
-    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/")).toList();
+    return registry.requestLogSince(mark).stream()
+        .filter(q -> q.userAgent().startsWith("gantry/"))
+        .toList();
   }
 }

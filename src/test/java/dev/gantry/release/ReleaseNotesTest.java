@@ -13,19 +13,38 @@ class ReleaseNotesTest {
   void theImagesTableAndPullBlockByteForByte() {
     String a = "sha256:" + "a".repeat(64);
     String b = "sha256:" + "b".repeat(64);
-    String body = ReleaseNotes.body("2026.11.0", SHA, List.of(new ReleaseNotes.ImageLine("ghcr.io/acme/api", a),
-        new ReleaseNotes.ImageLine("ghcr.io/acme/web", b)), "notes");
-    assertEquals("Release `2026.11.0` of commit `" + SHA + "`.\n\n| image | digest |\n| --- | --- |\n"
-        + "| `ghcr.io/acme/api:2026.11.0` | `" + a + "` |\n| `ghcr.io/acme/web:2026.11.0` | `" + b + "` |\n"
-        + "\n```\ndocker pull ghcr.io/acme/api:2026.11.0\ndocker pull ghcr.io/acme/web:2026.11.0\n```\n\nnotes\n", body);
+    String body =
+        ReleaseNotes.body(
+            "2026.11.0",
+            SHA,
+            List.of(
+                new ReleaseNotes.ImageLine("ghcr.io/acme/api", a),
+                new ReleaseNotes.ImageLine("ghcr.io/acme/web", b)),
+            "notes");
+    assertEquals(
+        "Release `2026.11.0` of commit `"
+            + SHA
+            + "`.\n\n| image | digest |\n| --- | --- |\n"
+            + "| `ghcr.io/acme/api:2026.11.0` | `"
+            + a
+            + "` |\n| `ghcr.io/acme/web:2026.11.0` | `"
+            + b
+            + "` |\n"
+            + "\n```\ndocker pull ghcr.io/acme/api:2026.11.0\ndocker pull ghcr.io/acme/web:2026.11.0\n```\n\nnotes\n",
+        body);
   }
 
   @Test
   void headerImagesAndPullLinesThenTheGeneratedNotes() {
-    String body = ReleaseNotes.body("2026.11.0", SHA,
-        List.of(new ReleaseNotes.ImageLine("ghcr.io/acme/api", "sha256:" + "a".repeat(64))), "## What's Changed\n* fix");
+    String body =
+        ReleaseNotes.body(
+            "2026.11.0",
+            SHA,
+            List.of(new ReleaseNotes.ImageLine("ghcr.io/acme/api", "sha256:" + "a".repeat(64))),
+            "## What's Changed\n* fix");
     assertTrue(body.contains(SHA), body);
-    assertTrue(body.contains("| `ghcr.io/acme/api:2026.11.0` | `sha256:" + "a".repeat(64) + "` |"), body);
+    assertTrue(
+        body.contains("| `ghcr.io/acme/api:2026.11.0` | `sha256:" + "a".repeat(64) + "` |"), body);
     assertTrue(body.contains("docker pull ghcr.io/acme/api:2026.11.0"), body);
     assertTrue(body.indexOf("docker pull") < body.indexOf("## What's Changed"), body);
   }

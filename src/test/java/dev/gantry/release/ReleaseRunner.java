@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs {@code gantry release} in-process against a {@link FakeGitHub}, on a fixed clock, with an empty HOME, and
- * checks on every run that the token never reaches standard output or error.
+ * Runs {@code gantry release} in-process against a {@link FakeGitHub}, on a fixed clock, with an
+ * empty HOME, and checks on every run that the token never reaches standard output or error.
  */
 final class ReleaseRunner {
   static final Instant NOV_23 = Instant.parse("2026-11-23T10:00:00Z");
@@ -36,10 +36,13 @@ final class ReleaseRunner {
     /** Standard output as the one JSON document --json promises (trailing content fails). */
     JsonNode json() {
       try {
-        return FakeGitHub.JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        return FakeGitHub.JSON
+            .readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .readValue(stdout);
       } catch (java.io.IOException e) {
-        throw new AssertionError("stdout is not one JSON document: " + e.getMessage() + "\n" + all(), e);
+        throw new AssertionError(
+            "stdout is not one JSON document: " + e.getMessage() + "\n" + all(), e);
       }
     }
 
@@ -93,8 +96,14 @@ final class ReleaseRunner {
 
   /** {@code gantry release --repository acme/api --sha SHA} + {@code extra}. */
   Result release(String... extra) {
-    List<String> args = new ArrayList<>(List.of("release", "--repository", FakeGitHub.OWNER + "/" + FakeGitHub.REPO,
-        "--sha", FakeGitHub.SHA));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "release",
+                "--repository",
+                FakeGitHub.OWNER + "/" + FakeGitHub.REPO,
+                "--sha",
+                FakeGitHub.SHA));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
@@ -102,10 +111,17 @@ final class ReleaseRunner {
   Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Environment environment = new Environment(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), clock);
+    Environment environment =
+        new Environment(
+            env,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            clock);
     int code = Gantry.run(args, environment);
-    Result r = new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    Result r =
+        new Result(
+            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     for (String secret : secrets) {
       assertFalse(r.all().contains(secret), () -> "a secret was printed:\n" + r.all());
     }

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** {@code gantry resolve} on the real registry: one pinned reference per image, the index digest for an index, reads only. */
+/**
+ * {@code gantry resolve} on the real registry: one pinned reference per image, the index digest for
+ * an index, reads only.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResolveIT {
   private static final AtomicLong SEED = new AtomicLong(3_100);
@@ -45,28 +48,54 @@ class ResolveIT {
 
   @Test
   void printsOnePinnedReferencePerImageInOrder() {
-    TestImages.Layout index = TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
+    TestImages.Layout index =
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
     TestImages.push(index, registry, "resolve/api", "sha-abc1234");
-    String web = TestImages.push(TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
-        registry, "resolve/web", "sha-abc1234");
+    String web =
+        TestImages.push(
+            TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+            registry,
+            "resolve/web",
+            "sha-abc1234");
     int mark = registry.mark();
 
-    GantryRunner.Result r = new GantryRunner().run("resolve", "--tag", "sha-abc1234", image("resolve/web"), image("resolve/api"));
+    GantryRunner.Result r =
+        new GantryRunner()
+            .run("resolve", "--tag", "sha-abc1234", image("resolve/web"), image("resolve/api"));
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(image("resolve/web") + "@" + web + "\n" + image("resolve/api") + "@" + index.digest() + "\n", r.stdout());
+    assertEquals(
+        image("resolve/web")
+            + "@"
+            + web
+            + "\n"
+            + image("resolve/api")
+            + "@"
+            + index.digest()
+            + "\n",
+        r.stdout());
     assertEquals(web, skopeo.digest(image("resolve/web") + ":sha-abc1234", registry));
     List<LoggedRequest> requests = gantryRequests(mark);
-    assertTrue(requests.stream().allMatch(q -> q.method().equals("HEAD")), "one HEAD per image: " + requests);
-    assertEquals(2, requests.stream().filter(q -> q.path().contains("/manifests/")).count(), requests.toString());
+    assertTrue(
+        requests.stream().allMatch(q -> q.method().equals("HEAD")),
+        "one HEAD per image: " + requests);
+    assertEquals(
+        2,
+        requests.stream().filter(q -> q.path().contains("/manifests/")).count(),
+        requests.toString());
   }
 
   @Test
   void jsonIsExactlyOneObjectImageToDigest() {
-    String digest = TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
-        registry, "resolve/json", "sha-1111111");
+    String digest =
+        TestImages.push(
+            TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+            registry,
+            "resolve/json",
+            "sha-1111111");
 
-    GantryRunner.Result r = new GantryRunner().run("resolve", "--json", "--tag", "sha-1111111", image("resolve/json"));
+    GantryRunner.Result r =
+        new GantryRunner().run("resolve", "--json", "--tag", "sha-1111111", image("resolve/json"));
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(1, r.stdout().strip().lines().count(), r.all());
@@ -75,35 +104,56 @@ class ResolveIT {
 
   @Test
   void aMissingTagIsExit4NamingImageAndTag() {
-    TestImages.push(TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry,
-        "resolve/partial", "sha-2222222");
+    TestImages.push(
+        TestImages.singlePlatform(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        "resolve/partial",
+        "sha-2222222");
 
-    GantryRunner.Result r = new GantryRunner().run("resolve", "--tag", "sha-3333333", image("resolve/partial"));
+    GantryRunner.Result r =
+        new GantryRunner().run("resolve", "--tag", "sha-3333333", image("resolve/partial"));
 
     assertEquals(4, r.exitCode(), r.all());
     assertEquals("", r.stdout());
-    assertEquals("gantry: resolve " + image("resolve/partial") + ":sha-3333333: tag not found", r.stderr().strip());
+    assertEquals(
+        "gantry: resolve " + image("resolve/partial") + ":sha-3333333: tag not found",
+        r.stderr().strip());
 
-    GantryRunner.Result asJson = new GantryRunner().run("resolve", "--json", "--tag", "sha-3333333", image("resolve/partial"));
+    GantryRunner.Result asJson =
+        new GantryRunner()
+            .run("resolve", "--json", "--tag", "sha-3333333", image("resolve/partial"));
     assertEquals(4, asJson.exitCode());
     assertEquals("error", json(asJson.stdout()).path("status").asText(), asJson.all());
   }
 
   @Test
   void aRegistryThatSendsNoDigestOnHeadIsAskedForTheBytes() {
-    TestImages.Layout index = TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
+    TestImages.Layout index =
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
     TestImages.push(index, registry, "resolve/nodigest", "sha-4444444");
     try (FaultProxy proxy = FaultProxy.inFrontOf(registry)) {
-      // A HEAD answered without Docker-Content-Digest (some registries and caches do); the GET is the real registry's.
-      proxy.wireMock().stubFor(request("HEAD", urlPathEqualTo("/v2/resolve/nodigest/manifests/sha-4444444")).atPriority(1)
-          .willReturn(aResponse().withStatus(200).withHeader("Content-Type", index.mediaType())));
+      // A HEAD answered without Docker-Content-Digest (some registries and caches do); the GET is
+      // the real registry's.
+      proxy
+          .wireMock()
+          .stubFor(
+              request("HEAD", urlPathEqualTo("/v2/resolve/nodigest/manifests/sha-4444444"))
+                  .atPriority(1)
+                  .willReturn(
+                      aResponse().withStatus(200).withHeader("Content-Type", index.mediaType())));
 
-      GantryRunner.Result r = new GantryRunner().run("resolve", "--tag", "sha-4444444", proxy.hostPort() + "/resolve/nodigest");
+      GantryRunner.Result r =
+          new GantryRunner()
+              .run("resolve", "--tag", "sha-4444444", proxy.hostPort() + "/resolve/nodigest");
 
       assertEquals(0, r.exitCode(), r.all());
       assertEquals(proxy.hostPort() + "/resolve/nodigest@" + index.digest() + "\n", r.stdout());
-      assertEquals(List.of("HEAD", "GET"), proxy.requests().stream().filter(q -> q.url().contains("/manifests/"))
-          .map(FaultProxy.ProxiedRequest::method).toList());
+      assertEquals(
+          List.of("HEAD", "GET"),
+          proxy.requests().stream()
+              .filter(q -> q.url().contains("/manifests/"))
+              .map(FaultProxy.ProxiedRequest::method)
+              .toList());
     }
   }
 
@@ -111,14 +161,15 @@ class ResolveIT {
   void badInputIsExit2WithNoRequest() {
     int mark = registry.mark();
     String repo = image("resolve/api");
-    List<List<String>> cases = List.of(
-        List.of("resolve", "--tag", "sha-abc1234"),
-        List.of("resolve", "--tag", "-bad", repo),
-        List.of("resolve", "--tag", "sha:abc", repo),
-        List.of("resolve", "--tag", "sha-abc1234", repo + ":latest"),
-        List.of("resolve", "--tag", "sha-abc1234", repo + "@sha256:" + "a".repeat(64)),
-        List.of("resolve", "--tag", "sha-abc1234", repo, repo),
-        List.of("resolve", "--tag", "sha-abc1234", "HTTP://x"));
+    List<List<String>> cases =
+        List.of(
+            List.of("resolve", "--tag", "sha-abc1234"),
+            List.of("resolve", "--tag", "-bad", repo),
+            List.of("resolve", "--tag", "sha:abc", repo),
+            List.of("resolve", "--tag", "sha-abc1234", repo + ":latest"),
+            List.of("resolve", "--tag", "sha-abc1234", repo + "@sha256:" + "a".repeat(64)),
+            List.of("resolve", "--tag", "sha-abc1234", repo, repo),
+            List.of("resolve", "--tag", "sha-abc1234", "HTTP://x"));
     for (List<String> args : cases) {
       GantryRunner.Result r = new GantryRunner().run(args.toArray(String[]::new));
       assertEquals(2, r.exitCode(), args + "\n" + r.all());
@@ -133,7 +184,9 @@ class ResolveIT {
   }
 
   private List<LoggedRequest> gantryRequests(int mark) {
-    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/")).toList();
+    return registry.requestLogSince(mark).stream()
+        .filter(q -> q.userAgent().startsWith("gantry/"))
+        .toList();
   }
 
   private static JsonNode json(String text) {

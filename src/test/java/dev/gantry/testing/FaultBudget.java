@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Matches requests by method and path until its budget of faults is spent, then never again, so the
- * proxy's catch-all forwards them. An atomic counter rather than a WireMock scenario: WireMock does not
- * serialise stub matching, so with skopeo's parallel blob requests a scenario's "fail twice" could fail
- * three times. Fault stubs have the highest priority, so WireMock asks this matcher first, once per request.
+ * proxy's catch-all forwards them. An atomic counter rather than a WireMock scenario: WireMock does
+ * not serialise stub matching, so with skopeo's parallel blob requests a scenario's "fail twice"
+ * could fail three times. Fault stubs have the highest priority, so WireMock asks this matcher
+ * first, once per request.
  */
 final class FaultBudget implements ValueMatcher<Request> {
 
@@ -29,7 +30,8 @@ final class FaultBudget implements ValueMatcher<Request> {
 
   @Override
   public MatchResult match(Request request) {
-    boolean sameMethod = method.equals("ANY") || method.equalsIgnoreCase(request.getMethod().getName());
+    boolean sameMethod =
+        method.equals("ANY") || method.equalsIgnoreCase(request.getMethod().getName());
     String url = request.getUrl();
     int query = url.indexOf('?');
     if (!sameMethod || !path.matcher(query < 0 ? url : url.substring(0, query)).matches()) {

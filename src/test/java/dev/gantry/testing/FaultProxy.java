@@ -21,11 +21,15 @@ import wiremock.org.eclipse.jetty.servlet.ServletContextHandler;
 /**
  * WireMock in front of a {@link RegistryServer}: forwards every request unchanged (a low-priority
  * catch-all proxy stub) except the ones a test chose to break. The Host header is preserved, so the
- * registry builds its absolute upload Location URLs with the proxy's address and clients stay on the proxy.
+ * registry builds its absolute upload Location URLs with the proxy's address and clients stay on
+ * the proxy.
  */
 public final class FaultProxy implements AutoCloseable {
 
-  /** One request the proxy received, as WireMock's journal recorded it; status 0 where the connection was cut. */
+  /**
+   * One request the proxy received, as WireMock's journal recorded it; status 0 where the
+   * connection was cut.
+   */
   public record ProxiedRequest(String method, String url, int status) {
     @Override
     public String toString() {
@@ -39,20 +43,36 @@ public final class FaultProxy implements AutoCloseable {
   private final WireMockServer server;
 
   private FaultProxy(String upstream) {
-    // Byte-exact in both directions: no response gzip, and RawBodyFilter undoes WireMock's request gunzip.
+    // Byte-exact in both directions: no response gzip, and RawBodyFilter undoes WireMock's request
+    // gunzip.
     // No h2c either: over an upgraded HTTP/2 connection there is no Host header to preserve.
-    server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().preserveHostHeader(true)
-        .gzipDisabled(true).http2PlainDisabled(true).stubCorsEnabled(false).proxyTimeout(30_000)
-        .httpServerFactory((options, admin, stubs) -> new Jetty11HttpServer(options, admin, stubs) {
-          @Override
-          protected void decorateMockServiceContextBeforeConfig(ServletContextHandler context) {
-            context.addFilter(new FilterHolder(new RawBodyFilter()), "/*",
-                EnumSet.of(DispatcherType.REQUEST));
-          }
-        }));
+    server =
+        new WireMockServer(
+            options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .preserveHostHeader(true)
+                .gzipDisabled(true)
+                .http2PlainDisabled(true)
+                .stubCorsEnabled(false)
+                .proxyTimeout(30_000)
+                .httpServerFactory(
+                    (options, admin, stubs) ->
+                        new Jetty11HttpServer(options, admin, stubs) {
+                          @Override
+                          protected void decorateMockServiceContextBeforeConfig(
+                              ServletContextHandler context) {
+                            context.addFilter(
+                                new FilterHolder(new RawBodyFilter()),
+                                "/*",
+                                EnumSet.of(DispatcherType.REQUEST));
+                          }
+                        }));
     server.start();
-    server.stubFor(any(anyUrl()).atPriority(PASS_THROUGH_PRIORITY)
-        .willReturn(aResponse().proxiedFrom(upstream)));
+    server.stubFor(
+        any(anyUrl())
+            .atPriority(PASS_THROUGH_PRIORITY)
+            .willReturn(aResponse().proxiedFrom(upstream)));
   }
 
   /** Starts a proxy that forwards to {@code registry}. */
@@ -79,36 +99,52 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   public void failAlways(String method, String urlPathRegex, int status) {
-    inject(new FaultBudget(method, urlPathRegex, FaultBudget.UNLIMITED), InjectedErrors.response(status));
+    inject(
+        new FaultBudget(method, urlPathRegex, FaultBudget.UNLIMITED),
+        InjectedErrors.response(status));
   }
 
   /** Cuts the next matching connection with a TCP reset instead of answering. */
   public void resetConnectionOnce(String method, String urlPathRegex) {
-    inject(new FaultBudget(method, urlPathRegex, 1), aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+    inject(
+        new FaultBudget(method, urlPathRegex, 1),
+        aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
   }
 
   /**
-   * Answers the next matching request 401 with {@code WWW-Authenticate: challenge}, as a registry does when the
-   * token a request carries has expired meanwhile.
+   * Answers the next matching request 401 with {@code WWW-Authenticate: challenge}, as a registry
+   * does when the token a request carries has expired meanwhile.
    */
   public void challengeOnce(String method, String urlPathRegex, String challenge) {
-    inject(new FaultBudget(method, urlPathRegex, 1),
+    inject(
+        new FaultBudget(method, urlPathRegex, 1),
         InjectedErrors.response(401).withHeader("WWW-Authenticate", challenge));
   }
 
-  /** Answers the next matching request with {@code status}, after {@code millis}: a slow failing write. */
+  /**
+   * Answers the next matching request with {@code status}, after {@code millis}: a slow failing
+   * write.
+   */
   public void failOnceAfter(String method, String urlPathRegex, int status, int millis) {
-    inject(new FaultBudget(method, urlPathRegex, 1), InjectedErrors.response(status).withFixedDelay(millis));
+    inject(
+        new FaultBudget(method, urlPathRegex, 1),
+        InjectedErrors.response(status).withFixedDelay(millis));
   }
 
-  /** Forwards the next matching request only after {@code millis}: a slow write, for a signal to arrive during. */
+  /**
+   * Forwards the next matching request only after {@code millis}: a slow write, for a signal to
+   * arrive during.
+   */
   public void delayOnce(String method, String urlPathRegex, int millis, String upstream) {
-    inject(new FaultBudget(method, urlPathRegex, 1), aResponse().proxiedFrom(upstream).withFixedDelay(millis));
+    inject(
+        new FaultBudget(method, urlPathRegex, 1),
+        aResponse().proxiedFrom(upstream).withFixedDelay(millis));
   }
 
   /** Answers the next matching request 429 with {@code Retry-After: retryAfterSeconds}. */
   public void respond429Once(String method, String urlPathRegex, int retryAfterSeconds) {
-    inject(new FaultBudget(method, urlPathRegex, 1),
+    inject(
+        new FaultBudget(method, urlPathRegex, 1),
         InjectedErrors.response(429).withHeader("Retry-After", String.valueOf(retryAfterSeconds)));
   }
 
@@ -119,8 +155,10 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Drops every injected fault (the pass-through stays) and forgets the recorded requests. */
   public void reset() {
-    server.getStubMappings().stream().filter(stub -> stub.getPriority() == FAULT_PRIORITY)
-        .toList().forEach(server::removeStub);
+    server.getStubMappings().stream()
+        .filter(stub -> stub.getPriority() == FAULT_PRIORITY)
+        .toList()
+        .forEach(server::removeStub);
     server.resetRequests();
   }
 
@@ -128,10 +166,13 @@ public final class FaultProxy implements AutoCloseable {
   public List<ProxiedRequest> requests() {
     List<ProxiedRequest> requests = new ArrayList<>();
     for (ServeEvent event : server.getAllServeEvents()) { // newest first
-      boolean cut = event.getResponseDefinition() != null && event.getResponseDefinition().getFault() != null;
+      boolean cut =
+          event.getResponseDefinition() != null && event.getResponseDefinition().getFault() != null;
       int status = cut || event.getResponse() == null ? 0 : event.getResponse().getStatus();
-      requests.add(0, new ProxiedRequest(event.getRequest().getMethod().getName(), event.getRequest().getUrl(),
-          status));
+      requests.add(
+          0,
+          new ProxiedRequest(
+              event.getRequest().getMethod().getName(), event.getRequest().getUrl(), status));
     }
     return requests;
   }

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs Gantry the way a user does: in-process through {@link Gantry#run}, or as {@code java -jar target/gantry.jar}. */
+/**
+ * Runs Gantry the way a user does: in-process through {@link Gantry#run}, or as {@code java -jar
+ * target/gantry.jar}.
+ */
 public final class GantryRunner {
   public record Result(int exitCode, String stdout, String stderr) {
     public String all() {
@@ -55,11 +58,16 @@ public final class GantryRunner {
   public Result runWithStdin(String stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Environment environment = new Environment(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        clock);
+    Environment environment =
+        new Environment(
+            env,
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            clock);
     int code = Gantry.run(args, environment);
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** A child process still running: its output so far, and a way to wait for the end. */
@@ -101,7 +109,8 @@ public final class GantryRunner {
     try {
       Path out = Files.createTempFile("gantry-out", ".txt");
       Path err = Files.createTempFile("gantry-err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();
@@ -112,12 +121,18 @@ public final class GantryRunner {
     }
   }
 
-  /** {@code java JVM_OPTIONS -jar target/gantry.jar ARGS} as a child process (the jar the build just made). */
+  /**
+   * {@code java JVM_OPTIONS -jar target/gantry.jar ARGS} as a child process (the jar the build just
+   * made).
+   */
   public Result runJar(List<String> jvmOptions, String... args) {
     return runJar(jvmOptions, false, args);
   }
 
-  /** The same with standard error written into standard output as it comes, as a CI log interleaves them. */
+  /**
+   * The same with standard error written into standard output as it comes, as a CI log interleaves
+   * them.
+   */
   public Result runJarMerged(List<String> jvmOptions, String... args) {
     return runJar(jvmOptions, true, args);
   }
@@ -133,15 +148,19 @@ public final class GantryRunner {
     try {
       Path out = Files.createTempFile("gantry-out", ".txt");
       Path err = Files.createTempFile("gantry-err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-          .redirectErrorStream(merged);
+      ProcessBuilder pb =
+          new ProcessBuilder(command)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectErrorStream(merged);
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();
       p.getOutputStream().close();
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new IllegalStateException("gantry did not finish in 5 minutes: " + String.join(" ", args));
+        throw new IllegalStateException(
+            "gantry did not finish in 5 minutes: " + String.join(" ", args));
       }
       Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
       Files.deleteIfExists(out);

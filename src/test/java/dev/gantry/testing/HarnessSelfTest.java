@@ -19,11 +19,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Proves the harness itself: real registries in every auth mode, images pushed and read back, faults injected. */
+/**
+ * Proves the harness itself: real registries in every auth mode, images pushed and read back,
+ * faults injected.
+ */
 class HarnessSelfTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private Skopeo skopeo;
 
@@ -51,10 +53,18 @@ class HarnessSelfTest {
       assertFalse(skopeo.exists("app:latest", registry));
       // 2 manifests + 2 configs + 6 layers are uploaded, then both manifests and the index are PUT.
       List<LoggedRequest> push = registry.requestLogSince(mark);
-      assertEquals(3, push.stream().filter(r -> r.method().equals("PUT") && r.path().contains("/manifests/"))
-          .count(), push::toString);
-      assertEquals(8, push.stream().filter(r -> r.method().equals("PUT") && r.path().contains("/blobs/uploads/"))
-          .count(), push::toString);
+      assertEquals(
+          3,
+          push.stream()
+              .filter(r -> r.method().equals("PUT") && r.path().contains("/manifests/"))
+              .count(),
+          push::toString);
+      assertEquals(
+          8,
+          push.stream()
+              .filter(r -> r.method().equals("PUT") && r.path().contains("/blobs/uploads/"))
+              .count(),
+          push::toString);
     }
   }
 
@@ -62,17 +72,30 @@ class HarnessSelfTest {
   void otherImageShapesPushWithTheirOwnMediaTypes() {
     try (RegistryServer registry = RegistryServer.open()) {
       TestImages.Layout single = TestImages.singlePlatform(tmp.resolve("single"), 2);
-      TestImages.Layout docker = TestImages.singlePlatform(tmp.resolve("docker"), 3, TestImages.Format.DOCKER,
-          TestImages.Platform.LINUX_AMD64, 2, 1024);
-      TestImages.Layout dockerList = TestImages.multiArch(tmp.resolve("list"), 4, TestImages.Format.DOCKER,
-          List.of(TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64), 1, 512);
+      TestImages.Layout docker =
+          TestImages.singlePlatform(
+              tmp.resolve("docker"),
+              3,
+              TestImages.Format.DOCKER,
+              TestImages.Platform.LINUX_AMD64,
+              2,
+              1024);
+      TestImages.Layout dockerList =
+          TestImages.multiArch(
+              tmp.resolve("list"),
+              4,
+              TestImages.Format.DOCKER,
+              List.of(TestImages.Platform.LINUX_AMD64, TestImages.Platform.LINUX_ARM64),
+              1,
+              512);
 
       for (TestImages.Layout layout : List.of(single, docker, dockerList)) {
         String pushed = TestImages.push(layout, registry, "shapes", "t");
         assertEquals(layout.digest(), pushed, layout.mediaType());
         assertEquals(pushed, skopeo.digest("shapes:t", registry));
       }
-      assertNotEquals(TestImages.multiArch(tmp.resolve("other"), 5).digest(),
+      assertNotEquals(
+          TestImages.multiArch(tmp.resolve("other"), 5).digest(),
           TestImages.multiArch(tmp.resolve("index"), 1).digest());
     }
   }
@@ -80,12 +103,14 @@ class HarnessSelfTest {
   @Test
   void basicAuthRegistryRefusesAnonymousReads() {
     try (RegistryServer registry = RegistryServer.basicAuth()) {
-      String pushed = TestImages.push(TestImages.multiArch(tmp.resolve("index"), 1), registry, "app", "sha-1");
+      String pushed =
+          TestImages.push(TestImages.multiArch(tmp.resolve("index"), 1), registry, "app", "sha-1");
 
       assertEquals(pushed, skopeo.digest("app:sha-1", registry));
       String ref = Skopeo.qualify("app:sha-1", registry);
       assertThrows(IllegalStateException.class, () -> skopeo.inspectRaw(ref, (Login) null));
-      assertThrows(IllegalStateException.class, () -> skopeo.inspectRaw(ref, new Login("gantry", "wrong")));
+      assertThrows(
+          IllegalStateException.class, () -> skopeo.inspectRaw(ref, new Login("gantry", "wrong")));
       assertTrue(registry.requestLog().stream().anyMatch(r -> r.status() == 401));
     }
   }
@@ -94,18 +119,31 @@ class HarnessSelfTest {
   void tokenAuthRegistryIssuesScopedTokens() {
     try (RegistryServer registry = RegistryServer.tokenAuth()) {
       TokenServer tokens = registry.tokenServer();
-      String pushed = TestImages.push(TestImages.multiArch(tmp.resolve("index"), 1), registry, "app", "sha-1");
+      String pushed =
+          TestImages.push(TestImages.multiArch(tmp.resolve("index"), 1), registry, "app", "sha-1");
       assertEquals(pushed, skopeo.digest("app:sha-1", registry));
-      assertTrue(tokens.requests().stream().anyMatch(r -> r.withCredentials()
-          && r.scopes().contains("repository:app:pull,push") && r.status() == 200), tokens.requests()::toString);
+      assertTrue(
+          tokens.requests().stream()
+              .anyMatch(
+                  r ->
+                      r.withCredentials()
+                          && r.scopes().contains("repository:app:pull,push")
+                          && r.status() == 200),
+          tokens.requests()::toString);
 
       String ref = Skopeo.qualify("app:sha-1", registry);
       int before = tokens.requestCount();
-      assertEquals(pushed, Skopeo.sha256(skopeo.inspectRaw(ref, (Login) null)), "anonymous public pull");
-      assertThrows(IllegalStateException.class, () -> skopeo.inspectRaw(ref, new Login("gantry", "wrong")));
-      List<TokenServer.TokenRequest> later = tokens.requests().subList(before, tokens.requestCount());
-      assertEquals(List.of(false, true), later.stream().map(TokenServer.TokenRequest::withCredentials).toList());
-      assertEquals(List.of(200, 401), later.stream().map(TokenServer.TokenRequest::status).toList());
+      assertEquals(
+          pushed, Skopeo.sha256(skopeo.inspectRaw(ref, (Login) null)), "anonymous public pull");
+      assertThrows(
+          IllegalStateException.class, () -> skopeo.inspectRaw(ref, new Login("gantry", "wrong")));
+      List<TokenServer.TokenRequest> later =
+          tokens.requests().subList(before, tokens.requestCount());
+      assertEquals(
+          List.of(false, true),
+          later.stream().map(TokenServer.TokenRequest::withCredentials).toList());
+      assertEquals(
+          List.of(200, 401), later.stream().map(TokenServer.TokenRequest::status).toList());
 
       tokens.anonymousPull(false);
       assertThrows(IllegalStateException.class, () -> skopeo.inspectRaw(ref, (Login) null));
@@ -114,7 +152,8 @@ class HarnessSelfTest {
 
   @Test
   void faultProxyForwardsByteExactAndInjectsFaults() throws IOException {
-    try (RegistryServer registry = RegistryServer.open(); FaultProxy proxy = FaultProxy.inFrontOf(registry)) {
+    try (RegistryServer registry = RegistryServer.open();
+        FaultProxy proxy = FaultProxy.inFrontOf(registry)) {
       // Pushing through the proxy exercises blob upload Location headers and manifest PUT bodies.
       TestImages.Layout index = TestImages.multiArch(tmp.resolve("index"), 1);
       String viaProxy = proxy.hostPort() + "/app:sha-1";
@@ -123,25 +162,35 @@ class HarnessSelfTest {
         pushed = pusher.pushLayout(index.dir(), index.tag(), viaProxy, null);
       }
       assertEquals(index.digest(), pushed);
-      assertTrue(proxy.requests().stream().anyMatch(r -> r.method().equals("PATCH")), "uploads stayed on proxy");
+      assertTrue(
+          proxy.requests().stream().anyMatch(r -> r.method().equals("PATCH")),
+          "uploads stayed on proxy");
       assertArrayEquals(index.manifest(), skopeo.inspectRaw(viaProxy, (Login) null));
 
       // OkHttp, as Gantry uses it, minus its silent retry after a reset connection.
       OkHttpClient http = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
-      Request manifest = new Request.Builder().url(proxy.url() + "/v2/app/manifests/sha-1")
-          .header("Accept", index.mediaType()).build();
+      Request manifest =
+          new Request.Builder()
+              .url(proxy.url() + "/v2/app/manifests/sha-1")
+              .header("Accept", index.mediaType())
+              .build();
       try (Response head = http.newCall(manifest.newBuilder().head().build()).execute()) {
         assertEquals(pushed, head.header("Docker-Content-Digest"));
-        assertEquals(String.valueOf(index.manifest().length), head.header("Content-Length"), "HEAD size");
+        assertEquals(
+            String.valueOf(index.manifest().length), head.header("Content-Length"), "HEAD size");
       }
 
       proxy.failTimes("GET", "/v2/app/manifests/.*", 503, 2);
-      assertEquals(List.of(503, 503, 200), List.of(1, 2, 3).stream().map(i -> status(http, manifest)).toList());
+      assertEquals(
+          List.of(503, 503, 200),
+          List.of(1, 2, 3).stream().map(i -> status(http, manifest)).toList());
 
       proxy.failAlways("ANY", "/v2/app/manifests/.*", 503);
-      IllegalStateException failure = assertThrows(IllegalStateException.class,
-          () -> skopeo.inspectRaw(viaProxy, (Login) null));
-      assertTrue(failure.getMessage().contains("503") || failure.getMessage().contains("navailable"),
+      IllegalStateException failure =
+          assertThrows(
+              IllegalStateException.class, () -> skopeo.inspectRaw(viaProxy, (Login) null));
+      assertTrue(
+          failure.getMessage().contains("503") || failure.getMessage().contains("navailable"),
           failure.getMessage());
 
       proxy.reset();
@@ -153,7 +202,9 @@ class HarnessSelfTest {
         assertEquals("7", limited.header("Retry-After"));
       }
       assertEquals(200, status(http, manifest));
-      assertEquals(List.of(0, 429, 200), proxy.requests().stream().map(FaultProxy.ProxiedRequest::status).toList());
+      assertEquals(
+          List.of(0, 429, 200),
+          proxy.requests().stream().map(FaultProxy.ProxiedRequest::status).toList());
     }
   }
 

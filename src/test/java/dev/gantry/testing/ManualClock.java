@@ -7,7 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock the test sets and moves by hand (handed to Gantry through its Environment, never the system clock). */
+/**
+ * A clock the test sets and moves by hand (handed to Gantry through its Environment, never the
+ * system clock).
+ */
 public final class ManualClock extends Clock {
   private final AtomicReference<Instant> now;
 

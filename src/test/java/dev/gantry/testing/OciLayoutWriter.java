@@ -19,7 +19,10 @@ final class OciLayoutWriter {
     this.dir = dir;
   }
 
-  /** Stores {@code bytes} under blobs/sha256/ and returns their descriptor (mediaType, digest, size). */
+  /**
+   * Stores {@code bytes} under blobs/sha256/ and returns their descriptor (mediaType, digest,
+   * size).
+   */
   ObjectNode blob(String mediaType, byte[] bytes) {
     String digest = Skopeo.sha256(bytes);
     Path file = dir.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
@@ -36,7 +39,10 @@ final class OciLayoutWriter {
     return descriptor;
   }
 
-  /** Writes oci-layout and an index.json naming {@code top} as the layout's only image, tagged {@code tag}. */
+  /**
+   * Writes oci-layout and an index.json naming {@code top} as the layout's only image, tagged
+   * {@code tag}.
+   */
   void finish(ObjectNode top, String tag) {
     ObjectNode entry = top.deepCopy();
     entry.putObject("annotations").put(REF_NAME, tag);

@@ -14,8 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs one external tool (skopeo, openssl, htpasswd) to completion with a hard timeout.
- * Failures throw with the command line (secrets redacted) and stderr, so a red test explains itself.
+ * Runs one external tool (skopeo, openssl, htpasswd) to completion with a hard timeout. Failures
+ * throw with the command line (secrets redacted) and stderr, so a red test explains itself.
  */
 public final class ProcessRunner {
 
@@ -27,37 +27,47 @@ public final class ProcessRunner {
   }
 
   // Blocking pipe reads get their own daemon threads rather than the shared ForkJoin pool.
-  private static final ExecutorService PIPES = Executors.newCachedThreadPool(runnable -> {
-    Thread thread = new Thread(runnable, "process-pipe");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private static final ExecutorService PIPES =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "process-pipe");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private ProcessRunner() {}
 
   /** Runs the command and throws unless it exits 0. */
-  public static Result check(List<String> command, Duration timeout, Map<String, String> env, byte[] stdin) {
+  public static Result check(
+      List<String> command, Duration timeout, Map<String, String> env, byte[] stdin) {
     Result result = run(command, timeout, env, stdin);
     if (result.exitCode() != 0) {
-      throw new IllegalStateException(describe(command) + " exited " + result.exitCode()
-          + ": " + result.stderr().strip());
+      throw new IllegalStateException(
+          describe(command) + " exited " + result.exitCode() + ": " + result.stderr().strip());
     }
     return result;
   }
 
-  /** Runs the command and returns whatever it produced; throws only on timeout or when it cannot start. */
-  public static Result run(List<String> command, Duration timeout, Map<String, String> env, byte[] stdin) {
+  /**
+   * Runs the command and returns whatever it produced; throws only on timeout or when it cannot
+   * start.
+   */
+  public static Result run(
+      List<String> command, Duration timeout, Map<String, String> env, byte[] stdin) {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(env);
     Process process;
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + command.get(0) + " (is it installed and on PATH?)", e);
+      throw new IllegalStateException(
+          "cannot start " + command.get(0) + " (is it installed and on PATH?)", e);
     }
     // Drain both pipes concurrently: a tool that fills one pipe while we read the other would hang.
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), PIPES);
-    CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), PIPES);
+    CompletableFuture<byte[]> out =
+        CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()), PIPES);
+    CompletableFuture<byte[]> err =
+        CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()), PIPES);
     try (var in = process.getOutputStream()) {
       if (stdin != null) {
         in.write(stdin);
@@ -70,7 +80,9 @@ public final class ProcessRunner {
         stop(process);
         throw new IllegalStateException(describe(command) + " timed out after " + timeout);
       }
-      return new Result(process.exitValue(), out.get(5, TimeUnit.SECONDS),
+      return new Result(
+          process.exitValue(),
+          out.get(5, TimeUnit.SECONDS),
           new String(err.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       stop(process);
@@ -100,7 +112,10 @@ public final class ProcessRunner {
     List<String> shown = new ArrayList<>();
     boolean hideNext = false;
     for (String arg : command) {
-      shown.add(hideNext ? "***" : arg.matches("--[a-z-]*creds=.*") ? arg.replaceAll("=.*", "=***") : arg);
+      shown.add(
+          hideNext
+              ? "***"
+              : arg.matches("--[a-z-]*creds=.*") ? arg.replaceAll("=.*", "=***") : arg);
       hideNext = arg.matches("--[a-z-]*creds");
     }
     return String.join(" ", shown);

@@ -13,11 +13,12 @@ import wiremock.jakarta.servlet.http.HttpServletRequest;
 import wiremock.jakarta.servlet.http.HttpServletRequestWrapper;
 
 /**
- * Keeps request bodies byte-exact through WireMock. WireMock gunzips every body that starts with the gzip
- * magic bytes, Content-Encoding or not (wiremock/wiremock#547, open since 2016), which turns a layer upload
- * into its uncompressed tar and makes the registry answer "digest invalid". This filter gzips such bodies
- * once more and claims Content-Encoding: gzip to WireMock only (the header is not listed, so the proxy does
- * not forward it): WireMock's one gunzip then yields the original bytes.
+ * Keeps request bodies byte-exact through WireMock. WireMock gunzips every body that starts with
+ * the gzip magic bytes, Content-Encoding or not (wiremock/wiremock#547, open since 2016), which
+ * turns a layer upload into its uncompressed tar and makes the registry answer "digest invalid".
+ * This filter gzips such bodies once more and claims Content-Encoding: gzip to WireMock only (the
+ * header is not listed, so the proxy does not forward it): WireMock's one gunzip then yields the
+ * original bytes.
  */
 final class RawBodyFilter implements Filter {
 
@@ -27,9 +28,11 @@ final class RawBodyFilter implements Filter {
     HttpServletRequest http = (HttpServletRequest) request;
     byte[] raw = http.getInputStream().readAllBytes();
     String encoding = http.getHeader("Content-Encoding");
-    boolean wireMockWouldGunzip = (encoding != null && encoding.contains("gzip"))
-        || (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b);
-    chain.doFilter(new Body(http, wireMockWouldGunzip ? TarGz.gzip(raw) : raw, wireMockWouldGunzip), response);
+    boolean wireMockWouldGunzip =
+        (encoding != null && encoding.contains("gzip"))
+            || (raw.length >= 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b);
+    chain.doFilter(
+        new Body(http, wireMockWouldGunzip ? TarGz.gzip(raw) : raw, wireMockWouldGunzip), response);
   }
 
   private static final class Body extends HttpServletRequestWrapper {

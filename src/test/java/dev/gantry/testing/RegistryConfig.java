@@ -2,15 +2,19 @@ package dev.gantry.testing;
 
 import java.nio.file.Path;
 
-/** The config.yml a {@link RegistryServer} runs with; kept apart so the whole file reads at a glance. */
+/**
+ * The config.yml a {@link RegistryServer} runs with; kept apart so the whole file reads at a
+ * glance.
+ */
 final class RegistryConfig {
 
   private RegistryConfig() {}
 
   /**
-   * Info level, because distribution logs nothing per request below it; the access log (Apache combined
-   * format) is the one line per request that {@link LoggedRequest} parses, 401s included. Upload purging
-   * is off so no background job touches storage mid-test; the fixed secret silences a startup warning.
+   * Info level, because distribution logs nothing per request below it; the access log (Apache
+   * combined format) is the one line per request that {@link LoggedRequest} parses, 401s included.
+   * Upload purging is off so no background job touches storage mid-test; the fixed secret silences
+   * a startup warning.
    */
   static String yaml(Path storage, String hostPort, String auth) {
     return """
@@ -33,7 +37,8 @@ final class RegistryConfig {
           secret: gantry-test-http-secret
           headers:
             X-Content-Type-Options: [nosniff]
-        %s""".formatted(storage, hostPort, auth);
+        %s"""
+        .formatted(storage, hostPort, auth);
   }
 
   static String basicAuth(Path htpasswd) {
@@ -42,7 +47,8 @@ final class RegistryConfig {
           htpasswd:
             realm: gantry-test-basic
             path: "%s"
-        """.formatted(htpasswd);
+        """
+        .formatted(htpasswd);
   }
 
   static String tokenAuth(String realm, String service, String issuer, Path rootCertBundle) {
@@ -53,6 +59,7 @@ final class RegistryConfig {
             service: %s
             issuer: %s
             rootcertbundle: "%s"
-        """.formatted(realm, service, issuer, rootCertBundle);
+        """
+        .formatted(realm, service, issuer, rootCertBundle);
   }
 }

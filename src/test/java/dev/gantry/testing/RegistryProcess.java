@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
-/** The {@code docker-registry serve} child of a {@link RegistryServer}: start on a free port, wait for it, stop. */
+/**
+ * The {@code docker-registry serve} child of a {@link RegistryServer}: start on a free port, wait
+ * for it, stop.
+ */
 final class RegistryProcess implements AutoCloseable {
 
   static final String PROBE_USER_AGENT = "gantry-harness-readiness";
@@ -31,25 +34,32 @@ final class RegistryProcess implements AutoCloseable {
   }
 
   /**
-   * Writes config.yml into {@code dir} for a free loopback port and starts the registry on {@code storage},
-   * logging to {@code log}; returns once {@code GET /v2/} answers 200 or 401. {@code logText} reads the log
-   * for failure messages.
+   * Writes config.yml into {@code dir} for a free loopback port and starts the registry on {@code
+   * storage}, logging to {@code log}; returns once {@code GET /v2/} answers 200 or 401. {@code
+   * logText} reads the log for failure messages.
    */
-  static RegistryProcess start(Path dir, Path storage, Path log, String authConfig, Supplier<String> logText) {
+  static RegistryProcess start(
+      Path dir, Path storage, Path log, String authConfig, Supplier<String> logText) {
     requireBinary();
-    // A port picked free can be taken before the registry binds it; a fresh one on retry fixes that.
+    // A port picked free can be taken before the registry binds it; a fresh one on retry fixes
+    // that.
     for (int attempt = 1; ; attempt++) {
       int port = freePort();
       Path config = dir.resolve("config.yml");
       try {
-        Files.writeString(config, RegistryConfig.yaml(storage, "127.0.0.1:" + port, authConfig),
+        Files.writeString(
+            config,
+            RegistryConfig.yaml(storage, "127.0.0.1:" + port, authConfig),
             StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      ProcessBuilder builder = new ProcessBuilder(BINARY, "serve", config.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
-      // distribution reads REGISTRY_* variables as config overrides (even skopeo's REGISTRY_AUTH_FILE).
+      ProcessBuilder builder =
+          new ProcessBuilder(BINARY, "serve", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
+      // distribution reads REGISTRY_* variables as config overrides (even skopeo's
+      // REGISTRY_AUTH_FILE).
       builder.environment().keySet().removeIf(name -> name.startsWith("REGISTRY_"));
       RegistryProcess registry;
       try {
@@ -62,8 +72,14 @@ final class RegistryProcess implements AutoCloseable {
       }
       registry.close();
       if (attempt == 3 || !logText.get().contains("address already in use")) {
-        throw new IllegalStateException(BINARY + " did not answer GET http://127.0.0.1:" + port + "/v2/ within "
-            + STARTUP_TIMEOUT.toSeconds() + " s; its log:\n" + logText.get());
+        throw new IllegalStateException(
+            BINARY
+                + " did not answer GET http://127.0.0.1:"
+                + port
+                + "/v2/ within "
+                + STARTUP_TIMEOUT.toSeconds()
+                + " s; its log:\n"
+                + logText.get());
       }
     }
   }
@@ -74,8 +90,11 @@ final class RegistryProcess implements AutoCloseable {
 
   private boolean awaitReady() {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-    HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
-        .header("User-Agent", PROBE_USER_AGENT).timeout(Duration.ofSeconds(1)).build();
+    HttpRequest probe =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
+            .header("User-Agent", PROBE_USER_AGENT)
+            .timeout(Duration.ofSeconds(1))
+            .build();
     long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline && process.isAlive()) {
       try {
@@ -105,7 +124,8 @@ final class RegistryProcess implements AutoCloseable {
         return;
       }
     }
-    throw new IllegalStateException(BINARY + " is not on PATH; install it with: apt-get install docker-registry");
+    throw new IllegalStateException(
+        BINARY + " is not on PATH; install it with: apt-get install docker-registry");
   }
 
   private static int freePort() {

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real CNCF distribution registry ({@code docker-registry serve}) as a child process on a free loopback port,
- * with filesystem storage in a fresh temp dir: open, behind htpasswd Basic auth, or behind Bearer tokens from a
- * {@link TokenServer}. Its access log is parsed into {@link #requestLog()} so tests can count exactly which
- * requests a step made.
+ * A real CNCF distribution registry ({@code docker-registry serve}) as a child process on a free
+ * loopback port, with filesystem storage in a fresh temp dir: open, behind htpasswd Basic auth, or
+ * behind Bearer tokens from a {@link TokenServer}. Its access log is parsed into {@link
+ * #requestLog()} so tests can count exactly which requests a step made.
  */
 public final class RegistryServer implements AutoCloseable {
 
@@ -46,7 +46,10 @@ public final class RegistryServer implements AutoCloseable {
     return start(true, false);
   }
 
-  /** A registry behind Bearer tokens from its own {@link #tokenServer()}, which accepts {@link #login()}. */
+  /**
+   * A registry behind Bearer tokens from its own {@link #tokenServer()}, which accepts {@link
+   * #login()}.
+   */
   public static RegistryServer tokenAuth() {
     return start(false, true);
   }
@@ -56,13 +59,19 @@ public final class RegistryServer implements AutoCloseable {
     new SecureRandom().nextBytes(secret);
     Login login = new Login(USERNAME, HexFormat.of().formatHex(secret));
     TokenServer tokens = token ? TokenServer.start(login) : null;
-    RegistryServer registry = new RegistryServer(TempDirs.create("gantry-registry-"), login, tokens);
+    RegistryServer registry =
+        new RegistryServer(TempDirs.create("gantry-registry-"), login, tokens);
     try {
-      String auth = basic ? registry.basicAuthConfig()
-          : token ? RegistryConfig.tokenAuth(tokens.realm(), SERVICE, TokenServer.ISSUER, tokens.certificatePem())
-          : "";
+      String auth =
+          basic
+              ? registry.basicAuthConfig()
+              : token
+                  ? RegistryConfig.tokenAuth(
+                      tokens.realm(), SERVICE, TokenServer.ISSUER, tokens.certificatePem())
+                  : "";
       registry.process =
-          RegistryProcess.start(registry.dir, registry.storageDir(), registry.log, auth, registry::logText);
+          RegistryProcess.start(
+              registry.dir, registry.storageDir(), registry.log, auth, registry::logText);
       return registry;
     } catch (RuntimeException e) {
       registry.close();
@@ -78,7 +87,10 @@ public final class RegistryServer implements AutoCloseable {
     return "http://" + hostPort();
   }
 
-  /** The one user the registry (or its token server) accepts; also set for open registries, which ignore it. */
+  /**
+   * The one user the registry (or its token server) accepts; also set for open registries, which
+   * ignore it.
+   */
   public Login login() {
     return login;
   }
@@ -92,8 +104,8 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * The filesystem storage root ({@code docker/registry/v2/...} below it), for tests that inspect or corrupt
-   * blobs on disk behind the registry's back.
+   * The filesystem storage root ({@code docker/registry/v2/...} below it), for tests that inspect
+   * or corrupt blobs on disk behind the registry's back.
    */
   public Path storageDir() {
     return dir.resolve("storage");
@@ -104,10 +116,14 @@ public final class RegistryServer implements AutoCloseable {
     return tokenServer;
   }
 
-  /** Every request the registry logged since it became ready, oldest first (readiness probes left out). */
+  /**
+   * Every request the registry logged since it became ready, oldest first (readiness probes left
+   * out).
+   */
   public List<LoggedRequest> requestLog() {
     return LoggedRequest.parseAll(logText()).stream()
-        .filter(r -> !r.userAgent().equals(RegistryProcess.PROBE_USER_AGENT)).toList();
+        .filter(r -> !r.userAgent().equals(RegistryProcess.PROBE_USER_AGENT))
+        .toList();
   }
 
   /** A mark to pass to {@link #requestLogSince(int)}, to count the requests of one step. */
@@ -131,8 +147,14 @@ public final class RegistryServer implements AutoCloseable {
 
   private String basicAuthConfig() {
     // -i reads the password from stdin, so it never shows in a process list or an error message.
-    String line = ProcessRunner.check(List.of("htpasswd", "-niB", login.username()), Duration.ofSeconds(30),
-        Map.of(), login.password().getBytes(StandardCharsets.UTF_8)).stdoutText().strip();
+    String line =
+        ProcessRunner.check(
+                List.of("htpasswd", "-niB", login.username()),
+                Duration.ofSeconds(30),
+                Map.of(),
+                login.password().getBytes(StandardCharsets.UTF_8))
+            .stdoutText()
+            .strip();
     Path htpasswd = dir.resolve("htpasswd");
     try {
       Files.writeString(htpasswd, line + "\n", StandardCharsets.UTF_8);
@@ -162,7 +184,10 @@ public final class RegistryServer implements AutoCloseable {
     }
     try {
       Path logs = Files.createDirectories(target.resolve("registry-logs"));
-      Files.copy(log, logs.resolve("registry-" + process.port() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          log,
+          logs.resolve("registry-" + process.port() + ".log"),
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException ignored) {
       // A missing post-mortem log must not fail the test.
     }

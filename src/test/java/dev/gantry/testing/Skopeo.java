@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * skopeo as the independent witness of what is in a registry. Each instance owns an empty config home
- * (auth file, registries.conf, HOME) so neither the machine's logins nor its mirrors can leak into a test.
- * Credentials go as --creds only when given; null means an anonymous request.
+ * skopeo as the independent witness of what is in a registry. Each instance owns an empty config
+ * home (auth file, registries.conf, HOME) so neither the machine's logins nor its mirrors can leak
+ * into a test. Credentials go as --creds only when given; null means an anonymous request.
  */
 public final class Skopeo implements AutoCloseable {
 
@@ -30,10 +30,22 @@ public final class Skopeo implements AutoCloseable {
     this.home = home;
     this.authFile = Files.writeString(home.resolve("auth.json"), "{\"auths\":{}}");
     Path registriesConf = Files.writeString(home.resolve("registries.conf"), "");
-    // containers/image also falls back to $XDG_CONFIG_HOME, $DOCKER_CONFIG and ~/.dockercfg: point all here.
-    this.env = Map.of("REGISTRY_AUTH_FILE", authFile.toString(), "DOCKER_CONFIG", home.toString(),
-        "XDG_CONFIG_HOME", home.toString(), "XDG_RUNTIME_DIR", home.toString(), "HOME", home.toString(),
-        "CONTAINERS_REGISTRIES_CONF", registriesConf.toString());
+    // containers/image also falls back to $XDG_CONFIG_HOME, $DOCKER_CONFIG and ~/.dockercfg: point
+    // all here.
+    this.env =
+        Map.of(
+            "REGISTRY_AUTH_FILE",
+            authFile.toString(),
+            "DOCKER_CONFIG",
+            home.toString(),
+            "XDG_CONFIG_HOME",
+            home.toString(),
+            "XDG_RUNTIME_DIR",
+            home.toString(),
+            "HOME",
+            home.toString(),
+            "CONTAINERS_REGISTRIES_CONF",
+            registriesConf.toString());
   }
 
   /** A skopeo with its own empty config; close it to delete that config. */
@@ -47,12 +59,18 @@ public final class Skopeo implements AutoCloseable {
     }
   }
 
-  /** The manifest bytes exactly as served; {@code ref} is "repo:tag", "repo@sha256:..." or "host:port/repo:tag". */
+  /**
+   * The manifest bytes exactly as served; {@code ref} is "repo:tag", "repo@sha256:..." or
+   * "host:port/repo:tag".
+   */
   public byte[] inspectRaw(String ref, RegistryServer registry) {
     return inspectRaw(qualify(ref, registry), registry.login());
   }
 
-  /** Like {@link #inspectRaw(String, RegistryServer)} for a fully qualified ref; null login = anonymous. */
+  /**
+   * Like {@link #inspectRaw(String, RegistryServer)} for a fully qualified ref; null login =
+   * anonymous.
+   */
   public byte[] inspectRaw(String ref, Login login) {
     return run(inspectArgs(ref, login)).stdout();
   }
@@ -63,8 +81,8 @@ public final class Skopeo implements AutoCloseable {
   }
 
   /**
-   * The digest, or null while the registry cannot answer: for a poll racing a write of the same tag, which
-   * distribution's filesystem storage may answer with 500 mid-write.
+   * The digest, or null while the registry cannot answer: for a poll racing a write of the same
+   * tag, which distribution's filesystem storage may answer with 500 mid-write.
    */
   public String digestOrNull(String ref, RegistryServer registry) {
     try {
@@ -76,26 +94,41 @@ public final class Skopeo implements AutoCloseable {
 
   /** Whether the manifest exists; any failure other than "not found" still throws. */
   public boolean exists(String ref, RegistryServer registry) {
-    ProcessRunner.Result result = ProcessRunner.run(command(inspectArgs(qualify(ref, registry), registry.login())),
-        TIMEOUT, env, null);
+    ProcessRunner.Result result =
+        ProcessRunner.run(
+            command(inspectArgs(qualify(ref, registry), registry.login())), TIMEOUT, env, null);
     if (result.exitCode() == 0) {
       return true;
     }
     String stderr = result.stderr();
-    if (stderr.contains("manifest unknown") || stderr.contains("name unknown") || stderr.contains("not found")) {
+    if (stderr.contains("manifest unknown")
+        || stderr.contains("name unknown")
+        || stderr.contains("not found")) {
       return false;
     }
-    throw new IllegalStateException("skopeo inspect " + ref + " failed: " + result.stderr().strip());
+    throw new IllegalStateException(
+        "skopeo inspect " + ref + " failed: " + result.stderr().strip());
   }
 
   /**
    * Copies every image of an OCI layout's tagged image (null tag: the layout's only image) to
-   * {@code destRef}, keeping bytes and digests; returns the digest skopeo itself reports for what it pushed.
+   * {@code destRef}, keeping bytes and digests; returns the digest skopeo itself reports for what
+   * it pushed.
    */
   public String pushLayout(Path layout, String layoutTag, String destRef, Login login) {
     Path digestFile = home.resolve("digest-" + System.nanoTime());
-    List<String> args = new ArrayList<>(List.of("copy", "--all", "--preserve-digests", "--quiet",
-        "--retry-times", "0", "--dest-tls-verify=false", "--digestfile", digestFile.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "copy",
+                "--all",
+                "--preserve-digests",
+                "--quiet",
+                "--retry-times",
+                "0",
+                "--dest-tls-verify=false",
+                "--digestfile",
+                digestFile.toString()));
     if (login != null) {
       args.addAll(List.of("--dest-creds", login.colonPair()));
     }
@@ -114,7 +147,10 @@ public final class Skopeo implements AutoCloseable {
     return ProcessRunner.check(command(args), TIMEOUT, env, null);
   }
 
-  /** Fully qualifies a ref the way Docker does: a first part with '.' or ':' is a host, else it is the registry's. */
+  /**
+   * Fully qualifies a ref the way Docker does: a first part with '.' or ':' is a host, else it is
+   * the registry's.
+   */
   public static String qualify(String ref, RegistryServer registry) {
     String bare = stripScheme(ref);
     int slash = bare.indexOf('/');
@@ -125,24 +161,35 @@ public final class Skopeo implements AutoCloseable {
 
   public static String sha256(byte[] bytes) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
   private List<String> inspectArgs(String ref, Login login) {
-    List<String> args = new ArrayList<>(List.of("inspect", "--raw", "--retry-times", "0", "--tls-verify=false",
-        "--authfile", authFile.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "inspect",
+                "--raw",
+                "--retry-times",
+                "0",
+                "--tls-verify=false",
+                "--authfile",
+                authFile.toString()));
     args.addAll(login == null ? List.of("--no-creds") : List.of("--creds", login.colonPair()));
     args.add("docker://" + stripScheme(ref));
     return args;
   }
 
   private List<String> command(List<String> args) {
-    // --insecure-policy: the machine's policy.json is not ours to depend on; signatures are not under test.
-    List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy",
-        "--command-timeout", TIMEOUT.toSeconds() + "s"));
+    // --insecure-policy: the machine's policy.json is not ours to depend on; signatures are not
+    // under test.
+    List<String> command =
+        new ArrayList<>(
+            List.of("skopeo", "--insecure-policy", "--command-timeout", TIMEOUT.toSeconds() + "s"));
     command.addAll(args);
     return command;
   }

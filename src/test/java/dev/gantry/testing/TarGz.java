@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The smallest real layer: a one-file ustar archive, then gzip. Written by hand (60 lines) rather than
- * pulling in commons-compress; every field is fixed so the same content always gives the same digest.
+ * The smallest real layer: a one-file ustar archive, then gzip. Written by hand (60 lines) rather
+ * than pulling in commons-compress; every field is fixed so the same content always gives the same
+ * digest.
  */
 final class TarGz {
 
@@ -16,7 +17,10 @@ final class TarGz {
 
   private TarGz() {}
 
-  /** A tar holding one regular file {@code name} (under 100 bytes) with {@code content}, mode 0644, mtime 0. */
+  /**
+   * A tar holding one regular file {@code name} (under 100 bytes) with {@code content}, mode 0644,
+   * mtime 0.
+   */
   static byte[] tar(String name, byte[] content) {
     byte[] header = new byte[BLOCK];
     put(header, 0, name);

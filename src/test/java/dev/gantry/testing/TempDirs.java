@@ -8,14 +8,20 @@ import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Fresh temp directories for harness pieces that own files (registry storage, keys, auth files). */
+/**
+ * Fresh temp directories for harness pieces that own files (registry storage, keys, auth files).
+ */
 public final class TempDirs {
 
-  /** Every directory made here, removed when the test JVM exits (a test that deletes its own early is fine). */
+  /**
+   * Every directory made here, removed when the test JVM exits (a test that deletes its own early
+   * is fine).
+   */
   private static final Set<Path> CREATED = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> CREATED.forEach(TempDirs::delete), "temp-dirs-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> CREATED.forEach(TempDirs::delete), "temp-dirs-cleanup"));
   }
 
   private TempDirs() {}

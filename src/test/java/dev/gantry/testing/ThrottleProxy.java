@@ -10,9 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A TCP proxy on loopback that forwards bytes unchanged and paces what the server sends back to a set rate (all
- * connections together), like a slow link in front of a registry. Requests go through at full speed. The Host
- * header is the proxy's, so the registry's upload locations point back at the proxy.
+ * A TCP proxy on loopback that forwards bytes unchanged and paces what the server sends back to a
+ * set rate (all connections together), like a slow link in front of a registry. Requests go through
+ * at full speed. The Host header is the proxy's, so the registry's upload locations point back at
+ * the proxy.
  */
 public final class ThrottleProxy implements AutoCloseable {
   private static final int CHUNK = 16 * 1024;
@@ -22,7 +23,8 @@ public final class ThrottleProxy implements AutoCloseable {
   private volatile long bytesPerSecond;
   private long due = System.nanoTime(); // when the bytes sent so far may have left, at the set rate
 
-  private ThrottleProxy(String upstreamHost, int upstreamPort, long bytesPerSecond) throws IOException {
+  private ThrottleProxy(String upstreamHost, int upstreamPort, long bytesPerSecond)
+      throws IOException {
     this.upstreamHost = upstreamHost;
     this.upstreamPort = upstreamPort;
     this.bytesPerSecond = bytesPerSecond;
@@ -57,14 +59,16 @@ public final class ThrottleProxy implements AutoCloseable {
         daemon(() -> pump(client, upstream, false), "throttle-up");
         daemon(() -> pump(upstream, client, true), "throttle-down");
       } catch (IOException e) {
-        // closed, or one connection failed: the client sees a reset, which is what a broken link does
+        // closed, or one connection failed: the client sees a reset, which is what a broken link
+        // does
       }
     }
   }
 
   private void pump(Socket from, Socket to, boolean paced) {
     byte[] buffer = new byte[CHUNK];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n; (n = in.read(buffer)) != -1; ) {
         if (paced) {
           pace(n);

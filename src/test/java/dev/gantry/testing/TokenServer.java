@@ -23,15 +23,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The Docker token protocol in test code: {@code GET /token?service=S&scope=repository:NAME:pull,push}.
- * The registry's own login gets every action asked for, no credentials get {@code pull} only (an anonymous
- * public pull; switch off with {@link #anonymousPull(boolean)}), a wrong login gets 401. Every request is
- * recorded so tests can count them ("one token request per scope set").
+ * The Docker token protocol in test code: {@code GET
+ * /token?service=S&scope=repository:NAME:pull,push}. The registry's own login gets every action
+ * asked for, no credentials get {@code pull} only (an anonymous public pull; switch off with {@link
+ * #anonymousPull(boolean)}), a wrong login gets 401. Every request is recorded so tests can count
+ * them ("one token request per scope set").
  */
 public final class TokenServer implements AutoCloseable {
 
   /** One request to {@code /token}: what it asked for and whether it carried credentials. */
-  public record TokenRequest(String service, List<String> scopes, boolean withCredentials, int status) {}
+  public record TokenRequest(
+      String service, List<String> scopes, boolean withCredentials, int status) {}
 
   public static final String ISSUER = "gantry-test-token-issuer";
 
@@ -79,19 +81,25 @@ public final class TokenServer implements AutoCloseable {
   }
 
   /**
-   * Lifetime of tokens issued from now on (exp and expires_in). Clients refresh by expires_in, but distribution
-   * 2.8 still accepts a token for a while past exp (60 s leeway; one 2 s past exp was accepted here).
+   * Lifetime of tokens issued from now on (exp and expires_in). Clients refresh by expires_in, but
+   * distribution 2.8 still accepts a token for a while past exp (60 s leeway; one 2 s past exp was
+   * accepted here).
    */
   public void tokenLifetime(Duration lifetime) {
     this.lifetime = lifetime;
   }
 
-  /** Whether requests without credentials get {@code pull} (a public repository) or nothing (a private one). */
+  /**
+   * Whether requests without credentials get {@code pull} (a public repository) or nothing (a
+   * private one).
+   */
   public void anonymousPull(boolean allowed) {
     this.anonymousPull = allowed;
   }
 
-  /** Grant only the first {@code scope} of a request and ignore the rest, as some token servers do. */
+  /**
+   * Grant only the first {@code scope} of a request and ignore the rest, as some token servers do.
+   */
   public void grantFirstScopeOnly(boolean firstOnly) {
     this.firstScopeOnly = firstOnly;
   }
@@ -108,8 +116,11 @@ public final class TokenServer implements AutoCloseable {
     try (exchange) {
       Map<String, List<String>> query = parseQuery(exchange.getRequestURI().getRawQuery());
       String service = query.getOrDefault("service", List.of("")).get(0);
-      List<String> scopes = query.getOrDefault("scope", List.of()).stream()
-          .flatMap(s -> List.of(s.split(" ")).stream()).filter(s -> !s.isEmpty()).toList();
+      List<String> scopes =
+          query.getOrDefault("scope", List.of()).stream()
+              .flatMap(s -> List.of(s.split(" ")).stream())
+              .filter(s -> !s.isEmpty())
+              .toList();
       String authorization = exchange.getRequestHeaders().getFirst("Authorization");
       boolean withCredentials = authorization != null;
       if (!"GET".equals(exchange.getRequestMethod())) {
@@ -117,7 +128,9 @@ public final class TokenServer implements AutoCloseable {
         reply(exchange, new TokenRequest(service, scopes, withCredentials, 404), "{}");
       } else if (withCredentials && !isValid(authorization)) {
         exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"gantry-test-token\"");
-        reply(exchange, new TokenRequest(service, scopes, withCredentials, 401),
+        reply(
+            exchange,
+            new TokenRequest(service, scopes, withCredentials, 401),
             "{\"details\":\"incorrect username or password\"}");
       } else {
         String jwt = signer.sign(claims(service, scopes, withCredentials));
@@ -126,7 +139,10 @@ public final class TokenServer implements AutoCloseable {
         body.put("access_token", jwt);
         body.put("expires_in", lifetime.toSeconds());
         body.put("issued_at", Instant.now().toString());
-        reply(exchange, new TokenRequest(service, scopes, withCredentials, 200), JSON.writeValueAsString(body));
+        reply(
+            exchange,
+            new TokenRequest(service, scopes, withCredentials, 200),
+            JSON.writeValueAsString(body));
       }
     }
   }
@@ -134,17 +150,26 @@ public final class TokenServer implements AutoCloseable {
   private Map<String, Object> claims(String service, List<String> scopes, boolean authenticated) {
     List<Map<String, Object>> access = new ArrayList<>();
     for (String scope : firstScopeOnly ? scopes.subList(0, Math.min(1, scopes.size())) : scopes) {
-      // type:name:actions, where the name itself may hold a port-style colon; actions are after the last one.
+      // type:name:actions, where the name itself may hold a port-style colon; actions are after the
+      // last one.
       int first = scope.indexOf(':');
       int last = scope.lastIndexOf(':');
       if (first < 0 || first == last) {
         continue;
       }
-      List<String> granted = List.of(scope.substring(last + 1).split(",")).stream()
-          .filter(action -> authenticated || (anonymousPull && action.equals("pull"))).toList();
+      List<String> granted =
+          List.of(scope.substring(last + 1).split(",")).stream()
+              .filter(action -> authenticated || (anonymousPull && action.equals("pull")))
+              .toList();
       if (!granted.isEmpty()) {
-        access.add(Map.of("type", scope.substring(0, first),
-            "name", scope.substring(first + 1, last), "actions", granted));
+        access.add(
+            Map.of(
+                "type",
+                scope.substring(0, first),
+                "name",
+                scope.substring(first + 1, last),
+                "actions",
+                granted));
       }
     }
     long now = Instant.now().getEpochSecond();
@@ -165,8 +190,10 @@ public final class TokenServer implements AutoCloseable {
       return false;
     }
     try {
-      String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-          StandardCharsets.UTF_8);
+      String pair =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6).trim()),
+              StandardCharsets.UTF_8);
       return pair.equals(login.colonPair());
     } catch (IllegalArgumentException e) {
       return false;
@@ -189,7 +216,8 @@ public final class TokenServer implements AutoCloseable {
     for (String pair : rawQuery.split("&")) {
       int eq = pair.indexOf('=');
       String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
     return params;

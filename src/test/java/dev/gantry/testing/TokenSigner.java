@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Signs registry tokens (JWT, RS256) with a throwaway key. The key and its self-signed certificate come
- * from the openssl CLI because the JDK has no public API to write an X.509 certificate. The certificate
- * travels in the JWT header as {@code x5c} and is also the registry's trust root, which is how
- * distribution 2.8 finds the verification key.
+ * Signs registry tokens (JWT, RS256) with a throwaway key. The key and its self-signed certificate
+ * come from the openssl CLI because the JDK has no public API to write an X.509 certificate. The
+ * certificate travels in the JWT header as {@code x5c} and is also the registry's trust root, which
+ * is how distribution 2.8 finds the verification key.
  */
 final class TokenSigner {
 
@@ -46,17 +46,48 @@ final class TokenSigner {
     Path keyPem = dir.resolve("token-key.pem");
     Path keyDer = dir.resolve("token-key.der");
     Path certPem = dir.resolve("token-cert.pem");
-    ProcessRunner.check(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-        "-keyout", keyPem.toString(), "-out", certPem.toString(), "-days", "2",
-        "-subj", "/CN=gantry-test-token"), OPENSSL_TIMEOUT, Map.of(), null);
-    // openssl 1.x writes PKCS#1 and 3.x PKCS#8 PEM; converting always gives the PKCS#8 DER the JDK reads.
-    ProcessRunner.check(List.of("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", keyPem.toString(),
-        "-outform", "DER", "-out", keyDer.toString()), OPENSSL_TIMEOUT, Map.of(), null);
+    ProcessRunner.check(
+        List.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            keyPem.toString(),
+            "-out",
+            certPem.toString(),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=gantry-test-token"),
+        OPENSSL_TIMEOUT,
+        Map.of(),
+        null);
+    // openssl 1.x writes PKCS#1 and 3.x PKCS#8 PEM; converting always gives the PKCS#8 DER the JDK
+    // reads.
+    ProcessRunner.check(
+        List.of(
+            "openssl",
+            "pkcs8",
+            "-topk8",
+            "-nocrypt",
+            "-in",
+            keyPem.toString(),
+            "-outform",
+            "DER",
+            "-out",
+            keyDer.toString()),
+        OPENSSL_TIMEOUT,
+        Map.of(),
+        null);
     try (InputStream in = Files.newInputStream(certPem)) {
-      PrivateKey key = KeyFactory.getInstance("RSA")
-          .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyDer)));
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(in);
+      PrivateKey key =
+          KeyFactory.getInstance("RSA")
+              .generatePrivate(new PKCS8EncodedKeySpec(Files.readAllBytes(keyDer)));
+      X509Certificate cert =
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
       return new TokenSigner(key, Base64.getEncoder().encodeToString(cert.getEncoded()), certPem);
     } catch (IOException | GeneralSecurityException e) {
       throw new IllegalStateException("cannot load the token signing key made by openssl", e);

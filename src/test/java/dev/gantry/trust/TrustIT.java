@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * {@code --require-referrer} and {@code --verify-signature} on promote and copy, against the real distribution
- * registry (2.8: no referrers API, so referrers live in the spec's fallback tag). The attachments are written by
- * test code ({@link CosignArtifacts}) following cosign's signature specification and the OCI 1.1 referrers tag
- * schema, since no cosign binary can be installed here. Every refusal is checked for zero writes: no PUT in the
- * registry's log, and skopeo reads every tag as before.
+ * {@code --require-referrer} and {@code --verify-signature} on promote and copy, against the real
+ * distribution registry (2.8: no referrers API, so referrers live in the spec's fallback tag). The
+ * attachments are written by test code ({@link CosignArtifacts}) following cosign's signature
+ * specification and the OCI 1.1 referrers tag schema, since no cosign binary can be installed here.
+ * Every refusal is checked for zero writes: no PUT in the registry's log, and skopeo reads every
+ * tag as before.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrustIT {
@@ -69,20 +70,32 @@ class TrustIT {
 
   /** A fresh two-platform index at repo:sha-1234567 and an older one at repo:latest. */
   private Image image(String repo) {
-    String digest = TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry, repo, "sha-1234567");
-    TestImages.push(TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()), registry, repo, "latest");
+    String digest =
+        TestImages.push(
+            TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+            registry,
+            repo,
+            "sha-1234567");
+    TestImages.push(
+        TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet()),
+        registry,
+        repo,
+        "latest");
     return new Image(repo, digest, skopeo.inspectRaw(ref(repo, "sha-1234567"), registry));
   }
 
   private record Image(String repo, String digest, byte[] index) {
     ObjectNode descriptor() {
-      return CosignArtifacts.descriptor("application/vnd.oci.image.index.v1+json", digest, index.length);
+      return CosignArtifacts.descriptor(
+          "application/vnd.oci.image.index.v1+json", digest, index.length);
     }
 
     List<ObjectNode> platforms() throws IOException {
       List<ObjectNode> out = new ArrayList<>();
       for (JsonNode m : JSON.readTree(index).path("manifests")) {
-        out.add(CosignArtifacts.descriptor(m.path("mediaType").asText(), m.path("digest").asText(), m.path("size").asLong()));
+        out.add(
+            CosignArtifacts.descriptor(
+                m.path("mediaType").asText(), m.path("digest").asText(), m.path("size").asLong()));
       }
       return out;
     }
@@ -97,22 +110,37 @@ class TrustIT {
   }
 
   private void sbom(Image image, ObjectNode subject) {
-    CosignArtifacts.pushReferrer(raw, image.repo(), subject, SPDX, Map.of(), "{\"spdxVersion\":\"SPDX-2.3\"}".getBytes(StandardCharsets.UTF_8));
+    CosignArtifacts.pushReferrer(
+        raw,
+        image.repo(),
+        subject,
+        SPDX,
+        Map.of(),
+        "{\"spdxVersion\":\"SPDX-2.3\"}".getBytes(StandardCharsets.UTF_8));
   }
 
   private void signature(Image image, String subjectDigest, String signedDigest, KeyPair by) {
     byte[] payload = CosignArtifacts.payload(name(image.repo()), signedDigest);
-    CosignArtifacts.pushSignature(raw, image.repo(), subjectDigest, List.of(new CosignArtifacts.Layer(payload, CosignArtifacts.sign(by.getPrivate(), payload))));
+    CosignArtifacts.pushSignature(
+        raw,
+        image.repo(),
+        subjectDigest,
+        List.of(
+            new CosignArtifacts.Layer(payload, CosignArtifacts.sign(by.getPrivate(), payload))));
   }
 
   private Result promote(Image image, String... options) {
-    List<String> args = new ArrayList<>(List.of("promote", "--from", "sha-1234567", "--to", "latest"));
+    List<String> args =
+        new ArrayList<>(List.of("promote", "--from", "sha-1234567", "--to", "latest"));
     args.addAll(List.of(options));
     args.add(name(image.repo()));
     return new GantryRunner().run(args.toArray(String[]::new));
   }
 
-  /** Runs a refused promote and checks the refusal: its code, one line naming image and digest, and zero writes. */
+  /**
+   * Runs a refused promote and checks the refusal: its code, one line naming image and digest, and
+   * zero writes.
+   */
   private String refusedPromote(Image image, int code, String... options) {
     String latest = skopeo.digest(ref(image.repo(), "latest"), registry);
     String tags = tags(image.repo());
@@ -130,7 +158,9 @@ class TrustIT {
 
   /** The repository's tags as skopeo lists them (JSON, sorted by the registry). */
   private String tags(String repo) {
-    return skopeo.run(List.of("list-tags", "--tls-verify=false", "--no-creds", "docker://" + name(repo))).stdoutText();
+    return skopeo
+        .run(List.of("list-tags", "--tls-verify=false", "--no-creds", "docker://" + name(repo)))
+        .stdoutText();
   }
 
   private void promoted(Image image, String... options) {
@@ -141,15 +171,26 @@ class TrustIT {
 
   private List<LoggedRequest> writes(int mark) {
     return registry.requestLogSince(mark).stream()
-        .filter(q -> q.userAgent().startsWith("gantry/") && !q.method().equals("GET") && !q.method().equals("HEAD")).toList();
+        .filter(
+            q ->
+                q.userAgent().startsWith("gantry/")
+                    && !q.method().equals("GET")
+                    && !q.method().equals("HEAD"))
+        .toList();
   }
 
   @Test
   void aMissingSbomRefusesThePromotionWithExit9AndZeroWrites() {
     Image image = image("trust/no-sbom");
     String line = refusedPromote(image, 9, "--require-referrer", SPDX);
-    assertTrue(line.contains("no application/spdx+json is attached to the index or to any platform manifest"), line);
-    assertEquals(line, refusedPromote(image, 9, "--dry-run", "--require-referrer", SPDX), "a dry run is refused alike");
+    assertTrue(
+        line.contains(
+            "no application/spdx+json is attached to the index or to any platform manifest"),
+        line);
+    assertEquals(
+        line,
+        refusedPromote(image, 9, "--dry-run", "--require-referrer", SPDX),
+        "a dry run is refused alike");
   }
 
   @Test
@@ -172,13 +213,24 @@ class TrustIT {
   @Test
   void aProvenanceBundleCountsByItsPredicateTypeAnnotation() {
     Image image = image("trust/provenance");
-    CosignArtifacts.pushReferrer(raw, image.repo(), image.descriptor(), BUNDLE,
-        Map.of("dev.sigstore.bundle.predicateType", "https://spdx.dev/Document/v2.3"), "{}".getBytes(StandardCharsets.UTF_8));
-    String line = refusedPromote(image, 9, "--require-referrer", SLSA, "--require-referrer", BUNDLE);
+    CosignArtifacts.pushReferrer(
+        raw,
+        image.repo(),
+        image.descriptor(),
+        BUNDLE,
+        Map.of("dev.sigstore.bundle.predicateType", "https://spdx.dev/Document/v2.3"),
+        "{}".getBytes(StandardCharsets.UTF_8));
+    String line =
+        refusedPromote(image, 9, "--require-referrer", SLSA, "--require-referrer", BUNDLE);
     assertTrue(line.contains("no " + SLSA + " is attached"), line);
     assertFalse(line.contains("no " + BUNDLE), "the bundle type itself is there: " + line);
-    CosignArtifacts.pushReferrer(raw, image.repo(), image.descriptor(), BUNDLE,
-        Map.of("dev.sigstore.bundle.predicateType", SLSA), "{}".getBytes(StandardCharsets.UTF_8));
+    CosignArtifacts.pushReferrer(
+        raw,
+        image.repo(),
+        image.descriptor(),
+        BUNDLE,
+        Map.of("dev.sigstore.bundle.predicateType", SLSA),
+        "{}".getBytes(StandardCharsets.UTF_8));
     promoted(image, "--require-referrer", SLSA, "--require-referrer", BUNDLE);
   }
 
@@ -220,7 +272,10 @@ class TrustIT {
     byte[] payload = CosignArtifacts.payload(name(image.repo()), image.digest());
     byte[] der = Base64.getDecoder().decode(CosignArtifacts.sign(signer.getPrivate(), payload));
     der[der.length - 2] ^= 0x04;
-    CosignArtifacts.pushSignature(raw, image.repo(), image.digest(),
+    CosignArtifacts.pushSignature(
+        raw,
+        image.repo(),
+        image.digest(),
         List.of(new CosignArtifacts.Layer(payload, Base64.getEncoder().encodeToString(der))));
     String line = refusedPromote(image, 10, "--verify-key", key.toString());
     assertTrue(line.contains("a signature does not verify with the key"), line);
@@ -230,9 +285,14 @@ class TrustIT {
   void aSignatureOfAnotherDigestIsRefused() {
     Image image = image("trust/other-digest");
     Image other = image("trust/other-digest-source");
-    signature(image, image.digest(), other.digest(), signer); // a valid signature, moved to this image's .sig tag
+    signature(
+        image,
+        image.digest(),
+        other.digest(),
+        signer); // a valid signature, moved to this image's .sig tag
     String line = refusedPromote(image, 10, "--verify-key", key.toString());
-    assertTrue(line.contains("a valid signature is for " + other.digest() + ", not this digest"), line);
+    assertTrue(
+        line.contains("a valid signature is for " + other.digest() + ", not this digest"), line);
   }
 
   @Test
@@ -248,22 +308,47 @@ class TrustIT {
     Image image = image("trust/copy-src");
     String dest = ref("trust/copy-dst", "v1");
     int mark = registry.mark();
-    Result refused = new GantryRunner().run("copy", "--require-referrer", SPDX, "--verify-key", key.toString(),
-        ref(image.repo(), "sha-1234567"), dest);
+    Result refused =
+        new GantryRunner()
+            .run(
+                "copy",
+                "--require-referrer",
+                SPDX,
+                "--verify-key",
+                key.toString(),
+                ref(image.repo(), "sha-1234567"),
+                dest);
     assertEquals(9, refused.exitCode(), refused.all());
-    assertTrue(refused.stderr().contains(name(image.repo()) + "@" + image.digest()), refused.stderr());
+    assertTrue(
+        refused.stderr().contains(name(image.repo()) + "@" + image.digest()), refused.stderr());
     assertEquals(List.of(), writes(mark));
     assertFalse(skopeo.exists(dest, registry));
 
     sbom(image, image.descriptor());
-    Result unsigned = new GantryRunner().run("copy", "--require-referrer", SPDX, "--verify-key", key.toString(),
-        ref(image.repo(), "sha-1234567"), dest);
+    Result unsigned =
+        new GantryRunner()
+            .run(
+                "copy",
+                "--require-referrer",
+                SPDX,
+                "--verify-key",
+                key.toString(),
+                ref(image.repo(), "sha-1234567"),
+                dest);
     assertEquals(10, unsigned.exitCode(), unsigned.all());
     assertFalse(skopeo.exists(dest, registry));
 
     signature(image, image.digest(), image.digest(), signer);
-    Result ok = new GantryRunner().run("copy", "--require-referrer", SPDX, "--verify-key", key.toString(),
-        ref(image.repo(), "sha-1234567"), dest);
+    Result ok =
+        new GantryRunner()
+            .run(
+                "copy",
+                "--require-referrer",
+                SPDX,
+                "--verify-key",
+                key.toString(),
+                ref(image.repo(), "sha-1234567"),
+                dest);
     assertEquals(0, ok.exitCode(), ok.all());
     assertEquals(image.digest(), skopeo.digest(dest, registry));
   }
@@ -272,12 +357,22 @@ class TrustIT {
   void aRefusedCopyToALayoutDoesNotCreateIt() {
     Image image = image("trust/copy-layout");
     Path layout = TempDirs.create("gantry-dst-").resolve("out");
-    Result r = new GantryRunner().run("copy", "--require-referrer", "cosign.sbom", ref(image.repo(), "sha-1234567"), "oci:" + layout);
+    Result r =
+        new GantryRunner()
+            .run(
+                "copy",
+                "--require-referrer",
+                "cosign.sbom",
+                ref(image.repo(), "sha-1234567"),
+                "oci:" + layout);
     assertEquals(9, r.exitCode(), r.all());
     assertFalse(Files.exists(layout), "the destination layout was not created");
   }
 
-  /** The figure the README gives: what the checks add to a promote on a registry without the referrers API. */
+  /**
+   * The figure the README gives: what the checks add to a promote on a registry without the
+   * referrers API.
+   */
   @Test
   void requestsTheChecksAdd() {
     Image plain = image("trust/cost-plain");
@@ -298,10 +393,18 @@ class TrustIT {
     List<String> signed = gantryRequests(mark, verified);
 
     // The API probe (404: distribution 2.8 has none), then the fallback tag's index.
-    assertEquals(List.of("GET REPO/referrers/DIGEST", "GET REPO/manifests/sha256-HEX"), minus(required, base), required.toString());
+    assertEquals(
+        List.of("GET REPO/referrers/DIGEST", "GET REPO/manifests/sha256-HEX"),
+        minus(required, base),
+        required.toString());
     // The .sig manifest and its one payload blob.
-    assertEquals(List.of("GET REPO/manifests/sha256-HEX.sig", "GET REPO/blobs/BLOB"), minus(signed, base), signed.toString());
-    System.out.printf("requests: promote %d; with --require-referrer %d; with --verify-key %d%n", base.size(), required.size(), signed.size());
+    assertEquals(
+        List.of("GET REPO/manifests/sha256-HEX.sig", "GET REPO/blobs/BLOB"),
+        minus(signed, base),
+        signed.toString());
+    System.out.printf(
+        "requests: promote %d; with --require-referrer %d; with --verify-key %d%n",
+        base.size(), required.size(), signed.size());
   }
 
   private static List<String> minus(List<String> run, List<String> base) {
@@ -310,11 +413,22 @@ class TrustIT {
     return rest;
   }
 
-  /** METHOD PATH of Gantry's requests since {@code mark}, with the image's repository, digest and blob digests generic. */
+  /**
+   * METHOD PATH of Gantry's requests since {@code mark}, with the image's repository, digest and
+   * blob digests generic.
+   */
   private List<String> gantryRequests(int mark, Image image) {
-    return registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/"))
-        .map(q -> q.method() + " " + q.path().replace("/v2/" + image.repo(), "REPO").replace(image.digest(), "DIGEST")
-            .replace(image.digest().replace(':', '-'), "sha256-HEX").replaceAll("blobs/sha256:[0-9a-f]+", "blobs/BLOB"))
+    return registry.requestLogSince(mark).stream()
+        .filter(q -> q.userAgent().startsWith("gantry/"))
+        .map(
+            q ->
+                q.method()
+                    + " "
+                    + q.path()
+                        .replace("/v2/" + image.repo(), "REPO")
+                        .replace(image.digest(), "DIGEST")
+                        .replace(image.digest().replace(':', '-'), "sha256-HEX")
+                        .replaceAll("blobs/sha256:[0-9a-f]+", "blobs/BLOB"))
         .toList();
   }
 
@@ -330,7 +444,12 @@ class TrustIT {
     assertTrue(noKey.stderr().contains("--verify-signature needs --verify-key"), noKey.stderr());
     Result badKey = promote(image, "--verify-key", "/nonexistent/cosign.pub");
     assertEquals(2, badKey.exitCode(), badKey.all());
-    assertTrue(badKey.stderr().contains("invalid --verify-key /nonexistent/cosign.pub"), badKey.stderr());
-    assertEquals(0, registry.requestLogSince(mark).stream().filter(q -> q.userAgent().startsWith("gantry/")).count());
+    assertTrue(
+        badKey.stderr().contains("invalid --verify-key /nonexistent/cosign.pub"), badKey.stderr());
+    assertEquals(
+        0,
+        registry.requestLogSince(mark).stream()
+            .filter(q -> q.userAgent().startsWith("gantry/"))
+            .count());
   }
 }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --require-referrer} on an OCI layout: the SBOM is a referrer stored in the layout (an untagged
- * {@code index.json} entry, as ORAS keeps them). A refusal leaves {@code index.json} byte for byte as it was.
+ * {@code --require-referrer} on an OCI layout: the SBOM is a referrer stored in the layout (an
+ * untagged {@code index.json} entry, as ORAS keeps them). A refusal leaves {@code index.json} byte
+ * for byte as it was.
  */
 class TrustLayoutTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +37,8 @@ class TrustLayoutTest {
 
   private Result promote(String... extra) {
     String[] args = new String[extra.length + 7];
-    System.arraycopy(new String[] {"promote", "--json", "--from", image.tag(), "--to", "latest"}, 0, args, 0, 6);
+    System.arraycopy(
+        new String[] {"promote", "--json", "--from", image.tag(), "--to", "latest"}, 0, args, 0, 6);
     System.arraycopy(extra, 0, args, 6, extra.length);
     args[args.length - 1] = "oci:" + dir;
     return new GantryRunner().run(args);
@@ -50,21 +52,33 @@ class TrustLayoutTest {
 
     assertEquals(9, r.exitCode(), r.all());
     assertEquals(9, JSON.readTree(r.stdout()).path("exitCode").asInt(), r.stdout());
-    assertTrue(r.stderr().contains("require referrer oci:" + dir + "@" + image.digest()), r.stderr());
-    assertArrayEquals(before, Files.readAllBytes(dir.resolve("index.json")), "index.json unchanged");
+    assertTrue(
+        r.stderr().contains("require referrer oci:" + dir + "@" + image.digest()), r.stderr());
+    assertArrayEquals(
+        before, Files.readAllBytes(dir.resolve("index.json")), "index.json unchanged");
   }
 
   @Test
   void anSbomStoredInTheLayoutLetsItThrough() throws IOException {
     OciLayout layout = OciLayout.open(dir, "oci:" + dir, false);
-    Attachments.Artifact sbom = Attachments.referrer(Manifest.of(image.manifest(), image.mediaType()), Attachments.SBOM_TYPE, "{\"spdxVersion\":\"SPDX-2.3\"}");
-    sbom.blobs().forEach((d, bytes) -> layout.writeBlob(new Descriptor("application/octet-stream", d, bytes.length),
-        new ByteArrayInputStream(bytes)));
+    Attachments.Artifact sbom =
+        Attachments.referrer(
+            Manifest.of(image.manifest(), image.mediaType()),
+            Attachments.SBOM_TYPE,
+            "{\"spdxVersion\":\"SPDX-2.3\"}");
+    sbom.blobs()
+        .forEach(
+            (d, bytes) ->
+                layout.writeBlob(
+                    new Descriptor("application/octet-stream", d, bytes.length),
+                    new ByteArrayInputStream(bytes)));
     layout.putReferrer(sbom.manifest());
 
     Result r = promote("--require-referrer", Attachments.SBOM_TYPE);
 
     assertEquals(0, r.exitCode(), r.all());
-    assertEquals(image.digest(), OciLayout.open(dir, "oci:" + dir, true).headImage("latest").orElseThrow().toString());
+    assertEquals(
+        image.digest(),
+        OciLayout.open(dir, "oci:" + dir, true).headImage("latest").orElseThrow().toString());
   }
 }

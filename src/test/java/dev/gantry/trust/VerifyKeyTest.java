@@ -14,7 +14,13 @@ class VerifyKeyTest {
   @Test
   void readsTheP256PemCosignWrites() {
     var pair = CosignArtifacts.keyPair();
-    assertEquals(pair.getPublic(), VerifyKey.parse("--verify-key cosign.pub", "cosign.pub", CosignArtifacts.publicPem(pair.getPublic())).key());
+    assertEquals(
+        pair.getPublic(),
+        VerifyKey.parse(
+                "--verify-key cosign.pub",
+                "cosign.pub",
+                CosignArtifacts.publicPem(pair.getPublic()))
+            .key());
   }
 
   @Test
@@ -23,10 +29,17 @@ class VerifyKeyTest {
     ec.initialize(new ECGenParameterSpec("secp384r1"));
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
-    for (String pem : new String[] {CosignArtifacts.publicPem(ec.generateKeyPair().getPublic()),
-        CosignArtifacts.publicPem(rsa.generateKeyPair().getPublic()), "hello",
-        "-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----\n"}) {
-      GantryException e = assertThrows(GantryException.class, () -> VerifyKey.parse("--verify-key keys/x.pub", "keys/x.pub", pem));
+    for (String pem :
+        new String[] {
+          CosignArtifacts.publicPem(ec.generateKeyPair().getPublic()),
+          CosignArtifacts.publicPem(rsa.generateKeyPair().getPublic()),
+          "hello",
+          "-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----\n"
+        }) {
+      GantryException e =
+          assertThrows(
+              GantryException.class,
+              () -> VerifyKey.parse("--verify-key keys/x.pub", "keys/x.pub", pem));
       assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
       assertTrue(e.getMessage().startsWith("invalid --verify-key keys/x.pub: "), e.getMessage());
     }

@@ -12,10 +12,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gates of the chain, read from the real files and evaluated by GitHub's own expression evaluator against
- * contexts shaped like the ones the runner builds: a fork's pull request, a failed run, a re-run of an old run, a
- * manual dispatch. What a gate cannot tell (a re-run of an old, successful run looks like a new one) is stopped one
- * step later: the automatic run never allows a rollback, so check-commit's not-behind refuses the backwards move.
+ * The gates of the chain, read from the real files and evaluated by GitHub's own expression
+ * evaluator against contexts shaped like the ones the runner builds: a fork's pull request, a
+ * failed run, a re-run of an old run, a manual dispatch. What a gate cannot tell (a re-run of an
+ * old, successful run looks like a new one) is stopped one step later: the automatic run never
+ * allows a rollback, so check-commit's not-behind refuses the backwards move.
  */
 class GateExpressionsTest {
   private static final Suite SUITE = WorkflowPolicyTest.repository();
@@ -26,19 +27,27 @@ class GateExpressionsTest {
   private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
   private static final String OLD_SHA = "89abcdef0123456789abcdef0123456789abcdef";
 
-  /** The github context of a workflow_run event after a run of {@code event} in {@code headRepository}. */
-  private static JsonNode afterRun(String event, String conclusion, String headRepository, String headSha, int attempt) {
-    return GitHubExpressions.json("""
+  /**
+   * The github context of a workflow_run event after a run of {@code event} in {@code
+   * headRepository}.
+   */
+  private static JsonNode afterRun(
+      String event, String conclusion, String headRepository, String headSha, int attempt) {
+    return GitHubExpressions.json(
+        """
         {"github": {"event_name": "workflow_run", "repository": "acme/shop", "ref": "refs/heads/main",
           "sha": "%s", "event": {"workflow_run": {"id": 4242, "event": "%s", "conclusion": "%s", "status": "completed",
           "head_branch": "main", "head_sha": "%s", "run_attempt": %d, "head_repository": {"full_name": "%s"}}}},
-         "inputs": {}}""".formatted(SHA, event, conclusion, headSha, attempt, headRepository));
+         "inputs": {}}"""
+            .formatted(SHA, event, conclusion, headSha, attempt, headRepository));
   }
 
   private static JsonNode dispatch(String inputs) {
-    return GitHubExpressions.json("""
+    return GitHubExpressions.json(
+        """
         {"github": {"event_name": "workflow_dispatch", "repository": "acme/shop", "ref": "refs/heads/main",
-          "sha": "%s", "event": {"inputs": %s}}, "inputs": %s}""".formatted(SHA, inputs, inputs));
+          "sha": "%s", "event": {"inputs": %s}}, "inputs": %s}"""
+            .formatted(SHA, inputs, inputs));
   }
 
   private static String jobIf(String file, String job) {
@@ -56,7 +65,8 @@ class GateExpressionsTest {
   private final List<Case> cases = new ArrayList<>();
   private final List<Boolean> expected = new ArrayList<>();
 
-  private void expect(boolean truthy, String name, String expression, JsonNode contexts, String status) {
+  private void expect(
+      boolean truthy, String name, String expression, JsonNode contexts, String status) {
     cases.add(new Case(name, expression, contexts, status));
     expected.add(truthy);
   }
@@ -72,8 +82,14 @@ class GateExpressionsTest {
       Outcome o = outcomes.get(i);
       assertNull(o.error(), () -> o.c().name() + ": " + o.c().expression());
       if (o.truthy() != expected.get(i)) {
-        wrong.add(o.c().name() + ": expected " + expected.get(i) + ", GitHub says " + o.value() + " for "
-            + o.c().expression());
+        wrong.add(
+            o.c().name()
+                + ": expected "
+                + expected.get(i)
+                + ", GitHub says "
+                + o.value()
+                + " for "
+                + o.c().expression());
       }
     }
     assertEquals(List.of(), wrong);
@@ -82,14 +98,38 @@ class GateExpressionsTest {
   @Test
   void scanAndPromoteRunsOnlyAfterASuccessfulPushOfThisRepositoryOrByHand() {
     String gate = jobIf(T_PROMOTE, "resolve");
-    expect(true, "a push's successful Stack Tests", gate, afterRun("push", "success", "acme/shop", SHA, 1));
-    expect(false, "a fork's pull request (its tests passed)", gate,
+    expect(
+        true,
+        "a push's successful Stack Tests",
+        gate,
+        afterRun("push", "success", "acme/shop", SHA, 1));
+    expect(
+        false,
+        "a fork's pull request (its tests passed)",
+        gate,
         afterRun("pull_request", "success", "mallory/shop", SHA, 1));
-    expect(false, "a same-repository pull request", gate, afterRun("pull_request", "success", "acme/shop", SHA, 1));
-    expect(false, "a fork's push to its own default branch", gate, afterRun("push", "success", "mallory/shop", SHA, 1));
-    expect(false, "a failed Stack Tests run", gate, afterRun("push", "failure", "acme/shop", SHA, 1));
-    expect(false, "a cancelled Stack Tests run", gate, afterRun("push", "cancelled", "acme/shop", SHA, 1));
-    expect(true, "a manual dispatch", gate, dispatch("{\"sha\": \"" + OLD_SHA + "\", \"rollback\": false}"));
+    expect(
+        false,
+        "a same-repository pull request",
+        gate,
+        afterRun("pull_request", "success", "acme/shop", SHA, 1));
+    expect(
+        false,
+        "a fork's push to its own default branch",
+        gate,
+        afterRun("push", "success", "mallory/shop", SHA, 1));
+    expect(
+        false, "a failed Stack Tests run", gate, afterRun("push", "failure", "acme/shop", SHA, 1));
+    expect(
+        false,
+        "a cancelled Stack Tests run",
+        gate,
+        afterRun("push", "cancelled", "acme/shop", SHA, 1));
+    expect(
+        true,
+        "a manual dispatch",
+        gate,
+        dispatch("{\"sha\": \"" + OLD_SHA + "\", \"rollback\": false}"));
     evaluateAll();
   }
 
@@ -103,10 +143,20 @@ class GateExpressionsTest {
     ((ObjectNode) rerun).set("inputs", GitHubExpressions.json("{\"rollback\": true}"));
     expect(true, "the re-run of an old successful run looks like a new one", gate, rerun);
     expect(false, "...but the promotion it starts never allows a rollback", promoteRollback, rerun);
-    expect(false, "...nor does the release", releaseRollback, afterRun("workflow_run", "success", "acme/shop", OLD_SHA, 2));
-    expect(true, "a manual dispatch with rollback: true allows it", promoteRollback,
+    expect(
+        false,
+        "...nor does the release",
+        releaseRollback,
+        afterRun("workflow_run", "success", "acme/shop", OLD_SHA, 2));
+    expect(
+        true,
+        "a manual dispatch with rollback: true allows it",
+        promoteRollback,
         dispatch("{\"sha\": \"" + OLD_SHA + "\", \"rollback\": true}"));
-    expect(false, "a manual dispatch without it does not", promoteRollback,
+    expect(
+        false,
+        "a manual dispatch without it does not",
+        promoteRollback,
         dispatch("{\"sha\": \"" + OLD_SHA + "\", \"rollback\": false}"));
     evaluateAll();
   }
@@ -114,49 +164,126 @@ class GateExpressionsTest {
   @Test
   void releaseRunsOnlyAfterASuccessfulPromotionOfThisRepository() {
     String gate = jobIf(T_RELEASE, "resolve");
-    expect(true, "after an automatic promotion", gate, afterRun("workflow_run", "success", "acme/shop", SHA, 1));
-    expect(true, "after a manual promotion", gate, afterRun("workflow_dispatch", "success", "acme/shop", SHA, 1));
-    expect(false, "after a failed promotion (a moved tag, a refused commit, findings)", gate,
+    expect(
+        true,
+        "after an automatic promotion",
+        gate,
+        afterRun("workflow_run", "success", "acme/shop", SHA, 1));
+    expect(
+        true,
+        "after a manual promotion",
+        gate,
+        afterRun("workflow_dispatch", "success", "acme/shop", SHA, 1));
+    expect(
+        false,
+        "after a failed promotion (a moved tag, a refused commit, findings)",
+        gate,
         afterRun("workflow_run", "failure", "acme/shop", SHA, 1));
-    expect(false, "after a promotion from a fork", gate, afterRun("workflow_run", "success", "mallory/shop", SHA, 1));
-    expect(false, "after a pull request's run", gate, afterRun("pull_request", "success", "acme/shop", SHA, 1));
-    expect(true, "a manual dispatch", gate, dispatch("{\"sha\": \"\", \"skip_deploy\": true, \"rollback\": false}"));
-    String skip = with(T_RELEASE, "release-and-deploy", "skip-deploy");
-    expect(true, "a manual dispatch with skip_deploy skips the deploy", skip,
+    expect(
+        false,
+        "after a promotion from a fork",
+        gate,
+        afterRun("workflow_run", "success", "mallory/shop", SHA, 1));
+    expect(
+        false,
+        "after a pull request's run",
+        gate,
+        afterRun("pull_request", "success", "acme/shop", SHA, 1));
+    expect(
+        true,
+        "a manual dispatch",
+        gate,
         dispatch("{\"sha\": \"\", \"skip_deploy\": true, \"rollback\": false}"));
-    expect(false, "an automatic run deploys", skip, afterRun("workflow_run", "success", "acme/shop", SHA, 1));
+    String skip = with(T_RELEASE, "release-and-deploy", "skip-deploy");
+    expect(
+        true,
+        "a manual dispatch with skip_deploy skips the deploy",
+        skip,
+        dispatch("{\"sha\": \"\", \"skip_deploy\": true, \"rollback\": false}"));
+    expect(
+        false,
+        "an automatic run deploys",
+        skip,
+        afterRun("workflow_run", "success", "acme/shop", SHA, 1));
     evaluateAll();
   }
 
   @Test
   void theDeployRunsOnlyForAReleasedVersionAndTheNotificationAlways() {
     String deploy = jobIf(RELEASE, "deploy");
-    JsonNode released = GitHubExpressions.json("""
+    JsonNode released =
+        GitHubExpressions.json(
+            """
         {"inputs": {"skip-deploy": false, "dry-run": false}, "needs": {"release": {"result": "success",
           "outputs": {"version": "2026.11.0"}}}}""");
     expect(true, "a release that produced a version", deploy, released);
     expect(false, "the release job failed", deploy, released, "failure");
-    expect(false, "a dry run", deploy, GitHubExpressions.json("""
+    expect(
+        false,
+        "a dry run",
+        deploy,
+        GitHubExpressions.json(
+            """
         {"inputs": {"skip-deploy": false, "dry-run": true}, "needs": {"release": {"outputs": {"version": "2026.11.0"}}}}"""));
-    expect(false, "skip-deploy", deploy, GitHubExpressions.json("""
+    expect(
+        false,
+        "skip-deploy",
+        deploy,
+        GitHubExpressions.json(
+            """
         {"inputs": {"skip-deploy": true, "dry-run": false}, "needs": {"release": {"outputs": {"version": "2026.11.0"}}}}"""));
-    expect(false, "no version (a refused commit)", deploy, GitHubExpressions.json("""
+    expect(
+        false,
+        "no version (a refused commit)",
+        deploy,
+        GitHubExpressions.json(
+            """
         {"inputs": {"skip-deploy": false, "dry-run": false}, "needs": {"release": {"outputs": {"version": ""}}}}"""));
-    expect(true, "the notification runs after a failure", jobIf(RELEASE, "notify"), GitHubExpressions.json("{}"), "failure");
-    String explain = workflow(".github/workflows/scan-and-promote.yml").steps("promote").stream()
-        .filter(step -> step.node().path("name").asText().equals("Say why nothing was promoted")).findFirst()
-        .orElseThrow().node().path("if").asText();
-    expect(true, "a promote that failed (a moved tag) is explained", explain,
-        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"failure\"}}}"), "failure");
-    expect(false, "a later failure is not blamed on the promote", explain,
-        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"success\"}}}"), "failure");
-    expect(false, "nor is anything said when all went well", explain,
+    expect(
+        true,
+        "the notification runs after a failure",
+        jobIf(RELEASE, "notify"),
+        GitHubExpressions.json("{}"),
+        "failure");
+    String explain =
+        workflow(".github/workflows/scan-and-promote.yml").steps("promote").stream()
+            .filter(
+                step -> step.node().path("name").asText().equals("Say why nothing was promoted"))
+            .findFirst()
+            .orElseThrow()
+            .node()
+            .path("if")
+            .asText();
+    expect(
+        true,
+        "a promote that failed (a moved tag) is explained",
+        explain,
+        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"failure\"}}}"),
+        "failure");
+    expect(
+        false,
+        "a later failure is not blamed on the promote",
+        explain,
+        GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"success\"}}}"),
+        "failure");
+    expect(
+        false,
+        "nor is anything said when all went well",
+        explain,
         GitHubExpressions.json("{\"steps\": {\"gantry\": {\"outcome\": \"success\"}}}"));
     String collect = jobIf(BUILD, "collect");
-    expect(true, "build digests are collected after a failed leg", collect,
-        GitHubExpressions.json("{\"needs\": {\"plan\": {\"result\": \"success\"}}}"), "failure");
-    expect(false, "but not when the plan failed", collect,
-        GitHubExpressions.json("{\"needs\": {\"plan\": {\"result\": \"failure\"}}}"), "failure");
+    expect(
+        true,
+        "build digests are collected after a failed leg",
+        collect,
+        GitHubExpressions.json("{\"needs\": {\"plan\": {\"result\": \"success\"}}}"),
+        "failure");
+    expect(
+        false,
+        "but not when the plan failed",
+        collect,
+        GitHubExpressions.json("{\"needs\": {\"plan\": {\"result\": \"failure\"}}}"),
+        "failure");
     evaluateAll();
   }
 }

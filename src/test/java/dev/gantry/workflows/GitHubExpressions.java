@@ -18,14 +18,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * GitHub's own expression evaluator (npm {@code @actions/expressions}, pinned in .ci/lint/package-lock.json), run by
- * .ci/lint/eval-expressions.mjs: many expressions in one node process.
+ * GitHub's own expression evaluator (npm {@code @actions/expressions}, pinned in
+ * .ci/lint/package-lock.json), run by .ci/lint/eval-expressions.mjs: many expressions in one node
+ * process.
  */
 final class GitHubExpressions {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path LINT = WorkflowPolicyTest.ROOT.resolve(".ci/lint");
 
-  /** One expression against contexts; status is what success()/failure() answer (the needed jobs' result). */
+  /**
+   * One expression against contexts; status is what success()/failure() answer (the needed jobs'
+   * result).
+   */
   record Case(String name, String expression, JsonNode contexts, String status) {}
 
   /** What the evaluator made of a case: its value as JSON and GitHub's truthiness, or its error. */
@@ -35,7 +39,8 @@ final class GitHubExpressions {
 
   static List<Outcome> evaluate(List<Case> cases) {
     if (!Files.isDirectory(LINT.resolve("node_modules/@actions/expressions"))) {
-      fail(".ci/lint/node_modules/@actions/expressions is missing: run `npm ci --prefix .ci/lint --no-audit --no-fund`");
+      fail(
+          ".ci/lint/node_modules/@actions/expressions is missing: run `npm ci --prefix .ci/lint --no-audit --no-fund`");
     }
     ObjectNode input = JSON.createObjectNode();
     ArrayNode list = input.putArray("cases");
@@ -46,14 +51,22 @@ final class GitHubExpressions {
       node.put("status", c.status());
     }
     try {
-      ProcessRunner.Result r = ProcessRunner.check(List.of("node", LINT.resolve("eval-expressions.mjs").toString()),
-          Duration.ofSeconds(60), Map.of(), JSON.writeValueAsBytes(input));
+      ProcessRunner.Result r =
+          ProcessRunner.check(
+              List.of("node", LINT.resolve("eval-expressions.mjs").toString()),
+              Duration.ofSeconds(60),
+              Map.of(),
+              JSON.writeValueAsBytes(input));
       JsonNode results = JSON.readTree(r.stdoutText()).path("results");
       List<Outcome> outcomes = new ArrayList<>();
       for (int i = 0; i < cases.size(); i++) {
         JsonNode result = results.get(i);
-        outcomes.add(new Outcome(cases.get(i), result.path("value"), result.path("truthy").asBoolean(),
-            result.has("error") ? result.path("error").asText() : null));
+        outcomes.add(
+            new Outcome(
+                cases.get(i),
+                result.path("value"),
+                result.path("truthy").asBoolean(),
+                result.has("error") ? result.path("error").asText() : null));
       }
       return outcomes;
     } catch (IOException e) {

@@ -22,23 +22,42 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The callers {@code gantry init} writes are held to what the shipped templates are held to: actionlint and
- * action-validator find nothing, and the workflow policy (with Gantry's reusable workflows as the callees, so inputs,
- * secrets and permissions of every call are checked) finds nothing but the one template rule a rendered file breaks
- * on purpose: its branch filters name the branch, not {@code $default-branch} (and, with deploy off, the one that
- * wants the manual skip_deploy input wired: skip-deploy is then {@code true}).
+ * The callers {@code gantry init} writes are held to what the shipped templates are held to:
+ * actionlint and action-validator find nothing, and the workflow policy (with Gantry's reusable
+ * workflows as the callees, so inputs, secrets and permissions of every call are checked) finds
+ * nothing but the one template rule a rendered file breaks on purpose: its branch filters name the
+ * branch, not {@code $default-branch} (and, with deploy off, the one that wants the manual
+ * skip_deploy input wired: skip-deploy is then {@code true}).
  */
 class InitWorkflowsTest {
   private static final Path ROOT = WorkflowPolicyTest.ROOT;
-  private static final List<String> CALLERS = List.of("stack-tests.yml", "docker-scan-and-promote.yml",
-      "release-and-deploy.yml", "sbom-and-supply-chain.yml");
+  private static final List<String> CALLERS =
+      List.of(
+          "stack-tests.yml",
+          "docker-scan-and-promote.yml",
+          "release-and-deploy.yml",
+          "sbom-and-supply-chain.yml");
 
   static Stream<Arguments> settings() {
     return Stream.of(
-        Arguments.of("options", null, List.of("--images", "base,backend,frontend", "--default-branch", "main")),
-        Arguments.of("another registry, no deploy", null, List.of("--images", "api,team/web", "--default-branch",
-            "release/2026", "--registry", "registry.example.com:5000", "--no-deploy")),
-        Arguments.of("gantry.yml with build settings", """
+        Arguments.of(
+            "options",
+            null,
+            List.of("--images", "base,backend,frontend", "--default-branch", "main")),
+        Arguments.of(
+            "another registry, no deploy",
+            null,
+            List.of(
+                "--images",
+                "api,team/web",
+                "--default-branch",
+                "release/2026",
+                "--registry",
+                "registry.example.com:5000",
+                "--no-deploy")),
+        Arguments.of(
+            "gantry.yml with build settings",
+            """
             default-branch: "1.x"
             images:
               - name: base
@@ -51,8 +70,10 @@ class InitWorkflowsTest {
                 target: runtime
                 platforms: linux/amd64,linux/arm64
               - name: cert-generator
-            """, List.of()),
-        // The rehearsal's example application (scripts/rehearse.sh) is a valid adopter's settings file.
+            """,
+            List.of()),
+        // The rehearsal's example application (scripts/rehearse.sh) is a valid adopter's settings
+        // file.
         Arguments.of("examples/app", exampleSettings(), List.of()));
   }
 
@@ -66,7 +87,8 @@ class InitWorkflowsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("settings")
-  void theGeneratedCallersLintCleanAndKeepThePolicy(String label, String gantryYml, List<String> options) throws IOException {
+  void theGeneratedCallersLintCleanAndKeepThePolicy(
+      String label, String gantryYml, List<String> options) throws IOException {
     Path dir = TempDirs.create("gantry-init-");
     if (gantryYml != null) {
       Files.createDirectories(dir.resolve(".github"));
@@ -84,26 +106,49 @@ class InitWorkflowsTest {
       suite = suite.with(Workflow.TEMPLATES + caller, text);
     }
     boolean noDeploy = options.contains("--no-deploy");
-    List<Violation> violations = WorkflowPolicy.check(suite).stream()
-        .filter(v -> !(v.rule().equals("default-branch") && v.file().startsWith(Workflow.TEMPLATES)))
-        // Deploy off: skip-deploy is `true` outright, so the template's manual skip_deploy input has nothing to add.
-        .filter(v -> !(noDeploy && v.message().equals("the skip_deploy input must reach the reusable workflow's skip-deploy")))
-        .toList();
+    List<Violation> violations =
+        WorkflowPolicy.check(suite).stream()
+            .filter(
+                v ->
+                    !(v.rule().equals("default-branch") && v.file().startsWith(Workflow.TEMPLATES)))
+            // Deploy off: skip-deploy is `true` outright, so the template's manual skip_deploy
+            // input has nothing to add.
+            .filter(
+                v ->
+                    !(noDeploy
+                        && v.message()
+                            .equals(
+                                "the skip_deploy input must reach the reusable workflow's skip-deploy")))
+            .toList();
     if (noDeploy) {
-      assertTrue(Files.readString(dir.resolve(".github/workflows/release-and-deploy.yml")).contains("      skip-deploy: true\n"));
+      assertTrue(
+          Files.readString(dir.resolve(".github/workflows/release-and-deploy.yml"))
+              .contains("      skip-deploy: true\n"));
     }
-    assertEquals(List.of(), violations, () -> violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
-    long resolved = WorkflowPolicy.check(suite).stream().filter(v -> v.rule().equals("default-branch")).count();
+    assertEquals(
+        List.of(),
+        violations,
+        () -> violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
+    long resolved =
+        WorkflowPolicy.check(suite).stream().filter(v -> v.rule().equals("default-branch")).count();
     assertTrue(resolved >= CALLERS.size(), "every caller filters its default branch: " + resolved);
 
-    // The linter script lints a repository root with an action.yml: give the adopter's tree Gantry's own.
+    // The linter script lints a repository root with an action.yml: give the adopter's tree
+    // Gantry's own.
     Files.copy(ROOT.resolve("action.yml"), dir.resolve("action.yml"));
-    ProcessRunner.Result lint = ProcessRunner.run(List.of("bash", ROOT.resolve(".ci/lint/lint-workflows.sh").toString(),
-        dir.toString()), Duration.ofSeconds(180), Map.of("NO_COLOR", "1"), null);
+    ProcessRunner.Result lint =
+        ProcessRunner.run(
+            List.of("bash", ROOT.resolve(".ci/lint/lint-workflows.sh").toString(), dir.toString()),
+            Duration.ofSeconds(180),
+            Map.of("NO_COLOR", "1"),
+            null);
     assertEquals(0, lint.exitCode(), () -> lint.stdoutText() + lint.stderr());
     for (String caller : CALLERS) {
-      assertTrue(lint.stdoutText().contains("action-validator: ok .github/workflows/" + caller), lint::stdoutText);
+      assertTrue(
+          lint.stdoutText().contains("action-validator: ok .github/workflows/" + caller),
+          lint::stdoutText);
     }
-    assertTrue(lint.stdoutText().contains("actionlint: " + CALLERS.size() + " files"), lint::stdoutText);
+    assertTrue(
+        lint.stdoutText().contains("actionlint: " + CALLERS.size() + " files"), lint::stdoutText);
   }
 }

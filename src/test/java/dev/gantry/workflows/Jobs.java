@@ -14,7 +14,10 @@ final class Jobs {
     return job.has("uses");
   }
 
-  /** A local action ({@code uses: ./dir}): in this suite, the Gantry action (checked out, or the repo itself). */
+  /**
+   * A local action ({@code uses: ./dir}): in this suite, the Gantry action (checked out, or the
+   * repo itself).
+   */
   static boolean isGantry(Step step) {
     return step.uses().startsWith("./");
   }
@@ -40,19 +43,27 @@ final class Jobs {
 
   /** Moves tags: a promote, or a rollback by the ledger (which applies a promote plan). */
   static boolean promotes(Workflow w, String job) {
-    return w.steps(job).stream().anyMatch(s -> isGantry(s)
-        && (gantryCommand(s).equals("promote") || gantryCommand(s).equals("rollback")));
+    return w.steps(job).stream()
+        .anyMatch(
+            s ->
+                isGantry(s)
+                    && (gantryCommand(s).equals("promote") || gantryCommand(s).equals("rollback")));
   }
 
   static boolean deploys(Workflow w, String job) {
     return w.steps(job).stream().anyMatch(Jobs::isDeployStep);
   }
 
-  /** The SSH deploy: a step calling scripts/remote-deploy.sh, or running ssh itself with scripts/deploy.sh. */
+  /**
+   * The SSH deploy: a step calling scripts/remote-deploy.sh, or running ssh itself with
+   * scripts/deploy.sh.
+   */
   static boolean isDeployStep(Workflow.Step s) {
     // The script may be named in the step's env rather than its run text.
-    return s.run() != null && (Suite.calledScript(s.run()).filter(REMOTE_DEPLOY::equals).isPresent()
-        || s.node().toString().contains("deploy.sh") && s.run().matches("(?s).*(^|[\\s|;&(])ssh\\s.*"));
+    return s.run() != null
+        && (Suite.calledScript(s.run()).filter(REMOTE_DEPLOY::equals).isPresent()
+            || s.node().toString().contains("deploy.sh")
+                && s.run().matches("(?s).*(^|[\\s|;&(])ssh\\s.*"));
   }
 
   /** Moves something shared (a tag, a release, a server): must never run twice at once. */
@@ -61,21 +72,36 @@ final class Jobs {
   }
 
   /**
-   * A run: block, or the Gantry script it calls, appends to the summary (in a line of code: a script's header
-   * comment naming GITHUB_STEP_SUMMARY writes nothing); or the job runs the Gantry action.
+   * A run: block, or the Gantry script it calls, appends to the summary (in a line of code: a
+   * script's header comment naming GITHUB_STEP_SUMMARY writes nothing); or the job runs the Gantry
+   * action.
    */
   static boolean writesSummary(Suite suite, Workflow w, String job) {
-    return w.steps(job).stream().anyMatch(s -> isGantry(s)
-        || s.run() != null && suite.effectiveRun(s.run()).lines().map(String::strip)
-            .anyMatch(line -> !line.startsWith("#") && line.contains("GITHUB_STEP_SUMMARY")));
+    return w.steps(job).stream()
+        .anyMatch(
+            s ->
+                isGantry(s)
+                    || s.run() != null
+                        && suite
+                            .effectiveRun(s.run())
+                            .lines()
+                            .map(String::strip)
+                            .anyMatch(
+                                line ->
+                                    !line.startsWith("#") && line.contains("GITHUB_STEP_SUMMARY")));
   }
 
   static boolean isHeavy(Workflow w, String job) {
     return uses(w, job, "docker/build-push-action")
-        || w.steps(job).stream().anyMatch(s -> s.usesAction("aquasecurity/trivy-action")
-            && (s.with("scan-type").isEmpty() || s.with("scan-type").equals("image")))
-        || uses(w, job, "anchore/sbom-action") || uses(w, job, "anchore/scan-action")
-        || runs(w, job, "mvnw -B verify") || runs(w, job, "jib:build")
+        || w.steps(job).stream()
+            .anyMatch(
+                s ->
+                    s.usesAction("aquasecurity/trivy-action")
+                        && (s.with("scan-type").isEmpty() || s.with("scan-type").equals("image")))
+        || uses(w, job, "anchore/sbom-action")
+        || uses(w, job, "anchore/scan-action")
+        || runs(w, job, "mvnw -B verify")
+        || runs(w, job, "jib:build")
         || isSensitive(w, job);
   }
 
@@ -91,16 +117,23 @@ final class Jobs {
     Map<String, String> needed = new TreeMap<>();
     if (isCall(job)) {
       Optional<Workflow> callee = suite.callee(job.path("uses").asText());
-      callee.ifPresent(c -> c.jobs().values().forEach(j -> merge(needed, declared(j.path("permissions")))));
+      callee.ifPresent(
+          c -> c.jobs().values().forEach(j -> merge(needed, declared(j.path("permissions")))));
       return needed;
     }
-    if (uses(w, id, "docker/build-push-action") || runs(w, id, "jib:build") || promotes(w, id) || releases(w, id)) {
+    if (uses(w, id, "docker/build-push-action")
+        || runs(w, id, "jib:build")
+        || promotes(w, id)
+        || releases(w, id)) {
       needed.put("packages", "write");
     }
     if (uses(w, id, "github/codeql-action/upload-sarif")) {
       needed.put("security-events", "write");
     }
-    if (releases(w, id) || runs(w, id, "gh release ") || runs(w, id, "/git/refs") || runs(w, id, "git push ")) {
+    if (releases(w, id)
+        || runs(w, id, "gh release ")
+        || runs(w, id, "/git/refs")
+        || runs(w, id, "git push ")) {
       needed.put("contents", "write");
     }
     if (uses(w, id, "actions/attest-build-provenance")) {

@@ -25,19 +25,29 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * scripts/prepare-release.sh (issue 11) on a git copy of this repository's action.yml, workflows and templates: the
- * release tree it leaves keeps the workflow policy and the release rules and passes both linters; its three layers pin
- * each other; it refuses bad arguments and trees with a placeholder or a movable reference left. The release
- * rehearsal (scripts/release-rehearsal.sh) runs this class on the tree it prepared for the image it pushed:
- * -Dgantry.release.tree=DIR -Dgantry.release.owner=OWNER -Dgantry.release.digest=DIGEST.
+ * scripts/prepare-release.sh (issue 11) on a git copy of this repository's action.yml, workflows
+ * and templates: the release tree it leaves keeps the workflow policy and the release rules and
+ * passes both linters; its three layers pin each other; it refuses bad arguments and trees with a
+ * placeholder or a movable reference left. The release rehearsal (scripts/release-rehearsal.sh)
+ * runs this class on the tree it prepared for the image it pushed: -Dgantry.release.tree=DIR
+ * -Dgantry.release.owner=OWNER -Dgantry.release.digest=DIGEST.
  */
 class ReleaseTreeTest {
   private static final Path ROOT = WorkflowPolicyTest.ROOT;
   private static final Path SCRIPT = ROOT.resolve("scripts/prepare-release.sh");
-  private static final Map<String, String> GIT_ID = Map.of("GIT_AUTHOR_NAME", "Test", "GIT_AUTHOR_EMAIL",
-      "test@example.com", "GIT_COMMITTER_NAME", "Test", "GIT_COMMITTER_EMAIL", "test@example.com");
+  private static final Map<String, String> GIT_ID =
+      Map.of(
+          "GIT_AUTHOR_NAME",
+          "Test",
+          "GIT_AUTHOR_EMAIL",
+          "test@example.com",
+          "GIT_COMMITTER_NAME",
+          "Test",
+          "GIT_COMMITTER_EMAIL",
+          "test@example.com");
   private static final String OWNER = System.getProperty("gantry.release.owner", "acme");
-  private static final String DIGEST = System.getProperty("gantry.release.digest", "sha256:" + "5e".repeat(32));
+  private static final String DIGEST =
+      System.getProperty("gantry.release.digest", "sha256:" + "5e".repeat(32));
   private static final String REUSABLE_SCAN = ".github/workflows/scan-and-promote.yml";
   private static final String TEMPLATE_PROMOTE = "workflows-templates/docker-scan-and-promote.yml";
 
@@ -59,53 +69,82 @@ class ReleaseTreeTest {
   void thePreparedTreeKeepsThePolicyAndTheReleaseRules() throws IOException {
     Suite suite = Suite.load(tree);
     List<Violation> violations = new ArrayList<>(WorkflowPolicy.check(suite));
-    violations.addAll(ReleaseRules.check(suite, Files.readString(tree.resolve("action.yml")), action(tree)));
-    assertEquals(List.of(), violations, () -> "violations in the release tree:\n" + lines(violations));
+    violations.addAll(
+        ReleaseRules.check(suite, Files.readString(tree.resolve("action.yml")), action(tree)));
+    assertEquals(
+        List.of(), violations, () -> "violations in the release tree:\n" + lines(violations));
     assertEquals(OWNER + "/gantry", suite.gantryRepository());
     assertTrue(suite.gantryRef().matches("[0-9a-f]{40}"), suite.gantryRef());
   }
 
   @Test
   void theLintersPassOnThePreparedTree() {
-    ProcessRunner.Result lint = ProcessRunner.run(List.of("bash", ROOT.resolve(".ci/lint/lint-workflows.sh").toString(),
-        tree.toString()), Duration.ofSeconds(180), Map.of("NO_COLOR", "1"), null);
+    ProcessRunner.Result lint =
+        ProcessRunner.run(
+            List.of("bash", ROOT.resolve(".ci/lint/lint-workflows.sh").toString(), tree.toString()),
+            Duration.ofSeconds(180),
+            Map.of("NO_COLOR", "1"),
+            null);
     assertEquals(0, lint.exitCode(), () -> lint.stdoutText() + lint.stderr());
     assertTrue(lint.stdoutText().contains("action-validator: ok action.yml"), lint::stdoutText);
   }
 
-  /** A: action.yml only; B: the reusable workflows only, pinning A; the work tree: the templates, calling B. */
+  /**
+   * A: action.yml only; B: the reusable workflows only, pinning A; the work tree: the templates,
+   * calling B.
+   */
   @Test
   void theLayersPinEachOther() throws IOException {
     String a = git(tree, "rev-parse", "HEAD~1").strip();
     String b = git(tree, "rev-parse", "HEAD").strip();
     assertEquals("action.yml", git(tree, "diff", "--name-only", "HEAD~2", "HEAD~1").strip());
-    assertEquals(".github/workflows/build-images.yml\n.github/workflows/promote-stage.yml\n"
-        + ".github/workflows/release-and-deploy.yml\n.github/workflows/rollback.yml\n"
-        + ".github/workflows/sbom.yml\n.github/workflows/scan-and-promote.yml",
+    assertEquals(
+        ".github/workflows/build-images.yml\n.github/workflows/promote-stage.yml\n"
+            + ".github/workflows/release-and-deploy.yml\n.github/workflows/rollback.yml\n"
+            + ".github/workflows/sbom.yml\n.github/workflows/scan-and-promote.yml",
         git(tree, "diff", "--name-only", "HEAD~1", "HEAD").strip());
-    assertTrue(git(tree, "diff", "--name-only", "HEAD").lines().allMatch(f -> f.startsWith("workflows-templates/")));
-    assertEquals("docker://ghcr.io/" + OWNER.toLowerCase() + "/gantry@" + DIGEST,
+    assertTrue(
+        git(tree, "diff", "--name-only", "HEAD")
+            .lines()
+            .allMatch(f -> f.startsWith("workflows-templates/")));
+    assertEquals(
+        "docker://ghcr.io/" + OWNER.toLowerCase() + "/gantry@" + DIGEST,
         action(tree).path("runs").path("image").asText());
-    assertEquals(Files.readString(tree.resolve("action.yml")), git(tree, "show", a + ":action.yml"));
+    assertEquals(
+        Files.readString(tree.resolve("action.yml")), git(tree, "show", a + ":action.yml"));
     Suite suite = Suite.load(tree);
     assertEquals(a, suite.gantryRef(), "the reusable workflows take Gantry from A");
     String promote = suite.text(TEMPLATE_PROMOTE);
-    assertTrue(promote.contains("uses: " + OWNER + "/gantry/.github/workflows/scan-and-promote.yml@" + b), promote);
-    // B's reusable workflows are the release's: the templates call exactly what a caller of the release runs.
-    assertEquals(git(tree, "show", b + ":" + REUSABLE_SCAN), Files.readString(tree.resolve(REUSABLE_SCAN)));
+    assertTrue(
+        promote.contains("uses: " + OWNER + "/gantry/.github/workflows/scan-and-promote.yml@" + b),
+        promote);
+    // B's reusable workflows are the release's: the templates call exactly what a caller of the
+    // release runs.
+    assertEquals(
+        git(tree, "show", b + ":" + REUSABLE_SCAN), Files.readString(tree.resolve(REUSABLE_SCAN)));
   }
 
-  /** The rules and the script's --check can fail: the default branch is full of what a release must not have. */
+  /**
+   * The rules and the script's --check can fail: the default branch is full of what a release must
+   * not have.
+   */
   @Test
   void theDefaultBranchIsNotARelease() throws IOException {
     Suite suite = WorkflowPolicyTest.repository();
-    List<Violation> violations = ReleaseRules.check(suite, Files.readString(ROOT.resolve("action.yml")), action(ROOT));
+    List<Violation> violations =
+        ReleaseRules.check(suite, Files.readString(ROOT.resolve("action.yml")), action(ROOT));
     List<String> rules = violations.stream().map(Violation::rule).distinct().sorted().toList();
-    assertEquals(List.of("release-image", "release-placeholder", "release-ref"), rules, () -> lines(violations));
+    assertEquals(
+        List.of("release-image", "release-placeholder", "release-ref"),
+        rules,
+        () -> lines(violations));
     ProcessRunner.Result check = run(ROOT, List.of("--check"));
     assertEquals(1, check.exitCode(), check::stderr);
-    assertTrue(check.stderr().contains("left in action.yml:") && check.stderr().contains("image not pinned by digest")
-        && check.stderr().contains("left in " + TEMPLATE_PROMOTE + ":") && check.stderr().contains("movable gantry-ref"),
+    assertTrue(
+        check.stderr().contains("left in action.yml:")
+            && check.stderr().contains("image not pinned by digest")
+            && check.stderr().contains("left in " + TEMPLATE_PROMOTE + ":")
+            && check.stderr().contains("movable gantry-ref"),
         check::stderr);
   }
 
@@ -139,26 +178,46 @@ class ReleaseTreeTest {
 
   static Stream<Arguments> leftovers() {
     return Stream.of(
-        Arguments.of("a placeholder image in a template", TEMPLATE_PROMOTE, "      block-on-findings: true",
-            "      block-on-findings: true # ghcr.io/OWNER/gantry:latest", "left in " + TEMPLATE_PROMOTE + ":",
+        Arguments.of(
+            "a placeholder image in a template",
+            TEMPLATE_PROMOTE,
+            "      block-on-findings: true",
+            "      block-on-findings: true # ghcr.io/OWNER/gantry:latest",
+            "left in " + TEMPLATE_PROMOTE + ":",
             "placeholder"),
-        Arguments.of("a template at a branch", "workflows-templates/sbom-and-supply-chain.yml",
-            "OWNER/gantry/.github/workflows/sbom.yml@v1", "OWNER/gantry/.github/workflows/sbom.yml@main",
-            "left in workflows-templates/sbom-and-supply-chain.yml:", "movable reference to Gantry"),
-        Arguments.of("the action by tag in a reusable workflow", REUSABLE_SCAN, "        uses: ./.gantry\n",
-            "        uses: " + OWNER + "/gantry@v1\n", "left in " + REUSABLE_SCAN + ":", "movable reference to Gantry"),
-        Arguments.of("a gantry-ref default at a branch", ".github/workflows/release-and-deploy.yml",
-            "        default: v1\n", "        default: main\n", "left in .github/workflows/release-and-deploy.yml:",
+        Arguments.of(
+            "a template at a branch",
+            "workflows-templates/sbom-and-supply-chain.yml",
+            "OWNER/gantry/.github/workflows/sbom.yml@v1",
+            "OWNER/gantry/.github/workflows/sbom.yml@main",
+            "left in workflows-templates/sbom-and-supply-chain.yml:",
+            "movable reference to Gantry"),
+        Arguments.of(
+            "the action by tag in a reusable workflow",
+            REUSABLE_SCAN,
+            "        uses: ./.gantry\n",
+            "        uses: " + OWNER + "/gantry@v1\n",
+            "left in " + REUSABLE_SCAN + ":",
+            "movable reference to Gantry"),
+        Arguments.of(
+            "a gantry-ref default at a branch",
+            ".github/workflows/release-and-deploy.yml",
+            "        default: v1\n",
+            "        default: main\n",
+            "left in .github/workflows/release-and-deploy.yml:",
             "movable gantry-ref default"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("leftovers")
-  void aLeftoverFailsThePreparation(String what, String file, String from, String to, String where, String kind) {
+  void aLeftoverFailsThePreparation(
+      String what, String file, String from, String to, String where, String kind) {
     Path copy = copyOfRepository(file, from, to);
     ProcessRunner.Result result = prepare(copy, OWNER, DIGEST);
     assertEquals(1, result.exitCode(), () -> what + ": " + result.stderr());
-    assertTrue(result.stderr().contains(where) && result.stderr().contains(kind), () -> what + ": " + result.stderr());
+    assertTrue(
+        result.stderr().contains(where) && result.stderr().contains(kind),
+        () -> what + ": " + result.stderr());
     assertTrue(result.stderr().contains("FAILED"), result::stderr);
   }
 
@@ -172,7 +231,8 @@ class ReleaseTreeTest {
     assertTrue(again.stderr().contains("already prepared?"), again::stderr);
 
     Path dirty = copyOfRepository(null, null, null);
-    Files.writeString(dirty.resolve("action.yml"), "# edited\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        dirty.resolve("action.yml"), "# edited\n", java.nio.file.StandardOpenOption.APPEND);
     ProcessRunner.Result result = prepare(dirty, OWNER, DIGEST);
     assertEquals(1, result.exitCode(), result::stderr);
     assertTrue(result.stderr().contains("uncommitted changes"), result::stderr);
@@ -180,11 +240,25 @@ class ReleaseTreeTest {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  /** action.yml, .github/ and workflows-templates/ as they are in the work tree, committed in a new repository. */
+  /**
+   * action.yml, .github/ and workflows-templates/ as they are in the work tree, committed in a new
+   * repository.
+   */
   private static Path copyOfRepository(String file, String from, String to) {
     Path copy = TempDirs.create("release-tree");
-    List<String> files = git(ROOT, "ls-files", "-co", "--exclude-standard", "--", "action.yml", ".github",
-        "workflows-templates", "scripts").lines().toList();
+    List<String> files =
+        git(
+                ROOT,
+                "ls-files",
+                "-co",
+                "--exclude-standard",
+                "--",
+                "action.yml",
+                ".github",
+                "workflows-templates",
+                "scripts")
+            .lines()
+            .toList();
     try {
       for (String f : files) {
         Path target = copy.resolve(f);
@@ -210,8 +284,15 @@ class ReleaseTreeTest {
   }
 
   private static ProcessRunner.Result run(Path dir, List<String> args) {
-    List<String> command = new ArrayList<>(List.of("bash", "-c", "cd \"$1\" && shift && exec bash \"$@\"", "prepare",
-        dir.toString(), SCRIPT.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                "-c",
+                "cd \"$1\" && shift && exec bash \"$@\"",
+                "prepare",
+                dir.toString(),
+                SCRIPT.toString()));
     command.addAll(args);
     return ProcessRunner.run(command, Duration.ofSeconds(60), GIT_ID, null);
   }

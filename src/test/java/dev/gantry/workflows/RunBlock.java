@@ -17,11 +17,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One {@code run:} step of the suite, executed the way the runner executes it: {@code bash --noprofile --norc -eo
- * pipefail FILE} in a work directory, with the runner's variables (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP,
- * GITHUB_*) and the step's {@code env:}, whose expressions the test evaluates: it must give every one of them. A step
- * that calls a Gantry script (.gantry/scripts/X.sh) finds the repository's scripts there, as its job's checkout of
- * Gantry brings them.
+ * One {@code run:} step of the suite, executed the way the runner executes it: {@code bash
+ * --noprofile --norc -eo pipefail FILE} in a work directory, with the runner's variables
+ * (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, GITHUB_*) and the step's {@code env:}, whose
+ * expressions the test evaluates: it must give every one of them. A step that calls a Gantry script
+ * (.gantry/scripts/X.sh) finds the repository's scripts there, as its job's checkout of Gantry
+ * brings them.
  */
 final class RunBlock {
   private final String where;
@@ -36,9 +37,17 @@ final class RunBlock {
 
   /** The step of {@code job} whose name starts with {@code stepName}. */
   static RunBlock of(String file, String job, String stepName) {
-    Workflow w = WorkflowPolicyTest.repository().byPath(file).orElseThrow(() -> new IllegalArgumentException(file));
-    Step step = w.steps(job).stream().filter(s -> s.node().path("name").asText("").startsWith(stepName))
-        .findFirst().orElseThrow(() -> new IllegalArgumentException(file + ": no step '" + stepName + "' in " + job));
+    Workflow w =
+        WorkflowPolicyTest.repository()
+            .byPath(file)
+            .orElseThrow(() -> new IllegalArgumentException(file));
+    Step step =
+        w.steps(job).stream()
+            .filter(s -> s.node().path("name").asText("").startsWith(stepName))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(file + ": no step '" + stepName + "' in " + job));
     if (step.run() == null) {
       throw new IllegalArgumentException(file + ", " + step.where() + " is not a run: step");
     }
@@ -49,14 +58,26 @@ final class RunBlock {
   }
 
   /** What one run did: exit code, output, the step outputs it wrote and its summary. */
-  record Result(int exitCode, String stdout, String stderr, Map<String, String> outputs, String summary) {
+  record Result(
+      int exitCode, String stdout, String stderr, Map<String, String> outputs, String summary) {
     String all() {
-      return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr + "--- outputs\n" + outputs
-          + "\n--- summary\n" + summary;
+      return "exit "
+          + exitCode
+          + "\n--- stdout\n"
+          + stdout
+          + "--- stderr\n"
+          + stderr
+          + "--- outputs\n"
+          + outputs
+          + "\n--- summary\n"
+          + summary;
     }
   }
 
-  /** The runner's own variables for a push to main of Acme/shop (a mixed-case owner, as GitHub allows). */
+  /**
+   * The runner's own variables for a push to main of Acme/shop (a mixed-case owner, as GitHub
+   * allows).
+   */
   static Map<String, String> runnerDefaults() {
     Map<String, String> env = new HashMap<>();
     env.put("GITHUB_REPOSITORY", "Acme/shop");
@@ -76,10 +97,14 @@ final class RunBlock {
     return run(workDir, stepEnv, Map.of(), Duration.ofSeconds(60));
   }
 
-  /** Runs with the step's env, runner variables overridden by {@code runner}, in {@code workDir}. */
-  Result run(Path workDir, Map<String, String> stepEnv, Map<String, String> runner, Duration timeout) {
+  /**
+   * Runs with the step's env, runner variables overridden by {@code runner}, in {@code workDir}.
+   */
+  Result run(
+      Path workDir, Map<String, String> stepEnv, Map<String, String> runner, Duration timeout) {
     if (!stepEnv.keySet().equals(envNames)) {
-      throw new IllegalArgumentException(where + " takes env " + envNames + "; the test gives " + stepEnv.keySet());
+      throw new IllegalArgumentException(
+          where + " takes env " + envNames + "; the test gives " + stepEnv.keySet());
     }
     try {
       Path temp = Files.createDirectories(workDir.resolve(".runner/temp"));
@@ -95,10 +120,19 @@ final class RunBlock {
       env.put("GITHUB_OUTPUT", output.toString());
       env.put("GITHUB_STEP_SUMMARY", summary.toString());
       env.putAll(stepEnv);
-      List<String> command = List.of("bash", "-c", "cd \"$0\" && exec bash --noprofile --norc -eo pipefail \"$1\"",
-          workDir.toString(), file.toString());
+      List<String> command =
+          List.of(
+              "bash",
+              "-c",
+              "cd \"$0\" && exec bash --noprofile --norc -eo pipefail \"$1\"",
+              workDir.toString(),
+              file.toString());
       ProcessRunner.Result r = ProcessRunner.run(command, timeout, env, null);
-      return new Result(r.exitCode(), r.stdoutText(), r.stderr(), outputs(Files.readString(output)),
+      return new Result(
+          r.exitCode(),
+          r.stdoutText(),
+          r.stderr(),
+          outputs(Files.readString(output)),
           Files.readString(summary));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -106,14 +140,17 @@ final class RunBlock {
   }
 
   /**
-   * The job's checkout of Gantry at .gantry, for a step that calls .gantry/scripts/X.sh: the repository's scripts
-   * (what the scripts call next to themselves included), as they are now.
+   * The job's checkout of Gantry at .gantry, for a step that calls .gantry/scripts/X.sh: the
+   * repository's scripts (what the scripts call next to themselves included), as they are now.
    */
   private static void gantryCheckout(Path workDir) throws IOException {
     Path scripts = Files.createDirectories(workDir.resolve(".gantry/scripts"));
     try (var files = Files.list(WorkflowPolicyTest.ROOT.resolve("scripts"))) {
       for (Path script : files.filter(p -> p.toString().endsWith(".sh")).toList()) {
-        Files.copy(script, scripts.resolve(script.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+        Files.copy(
+            script,
+            scripts.resolve(script.getFileName()),
+            StandardCopyOption.REPLACE_EXISTING,
             StandardCopyOption.COPY_ATTRIBUTES);
       }
     }

@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real OpenSSH server on a free loopback port for {@link DeployStepIT}, all in one directory: its own ed25519
- * host key, one authorized client key for the current user, and {@code SetEnv PATH=...} so the deploy script finds
- * the recording stand-ins for docker and git first, as a server's PATH would hold the real ones. (The deploy
- * package's harness is package-private; this is the small part the workflow test needs.)
+ * A real OpenSSH server on a free loopback port for {@link DeployStepIT}, all in one directory: its
+ * own ed25519 host key, one authorized client key for the current user, and {@code SetEnv PATH=...}
+ * so the deploy script finds the recording stand-ins for docker and git first, as a server's PATH
+ * would hold the real ones. (The deploy package's harness is package-private; this is the small
+ * part the workflow test needs.)
  */
 final class Sshd implements AutoCloseable {
   private static final Path SSHD = Path.of("/usr/sbin/sshd");
@@ -34,17 +35,24 @@ final class Sshd implements AutoCloseable {
 
   static Sshd start(Path dir, String pathFirst) throws IOException {
     if (!Files.isExecutable(SSHD)) {
-      throw new IllegalStateException(SSHD + " is missing: apt-get install openssh-server (.ci/run does)");
+      throw new IllegalStateException(
+          SSHD + " is missing: apt-get install openssh-server (.ci/run does)");
     }
     keygen(dir.resolve("host_key"));
     keygen(dir.resolve("client_key"));
-    Files.writeString(dir.resolve("authorized_keys"), "restrict " + Files.readString(dir.resolve("client_key.pub")));
-    if ("root".equals(System.getProperty("user.name")) && !Files.isDirectory(Path.of("/run/sshd"))) {
-      Files.createDirectories(Path.of("/run/sshd"), PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rwxr-xr-x")));
+    Files.writeString(
+        dir.resolve("authorized_keys"),
+        "restrict " + Files.readString(dir.resolve("client_key.pub")));
+    if ("root".equals(System.getProperty("user.name"))
+        && !Files.isDirectory(Path.of("/run/sshd"))) {
+      Files.createDirectories(
+          Path.of("/run/sshd"),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
     }
     int port = freePort();
-    Files.writeString(dir.resolve("sshd_config"), """
+    Files.writeString(
+        dir.resolve("sshd_config"),
+        """
         ListenAddress 127.0.0.1
         Port %d
         HostKey %s
@@ -59,10 +67,19 @@ final class Sshd implements AutoCloseable {
         StrictModes no
         SetEnv PATH=%s:/usr/local/bin:/usr/bin:/bin
         LogLevel VERBOSE
-        """.formatted(port, dir.resolve("host_key"), dir.resolve("sshd.pid"), dir.resolve("authorized_keys"),
-        System.getProperty("user.name"), pathFirst));
-    Process process = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        """
+            .formatted(
+                port,
+                dir.resolve("host_key"),
+                dir.resolve("sshd.pid"),
+                dir.resolve("authorized_keys"),
+                System.getProperty("user.name"),
+                pathFirst));
+    Process process =
+        new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", dir.resolve("sshd_config").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sshd.log").toFile())
+            .start();
     Sshd sshd = new Sshd(dir, port, process);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!sshd.log().contains("Server listening on 127.0.0.1 port " + port)) {
@@ -88,19 +105,40 @@ final class Sshd implements AutoCloseable {
     return Files.readString(dir.resolve("client_key"));
   }
 
-  /** The host key's fingerprint as ssh-keygen prints it, "SHA256:...": what DEPLOY_HOST_FINGERPRINT holds. */
+  /**
+   * The host key's fingerprint as ssh-keygen prints it, "SHA256:...": what DEPLOY_HOST_FINGERPRINT
+   * holds.
+   */
   String hostKeyFingerprint() {
     return fingerprint(dir.resolve("host_key.pub"));
   }
 
   static String fingerprint(Path publicKey) {
-    return ProcessRunner.check(List.of("ssh-keygen", "-l", "-E", "sha256", "-f", publicKey.toString()), KEYGEN,
-        Map.of(), null).stdoutText().split(" ")[1];
+    return ProcessRunner.check(
+            List.of("ssh-keygen", "-l", "-E", "sha256", "-f", publicKey.toString()),
+            KEYGEN,
+            Map.of(),
+            null)
+        .stdoutText()
+        .split(" ")[1];
   }
 
   static void keygen(Path key) {
-    ProcessRunner.check(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "gantry-workflow-test", "-f",
-        key.toString()), KEYGEN, Map.of(), null);
+    ProcessRunner.check(
+        List.of(
+            "ssh-keygen",
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            "",
+            "-C",
+            "gantry-workflow-test",
+            "-f",
+            key.toString()),
+        KEYGEN,
+        Map.of(),
+        null);
   }
 
   String log() {

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 final class StepRules {
   private static final Pattern USES_LINE =
       Pattern.compile("^\\s*(?:-\\s+)?uses:\\s*[\"']?([^\\s\"'#]+)[\"']?\\s*(?:#\\s*(.*))?$");
-  private static final Pattern PINNED = Pattern.compile("^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[^@]+)?)@([0-9a-f]{40})$");
+  private static final Pattern PINNED =
+      Pattern.compile("^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[^@]+)?)@([0-9a-f]{40})$");
   private static final Pattern VERSION_COMMENT = Pattern.compile("^v\\d+\\.\\d+\\.\\d+\\b.*");
   private static final Pattern SSH_CALL = Pattern.compile("(^|[\\s|;&(])ssh\\s");
 
@@ -32,12 +33,22 @@ final class StepRules {
           checkPin(w, step, uses, comments, pinOf, commentOf, out);
         }
         checkRun(suite, w, step, out);
-        if (step.usesAction("actions/checkout") && !isFalse(step.node().path("with").path("persist-credentials").asText(""))) {
-          out.add(new Violation(w.path(), "checkout", step.where() + ": actions/checkout without persist-credentials: false"));
+        if (step.usesAction("actions/checkout")
+            && !isFalse(step.node().path("with").path("persist-credentials").asText(""))) {
+          out.add(
+              new Violation(
+                  w.path(),
+                  "checkout",
+                  step.where() + ": actions/checkout without persist-credentials: false"));
         }
         if (uses.startsWith("appleboy/ssh-action")) {
-          out.add(new Violation(w.path(), "ssh", step.where() + ": appleboy/ssh-action puts its envs (the registry token) "
-              + "on the server's process list; run OpenSSH with a pinned known_hosts line"));
+          out.add(
+              new Violation(
+                  w.path(),
+                  "ssh",
+                  step.where()
+                      + ": appleboy/ssh-action puts its envs (the registry token) "
+                      + "on the server's process list; run OpenSSH with a pinned known_hosts line"));
         }
       }
       for (String job : w.jobs().keySet()) {
@@ -55,39 +66,72 @@ final class StepRules {
     for (String line : text.split("\n", -1)) {
       Matcher m = USES_LINE.matcher(line);
       if (m.matches()) {
-        comments.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(m.group(2) == null ? "" : m.group(2).trim());
+        comments
+            .computeIfAbsent(m.group(1), k -> new ArrayList<>())
+            .add(m.group(2) == null ? "" : m.group(2).trim());
       }
     }
     return comments;
   }
 
-  private static void checkPin(Workflow w, Step step, String uses, Map<String, List<String>> comments,
-      Map<String, String> pinOf, Map<String, String> commentOf, List<Violation> out) {
+  private static void checkPin(
+      Workflow w,
+      Step step,
+      String uses,
+      Map<String, List<String>> comments,
+      Map<String, String> pinOf,
+      Map<String, String> commentOf,
+      List<Violation> out) {
     if (uses.startsWith("./")) {
       return;
     }
     if (uses.startsWith("docker://")) {
       if (!uses.matches("docker://[^@]+@sha256:[0-9a-f]{64}")) {
-        out.add(new Violation(w.path(), "pin", step.where() + ": " + uses + " is not pinned by digest (@sha256:...)"));
+        out.add(
+            new Violation(
+                w.path(),
+                "pin",
+                step.where() + ": " + uses + " is not pinned by digest (@sha256:...)"));
       }
       return;
     }
     Matcher m = PINNED.matcher(uses);
     if (!m.matches()) {
-      out.add(new Violation(w.path(), "pin", step.where() + ": " + uses
-          + " is not pinned to a full 40-character commit SHA"));
+      out.add(
+          new Violation(
+              w.path(),
+              "pin",
+              step.where() + ": " + uses + " is not pinned to a full 40-character commit SHA"));
       return;
     }
     for (String comment : comments.getOrDefault(uses, List.of(""))) {
       if (!VERSION_COMMENT.matcher(comment).matches()) {
-        out.add(new Violation(w.path(), "pin", step.where() + ": " + uses
-            + " needs its version in a comment, e.g. `# v1.2.3` (found: '" + comment + "')"));
+        out.add(
+            new Violation(
+                w.path(),
+                "pin",
+                step.where()
+                    + ": "
+                    + uses
+                    + " needs its version in a comment, e.g. `# v1.2.3` (found: '"
+                    + comment
+                    + "')"));
       } else {
         String version = comment.split("\\s+")[0];
         String known = commentOf.putIfAbsent(uses, version);
         if (known != null && !known.equals(version)) {
-          out.add(new Violation(w.path(), "pin", step.where() + ": " + uses + " is commented " + version
-              + " here and " + known + " elsewhere"));
+          out.add(
+              new Violation(
+                  w.path(),
+                  "pin",
+                  step.where()
+                      + ": "
+                      + uses
+                      + " is commented "
+                      + version
+                      + " here and "
+                      + known
+                      + " elsewhere"));
         }
       }
     }
@@ -95,8 +139,18 @@ final class StepRules {
     String sha = m.group(2);
     String known = pinOf.putIfAbsent(action, sha);
     if (known != null && !known.equals(sha)) {
-      out.add(new Violation(w.path(), "pin", step.where() + ": " + action + " is pinned to " + sha
-          + " here and to " + known + " elsewhere: use one version across the suite"));
+      out.add(
+          new Violation(
+              w.path(),
+              "pin",
+              step.where()
+                  + ": "
+                  + action
+                  + " is pinned to "
+                  + sha
+                  + " here and to "
+                  + known
+                  + " elsewhere: use one version across the suite"));
     }
   }
 
@@ -106,31 +160,52 @@ final class StepRules {
       return;
     }
     if (run.contains("${{")) {
-      out.add(new Violation(w.path(), "run-expression", step.where()
-          + ": ${{ }} inside run: (pass the value through env: and use \"$VAR\")"));
+      out.add(
+          new Violation(
+              w.path(),
+              "run-expression",
+              step.where()
+                  + ": ${{ }} inside run: (pass the value through env: and use \"$VAR\")"));
     }
-    Suite.calledScript(run).ifPresent(script -> {
-      if (!suite.files().containsKey(script)) {
-        out.add(new Violation(w.path(), "script", step.where() + ": calls .gantry/" + script + ", which is not in "
-            + Suite.SCRIPTS));
-      }
-    });
-    // A step calling a Gantry script is judged by what the script does (its text follows the step's).
+    Suite.calledScript(run)
+        .ifPresent(
+            script -> {
+              if (!suite.files().containsKey(script)) {
+                out.add(
+                    new Violation(
+                        w.path(),
+                        "script",
+                        step.where()
+                            + ": calls .gantry/"
+                            + script
+                            + ", which is not in "
+                            + Suite.SCRIPTS));
+              }
+            });
+    // A step calling a Gantry script is judged by what the script does (its text follows the
+    // step's).
     String effective = suite.effectiveRun(run);
     if (SSH_CALL.matcher(effective).find()) {
-      if (!effective.contains("StrictHostKeyChecking=yes") || !effective.contains("UserKnownHostsFile=")) {
-        out.add(new Violation(w.path(), "ssh", step.where()
-            + ": ssh without StrictHostKeyChecking=yes and a pinned UserKnownHostsFile"));
+      if (!effective.contains("StrictHostKeyChecking=yes")
+          || !effective.contains("UserKnownHostsFile=")) {
+        out.add(
+            new Violation(
+                w.path(),
+                "ssh",
+                step.where()
+                    + ": ssh without StrictHostKeyChecking=yes and a pinned UserKnownHostsFile"));
       }
       if (effective.matches("(?s).*StrictHostKeyChecking=(no|accept-new|off).*")) {
-        out.add(new Violation(w.path(), "ssh", step.where() + ": ssh that accepts unknown host keys"));
+        out.add(
+            new Violation(w.path(), "ssh", step.where() + ": ssh that accepts unknown host keys"));
       }
     }
   }
 
   /**
-   * A step calling .gantry/scripts/X.sh needs an earlier checkout of Gantry at .gantry in its job that brings X.sh
-   * (a sparse checkout must list it), as the deploy job's checkout brings scripts/remote-deploy.sh.
+   * A step calling .gantry/scripts/X.sh needs an earlier checkout of Gantry at .gantry in its job
+   * that brings X.sh (a sparse checkout must list it), as the deploy job's checkout brings
+   * scripts/remote-deploy.sh.
    */
   private static void checkScriptCheckouts(Workflow w, String job, List<Violation> out) {
     List<Step> steps = w.steps(job);
@@ -140,19 +215,34 @@ final class StepRules {
       if (script == null) {
         continue;
       }
-      boolean brought = steps.subList(0, i).stream().anyMatch(s -> s.usesAction("actions/checkout")
-          && s.with("path").equals(".gantry") && (s.with("sparse-checkout").isBlank()
-          || s.with("sparse-checkout").lines().map(String::strip).anyMatch(script::equals)));
+      boolean brought =
+          steps.subList(0, i).stream()
+              .anyMatch(
+                  s ->
+                      s.usesAction("actions/checkout")
+                          && s.with("path").equals(".gantry")
+                          && (s.with("sparse-checkout").isBlank()
+                              || s.with("sparse-checkout")
+                                  .lines()
+                                  .map(String::strip)
+                                  .anyMatch(script::equals)));
       if (!brought) {
-        out.add(new Violation(w.path(), "script", step.where() + ": calls .gantry/" + script
-            + " but no earlier checkout of Gantry at .gantry brings it"));
+        out.add(
+            new Violation(
+                w.path(),
+                "script",
+                step.where()
+                    + ": calls .gantry/"
+                    + script
+                    + " but no earlier checkout of Gantry at .gantry brings it"));
       }
     }
   }
 
   /**
-   * In a reusable workflow {@code uses: ./x} is read from the caller's workspace: it must be a directory an
-   * earlier step of the job checked out from a named repository (Gantry), never the caller's own code.
+   * In a reusable workflow {@code uses: ./x} is read from the caller's workspace: it must be a
+   * directory an earlier step of the job checked out from a named repository (Gantry), never the
+   * caller's own code.
    */
   private static void checkLocalActions(Workflow w, String job, List<Violation> out) {
     if (!w.isReusable()) {
@@ -165,12 +255,22 @@ final class StepRules {
         continue;
       }
       String dir = trimPath(uses);
-      boolean checkedOut = steps.subList(0, step.index()).stream()
-          .anyMatch(s -> s.usesAction("actions/checkout") && trimPath(s.with("path")).equals(dir)
-              && !s.with("repository").isEmpty());
+      boolean checkedOut =
+          steps.subList(0, step.index()).stream()
+              .anyMatch(
+                  s ->
+                      s.usesAction("actions/checkout")
+                          && trimPath(s.with("path")).equals(dir)
+                          && !s.with("repository").isEmpty());
       if (!checkedOut) {
-        out.add(new Violation(w.path(), "local-action", step.where() + ": " + uses
-            + " in a reusable workflow must be checked out first from a named repository into that path"));
+        out.add(
+            new Violation(
+                w.path(),
+                "local-action",
+                step.where()
+                    + ": "
+                    + uses
+                    + " in a reusable workflow must be checked out first from a named repository into that path"));
       }
     }
   }
@@ -182,21 +282,37 @@ final class StepRules {
         continue;
       }
       if (!step.with("version").matches("v\\d+\\.\\d+\\.\\d+")) {
-        out.add(new Violation(w.path(), "trivy", step.where() + ": pin Trivy itself with `version: vX.Y.Z`"));
+        out.add(
+            new Violation(
+                w.path(), "trivy", step.where() + ": pin Trivy itself with `version: vX.Y.Z`"));
       }
       String scanType = step.with("scan-type");
       if (!scanType.isEmpty() && !scanType.equals("image")) {
         continue;
       }
-      if (!step.with("severity").equals("CRITICAL,HIGH") || !isTrue(step.with("ignore-unfixed"))
+      if (!step.with("severity").equals("CRITICAL,HIGH")
+          || !isTrue(step.with("ignore-unfixed"))
           || isFalse(step.with("cache"))) {
-        out.add(new Violation(w.path(), "trivy", step.where()
-            + ": image scans use severity CRITICAL,HIGH, ignore-unfixed: true and the DB cache"));
+        out.add(
+            new Violation(
+                w.path(),
+                "trivy",
+                step.where()
+                    + ": image scans use severity CRITICAL,HIGH, ignore-unfixed: true and the DB cache"));
       }
-      boolean uploaded = steps.stream().skip(step.index() + 1)
-          .anyMatch(s -> s.usesAction("github/codeql-action/upload-sarif") && s.with("category").startsWith("trivy-"));
+      boolean uploaded =
+          steps.stream()
+              .skip(step.index() + 1)
+              .anyMatch(
+                  s ->
+                      s.usesAction("github/codeql-action/upload-sarif")
+                          && s.with("category").startsWith("trivy-"));
       if (!uploaded) {
-        out.add(new Violation(w.path(), "trivy", step.where() + ": the SARIF is not uploaded with category trivy-<image>"));
+        out.add(
+            new Violation(
+                w.path(),
+                "trivy",
+                step.where() + ": the SARIF is not uploaded with category trivy-<image>"));
       }
     }
   }
@@ -208,11 +324,16 @@ final class StepRules {
         continue;
       }
       if (step.with("category").isEmpty()) {
-        out.add(new Violation(w.path(), "sarif", step.where() + ": upload-sarif without a category"));
+        out.add(
+            new Violation(w.path(), "sarif", step.where() + ": upload-sarif without a category"));
       }
       if (takesSha && (step.with("sha").isEmpty() || step.with("ref").isEmpty())) {
-        out.add(new Violation(w.path(), "sarif", step.where()
-            + ": results of a given commit need upload-sarif's sha and ref (the run's own are another commit)"));
+        out.add(
+            new Violation(
+                w.path(),
+                "sarif",
+                step.where()
+                    + ": results of a given commit need upload-sarif's sha and ref (the run's own are another commit)"));
       }
     }
   }

@@ -16,14 +16,21 @@ import java.util.stream.Stream;
 
 /**
  * The files the policy reads: .github/workflows/*.yml and workflows-templates/* (templates, their
- * .properties.json and icons), by repository path. Immutable; {@link #with} gives a changed copy for tests.
+ * .properties.json and icons), by repository path. Immutable; {@link #with} gives a changed copy
+ * for tests.
  */
 final class Suite {
-  private static final Pattern REMOTE_CALL = Pattern.compile("^([^/@]+/[^/@]+)/(\\.github/workflows/[^@]+)@(.+)$");
+  private static final Pattern REMOTE_CALL =
+      Pattern.compile("^([^/@]+/[^/@]+)/(\\.github/workflows/[^@]+)@(.+)$");
 
-  /** The scripts the workflows call (from a checkout of Gantry at .gantry/): their text is checked with the step. */
+  /**
+   * The scripts the workflows call (from a checkout of Gantry at .gantry/): their text is checked
+   * with the step.
+   */
   static final String SCRIPTS = "scripts/";
-  private static final Pattern SCRIPT_CALL = Pattern.compile("^\\s*(?:bash\\s+)?\\.gantry/(scripts/[\\w.-]+\\.sh)\\s*$");
+
+  private static final Pattern SCRIPT_CALL =
+      Pattern.compile("^\\s*(?:bash\\s+)?\\.gantry/(scripts/[\\w.-]+\\.sh)\\s*$");
 
   private final Map<String, String> files;
   private final List<Workflow> workflows = new ArrayList<>();
@@ -31,15 +38,20 @@ final class Suite {
 
   private Suite(Map<String, String> files) {
     this.files = new TreeMap<>(files);
-    this.files.forEach((path, text) -> {
-      if (path.endsWith(".yml") || path.endsWith(".yaml")) {
-        try {
-          workflows.add(Workflow.parse(path, text));
-        } catch (IOException e) {
-          unreadable.add(new Violation(path, "yaml", "not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
-        }
-      }
-    });
+    this.files.forEach(
+        (path, text) -> {
+          if (path.endsWith(".yml") || path.endsWith(".yaml")) {
+            try {
+              workflows.add(Workflow.parse(path, text));
+            } catch (IOException e) {
+              unreadable.add(
+                  new Violation(
+                      path,
+                      "yaml",
+                      "not valid YAML: " + e.getMessage().lines().findFirst().orElse("")));
+            }
+          }
+        });
   }
 
   static Suite of(Map<String, String> files) {
@@ -54,8 +66,10 @@ final class Suite {
         continue;
       }
       try (Stream<Path> list = Files.list(path)) {
-        for (Path file : list.filter(Files::isRegularFile)
-            .filter(f -> !dir.equals(SCRIPTS) || f.getFileName().toString().endsWith(".sh")).toList()) {
+        for (Path file :
+            list.filter(Files::isRegularFile)
+                .filter(f -> !dir.equals(SCRIPTS) || f.getFileName().toString().endsWith(".sh"))
+                .toList()) {
           files.put(dir + file.getFileName(), Files.readString(file));
         }
       } catch (IOException e) {
@@ -88,7 +102,10 @@ final class Suite {
     return files;
   }
 
-  /** The repository path of the Gantry script a run: block consists of calling (.gantry/scripts/X.sh), if it does. */
+  /**
+   * The repository path of the Gantry script a run: block consists of calling
+   * (.gantry/scripts/X.sh), if it does.
+   */
   static Optional<String> calledScript(String run) {
     if (run == null) {
       return Optional.empty();
@@ -97,7 +114,10 @@ final class Suite {
     return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
-  /** What a run: block does: its text, plus the text of the Gantry script it calls (when the suite has it). */
+  /**
+   * What a run: block does: its text, plus the text of the Gantry script it calls (when the suite
+   * has it).
+   */
   String effectiveRun(String run) {
     return calledScript(run).map(files::get).map(script -> run + "\n" + script).orElse(run);
   }
@@ -123,14 +143,18 @@ final class Suite {
   }
 
   /**
-   * The repository Gantry's reusable workflows say they live in: the default of their gantry-repository input
-   * (the placeholder OWNER/gantry until the project is published). Templates call the suite there.
+   * The repository Gantry's reusable workflows say they live in: the default of their
+   * gantry-repository input (the placeholder OWNER/gantry until the project is published).
+   * Templates call the suite there.
    */
   String gantryRepository() {
     return inputDefault("gantry-repository");
   }
 
-  /** The release ref the reusable workflows take Gantry from by default, which templates call them at. */
+  /**
+   * The release ref the reusable workflows take Gantry from by default, which templates call them
+   * at.
+   */
   String gantryRef() {
     return inputDefault("gantry-ref");
   }

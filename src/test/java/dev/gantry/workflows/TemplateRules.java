@@ -11,7 +11,8 @@ import java.util.regex.PatternSyntaxException;
 /** Each template NAME.yml has a NAME.properties.json that GitHub's "new workflow" page can show. */
 final class TemplateRules {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> KEYS = Set.of("name", "description", "iconName", "categories", "filePatterns");
+  private static final Set<String> KEYS =
+      Set.of("name", "description", "iconName", "categories", "filePatterns");
 
   private TemplateRules() {}
 
@@ -28,8 +29,11 @@ final class TemplateRules {
     for (String path : suite.files().keySet()) {
       if (path.endsWith(".properties.json")) {
         String base = path.substring(0, path.length() - ".properties.json".length());
-        if (!suite.files().containsKey(base + ".yml") && !suite.files().containsKey(base + ".yaml")) {
-          out.add(new Violation(path, "properties", "no template " + base + ".yml for these properties"));
+        if (!suite.files().containsKey(base + ".yml")
+            && !suite.files().containsKey(base + ".yaml")) {
+          out.add(
+              new Violation(
+                  path, "properties", "no template " + base + ".yml for these properties"));
         }
       }
     }
@@ -40,21 +44,32 @@ final class TemplateRules {
     try {
       p = JSON.readTree(suite.text(path));
     } catch (IOException e) {
-      out.add(new Violation(path, "properties", "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
+      out.add(
+          new Violation(
+              path, "properties", "not JSON: " + e.getMessage().lines().findFirst().orElse("")));
       return;
     }
     if (!p.isObject()) {
       out.add(new Violation(path, "properties", "not a JSON object"));
       return;
     }
-    p.fieldNames().forEachRemaining(key -> {
-      if (!KEYS.contains(key)) {
-        out.add(new Violation(path, "properties", "unknown key " + key));
-      }
-    });
+    p.fieldNames()
+        .forEachRemaining(
+            key -> {
+              if (!KEYS.contains(key)) {
+                out.add(new Violation(path, "properties", "unknown key " + key));
+              }
+            });
     if (!p.path("name").asText("").equals(t.name())) {
-      out.add(new Violation(path, "properties", "name '" + p.path("name").asText("") + "' is not the template's name '"
-          + t.name() + "'"));
+      out.add(
+          new Violation(
+              path,
+              "properties",
+              "name '"
+                  + p.path("name").asText("")
+                  + "' is not the template's name '"
+                  + t.name()
+                  + "'"));
     }
     if (p.path("description").asText("").isBlank()) {
       out.add(new Violation(path, "properties", "no description"));
@@ -62,20 +77,30 @@ final class TemplateRules {
     String icon = p.path("iconName").asText("");
     boolean svg = suite.files().containsKey(Workflow.TEMPLATES + icon + ".svg");
     if (!icon.matches("octicon [a-z0-9-]+") && !svg) {
-      out.add(new Violation(path, "properties", "iconName '" + icon + "' is neither `octicon NAME` nor an .svg here"));
+      out.add(
+          new Violation(
+              path,
+              "properties",
+              "iconName '" + icon + "' is neither `octicon NAME` nor an .svg here"));
     }
     if (!nonEmptyStrings(p.path("categories"))) {
       out.add(new Violation(path, "properties", "categories must be a non-empty list of strings"));
     }
     JsonNode patterns = p.path("filePatterns");
     if (!nonEmptyStrings(patterns)) {
-      out.add(new Violation(path, "properties", "filePatterns must be a non-empty list of regular expressions"));
+      out.add(
+          new Violation(
+              path, "properties", "filePatterns must be a non-empty list of regular expressions"));
     } else {
       for (JsonNode pattern : patterns) {
         try {
           Pattern.compile(pattern.asText());
         } catch (PatternSyntaxException e) {
-          out.add(new Violation(path, "properties", "filePatterns: '" + pattern.asText() + "' is not a regular expression"));
+          out.add(
+              new Violation(
+                  path,
+                  "properties",
+                  "filePatterns: '" + pattern.asText() + "' is not a regular expression"));
         }
       }
     }

@@ -32,7 +32,9 @@ record Workflow(String path, String text, JsonNode root) {
     return root.path("on");
   }
 
-  /** The trigger's settings ({@code on: push} and {@code on: [push]} count, with empty settings). */
+  /**
+   * The trigger's settings ({@code on: push} and {@code on: [push]} count, with empty settings).
+   */
   boolean triggeredBy(String event) {
     JsonNode on = on();
     if (on.isTextual()) {

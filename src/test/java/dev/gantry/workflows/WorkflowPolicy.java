@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The workflow suite's security and wiring policy (issue 5), as a function of the files: every violation found,
- * or none. Each rule family lives in its own class; {@link WorkflowPolicyTest} runs it on the repository.
+ * The workflow suite's security and wiring policy (issue 5), as a function of the files: every
+ * violation found, or none. Each rule family lives in its own class; {@link WorkflowPolicyTest}
+ * runs it on the repository.
  */
 final class WorkflowPolicy {
   private WorkflowPolicy() {}

@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The policy can fail: each case makes one small, realistic mistake in a copy of the real suite (or feeds a bad
- * snippet) and expects the rule that catches it.
+ * The policy can fail: each case makes one small, realistic mistake in a copy of the real suite (or
+ * feeds a bad snippet) and expects the rule that catches it.
  */
 class WorkflowPolicyViolationsTest {
   private static final String CI = ".github/workflows/ci.yml";
@@ -27,124 +27,330 @@ class WorkflowPolicyViolationsTest {
   private static final String T_TESTS = "workflows-templates/stack-tests.yml";
   private static final String T_PROMOTE = "workflows-templates/docker-scan-and-promote.yml";
   private static final String T_RELEASE = "workflows-templates/release-and-deploy.yml";
-  private static final String T_PROMOTE_PROPERTIES = "workflows-templates/docker-scan-and-promote.properties.json";
+  private static final String T_PROMOTE_PROPERTIES =
+      "workflows-templates/docker-scan-and-promote.properties.json";
 
   private static final Suite REPOSITORY = WorkflowPolicyTest.repository();
 
   static Stream<Arguments> mistakes() {
     return Stream.of(
         // pins
-        mistake("a tag instead of a SHA", SCAN, "trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0",
-            "trivy-action@0.35.0", "pin"),
-        mistake("a SHA without its version comment", CI,
-            "setup-java@c5195efecf7bdfc987ee8bae7a71cb8b11521c00 # v4.7.1", "setup-java@c5195efecf7bdfc987ee8bae7a71cb8b11521c00", "pin"),
-        mistake("two versions of one action", SBOM, "checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
-            "checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0", "pin"),
-        mistake("a docker:// step by tag", T_TESTS, "      - name: Unit tests\n",
-            "      - uses: docker://alpine:3.20\n      - name: Unit tests\n", "pin"),
+        mistake(
+            "a tag instead of a SHA",
+            SCAN,
+            "trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1 # v0.35.0",
+            "trivy-action@0.35.0",
+            "pin"),
+        mistake(
+            "a SHA without its version comment",
+            CI,
+            "setup-java@c5195efecf7bdfc987ee8bae7a71cb8b11521c00 # v4.7.1",
+            "setup-java@c5195efecf7bdfc987ee8bae7a71cb8b11521c00",
+            "pin"),
+        mistake(
+            "two versions of one action",
+            SBOM,
+            "checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+            "checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0",
+            "pin"),
+        mistake(
+            "a docker:// step by tag",
+            T_TESTS,
+            "      - name: Unit tests\n",
+            "      - uses: docker://alpine:3.20\n      - name: Unit tests\n",
+            "pin"),
         // scripts and checkouts
-        mistake("an expression inside run:", SELF_RELEASE, "scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\"",
-            "scripts/prepare-release.sh \"${{ github.repository_owner }}\"", "run-expression"),
-        mistake("a checkout that keeps the token", SBOM, "        with:\n          persist-credentials: false\n",
-            "        with:\n          fetch-depth: 1\n", "checkout"),
+        mistake(
+            "an expression inside run:",
+            SELF_RELEASE,
+            "scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\"",
+            "scripts/prepare-release.sh \"${{ github.repository_owner }}\"",
+            "run-expression"),
+        mistake(
+            "a checkout that keeps the token",
+            SBOM,
+            "        with:\n          persist-credentials: false\n",
+            "        with:\n          fetch-depth: 1\n",
+            "checkout"),
         // permissions
-        mistake("write-all at the top", T_TESTS, "permissions: {}\n", "permissions: write-all\n", "permissions"),
-        mistake("a write the job does not need", T_TESTS, "    timeout-minutes: 15\n    permissions:\n      contents: read",
-            "    timeout-minutes: 15\n    permissions:\n      contents: write", "permissions"),
-        mistake("a caller that grants less than its callee asks", T_PROMOTE, "      security-events: write\n", "",
+        mistake(
+            "write-all at the top",
+            T_TESTS,
+            "permissions: {}\n",
+            "permissions: write-all\n",
             "permissions"),
-        mistake("a job without permissions", BUILD, "    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      digests",
-            "    timeout-minutes: 5\n    outputs:\n      digests", "permissions"),
+        mistake(
+            "a write the job does not need",
+            T_TESTS,
+            "    timeout-minutes: 15\n    permissions:\n      contents: read",
+            "    timeout-minutes: 15\n    permissions:\n      contents: write",
+            "permissions"),
+        mistake(
+            "a caller that grants less than its callee asks",
+            T_PROMOTE,
+            "      security-events: write\n",
+            "",
+            "permissions"),
+        mistake(
+            "a job without permissions",
+            BUILD,
+            "    timeout-minutes: 5\n    permissions: {}\n    outputs:\n      digests",
+            "    timeout-minutes: 5\n    outputs:\n      digests",
+            "permissions"),
         // timeouts
         mistake("a job without timeout", T_PROMOTE, "    timeout-minutes: 5\n", "", "timeout"),
         // workflow_run gating and the commit
-        mistake("no conclusion check", T_PROMOTE, "github.event.workflow_run.conclusion == 'success' &&", "",
+        mistake(
+            "no conclusion check",
+            T_PROMOTE,
+            "github.event.workflow_run.conclusion == 'success' &&",
+            "",
             "workflow-run-gate"),
-        mistake("a pull request's run accepted", T_PROMOTE, "github.event.workflow_run.event == 'push'",
-            "github.event.workflow_run.event == 'pull_request'", "workflow-run-gate"),
-        mistake("a fork's run accepted", T_RELEASE,
-            "github.event.workflow_run.head_repository.full_name == github.repository", "true", "workflow-run-gate"),
-        mistake("GITHUB_SHA after a push workflow", T_PROMOTE, "github.event.workflow_run.head_sha || inputs.sha || github.sha",
-            "inputs.sha || github.sha", "head-sha"),
-        mistake("head_sha after a workflow_run workflow", T_RELEASE, "          DISPATCH_SHA:",
-            "          HEAD: ${{ github.event.workflow_run.head_sha }}\n          DISPATCH_SHA:", "head-sha"),
-        mistake("GITHUB_SHA in a workflow_run script", T_PROMOTE, "          sha=${SHA,,}", "          sha=$GITHUB_SHA",
+        mistake(
+            "a pull request's run accepted",
+            T_PROMOTE,
+            "github.event.workflow_run.event == 'push'",
+            "github.event.workflow_run.event == 'pull_request'",
+            "workflow-run-gate"),
+        mistake(
+            "a fork's run accepted",
+            T_RELEASE,
+            "github.event.workflow_run.head_repository.full_name == github.repository",
+            "true",
+            "workflow-run-gate"),
+        mistake(
+            "GITHUB_SHA after a push workflow",
+            T_PROMOTE,
+            "github.event.workflow_run.head_sha || inputs.sha || github.sha",
+            "inputs.sha || github.sha",
             "head-sha"),
-        mistake("a checkout in a workflow_run workflow", T_PROMOTE, "    steps:\n      - name: Resolve and check the commit",
+        mistake(
+            "head_sha after a workflow_run workflow",
+            T_RELEASE,
+            "          DISPATCH_SHA:",
+            "          HEAD: ${{ github.event.workflow_run.head_sha }}\n          DISPATCH_SHA:",
+            "head-sha"),
+        mistake(
+            "GITHUB_SHA in a workflow_run script",
+            T_PROMOTE,
+            "          sha=${SHA,,}",
+            "          sha=$GITHUB_SHA",
+            "head-sha"),
+        mistake(
+            "a checkout in a workflow_run workflow",
+            T_PROMOTE,
+            "    steps:\n      - name: Resolve and check the commit",
             "    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
                 + "        with:\n          persist-credentials: false\n      - name: Resolve and check the commit",
             "workflow-run-checkout"),
-        mistake("a manual sha checked too loosely", T_PROMOTE, "^[0-9a-f]{40}$", "^[0-9a-f]+$", "sha-validation"),
-        mistake("a manual sha passed on unchecked", T_PROMOTE, "      sha: ${{ needs.resolve.outputs.sha }}",
-            "      sha: ${{ inputs.sha }}", "sha-validation"),
+        mistake(
+            "a manual sha checked too loosely",
+            T_PROMOTE,
+            "^[0-9a-f]{40}$",
+            "^[0-9a-f]+$",
+            "sha-validation"),
+        mistake(
+            "a manual sha passed on unchecked",
+            T_PROMOTE,
+            "      sha: ${{ needs.resolve.outputs.sha }}",
+            "      sha: ${{ inputs.sha }}",
+            "sha-validation"),
         // the chain
-        mistake("a broken link", T_PROMOTE, "workflows: [\"Stack Tests\"]", "workflows: [\"Tests\"]", "chain"),
-        mistake("a hard-coded branch", T_TESTS, "  push:\n    branches: [$default-branch]",
-            "  push:\n    branches: [main]", "default-branch"),
+        mistake(
+            "a broken link",
+            T_PROMOTE,
+            "workflows: [\"Stack Tests\"]",
+            "workflows: [\"Tests\"]",
+            "chain"),
+        mistake(
+            "a hard-coded branch",
+            T_TESTS,
+            "  push:\n    branches: [$default-branch]",
+            "  push:\n    branches: [main]",
+            "default-branch"),
         mistake("skip_deploy not wired", T_RELEASE, "inputs.skip_deploy }}", "false }}", "chain"),
-        mistake("rollback allowed on automatic runs", T_PROMOTE,
-            "rollback: ${{ github.event_name == 'workflow_dispatch' && inputs.rollback }}", "rollback: true", "chain"),
+        mistake(
+            "rollback allowed on automatic runs",
+            T_PROMOTE,
+            "rollback: ${{ github.event_name == 'workflow_dispatch' && inputs.rollback }}",
+            "rollback: true",
+            "chain"),
         // calls and secrets
-        mistake("secrets: inherit", T_PROMOTE, "    secrets:\n      NOTIFY_WEBHOOK_URL: ${{ secrets.NOTIFY_WEBHOOK_URL }}\n",
-            "    secrets: inherit\n", "secrets"),
-        mistake("a secret the callee does not declare", T_RELEASE, "      DEPLOY_USER: ${{ secrets.DEPLOY_USER }}",
-            "      DEPLOY_PASSWORD: ${{ secrets.DEPLOY_USER }}", "secrets"),
-        mistake("an input the callee does not declare", T_PROMOTE, "      block-on-findings: true",
-            "      block-on-finding: true", "call"),
-        mistake("a template calling a local workflow", T_PROMOTE,
+        mistake(
+            "secrets: inherit",
+            T_PROMOTE,
+            "    secrets:\n      NOTIFY_WEBHOOK_URL: ${{ secrets.NOTIFY_WEBHOOK_URL }}\n",
+            "    secrets: inherit\n",
+            "secrets"),
+        mistake(
+            "a secret the callee does not declare",
+            T_RELEASE,
+            "      DEPLOY_USER: ${{ secrets.DEPLOY_USER }}",
+            "      DEPLOY_PASSWORD: ${{ secrets.DEPLOY_USER }}",
+            "secrets"),
+        mistake(
+            "an input the callee does not declare",
+            T_PROMOTE,
+            "      block-on-findings: true",
+            "      block-on-finding: true",
+            "call"),
+        mistake(
+            "a template calling a local workflow",
+            T_PROMOTE,
             "uses: OWNER/gantry/.github/workflows/scan-and-promote.yml@v1",
-            "uses: ./.github/workflows/scan-and-promote.yml", "call"),
-        mistake("an untyped input", SBOM, "        description: Fail when Grype finds anything at or above the cutoff.\n"
-            + "        type: boolean\n", "        description: Fail when Grype finds anything at or above the cutoff.\n",
+            "uses: ./.github/workflows/scan-and-promote.yml",
+            "call"),
+        mistake(
+            "an untyped input",
+            SBOM,
+            "        description: Fail when Grype finds anything at or above the cutoff.\n"
+                + "        type: boolean\n",
+            "        description: Fail when Grype finds anything at or above the cutoff.\n",
             "interface"),
         // concurrency
-        mistake("a release that can be cancelled", RELEASE,
+        mistake(
+            "a release that can be cancelled",
+            RELEASE,
             "      group: gantry-release-${{ github.repository }}\n      cancel-in-progress: false",
-            "      group: gantry-release-${{ github.repository }}\n      cancel-in-progress: true", "concurrency"),
-        mistake("a callee sharing its caller's group", RELEASE, "group: gantry-deploy-${{ github.repository }}",
-            "group: ${{ github.workflow }}", "concurrency"),
-        mistake("a caller without a group", T_RELEASE, "concurrency:\n  group: ${{ github.workflow }}\n  cancel-in-progress: false\n",
-            "", "concurrency"),
-        mistake("workflow-level concurrency in a callee", SBOM, "permissions: {}\n\njobs:",
-            "permissions: {}\n\nconcurrency: sbom\n\njobs:", "concurrency"),
+            "      group: gantry-release-${{ github.repository }}\n      cancel-in-progress: true",
+            "concurrency"),
+        mistake(
+            "a callee sharing its caller's group",
+            RELEASE,
+            "group: gantry-deploy-${{ github.repository }}",
+            "group: ${{ github.workflow }}",
+            "concurrency"),
+        mistake(
+            "a caller without a group",
+            T_RELEASE,
+            "concurrency:\n  group: ${{ github.workflow }}\n  cancel-in-progress: false\n",
+            "",
+            "concurrency"),
+        mistake(
+            "workflow-level concurrency in a callee",
+            SBOM,
+            "permissions: {}\n\njobs:",
+            "permissions: {}\n\nconcurrency: sbom\n\njobs:",
+            "concurrency"),
         // deploy, scans, summaries
-        mistake("a deploy that trusts any host key", REMOTE_DEPLOY, "-o StrictHostKeyChecking=yes",
-            "-o StrictHostKeyChecking=no", "ssh"),
-        mistake("a release plan script that no longer checks the sha", "scripts/release-plan.sh",
-            "if [[ ! $sha =~ ^[0-9a-f]{40}$ ]]; then", "if [[ -z $sha ]]; then", "sha-validation"),
-        mistake("a deploy without a pinned known_hosts", REMOTE_DEPLOY, "-o StrictHostKeyChecking=yes", "", "ssh"),
-        mistake("a deploy step not given the host key", RELEASE,
-            "          DEPLOY_HOST_FINGERPRINT: ${{ secrets.DEPLOY_HOST_FINGERPRINT }}\n", "", "ssh"),
-        mistake("a deploy step calling a script its checkout leaves out", RELEASE, "            scripts/remote-deploy.sh\n",
-            "", "script"),
-        mistake("a deploy outside production", RELEASE, "    environment: production\n", "", "deploy"),
-        mistake("a reusable workflow running the caller's ./ action", RELEASE,
+        mistake(
+            "a deploy that trusts any host key",
+            REMOTE_DEPLOY,
+            "-o StrictHostKeyChecking=yes",
+            "-o StrictHostKeyChecking=no",
+            "ssh"),
+        mistake(
+            "a release plan script that no longer checks the sha",
+            "scripts/release-plan.sh",
+            "if [[ ! $sha =~ ^[0-9a-f]{40}$ ]]; then",
+            "if [[ -z $sha ]]; then",
+            "sha-validation"),
+        mistake(
+            "a deploy without a pinned known_hosts",
+            REMOTE_DEPLOY,
+            "-o StrictHostKeyChecking=yes",
+            "",
+            "ssh"),
+        mistake(
+            "a deploy step not given the host key",
+            RELEASE,
+            "          DEPLOY_HOST_FINGERPRINT: ${{ secrets.DEPLOY_HOST_FINGERPRINT }}\n",
+            "",
+            "ssh"),
+        mistake(
+            "a deploy step calling a script its checkout leaves out",
+            RELEASE,
+            "            scripts/remote-deploy.sh\n",
+            "",
+            "script"),
+        mistake(
+            "a deploy outside production", RELEASE, "    environment: production\n", "", "deploy"),
+        mistake(
+            "a reusable workflow running the caller's ./ action",
+            RELEASE,
             "          repository: ${{ inputs.gantry-repository }}\n          ref: ${{ inputs.gantry-ref }}\n          path: .gantry\n          persist-credentials: false",
-            "          path: .gantry\n          persist-credentials: false", "local-action"),
-        mistake("Trivy's own version unpinned", SCAN, "          version: v0.69.3", "          version: latest", "trivy"),
-        mistake("a Trivy scan of every severity", SCAN, "severity: CRITICAL,HIGH", "severity: CRITICAL,HIGH,MEDIUM,LOW",
+            "          path: .gantry\n          persist-credentials: false",
+            "local-action"),
+        mistake(
+            "Trivy's own version unpinned",
+            SCAN,
+            "          version: v0.69.3",
+            "          version: latest",
             "trivy"),
-        mistake("SARIF of another commit", SCAN, "          sha: ${{ needs.plan.outputs.sha }}\n          ref:", "          ref:",
+        mistake(
+            "a Trivy scan of every severity",
+            SCAN,
+            "severity: CRITICAL,HIGH",
+            "severity: CRITICAL,HIGH,MEDIUM,LOW",
+            "trivy"),
+        mistake(
+            "SARIF of another commit",
+            SCAN,
+            "          sha: ${{ needs.plan.outputs.sha }}\n          ref:",
+            "          ref:",
             "sarif"),
-        mistake("a heavy job without a summary (its gate script writes none)", "scripts/sbom-gate.sh",
-            "} >> \"$GITHUB_STEP_SUMMARY\"", "} > /dev/null", "summary"),
+        mistake(
+            "a heavy job without a summary (its gate script writes none)",
+            "scripts/sbom-gate.sh",
+            "} >> \"$GITHUB_STEP_SUMMARY\"",
+            "} > /dev/null",
+            "summary"),
         // digests: once a digest exists, no step looks the tag up again
-        mistake("Trivy scanning the tag", SCAN, "image-ref: ${{ matrix.leg.ref }}",
-            "image-ref: ${{ matrix.leg.image }}:${{ needs.plan.outputs.tag }}", "digest"),
-        mistake("a promote of the bare images", SCAN, "images: ${{ needs.plan.outputs.pinned }}",
-            "images: ${{ needs.plan.outputs.images }}", "digest"),
-        mistake("a release of the bare images", RELEASE, "images: ${{ steps.pin.outputs.pinned }}",
-            "images: ${{ steps.plan.outputs.bare }}", "digest"),
-        mistake("a deploy without the digests", RELEASE, "          IMAGES: ${{ needs.release.outputs.pinned }}\n", "",
+        mistake(
+            "Trivy scanning the tag",
+            SCAN,
+            "image-ref: ${{ matrix.leg.ref }}",
+            "image-ref: ${{ matrix.leg.image }}:${{ needs.plan.outputs.tag }}",
             "digest"),
-        mistake("a caller passing the bare image on", SELF_RELEASE, "images: ${{ needs.scan-and-promote.outputs.pinned }}",
-            "images: ${{ needs.image.outputs.image }}", "digest"),
+        mistake(
+            "a promote of the bare images",
+            SCAN,
+            "images: ${{ needs.plan.outputs.pinned }}",
+            "images: ${{ needs.plan.outputs.images }}",
+            "digest"),
+        mistake(
+            "a release of the bare images",
+            RELEASE,
+            "images: ${{ steps.pin.outputs.pinned }}",
+            "images: ${{ steps.plan.outputs.bare }}",
+            "digest"),
+        mistake(
+            "a deploy without the digests",
+            RELEASE,
+            "          IMAGES: ${{ needs.release.outputs.pinned }}\n",
+            "",
+            "digest"),
+        mistake(
+            "a caller passing the bare image on",
+            SELF_RELEASE,
+            "images: ${{ needs.scan-and-promote.outputs.pinned }}",
+            "images: ${{ needs.image.outputs.image }}",
+            "digest"),
         // templates' properties
-        mistake("a properties name that is not the template's", T_PROMOTE_PROPERTIES, "\"name\": \"Docker Scan & Promote\"",
-            "\"name\": \"Scan & Promote\"", "properties"),
-        mistake("a file pattern that is not a regex", T_PROMOTE_PROPERTIES, "\"Dockerfile$\"", "\"Dockerfile(\"", "properties"),
-        mistake("an icon that does not exist", T_PROMOTE_PROPERTIES, "\"octicon shield-check\"", "\"shield\"", "properties"),
-        mistake("broken YAML", T_TESTS, "name: Stack Tests\n", "name: Stack Tests\n  bad: [\n", "yaml"));
+        mistake(
+            "a properties name that is not the template's",
+            T_PROMOTE_PROPERTIES,
+            "\"name\": \"Docker Scan & Promote\"",
+            "\"name\": \"Scan & Promote\"",
+            "properties"),
+        mistake(
+            "a file pattern that is not a regex",
+            T_PROMOTE_PROPERTIES,
+            "\"Dockerfile$\"",
+            "\"Dockerfile(\"",
+            "properties"),
+        mistake(
+            "an icon that does not exist",
+            T_PROMOTE_PROPERTIES,
+            "\"octicon shield-check\"",
+            "\"shield\"",
+            "properties"),
+        mistake(
+            "broken YAML",
+            T_TESTS,
+            "name: Stack Tests\n",
+            "name: Stack Tests\n  bad: [\n",
+            "yaml"));
   }
 
   private static Arguments mistake(String what, String file, String from, String to, String rule) {
@@ -155,22 +361,31 @@ class WorkflowPolicyViolationsTest {
   @MethodSource("mistakes")
   void eachMistakeIsCaught(String what, String file, String from, String to, String rule) {
     String text = REPOSITORY.text(file);
-    assertTrue(text.contains(from), file + " no longer contains the text this case changes: " + from);
-    List<Violation> violations = WorkflowPolicy.check(REPOSITORY.with(file, text.replace(from, to)));
-    assertTrue(violations.stream().anyMatch(v -> v.rule().equals(rule)),
-        () -> what + ": expected a [" + rule + "] violation, got:\n"
-            + violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
+    assertTrue(
+        text.contains(from), file + " no longer contains the text this case changes: " + from);
+    List<Violation> violations =
+        WorkflowPolicy.check(REPOSITORY.with(file, text.replace(from, to)));
+    assertTrue(
+        violations.stream().anyMatch(v -> v.rule().equals(rule)),
+        () ->
+            what
+                + ": expected a ["
+                + rule
+                + "] violation, got:\n"
+                + violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
   }
 
   @Test
   void aMissingPropertiesFileIsCaught() {
     List<Violation> violations = WorkflowPolicy.check(REPOSITORY.with(T_PROMOTE_PROPERTIES, null));
-    assertEquals(List.of(new Violation(T_PROMOTE, "properties", "no " + T_PROMOTE_PROPERTIES)), violations);
+    assertEquals(
+        List.of(new Violation(T_PROMOTE, "properties", "no " + T_PROMOTE_PROPERTIES)), violations);
   }
 
   @Test
   void appleboySshActionIsRefused() {
-    String workflow = """
+    String workflow =
+        """
         name: Deploy
         on: push
         permissions: {}
@@ -184,13 +399,16 @@ class WorkflowPolicyViolationsTest {
                 with:
                   host: example.com
         """;
-    List<Violation> violations = WorkflowPolicy.check(Suite.of(Map.of(".github/workflows/deploy.yml", workflow)));
-    assertEquals(List.of("ssh"), violations.stream().map(Violation::rule).toList(), violations::toString);
+    List<Violation> violations =
+        WorkflowPolicy.check(Suite.of(Map.of(".github/workflows/deploy.yml", workflow)));
+    assertEquals(
+        List.of("ssh"), violations.stream().map(Violation::rule).toList(), violations::toString);
   }
 
   @Test
   void aCleanSnippetPasses() {
-    String workflow = """
+    String workflow =
+        """
         name: Lint
         on: push
         permissions: {}
@@ -206,6 +424,7 @@ class WorkflowPolicyViolationsTest {
                   persist-credentials: false
               - run: echo "$GITHUB_REF"
         """;
-    assertEquals(List.of(), WorkflowPolicy.check(Suite.of(Map.of(".github/workflows/lint.yml", workflow))));
+    assertEquals(
+        List.of(), WorkflowPolicy.check(Suite.of(Map.of(".github/workflows/lint.yml", workflow))));
   }
 }

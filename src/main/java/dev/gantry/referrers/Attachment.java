@@ -1,5 +1,6 @@
 package dev.gantry.referrers;
 
+import dev.gantry.image.CosignTags;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.Referrer;

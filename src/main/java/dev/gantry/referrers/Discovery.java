@@ -1,6 +1,7 @@
 package dev.gantry.referrers;
 
 import dev.gantry.Jobs;
+import dev.gantry.image.CosignTags;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;

@@ -1,6 +1,7 @@
 package dev.gantry.trust;
 
 import dev.gantry.GantryException;
+import dev.gantry.image.CosignTags;
 import dev.gantry.image.Digest;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -54,12 +55,12 @@ public sealed interface Requirement {
      * tag).
      */
     public String artifactType() {
-      return "application/vnd.dev.cosign.artifact." + suffix + ".v1+json";
+      return CosignTags.artifactType(suffix);
     }
 
     /** cosign's tag for what is attached to {@code digest}: {@code sha256-<hex>.sig}. */
     public String tagFor(Digest digest) {
-      return digest.algorithm() + "-" + digest.hex() + "." + suffix;
+      return CosignTags.tag(digest, suffix);
     }
   }
 

@@ -1,6 +1,5 @@
-package dev.gantry.referrers;
+package dev.gantry.image;
 
-import dev.gantry.image.Digest;
 import java.util.List;
 
 /**

@@ -121,8 +121,9 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was
       // written.
       Tracker counted = Tracker.counting(env.clock());
-      // The ledger's reads and writes go to the stores directly: the summary counts the images'
-      // manifests.
+      // One store per image for the promote and the ledger (opened once: a registry's referrers
+      // probe is remembered); the ledger's reads and writes bypass the counter, so the summary
+      // counts the images' manifests.
       LedgerRun run =
           new LedgerRun(
               image -> stores.forPromote(image, !registry.dryRun),
@@ -134,7 +135,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       report =
           Promoter.promote(
               request,
-              image -> new CountingStore(stores.forPromote(image, !registry.dryRun), counted),
+              image -> new CountingStore(run.open().apply(image), counted),
               registry.dryRun,
               registry.jobs,
               stop,

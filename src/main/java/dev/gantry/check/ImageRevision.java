@@ -5,6 +5,7 @@ import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,12 +32,12 @@ public final class ImageRevision {
   private ImageRevision() {}
 
   public static Found read(ImageStore store, String tag) {
-    String where = store.describe(tag);
-    Optional<Digest> top = store.headImage(tag);
+    String where = store.describe(Ref.tag(tag));
+    Optional<Digest> top = store.headImage(Ref.tag(tag));
     if (top.isEmpty()) {
       return new Found(null, null, "no image at " + where);
     }
-    return of(store, store.getManifest(top.get().toString()), where);
+    return of(store, store.getManifest(Ref.of(top.get())), where);
   }
 
   /** The same for a top manifest already read (the ledger has it from the promote's own read). */
@@ -55,7 +56,7 @@ public final class ImageRevision {
       if (first == null) {
         return new Found(null, top.digest(), "index " + where + " lists no image");
       }
-      manifest = store.getManifest(Digest.parse(first.path("digest").asText()).toString());
+      manifest = store.getManifest(Ref.of(Digest.parse(first.path("digest").asText())));
     }
     JsonNode config = json(manifest.bytes(), where).path("config");
     if (!config.path("digest").isTextual()) {

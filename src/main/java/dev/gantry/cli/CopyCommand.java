@@ -8,6 +8,7 @@ import dev.gantry.copy.CopyReport;
 import dev.gantry.copy.ImageCopier;
 import dev.gantry.copy.ReferrerResult;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
@@ -130,7 +131,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
                       new Recorder.Move(
                           dst.store(),
                           tag.get(),
-                          dst.store().getManifest(report.digest().toString()),
+                          dst.store().getManifest(Ref.of(report.digest())),
                           report.previous(),
                           report.source())),
                   MoveKind.COPY,
@@ -174,8 +175,7 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
    * digest.
    */
   private static Optional<String> movedTag(CopyReport report) {
-    String d = report.destination();
-    return d.contains("@") ? Optional.empty() : Optional.of(d.substring(d.lastIndexOf(':') + 1));
+    return report.target() instanceof Ref.Tag t ? Optional.of(t.name()) : Optional.empty();
   }
 
   /**

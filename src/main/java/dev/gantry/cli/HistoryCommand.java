@@ -2,6 +2,7 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.ledger.History;
 import dev.gantry.ledger.HistoryOutput;
@@ -63,7 +64,7 @@ final class HistoryCommand implements Callable<Integer>, JsonOutput {
               : ImageReference.parse(image).repository().registry();
       registry.bindCredentials(host == null ? List.of() : List.of(host), host);
       Endpoint at = stores.source(image);
-      String tag = at.reference();
+      Ref tag = at.reference();
       if (tag == null) {
         throw GantryException.badInput("image '" + image + "' names no tag: name IMAGE:TAG");
       }

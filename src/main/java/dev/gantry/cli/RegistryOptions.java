@@ -154,10 +154,7 @@ public final class RegistryOptions {
       return;
     }
     List<String> registries =
-        images.stream()
-            .filter(i -> i.repository() != null)
-            .map(i -> i.repository().registry())
-            .toList();
+        images.stream().flatMap(i -> i.repository().stream()).map(Repository::registry).toList();
     LinkedHashSet<String> distinct = new LinkedHashSet<>(registries);
     if (distinct.size() > 1 && credsFor == null) {
       throw GantryException.badInput(

@@ -3,9 +3,11 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
 import dev.gantry.http.HttpClients;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.layout.OciArchive;
 import dev.gantry.layout.OciLayout;
+import dev.gantry.promote.Location;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.ImageReference;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,7 +47,7 @@ final class Stores implements AutoCloseable {
     if (LayoutReference.isLayout(value)) {
       LayoutReference ref = LayoutReference.parse(value);
       OciLayout layout = ref.archive() ? unpack(ref) : OciLayout.open(ref.path(), ref.name(), true);
-      return new Endpoint(layout, ref.tag() != null ? ref.tag() : layout.onlyImage());
+      return new Endpoint(layout, ref.tag() != null ? Ref.tag(ref.tag()) : layout.onlyImage());
     }
     ImageReference ref = ImageReference.parse(value);
     return new Endpoint(
@@ -70,7 +71,7 @@ final class Stores implements AutoCloseable {
               : OciLayout.willBeCreated(ref.path())
                   ? emptyStandIn(ref)
                   : OciLayout.open(ref.path(), ref.name(), true);
-      return new Endpoint(layout, ref.tag());
+      return new Endpoint(layout, ref.tag() != null ? Ref.tag(ref.tag()) : null);
     }
     ImageReference ref = ImageReference.parse(value);
     Repository repo = ref.repository();
@@ -78,19 +79,17 @@ final class Stores implements AutoCloseable {
         LayoutReference.isLayout(source)
             ? new Repository[0]
             : new Repository[] {ImageReference.parse(source).repository()};
-    String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();
+    Ref reference = ref.namedReference();
     return new Endpoint(
         dryRun ? client(repo).forPull(repo) : client(repo).forPush(repo, mountFrom), reference);
   }
 
   /** The store to promote in: the layout, or the repository with push rights asked for up front. */
   ImageStore forPromote(PromoteRequest.Image image, boolean push) {
-    LayoutReference layout = image.layout();
-    if (layout != null) {
-      return OciLayout.open(layout.path(), layout.name(), !push);
+    if (image.location() instanceof Location.Layout at) {
+      return OciLayout.open(at.layout().path(), at.layout().name(), !push);
     }
-    Repository repo =
-        Objects.requireNonNull(image.repository(), "an image is a layout or a repository");
+    Repository repo = image.repository().orElseThrow();
     return push ? client(repo).forPush(repo) : client(repo).forPull(repo);
   }
 

@@ -1,18 +1,21 @@
 package dev.gantry.copy;
 
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a copy did: the digest (the same at both ends), how each blob got there (the image's and its
  * attachments'), and one result per attachment carried. FAILED: an attachment could not be copied,
- * so the destination tag was not moved (see {@link #firstFailure}). {@code previous}: what the
- * destination reference held before (empty when it did not exist), for the ledger.
+ * so the destination tag was not moved (see {@link #firstFailure}). {@code target}: the tag or
+ * digest written at the destination. {@code previous}: what it held before (empty when it did not
+ * exist), for the ledger.
  */
 public record CopyReport(
     String source,
     String destination,
+    Ref target,
     Digest digest,
     String mediaType,
     Outcome outcome,

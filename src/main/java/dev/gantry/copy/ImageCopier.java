@@ -6,6 +6,7 @@ import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
+import dev.gantry.image.Ref;
 import dev.gantry.progress.Moved;
 import dev.gantry.progress.TransferListener;
 import dev.gantry.referrers.Discovery;
@@ -33,7 +34,7 @@ public final class ImageCopier {
    * A store and the tag or digest within it. {@code reference} null at the destination: decided by
    * {@link #copy}.
    */
-  public record Endpoint(ImageStore store, @Nullable String reference) {
+  public record Endpoint(ImageStore store, @Nullable Ref reference) {
     public String describe() {
       return store.describe(
           Objects.requireNonNull(
@@ -95,12 +96,13 @@ public final class ImageCopier {
       Selection referrers) {
     ImageStore from = source.store();
     ImageStore to = destination.store();
-    String sourceRef =
+    Ref sourceRef =
         Objects.requireNonNull(source.reference(), "a copy source names its tag or digest");
-    String named = destination.reference();
-    String targetRef =
-        named != null ? named : sourceRef.contains(":") ? top.digest().toString() : sourceRef;
-    if (targetRef.contains(":") && !targetRef.equals(top.digest().toString())) {
+    Ref named = destination.reference();
+    // Unnamed, the destination keeps the source's tag; a source named by digest is the digest read.
+    Ref targetRef =
+        named != null ? named : sourceRef instanceof Ref.Tag ? sourceRef : Ref.of(top.digest());
+    if (targetRef instanceof Ref.ByDigest d && !d.digest().equals(top.digest())) {
       throw GantryException.badInput(
           "destination digest "
               + targetRef
@@ -121,6 +123,7 @@ public final class ImageCopier {
       return new CopyReport(
           source.describe(),
           target.describe(),
+          targetRef,
           top.digest(),
           top.mediaType(),
           outcome,
@@ -141,7 +144,7 @@ public final class ImageCopier {
       // tag comes last.
       // One PUT, no HEAD first: a PUT of bytes the registry has is as cheap as asking, and changes
       // nothing.
-      to.putManifest(top.digest().toString(), top);
+      to.putManifest(Ref.of(top.digest()), top);
     }
     ReferrerCarrier.Carried carried = ReferrerCarrier.apply(steps, from, to, jobs, listener);
     blobs.addAll(carried.blobs());
@@ -167,6 +170,7 @@ public final class ImageCopier {
     return new CopyReport(
         source.describe(),
         target.describe(),
+        targetRef,
         top.digest(),
         top.mediaType(),
         outcome,
@@ -201,7 +205,7 @@ public final class ImageCopier {
                     children,
                     jobs,
                     true,
-                    m -> to.headManifest(m.digest().toString()).isEmpty() ? m : null))
+                    m -> to.headManifest(Ref.of(m.digest())).isEmpty() ? m : null))
             .stream()
             .filter(m -> m != null)
             .toList();
@@ -242,7 +246,7 @@ public final class ImageCopier {
             jobs,
             true,
             m -> {
-              to.putManifest(m.digest().toString(), m);
+              to.putManifest(Ref.of(m.digest()), m);
               listener.manifestWritten(m.digest());
               return m;
             }));
@@ -250,7 +254,7 @@ public final class ImageCopier {
         .filter(Manifest::isIndex)
         .forEach(
             m -> {
-              to.putManifest(m.digest().toString(), m);
+              to.putManifest(Ref.of(m.digest()), m);
               listener.manifestWritten(m.digest());
             });
     return missing.size();
@@ -271,8 +275,7 @@ public final class ImageCopier {
     }
     List<Descriptor> refs = ManifestContent.of(manifest, from.name()).children();
     List<Manifest> read =
-        Jobs.valuesOrThrow(
-            Jobs.run(refs, jobs, true, d -> from.getManifest(d.digest().toString())));
+        Jobs.valuesOrThrow(Jobs.run(refs, jobs, true, d -> from.getManifest(Ref.of(d.digest()))));
     for (Manifest child : read) {
       collectChildren(child, from, jobs, out);
       out.add(child);

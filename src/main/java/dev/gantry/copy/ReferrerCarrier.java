@@ -5,6 +5,7 @@ import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.progress.TransferListener;
 import dev.gantry.referrers.Attachment;
@@ -85,7 +86,7 @@ final class ReferrerCarrier {
     List<Attachment> tags = chosen.stream().filter(Attachment::isCosignTag).toList();
     List<Optional<Manifest>> current =
         Jobs.valuesOrThrow(
-            Jobs.run(tags, jobs, true, a -> to.findManifest(a.cosignTag().orElseThrow())));
+            Jobs.run(tags, jobs, true, a -> to.findManifest(Ref.tag(a.cosignTag().orElseThrow()))));
     Map<Attachment, Optional<Manifest>> tagged = new HashMap<>();
     for (int i = 0; i < tags.size(); i++) {
       tagged.put(tags.get(i), current.get(i));
@@ -109,7 +110,7 @@ final class ReferrerCarrier {
                   return present
                       ? Optional.<Manifest>empty()
                       : Optional.of(
-                          a.manifest().orElseGet(() -> from.getManifest(a.digest().toString())));
+                          a.manifest().orElseGet(() -> from.getManifest(Ref.of(a.digest()))));
                 }));
     List<Step> steps = new ArrayList<>();
     for (int i = 0; i < chosen.size(); i++) {
@@ -199,8 +200,7 @@ final class ReferrerCarrier {
       withBlobs.add(m);
     }
     for (Manifest each : withBlobs) {
-      for (Descriptor d :
-          ManifestContent.of(each, from.describe(each.digest().toString())).blobs()) {
+      for (Descriptor d : ManifestContent.of(each, from.describe(Ref.of(each.digest()))).blobs()) {
         if (!d.isForeign() && !ensured.contains(d.digest())) {
           blobs.putIfAbsent(d.digest(), d);
         }
@@ -225,13 +225,13 @@ final class ReferrerCarrier {
     }
     int written = 0;
     for (Manifest child : children) {
-      if (to.headManifest(child.digest().toString()).isEmpty()) {
-        to.putManifest(child.digest().toString(), child);
+      if (to.headManifest(Ref.of(child.digest())).isEmpty()) {
+        to.putManifest(Ref.of(child.digest()), child);
         written++;
       }
     }
     if (a.cosignTag().isPresent()) {
-      to.putManifest(a.cosignTag().get(), m);
+      to.putManifest(Ref.tag(a.cosignTag().get()), m);
     } else {
       to.putReferrer(m);
     }
@@ -245,7 +245,7 @@ final class ReferrerCarrier {
       return;
     }
     for (Descriptor d : ManifestContent.of(manifest, from.name()).children()) {
-      Manifest child = from.getManifest(d.digest().toString());
+      Manifest child = from.getManifest(Ref.of(d.digest()));
       collectChildren(child, from, out);
       out.add(child);
     }
@@ -256,7 +256,7 @@ final class ReferrerCarrier {
    * meanwhile.
    */
   private static void restore(Step step, ImageStore to) {
-    String tag = step.attachment().cosignTag().orElseThrow();
+    Ref tag = Ref.tag(step.attachment().cosignTag().orElseThrow());
     Manifest previous = step.previous().orElseThrow();
     if (to.headManifest(tag).map(step.attachment().digest()::equals).orElse(false)) {
       to.putManifest(tag, previous);

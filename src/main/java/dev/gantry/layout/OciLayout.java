@@ -11,6 +11,7 @@ import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.image.ReferrersIndex;
 import dev.gantry.image.VerifiedCopy;
@@ -137,24 +138,24 @@ public final class OciLayout implements ImageStore {
   }
 
   @Override
-  public synchronized Optional<Digest> headManifest(String reference) {
-    if (reference.contains(":")) {
-      Digest d = Digest.parse(reference);
-      return blobExists(d) ? Optional.of(d) : Optional.empty();
+  public synchronized Optional<Digest> headManifest(Ref reference) {
+    if (reference instanceof Ref.ByDigest d) {
+      return blobExists(d.digest()) ? Optional.of(d.digest()) : Optional.empty();
     }
-    return findTag(readIndex(), reference).map(e -> Digest.parse(e.path("digest").asText()));
+    return findTag(readIndex(), reference.toString())
+        .map(e -> Digest.parse(e.path("digest").asText()));
   }
 
   @Override
-  public Manifest getManifest(String reference) {
+  public Manifest getManifest(Ref reference) {
     @Nullable String mediaType;
     Digest digest;
-    if (reference.contains(":")) {
-      digest = Digest.parse(reference);
+    if (reference instanceof Ref.ByDigest d) {
+      digest = d.digest();
       mediaType = null;
     } else {
       JsonNode entry =
-          findTag(readIndexSynchronized(), reference)
+          findTag(readIndexSynchronized(), reference.toString())
               .orElseThrow(
                   () ->
                       new GantryException(
@@ -174,13 +175,13 @@ public final class OciLayout implements ImageStore {
   }
 
   @Override
-  public synchronized Optional<Digest> headImage(String reference) {
-    if (!reference.contains(":")) {
+  public synchronized Optional<Digest> headImage(Ref reference) {
+    if (!(reference instanceof Ref.ByDigest d)) {
       return headManifest(reference);
     }
     for (JsonNode entry : readIndex().path("manifests")) {
-      if (reference.equals(entry.path("digest").asText())) {
-        return Optional.of(Digest.parse(reference));
+      if (d.toString().equals(entry.path("digest").asText())) {
+        return Optional.of(d.digest());
       }
     }
     return Optional.empty();
@@ -191,8 +192,8 @@ public final class OciLayout implements ImageStore {
    * image.
    */
   @Override
-  public synchronized void putImage(String reference, Manifest manifest) {
-    if (!reference.contains(":")) {
+  public synchronized void putImage(Ref reference, Manifest manifest) {
+    if (reference instanceof Ref.Tag) {
       putManifest(reference, manifest);
       return;
     }
@@ -206,20 +207,20 @@ public final class OciLayout implements ImageStore {
   }
 
   @Override
-  public synchronized void putManifest(String reference, Manifest manifest) {
+  public synchronized void putManifest(Ref reference, Manifest manifest) {
     checkWritable("put manifest " + describe(reference));
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), "put manifest " + describe(reference));
-    if (reference.contains(":")) {
+    if (!(reference instanceof Ref.Tag tag)) {
       return;
     }
     ObjectNode index = readIndex();
     ArrayNode manifests = index.withArray("manifests");
     for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
-      if (reference.equals(it.next().path("annotations").path(REF_NAME).asText(null))) {
+      if (tag.name().equals(it.next().path("annotations").path(REF_NAME).asText(null))) {
         it.remove();
       }
     }
-    addEntry(manifests, manifest, reference);
+    addEntry(manifests, manifest, tag.name());
     writeIndex(index, reference);
   }
 
@@ -233,7 +234,7 @@ public final class OciLayout implements ImageStore {
     }
   }
 
-  private void writeIndex(ObjectNode index, String reference) {
+  private void writeIndex(ObjectNode index, Ref reference) {
     try {
       writeAtomically(dir.resolve("index.json"), Json.bytes(index));
     } catch (IOException e) {
@@ -260,7 +261,7 @@ public final class OciLayout implements ImageStore {
     Optional<JsonNode> fallback = findTag(index, ReferrersIndex.fallbackTag(subject));
     if (fallback.isPresent()) {
       Digest d = Digest.parse(fallback.get().path("digest").asText());
-      String where = "list referrers " + describe(ReferrersIndex.fallbackTag(subject));
+      String where = "list referrers " + describe(Ref.tag(ReferrersIndex.fallbackTag(subject)));
       ReferrersIndex.parse(readBlob(d, where), where)
           .forEach(r -> found.putIfAbsent(r.digest(), r));
     }
@@ -303,14 +304,14 @@ public final class OciLayout implements ImageStore {
       }
     }
     index.withArray("manifests").add(Referrer.of(manifest).toDescriptor());
-    writeIndex(index, manifest.digest().toString());
+    writeIndex(index, Ref.of(manifest.digest()));
   }
 
   /**
    * The reference of the layout's only image (its tag, or its digest when untagged), for a source
    * named without a tag. A layout holding several images must be given one.
    */
-  public synchronized String onlyImage() {
+  public synchronized Ref onlyImage() {
     List<JsonNode> manifests = new ArrayList<>();
     readIndex()
         .path("manifests")
@@ -325,10 +326,11 @@ public final class OciLayout implements ImageStore {
           "'" + name + "' holds " + manifests.size() + " images: name one as " + name + ":TAG");
     }
     JsonNode entry = manifests.get(0);
+    // Another tool's ref.name may be a full name (docker.io/app:1): not a tag, so the digest.
     String tag = entry.path("annotations").path(REF_NAME).asText("");
     return tag.isEmpty() || tag.contains("/") || tag.contains(":")
-        ? entry.path("digest").asText()
-        : tag;
+        ? Ref.of(Digest.parse(entry.path("digest").asText()))
+        : Ref.tag(tag);
   }
 
   /**

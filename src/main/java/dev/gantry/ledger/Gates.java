@@ -3,6 +3,7 @@ package dev.gantry.ledger;
 import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
@@ -105,7 +106,7 @@ public final class Gates {
                 checks,
                 jobs,
                 true,
-                c -> open.apply(c.image().image()).headManifest(c.step().tag())));
+                c -> open.apply(c.image().image()).headManifest(Ref.tag(c.step().tag()))));
     for (int i = 0; i < checks.size(); i++) {
       Check c = checks.get(i);
       Digest read = c.step().previous();

@@ -2,6 +2,7 @@ package dev.gantry.ledger;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import dev.gantry.store.ImageStore;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,15 +54,17 @@ public final class History {
 
   /**
    * Reads the tag, then walks at most {@code limit} entries; a missing tag or repository is
-   * NOT_FOUND.
+   * NOT_FOUND. (A layout named without a tag stands for its only image, which may be untagged: its
+   * digest is then read, and followed, as the tag.)
    */
-  public static Log read(ImageStore store, String tag, int limit) {
+  public static Log read(ImageStore store, Ref tag, int limit) {
     Optional<Digest> current = store.headImage(tag);
     if (current.isEmpty()) {
       throw new GantryException(
           GantryException.Kind.NOT_FOUND, "history " + store.describe(tag) + ": no such tag");
     }
-    return new Log(store.name(), tag, current.get(), walk(store, tag, current.get(), limit));
+    String name = tag.toString();
+    return new Log(store.name(), name, current.get(), walk(store, name, current.get(), limit));
   }
 
   /**

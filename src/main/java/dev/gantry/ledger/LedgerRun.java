@@ -1,6 +1,7 @@
 package dev.gantry.ledger;
 
 import dev.gantry.GantryException;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
@@ -71,7 +72,7 @@ public record LedgerRun(
     List<History.Log> logs = new ArrayList<>();
     for (PromoteReport.TagResult r : report.results()) {
       try {
-        logs.add(History.read(open.apply(r.image()), r.tag(), limit));
+        logs.add(History.read(open.apply(r.image()), Ref.tag(r.tag()), limit));
       } catch (GantryException e) {
         warn.accept("history " + r.image() + ":" + r.tag() + ": " + e.getMessage());
       }

@@ -6,6 +6,7 @@ import dev.gantry.check.ImageRevision;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteReport.Outcome;
@@ -157,7 +158,7 @@ public final class Recorder {
         Move m = o.item();
         warnings.add(
             "ledger: the record of "
-                + m.store().describe(m.tag())
+                + m.store().describe(Ref.tag(m.tag()))
                 + " -> "
                 + m.target().digest()
                 + " was not written: "
@@ -170,8 +171,7 @@ public final class Recorder {
   private static Optional<String> label(Move m) {
     try {
       return Optional.ofNullable(
-          ImageRevision.of(
-                  m.store(), m.target(), m.store().describe(m.target().digest().toString()))
+          ImageRevision.of(m.store(), m.target(), m.store().describe(Ref.of(m.target().digest())))
               .commit());
     } catch (GantryException e) {
       return Optional.empty(); // an unreadable config only costs the record its commit

@@ -4,6 +4,7 @@ import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
@@ -35,7 +36,8 @@ public final class Rollback {
       Optional<Digest> to,
       Function<PromoteRequest.Image, ImageStore> open,
       int jobs) {
-    PromoteRequest request = new PromoteRequest(images, null, null, List.of(tag));
+    PromoteRequest request = new PromoteRequest(images, null, List.of(tag));
+    Ref at = Ref.tag(tag);
     List<ImagePlan> plans =
         Jobs.valuesOrThrow(
             Jobs.run(
@@ -44,10 +46,10 @@ public final class Rollback {
                 true,
                 image -> {
                   ImageStore store = open.apply(image);
-                  String where = store.describe(tag);
+                  String where = store.describe(at);
                   Digest current =
                       store
-                          .headImage(tag)
+                          .headImage(at)
                           .orElseThrow(
                               () ->
                                   new GantryException(
@@ -57,7 +59,7 @@ public final class Rollback {
                       to.isPresent()
                           ? held(store, tag, current, to.get(), where)
                           : previous(store, tag, current, where);
-                  Manifest manifest = store.getManifest(target.toString());
+                  Manifest manifest = store.getManifest(Ref.of(target));
                   return new ImagePlan(
                       image, manifest, List.of(new TagStep(tag, current, !target.equals(current))));
                 }));

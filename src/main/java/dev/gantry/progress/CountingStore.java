@@ -3,6 +3,7 @@ package dev.gantry.progress;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.store.ImageStore;
 import java.io.InputStream;
@@ -17,13 +18,13 @@ import java.util.function.UnaryOperator;
  */
 public record CountingStore(ImageStore store, TransferListener listener) implements ImageStore {
   @Override
-  public void putManifest(String reference, Manifest manifest) {
+  public void putManifest(Ref reference, Manifest manifest) {
     store.putManifest(reference, manifest);
     listener.manifestWritten(manifest.digest());
   }
 
   @Override
-  public void putImage(String reference, Manifest manifest) {
+  public void putImage(Ref reference, Manifest manifest) {
     store.putImage(reference, manifest);
     listener.manifestWritten(manifest.digest());
   }
@@ -34,22 +35,22 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   }
 
   @Override
-  public Optional<Digest> headManifest(String reference) {
+  public Optional<Digest> headManifest(Ref reference) {
     return store.headManifest(reference);
   }
 
   @Override
-  public Manifest getManifest(String reference) {
+  public Manifest getManifest(Ref reference) {
     return store.getManifest(reference);
   }
 
   @Override
-  public Optional<Manifest> findManifest(String reference) {
+  public Optional<Manifest> findManifest(Ref reference) {
     return store.findManifest(reference);
   }
 
   @Override
-  public Optional<Digest> headImage(String reference) {
+  public Optional<Digest> headImage(Ref reference) {
     return store.headImage(reference);
   }
 
@@ -64,7 +65,7 @@ public record CountingStore(ImageStore store, TransferListener listener) impleme
   }
 
   @Override
-  public String describe(String reference) {
+  public String describe(Ref reference) {
     return store.describe(reference);
   }
 

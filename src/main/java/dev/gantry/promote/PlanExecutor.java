@@ -4,6 +4,7 @@ import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PromotePlan.ImagePlan;
 import dev.gantry.promote.PromotePlan.TagStep;
 import dev.gantry.promote.PromoteReport.Outcome;
@@ -88,7 +89,7 @@ public final class PlanExecutor {
               if (stop.requested()) {
                 throw new Stopped();
               }
-              t.repo().putManifest(t.step().tag(), t.image().source());
+              t.repo().putManifest(Ref.tag(t.step().tag()), t.image().source());
               return true;
             });
     boolean anyFailed = attempts.stream().anyMatch(a -> a.failure() != null);
@@ -173,7 +174,7 @@ public final class PlanExecutor {
    * digest already (an ambiguous write that did not land), there is nothing to do.
    */
   private static Restore restore(Target t) {
-    Optional<Digest> now = t.repo().headManifest(t.step().tag());
+    Optional<Digest> now = t.repo().headManifest(Ref.tag(t.step().tag()));
     if (now.isPresent() && now.get().equals(t.step().previous())) {
       return new Restore(true, now);
     }
@@ -182,8 +183,8 @@ public final class PlanExecutor {
     }
     // Only a target that had a previous digest is restored (a new one is left): see apply.
     Digest was = Objects.requireNonNull(t.step().previous(), "restore of a new tag");
-    Manifest previous = t.repo().getManifest(was.toString());
-    t.repo().putManifest(t.step().tag(), previous);
+    Manifest previous = t.repo().getManifest(Ref.of(was));
+    t.repo().putManifest(Ref.tag(t.step().tag()), previous);
     return new Restore(true, now);
   }
 

@@ -3,6 +3,7 @@ package dev.gantry.promote;
 import dev.gantry.Jobs;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,21 +37,21 @@ public final class Preflight {
    * (HEAD).
    */
   private sealed interface Read permits SourceRead, TargetRead {
-    Found run(String sourceReference);
+    Found run(Ref source);
   }
 
   private record SourceRead(PromoteRequest.Image image, ImageStore repo) implements Read {
     @Override
-    public Found run(String sourceReference) {
-      return new SourceFound(image, repo.getManifest(sourceReference));
+    public Found run(Ref source) {
+      return new SourceFound(image, repo.getManifest(source));
     }
   }
 
   private record TargetRead(PromoteRequest.Image image, ImageStore repo, String tag)
       implements Read {
     @Override
-    public Found run(String sourceReference) {
-      return new TargetFound(image, tag, repo.headManifest(tag));
+    public Found run(Ref source) {
+      return new TargetFound(image, tag, repo.headManifest(Ref.tag(tag)));
     }
   }
 
@@ -76,8 +77,7 @@ public final class Preflight {
       request.to().forEach(t -> reads.add(new TargetRead(image, repo, t)));
     }
     List<Found> found =
-        Jobs.valuesOrThrow(
-            Jobs.run(reads, jobs, true, read -> read.run(request.sourceReference())));
+        Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> read.run(request.source())));
     // Each image's findings, in the order of the request (an image is named once: PromoteRequest
     // refuses twice).
     Map<PromoteRequest.Image, List<Found>> byImage =

@@ -2,6 +2,7 @@ package dev.gantry.promote;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.Repository;
@@ -10,40 +11,45 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What to promote, validated before any request: the images (each optionally pinned to the source
- * digest it must still have), the source ({@code --from TAG} or {@code --from @sha256:…}) and the
- * target tags.
+ * digest it must still have), the source ({@code --from TAG} or {@code --from @sha256:…}; null in a
+ * rollback, which reads no source) and the target tags.
  */
-public record PromoteRequest(
-    List<Image> images, @Nullable String fromTag, @Nullable Digest fromDigest, List<String> to) {
+public record PromoteRequest(List<Image> images, @Nullable Ref from, List<String> to) {
   /**
-   * Where to promote: a registry repository, or an OCI layout ({@code oci:PATH}; exactly one of the
-   * two is set). {@code pinned} is the digest the source must still resolve to, or null.
+   * Where to promote: a registry repository or an OCI layout ({@code oci:PATH}). {@code pinned} is
+   * the digest the source must still resolve to, or null.
    */
-  public record Image(
-      @Nullable Repository repository, @Nullable LayoutReference layout, @Nullable Digest pinned) {
+  public record Image(Location location, @Nullable Digest pinned) {
     // equals and hashCode written out: a record's generated ones link java.lang.invoke call sites
     // on first use,
     // some 60 ms of a CLI run (StartupClassesIT holds a promote to none).
     @Override
     public boolean equals(@Nullable Object o) {
       return o instanceof Image i
-          && Objects.equals(repository, i.repository)
-          && Objects.equals(layout, i.layout)
+          && location.equals(i.location)
           && Objects.equals(pinned, i.pinned);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(repository, layout, pinned);
+      return Objects.hash(location, pinned);
     }
 
     public Image(Repository repository, @Nullable Digest pinned) {
-      this(repository, null, pinned);
+      this(new Location.Registry(repository), pinned);
+    }
+
+    /** The repository, when the image is on a registry. */
+    public Optional<Repository> repository() {
+      return location instanceof Location.Registry r
+          ? Optional.of(r.repository())
+          : Optional.empty();
     }
 
     public static Image parse(String value) {
@@ -59,14 +65,14 @@ public record PromoteRequest(
           throw GantryException.badInput(
               "image '" + value + "' must not carry a tag: name the source with --from");
         }
-        return new Image(null, layout, pinned);
+        return new Image(new Location.Layout(layout), pinned);
       }
       ImageReference ref = ImageReference.parse(value);
       if (ref.tag() != null) {
         throw GantryException.badInput(
             "image '" + value + "' must not carry a tag: name the source with --from");
       }
-      return new Image(ref.repository(), null, ref.digest());
+      return new Image(ref.repository(), ref.digest());
     }
 
     /**
@@ -88,9 +94,7 @@ public record PromoteRequest(
 
     @Override
     public String toString() {
-      return repository != null
-          ? repository.toString()
-          : Objects.requireNonNull(layout, "a repository or a layout").name();
+      return location.name();
     }
   }
 
@@ -109,37 +113,30 @@ public record PromoteRequest(
     if (to == null || to.isEmpty()) {
       throw GantryException.badInput("missing --to: name at least one target tag");
     }
-    String fromTag = null;
-    Digest fromDigest = null;
-    if (from.startsWith("@")) {
-      fromDigest = Digest.parse(from.substring(1));
-    } else if (from.contains(":")) {
-      fromDigest = Digest.parse(from);
-    } else {
-      fromTag = ImageReference.checkTag(from);
-    }
+    Ref source = from.startsWith("@") ? Ref.of(Digest.parse(from.substring(1))) : Ref.parse(from);
     LinkedHashSet<String> tags = new LinkedHashSet<>();
     for (String t : to) {
       ImageReference.checkTag(t);
-      if (t.equals(fromTag)) {
+      if (source.equals(Ref.tag(t))) {
         throw GantryException.badInput("--to " + t + " is the same tag as --from");
       }
       tags.add(t);
     }
-    return new PromoteRequest(Image.parseAll(images), fromTag, fromDigest, List.copyOf(tags));
+    return new PromoteRequest(Image.parseAll(images), source, List.copyOf(tags));
   }
 
-  /** What goes after {@code /manifests/} to read the source. */
-  public String sourceReference() {
-    return fromDigest != null
-        ? fromDigest.toString()
-        : Objects.requireNonNull(fromTag, "a source tag or digest");
+  /** The source to read: its tag or digest (a promote names one; a rollback reads no source). */
+  public Ref source() {
+    return Objects.requireNonNull(from, "a source tag or digest");
+  }
+
+  /** The source tag, or null when the source is a digest (or there is none). */
+  public @Nullable String fromTag() {
+    return from instanceof Ref.Tag t ? t.name() : null;
   }
 
   /** {@code sha-abc1234} or {@code @sha256:…}, as the user wrote it. */
   public String fromLabel() {
-    return fromDigest != null
-        ? "@" + fromDigest
-        : Objects.requireNonNull(fromTag, "a source tag or digest");
+    return source() instanceof Ref.ByDigest d ? "@" + d : source().toString();
   }
 }

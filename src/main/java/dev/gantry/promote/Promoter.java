@@ -80,7 +80,7 @@ public final class Promoter {
    */
   private static boolean layoutsOnly(PromoteRequest request) {
     for (PromoteRequest.Image image : request.images()) {
-      if (image.layout() == null) {
+      if (!(image.location() instanceof Location.Layout)) {
         return false;
       }
     }

@@ -7,6 +7,7 @@ import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.store.ImageStore;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ public final class Discovery {
     for (String kind : cosignKinds) {
       String tag = CosignTags.tag(subject, kind);
       store
-          .findManifest(tag)
+          .findManifest(Ref.tag(tag))
           .ifPresent(
               m ->
                   out.add(
@@ -108,7 +109,7 @@ public final class Discovery {
     for (Descriptor child : ManifestContent.of(manifest, store.name()).children()) {
       out.add(child.digest());
       if (MediaTypes.isIndex(child.mediaType())) {
-        collectPlatforms(store, store.getManifest(child.digest().toString()), out);
+        collectPlatforms(store, store.getManifest(Ref.of(child.digest())), out);
       }
     }
   }

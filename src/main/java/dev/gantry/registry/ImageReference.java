@@ -2,7 +2,7 @@ package dev.gantry.registry;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
-import java.util.regex.Pattern;
+import dev.gantry.image.Ref;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,8 +11,6 @@ import org.jspecify.annotations.Nullable;
  * is on Docker Hub, where a one-component name gets the {@code library/} prefix.
  */
 public record ImageReference(Repository repository, @Nullable String tag, @Nullable Digest digest) {
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-
   public ImageReference {
     if (repository == null) {
       throw new IllegalArgumentException("repository");
@@ -39,7 +37,7 @@ public record ImageReference(Repository repository, @Nullable String tag, @Nulla
     if (colon > slash) {
       tag = rest.substring(colon + 1);
       rest = rest.substring(0, colon);
-      if (!TAG.matcher(tag).matches()) {
+      if (!Ref.Tag.isValid(tag)) {
         throw GantryException.badInput("invalid tag '" + tag + "' in '" + value + "'");
       }
     }
@@ -84,11 +82,7 @@ public record ImageReference(Repository repository, @Nullable String tag, @Nulla
 
   /** Throws the one-line bad-input error unless {@code tag} is a valid tag. */
   public static String checkTag(@Nullable String tag) {
-    if (tag == null || !TAG.matcher(tag).matches()) {
-      throw GantryException.badInput(
-          "invalid tag '" + tag + "' (allowed: [A-Za-z0-9_][A-Za-z0-9._-]{0,127})");
-    }
-    return tag;
+    return Ref.Tag.parse(tag).name();
   }
 
   public ImageReference withTag(String newTag) {
@@ -98,11 +92,17 @@ public record ImageReference(Repository repository, @Nullable String tag, @Nulla
   /**
    * What goes after {@code /manifests/}: the digest when pinned, else the tag, else {@code latest}.
    */
-  public String manifestReference() {
+  public Ref manifestReference() {
+    Ref named = namedReference();
+    return named != null ? named : Ref.tag("latest");
+  }
+
+  /** The digest when pinned, else the tag, else null (the reference names neither). */
+  public @Nullable Ref namedReference() {
     if (digest != null) {
-      return digest.toString();
+      return Ref.of(digest);
     }
-    return tag != null ? tag : "latest";
+    return tag != null ? Ref.tag(tag) : null;
   }
 
   @Override

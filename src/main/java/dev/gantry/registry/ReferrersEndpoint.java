@@ -5,6 +5,7 @@ import dev.gantry.http.WholeBody;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.image.ReferrersIndex;
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class ReferrersEndpoint {
         return fromApi.get();
       }
     }
-    String tag = ReferrersIndex.fallbackTag(subject);
+    Ref tag = Ref.tag(ReferrersIndex.fallbackTag(subject));
     return repo.findManifest(tag)
         .map(
             index ->
@@ -142,12 +143,12 @@ final class ReferrersEndpoint {
                             + "@"
                             + manifest.digest()
                             + ": the manifest has no subject"));
-    Optional<String> processed = repo.put(manifest.digest().toString(), manifest);
+    Optional<String> processed = repo.put(Ref.of(manifest.digest()), manifest);
     if (processed.isPresent()) {
       return;
     }
     Referrer entry = Referrer.of(manifest);
-    String tag = ReferrersIndex.fallbackTag(subject);
+    Ref tag = Ref.tag(ReferrersIndex.fallbackTag(subject));
     String where = "put referrer " + repo.describe(tag);
     for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
       Optional<RemoteRepository.Fetched> current = repo.findWithEtag(tag);

@@ -8,6 +8,7 @@ import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.ManifestContent;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
@@ -145,12 +146,12 @@ public final class RemoteRepository implements ImageStore {
    * digest (one more request, for new tags only).
    */
   @Override
-  public Optional<Digest> headManifest(String reference) {
+  public Optional<Digest> headManifest(Ref reference) {
     String subject = describe(reference);
     Request request =
         request(manifestUrl(reference)).head().header("Accept", MediaTypes.ACCEPT).build();
     try (Response r = execute(request, "check manifest", subject)) {
-      if (r.code() == 404 && isDigest(reference)) {
+      if (r.code() == 404 && reference instanceof Ref.ByDigest) {
         return Optional.empty();
       }
       if (r.code() != 404 && r.code() != 405 && !r.isSuccessful()) {
@@ -178,13 +179,13 @@ public final class RemoteRepository implements ImageStore {
    * reported.
    */
   @Override
-  public Manifest getManifest(String reference) {
+  public Manifest getManifest(Ref reference) {
     return fetchManifest(reference, false).orElseThrow().manifest();
   }
 
   /** GET a manifest, or empty when the tag or digest does not exist: one request. */
   @Override
-  public Optional<Manifest> findManifest(String reference) {
+  public Optional<Manifest> findManifest(Ref reference) {
     return fetchManifest(reference, true).map(Fetched::manifest);
   }
 
@@ -195,11 +196,11 @@ public final class RemoteRepository implements ImageStore {
   record Fetched(Manifest manifest, Optional<String> etag) {}
 
   /** {@link #findManifest} with the ETag. */
-  Optional<Fetched> findWithEtag(String reference) {
+  Optional<Fetched> findWithEtag(Ref reference) {
     return fetchManifest(reference, true);
   }
 
-  private Optional<Fetched> fetchManifest(String reference, boolean missingIsEmpty) {
+  private Optional<Fetched> fetchManifest(Ref reference, boolean missingIsEmpty) {
     String subject = describe(reference);
     // WholeBody: the retry layer reads the body, so a connection cut after the headers is retried
     // like any other.
@@ -228,9 +229,9 @@ public final class RemoteRepository implements ImageStore {
       }
       Manifest manifest = Manifest.of(bytes, mediaType);
       String reported = r.header("Docker-Content-Digest");
-      if (isDigest(reference) && !Digest.parse(reference).matches(bytes)) {
+      if (reference instanceof Ref.ByDigest asked && !asked.digest().matches(bytes)) {
         throw RegistryException.digestMismatch(
-            "get manifest", subject, reference, manifest.digest());
+            "get manifest", subject, asked.toString(), manifest.digest());
       }
       if (reported != null
           && !reported.isBlank()
@@ -246,15 +247,11 @@ public final class RemoteRepository implements ImageStore {
     }
   }
 
-  private static boolean isDigest(String reference) {
-    return reference.contains(":");
-  }
-
   /**
    * PUT the exact bytes under a tag or digest; the registry must report the digest of those bytes.
    */
   @Override
-  public void putManifest(String reference, Manifest manifest) {
+  public void putManifest(Ref reference, Manifest manifest) {
     put(reference, manifest);
   }
 
@@ -262,7 +259,7 @@ public final class RemoteRepository implements ImageStore {
    * {@link #putManifest}, returning the {@code OCI-Subject} header: set when the registry processed
    * a subject field.
    */
-  Optional<String> put(String reference, Manifest manifest) {
+  Optional<String> put(Ref reference, Manifest manifest) {
     return put(reference, manifest, Map.of());
   }
 
@@ -270,7 +267,7 @@ public final class RemoteRepository implements ImageStore {
    * {@link #put} with precondition headers ({@code If-Match}, {@code If-None-Match}); a registry
    * may answer 412.
    */
-  Optional<String> put(String reference, Manifest manifest, Map<String, String> conditions) {
+  Optional<String> put(Ref reference, Manifest manifest, Map<String, String> conditions) {
     String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
     Request.Builder builder = request(manifestUrl(reference)).put(body);
@@ -390,12 +387,12 @@ public final class RemoteRepository implements ImageStore {
     return new Request.Builder().url(url).tag(RegistryAccess.class, access);
   }
 
-  private HttpUrl manifestUrl(String reference) {
+  private HttpUrl manifestUrl(Ref reference) {
     return base.newBuilder()
         .addPathSegment("v2")
         .addPathSegments(repository.path())
         .addPathSegment("manifests")
-        .addPathSegment(reference)
+        .addPathSegment(reference.toString())
         .build();
   }
 

@@ -3,6 +3,7 @@ package dev.gantry.release;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.Planner;
 import dev.gantry.promote.Preflight;
 import dev.gantry.promote.PromoteReport;
@@ -70,7 +71,7 @@ public final class Releaser {
     List<ReleaseNotes.ImageLine> lines = new ArrayList<>();
     if (!req.images().isEmpty()) {
       PromoteRequest check =
-          new PromoteRequest(req.images(), req.fromTag(), null, List.of(version.tag()));
+          new PromoteRequest(req.images(), Ref.tag(req.fromTag()), List.of(version.tag()));
       List<Preflight.ImageState> states = Preflight.read(check, open, jobs);
       Planner.plan(
           check,
@@ -128,11 +129,9 @@ public final class Releaser {
       List<PromoteRequest.Image> pinned = new ArrayList<>();
       for (int i = 0; i < req.images().size(); i++) {
         PromoteRequest.Image image = req.images().get(i);
-        pinned.add(
-            new PromoteRequest.Image(
-                image.repository(), image.layout(), Digest.parse(lines.get(i).digest())));
+        pinned.add(new PromoteRequest.Image(image.location(), Digest.parse(lines.get(i).digest())));
       }
-      PromoteRequest promote = new PromoteRequest(pinned, req.fromTag(), null, List.of(v));
+      PromoteRequest promote = new PromoteRequest(pinned, Ref.tag(req.fromTag()), List.of(v));
       try {
         report = Promoter.promote(promote, open, false, jobs);
       } catch (GantryException e) {

@@ -3,6 +3,7 @@ package dev.gantry.resolve;
 import dev.gantry.GantryException;
 import dev.gantry.Jobs;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.store.ImageStore;
@@ -67,12 +68,12 @@ public final class Resolver {
                 image -> {
                   ImageStore store = open.apply(image);
                   return store
-                      .headImage(tag)
+                      .headImage(Ref.tag(tag))
                       .orElseThrow(
                           () ->
                               new GantryException(
                                   GantryException.Kind.NOT_FOUND,
-                                  "resolve " + store.describe(tag) + ": tag not found"));
+                                  "resolve " + store.describe(Ref.tag(tag)) + ": tag not found"));
                 }));
     List<Pinned> pinned = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {

@@ -4,6 +4,7 @@ import dev.gantry.GantryException;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import java.util.function.UnaryOperator;
 /**
  * Where images live: a repository on a registry, or an OCI image layout on disk. Promote and copy
  * speak only this, so every guarantee (byte-exact, idempotent, all or nothing) holds for both.
- * References are a tag or a digest string ({@code sha256:…}).
+ * Manifests are named by a {@link Ref}: a tag or a digest.
  */
 public interface ImageStore {
   /**
@@ -29,28 +30,28 @@ public interface ImageStore {
   String name();
 
   /** The digest a tag or digest resolves to, or empty when it does not exist. */
-  Optional<Digest> headManifest(String reference);
+  Optional<Digest> headManifest(Ref reference);
 
   /** The manifest's exact bytes, verified against their digest. */
-  Manifest getManifest(String reference);
+  Manifest getManifest(Ref reference);
 
   /**
    * The manifest, or empty when the tag or digest does not exist (a registry answers this with one
    * GET).
    */
-  default Optional<Manifest> findManifest(String reference) {
+  default Optional<Manifest> findManifest(Ref reference) {
     return headManifest(reference).map(d -> getManifest(reference));
   }
 
   /** Stores the exact bytes under a tag, or by digest when {@code reference} is one. */
-  void putManifest(String reference, Manifest manifest);
+  void putManifest(Ref reference, Manifest manifest);
 
   /**
    * The digest an image is listed under, for the top manifest of an image: like {@link
    * #headManifest}, except that a layout only counts an image named by digest when its index lists
    * it (a stored manifest blob is not enough).
    */
-  default Optional<Digest> headImage(String reference) {
+  default Optional<Digest> headImage(Ref reference) {
     return headManifest(reference);
   }
 
@@ -58,7 +59,7 @@ public interface ImageStore {
    * Stores an image's top manifest under a tag or digest so that readers find it (a layout lists it
    * in its index).
    */
-  default void putImage(String reference, Manifest manifest) {
+  default void putImage(Ref reference, Manifest manifest) {
     putManifest(reference, manifest);
   }
 
@@ -86,8 +87,8 @@ public interface ImageStore {
   InputStream openBlob(Digest digest);
 
   /** A reference to an image in this store, for output: {@code name:tag} or {@code name@digest}. */
-  default String describe(String reference) {
-    return name() + (reference.contains(":") ? "@" : ":") + reference;
+  default String describe(Ref reference) {
+    return reference.in(name());
   }
 
   /** Writes a blob read from {@code in}, checking size and digest before it becomes visible. */

@@ -5,6 +5,7 @@ import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class AttachmentReader {
     List<Attachment> found = new ArrayList<>();
     for (Requirement r : requirements) {
       if (r instanceof Requirement.CosignTag c
-          && store.findManifest(c.tagFor(digest)).isPresent()) {
+          && store.findManifest(Ref.tag(c.tagFor(digest))).isPresent()) {
         found.add(new Attachment.CosignTag(c.suffix()));
       }
     }
@@ -76,7 +77,7 @@ final class AttachmentReader {
     if (r.digest().isEmpty()) {
       return r;
     }
-    Optional<Manifest> own = store.findManifest(r.digest());
+    Optional<Manifest> own = store.findManifest(Ref.of(Digest.parse(r.digest())));
     if (own.isEmpty()) {
       return r;
     }

@@ -5,6 +5,7 @@ import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,7 @@ final class SignatureReader {
   /** The signatures found; empty when there is no {@code .sig} tag. */
   static List<SignedPayload> read(ImageStore store, Digest subject) {
     String tag = new Requirement.CosignTag("sig").tagFor(subject);
-    Optional<Manifest> tagged = store.findManifest(tag);
+    Optional<Manifest> tagged = store.findManifest(Ref.tag(tag));
     if (tagged.isEmpty()) {
       return List.of();
     }

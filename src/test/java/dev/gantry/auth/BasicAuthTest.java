@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RemoteRepository;
 import dev.gantry.registry.Repository;
@@ -44,7 +45,8 @@ class BasicAuthTest {
     registry.server.enqueue(CHALLENGE);
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(M, registry.client(r -> Optional.of(CREDS)).forPull(repo).getManifest("latest"));
+    assertEquals(
+        M, registry.client(r -> Optional.of(CREDS)).forPull(repo).getManifest(Ref.tag("latest")));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(2, rs.size());
@@ -60,10 +62,10 @@ class BasicAuthTest {
     registry.server.enqueue(MockRegistry.manifest(M));
     registry.server.enqueue(MockRegistry.manifestHead(M));
     RemoteRepository remote = registry.client(r -> Optional.of(CREDS)).forPull(repo);
-    remote.getManifest("latest");
+    remote.getManifest(Ref.tag("latest"));
     registry.requests();
 
-    remote.headManifest("latest");
+    remote.headManifest(Ref.tag("latest"));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(1, rs.size());
@@ -79,7 +81,11 @@ class BasicAuthTest {
     GantryException e =
         assertThrows(
             GantryException.class,
-            () -> registry.client(r -> Optional.of(CREDS)).forPull(repo).getManifest("latest"));
+            () ->
+                registry
+                    .client(r -> Optional.of(CREDS))
+                    .forPull(repo)
+                    .getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(2, registry.server.getRequestCount());
@@ -92,11 +98,12 @@ class BasicAuthTest {
     registry.server.enqueue(CHALLENGE);
     registry.server.enqueue(MockRegistry.manifest(M));
     RemoteRepository remote = registry.client(r -> Optional.of(CREDS)).forPull(repo);
-    remote.getManifest("latest");
+    remote.getManifest(Ref.tag("latest"));
 
     registry.server.enqueue(CHALLENGE);
     registry.server.enqueue(MockRegistry.manifest(M));
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("latest"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(3, registry.server.getRequestCount());
@@ -109,7 +116,11 @@ class BasicAuthTest {
     GantryException e =
         assertThrows(
             GantryException.class,
-            () -> registry.client(CredentialSource.none()).forPull(repo).headManifest("latest"));
+            () ->
+                registry
+                    .client(CredentialSource.none())
+                    .forPull(repo)
+                    .headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(1, registry.server.getRequestCount());

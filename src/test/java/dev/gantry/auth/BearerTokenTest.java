@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.Repository;
 import dev.gantry.registry.TestManifests;
@@ -47,7 +48,10 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 300));
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    registry.client(USER).forPush(dst, sources.toArray(Repository[]::new)).headManifest("latest");
+    registry
+        .client(USER)
+        .forPush(dst, sources.toArray(Repository[]::new))
+        .headManifest(Ref.tag("latest"));
 
     RecordedRequest tokenRequest = registry.requests().get(1);
     assertEquals(
@@ -67,7 +71,8 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
     assertEquals(
-        Optional.of(M.digest()), registry.client(USER).forPull(repo).headManifest("latest"));
+        Optional.of(M.digest()),
+        registry.client(USER).forPull(repo).headManifest(Ref.tag("latest")));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(3, rs.size());
@@ -100,7 +105,7 @@ class BearerTokenTest {
             .addHeader("Docker-Content-Digest", M.digest())
             .build());
 
-    registry.client(USER).forPush(repo).putManifest("latest", M);
+    registry.client(USER).forPush(repo).putManifest(Ref.tag("latest"), M);
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(3, rs.size());
@@ -118,7 +123,7 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 300));
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    registry.client(USER).forPush(repo).headManifest("latest");
+    registry.client(USER).forPush(repo).headManifest(Ref.tag("latest"));
 
     RecordedRequest tokenRequest = registry.requests().get(1);
     assertEquals(List.of(PULL_PUSH), tokenRequest.getUrl().queryParameterValues("scope"));
@@ -130,7 +135,8 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.token("anon", 300));
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(M, registry.client(CredentialSource.none()).forPull(repo).getManifest("latest"));
+    assertEquals(
+        M, registry.client(CredentialSource.none()).forPull(repo).getManifest(Ref.tag("latest")));
 
     RecordedRequest tokenRequest = registry.requests().get(1);
     assertEquals("/token", tokenRequest.getUrl().encodedPath());
@@ -150,7 +156,7 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.manifestHead(M));
     CredentialSource identity = r -> Optional.of(new Credentials("<token>", "", "refresh-123"));
 
-    registry.client(identity).forPull(repo).headManifest("latest");
+    registry.client(identity).forPull(repo).headManifest(Ref.tag("latest"));
 
     List<RecordedRequest> rs = registry.requests();
     RecordedRequest tokenRequest = rs.get(1);
@@ -178,7 +184,7 @@ class BearerTokenTest {
     GantryException e =
         assertThrows(
             GantryException.class,
-            () -> registry.client(USER).forPull(repo).headManifest("latest"));
+            () -> registry.client(USER).forPull(repo).headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertTrue(e.getMessage().contains("ci-bot"), e.getMessage());
@@ -194,7 +200,8 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
     assertEquals(
-        Optional.of(M.digest()), registry.client(USER).forPull(repo).headManifest("latest"));
+        Optional.of(M.digest()),
+        registry.client(USER).forPull(repo).headManifest(Ref.tag("latest")));
     assertEquals(4, registry.server.getRequestCount());
     assertEquals(1, registry.sleeps.size());
   }
@@ -210,7 +217,7 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 300));
     registry.server.enqueue(new MockResponse.Builder().code(201).build());
 
-    registry.client(USER).forPush(repo).putManifest("latest", M);
+    registry.client(USER).forPush(repo).putManifest(Ref.tag("latest"), M);
 
     assertEquals(
         List.of(PULL_PUSH), registry.requests().get(1).getUrl().queryParameterValues("scope"));
@@ -238,7 +245,8 @@ class BearerTokenTest {
     registry.server.enqueue(MockRegistry.error(401, "UNAUTHORIZED", "bad credentials"));
 
     assertThrows(
-        GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
+        GantryException.class,
+        () -> registry.client(USER).forPull(repo).getManifest(Ref.tag("latest")));
 
     okhttp3.ConnectionPool pool = registry.http.connectionPool();
     assertEquals(
@@ -253,7 +261,7 @@ class BearerTokenTest {
     GantryException e =
         assertThrows(
             GantryException.class,
-            () -> registry.client(USER).forPull(repo).headManifest("latest"));
+            () -> registry.client(USER).forPull(repo).headManifest(Ref.tag("latest")));
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(e.getMessage().contains("no token"), e.getMessage());
   }

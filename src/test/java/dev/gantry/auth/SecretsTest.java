@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gantry.GantryException;
+import dev.gantry.image.Ref;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.Repository;
 import java.io.PrintWriter;
@@ -71,7 +72,8 @@ class SecretsTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> registry.client(USER).forPush(repo).getManifest("latest"));
+            GantryException.class,
+            () -> registry.client(USER).forPush(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertNoSecret(e);
@@ -84,7 +86,8 @@ class SecretsTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
+            GantryException.class,
+            () -> registry.client(USER).forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertNoSecret(e);
@@ -102,7 +105,8 @@ class SecretsTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
+            GantryException.class,
+            () -> registry.client(USER).forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertNoSecret(e);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.RemoteRepository;
@@ -51,9 +52,9 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.manifest(M));
     RemoteRepository remote = registry.client(USER).forPull(repo);
 
-    remote.headManifest("latest");
+    remote.headManifest(Ref.tag("latest"));
     registry.requests();
-    assertEquals(M, remote.getManifest("sha-1"));
+    assertEquals(M, remote.getManifest(Ref.tag("sha-1")));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(1, rs.size(), "no second challenge and no second token request");
@@ -70,8 +71,8 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.manifestHead(M));
     RegistryClient client = registry.client(USER);
 
-    client.forPull(repo).headManifest("a");
-    client.forPull(repo).headManifest("b");
+    client.forPull(repo).headManifest(Ref.tag("a"));
+    client.forPull(repo).headManifest(Ref.tag("b"));
 
     List<String> lines = registry.requestLines();
     assertEquals(
@@ -99,8 +100,8 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.manifest(M));
     RemoteRepository remote = registry.client(USER).forPush(repo);
 
-    remote.headManifest("latest");
-    remote.getManifest("sha-1");
+    remote.headManifest(Ref.tag("latest"));
+    remote.getManifest(Ref.tag("sha-1"));
 
     List<String> lines = registry.requestLines();
     assertEquals(
@@ -115,13 +116,13 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 300));
     registry.server.enqueue(MockRegistry.manifestHead(M));
     RemoteRepository remote = registry.client(USER).forPull(repo);
-    remote.headManifest("latest");
+    remote.headManifest(Ref.tag("latest"));
     registry.requests();
 
     registry.server.enqueue(registry.bearerChallenge(PULL, "error=\"invalid_token\""));
     registry.server.enqueue(MockRegistry.token("tok-2", 300));
     registry.server.enqueue(MockRegistry.manifestHead(M));
-    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
+    assertEquals(Optional.of(M.digest()), remote.headManifest(Ref.tag("latest")));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(3, rs.size());
@@ -139,7 +140,8 @@ class TokenCacheTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> registry.client(USER).forPull(repo).getManifest("latest"));
+            GantryException.class,
+            () -> registry.client(USER).forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(3, registry.server.getRequestCount());
@@ -151,13 +153,14 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 300));
     registry.server.enqueue(MockRegistry.manifestHead(M));
     RemoteRepository remote = registry.client(USER).forPull(repo);
-    remote.headManifest("latest");
+    remote.headManifest(Ref.tag("latest"));
 
     registry.server.enqueue(registry.bearerChallenge(PULL, "error=\"invalid_token\""));
     registry.server.enqueue(MockRegistry.token("tok-2", 300));
     registry.server.enqueue(registry.bearerChallenge(PULL, "error=\"invalid_token\""));
     registry.server.enqueue(MockRegistry.token("tok-never", 300));
-    GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(6, registry.server.getRequestCount());
@@ -169,13 +172,13 @@ class TokenCacheTest {
     registry.server.enqueue(MockRegistry.token("tok-1", 60));
     registry.server.enqueue(MockRegistry.manifestHead(M));
     RemoteRepository remote = registry.client(USER).forPull(repo);
-    remote.headManifest("latest");
+    remote.headManifest(Ref.tag("latest"));
     registry.requests();
 
     registry.clock.advance(Duration.ofSeconds(55)); // 60 s lifetime, refreshed 10 s early
     registry.server.enqueue(MockRegistry.token("tok-2", 60));
     registry.server.enqueue(MockRegistry.manifestHead(M));
-    remote.headManifest("latest");
+    remote.headManifest(Ref.tag("latest"));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(2, rs.size());
@@ -215,7 +218,7 @@ class TokenCacheTest {
             pool.submit(
                 () -> {
                   start.await();
-                  return client.forPull(repo).headManifest(tag);
+                  return client.forPull(repo).headManifest(Ref.tag(tag));
                 }));
       }
       for (Future<Optional<?>> f : results) {

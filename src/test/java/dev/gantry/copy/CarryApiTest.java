@@ -13,6 +13,7 @@ import dev.gantry.copy.ImageCopier.Endpoint;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.OciLayout;
 import dev.gantry.progress.TransferListener;
 import dev.gantry.referrers.Selection;
@@ -101,7 +102,7 @@ class CarryApiTest {
 
   private Endpoint registry(String repo, String ref, boolean push, Repository... mountFrom) {
     Repository r = mock.repository(repo);
-    return new Endpoint(push ? client.forPush(r, mountFrom) : client.forPull(r), ref);
+    return new Endpoint(push ? client.forPush(r, mountFrom) : client.forPull(r), Ref.tag(ref));
   }
 
   @Test
@@ -185,7 +186,7 @@ class CarryApiTest {
     CopyReport toLayout =
         ImageCopier.copy(
             registry("src/round", "v1", false),
-            new Endpoint(OciLayout.openOrCreate(first, "oci:" + first), "v1"),
+            new Endpoint(OciLayout.openOrCreate(first, "oci:" + first), Ref.tag("v1")),
             false,
             2,
             TransferListener.NONE,
@@ -193,7 +194,7 @@ class CarryApiTest {
     mock.requests();
     CopyReport toApi =
         ImageCopier.copy(
-            new Endpoint(OciLayout.open(first, "oci:" + first, true), "v1"),
+            new Endpoint(OciLayout.open(first, "oci:" + first, true), Ref.tag("v1")),
             registry("dst/round", "v1", true),
             false,
             1,
@@ -203,7 +204,7 @@ class CarryApiTest {
     CopyReport back =
         ImageCopier.copy(
             registry("dst/round", "v1", false),
-            new Endpoint(OciLayout.openOrCreate(second, "oci:" + second), "v1"),
+            new Endpoint(OciLayout.openOrCreate(second, "oci:" + second), Ref.tag("v1")),
             false,
             2,
             TransferListener.NONE,

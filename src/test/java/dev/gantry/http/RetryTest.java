@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.registry.MockRegistry;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.RegistryException;
@@ -49,7 +50,7 @@ class RetryTest {
             .build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(M, client.forPull(repo).getManifest("latest"));
+    assertEquals(M, client.forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(List.of(Duration.ofSeconds(2)), registry.sleeps);
     assertEquals(
@@ -63,7 +64,7 @@ class RetryTest {
         new MockResponse.Builder().code(503).addHeader("Retry-After", "86400").build());
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    client.forPull(repo).headManifest("latest");
+    client.forPull(repo).headManifest(Ref.tag("latest"));
 
     assertEquals(List.of(MockRegistry.FAST_RETRIES.maxRetryAfter()), registry.sleeps);
   }
@@ -73,7 +74,7 @@ class RetryTest {
     registry.server.enqueue(MockRegistry.status(503));
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    assertEquals(Optional.of(M.digest()), client.forPull(repo).headManifest("latest"));
+    assertEquals(Optional.of(M.digest()), client.forPull(repo).headManifest(Ref.tag("latest")));
 
     assertEquals(2, registry.server.getRequestCount());
     assertEquals(1, registry.sleeps.size());
@@ -90,7 +91,8 @@ class RetryTest {
     }
 
     RegistryException e =
-        assertThrows(RegistryException.class, () -> client.forPull(repo).getManifest("latest"));
+        assertThrows(
+            RegistryException.class, () -> client.forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(status, e.status());
     int attempts = MockRegistry.FAST_RETRIES.maxAttempts();
@@ -114,7 +116,8 @@ class RetryTest {
     }
 
     RegistryException e =
-        assertThrows(RegistryException.class, () -> client.forPull(repo).getManifest("latest"));
+        assertThrows(
+            RegistryException.class, () -> client.forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(408, e.status());
     assertEquals(MockRegistry.FAST_RETRIES.maxAttempts(), registry.server.getRequestCount());
@@ -126,7 +129,8 @@ class RetryTest {
     registry.server.enqueue(MockRegistry.manifest(M));
 
     GantryException e =
-        assertThrows(GantryException.class, () -> client.forPull(repo).getManifest("latest"));
+        assertThrows(
+            GantryException.class, () -> client.forPull(repo).getManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
     assertEquals(1, registry.server.getRequestCount());
@@ -139,7 +143,8 @@ class RetryTest {
     registry.server.enqueue(new MockResponse.Builder().code(201).build());
 
     GantryException e =
-        assertThrows(GantryException.class, () -> client.forPush(repo).putManifest("latest", M));
+        assertThrows(
+            GantryException.class, () -> client.forPush(repo).putManifest(Ref.tag("latest"), M));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(e.getMessage().contains("MANIFEST_INVALID"), e.getMessage());
@@ -156,7 +161,7 @@ class RetryTest {
             .addHeader("Docker-Content-Digest", M.digest())
             .build());
 
-    client.forPush(repo).putManifest("latest", M);
+    client.forPush(repo).putManifest(Ref.tag("latest"), M);
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(2, rs.size());
@@ -173,7 +178,7 @@ class RetryTest {
         new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(M, client.forPull(repo).getManifest("latest"));
+    assertEquals(M, client.forPull(repo).getManifest(Ref.tag("latest")));
     assertEquals(2, registry.server.getRequestCount());
     assertEquals(1, registry.sleeps.size(), "retried by RetryInterceptor, after a backoff");
   }
@@ -189,7 +194,7 @@ class RetryTest {
             .build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(M, client.forPull(repo).getManifest("latest"));
+    assertEquals(M, client.forPull(repo).getManifest(Ref.tag("latest")));
     assertEquals(2, registry.server.getRequestCount());
     assertEquals(1, registry.sleeps.size());
   }
@@ -205,7 +210,7 @@ class RetryTest {
             .build());
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(M, client.forPull(repo).getManifest("latest"));
+    assertEquals(M, client.forPull(repo).getManifest(Ref.tag("latest")));
     assertEquals(2, registry.server.getRequestCount());
     assertEquals(1, registry.sleeps.size(), "retried by RetryInterceptor, after a backoff");
   }
@@ -217,7 +222,8 @@ class RetryTest {
     Repository gone = new Repository(registryName, "demo/api");
 
     RegistryException e =
-        assertThrows(RegistryException.class, () -> client.forPull(gone).headManifest("latest"));
+        assertThrows(
+            RegistryException.class, () -> client.forPull(gone).headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertEquals(0, e.status());
@@ -232,7 +238,7 @@ class RetryTest {
     registry.server.enqueue(MockRegistry.status(503));
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    client.forPull(repo).headManifest("latest");
+    client.forPull(repo).headManifest(Ref.tag("latest"));
 
     for (RecordedRequest r : registry.requests()) {
       assertEquals(HttpClients.USER_AGENT, r.getHeaders().get("User-Agent"));

@@ -11,6 +11,7 @@ import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.testing.Attachments;
 import dev.gantry.testing.TempDirs;
@@ -102,7 +103,7 @@ class LayoutReferrersTest {
   void theOnlyImageIsStillTheImageWhenReferrersAreListed() {
     layout.putReferrer(store(Attachments.referrer(subject, Attachments.SBOM_TYPE, "sbom")));
 
-    assertEquals(TestImages.LAYOUT_TAG, layout.onlyImage());
+    assertEquals(Ref.tag(TestImages.LAYOUT_TAG), layout.onlyImage());
   }
 
   @Test
@@ -156,7 +157,7 @@ class LayoutReferrersTest {
     assertEquals(
         Map.of("org.opencontainers.image.created", "2026-11-30T00:00:00Z"),
         found.get(0).annotations());
-    assertEquals(TestImages.LAYOUT_TAG, layout.onlyImage());
+    assertEquals(Ref.tag(TestImages.LAYOUT_TAG), layout.onlyImage());
   }
 
   @Test

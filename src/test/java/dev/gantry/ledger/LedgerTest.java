@@ -13,6 +13,7 @@ import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import dev.gantry.promote.PlanExecutor;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromoteReport;
@@ -75,8 +76,8 @@ class LedgerTest {
 
   /** Moves latest to {@code to} as a promote does, then records it at the clock's time. */
   private Recorder.Written move(Manifest to, MoveKind kind) {
-    Optional<Digest> previous = store.headManifest("latest");
-    store.putManifest("latest", to);
+    Optional<Digest> previous = store.headManifest(Ref.tag("latest"));
+    store.putManifest(Ref.tag("latest"), to);
     return Recorder.write(
         List.of(new Recorder.Move(store, "latest", to, previous, "sha-" + kind.label())),
         kind,
@@ -144,7 +145,7 @@ class LedgerTest {
     store.listings.set(0);
     store.manifestGets.set(0);
 
-    History.Log log = History.read(store, "latest", 20);
+    History.Log log = History.read(store, Ref.tag("latest"), 20);
 
     List<PromotionRecord> r = log.records();
     assertEquals(
@@ -174,7 +175,7 @@ class LedgerTest {
         store.manifestGets.get(),
         "no record manifest is fetched: the listing's annotations are the record");
 
-    assertEquals(2, History.read(store, "latest", 2).entries().size(), "--limit");
+    assertEquals(2, History.read(store, Ref.tag("latest"), 2).entries().size(), "--limit");
   }
 
   @Test
@@ -183,7 +184,7 @@ class LedgerTest {
     Manifest c = image("ccccccc");
     store.tag("latest", c);
 
-    History.Log log = History.read(store, "latest", 20);
+    History.Log log = History.read(store, Ref.tag("latest"), 20);
 
     assertEquals(List.of(new History.Unrecorded(c.digest())), log.entries());
     assertTrue(HistoryOutput.text(log).contains("moved by another tool"), HistoryOutput.text(log));
@@ -193,7 +194,8 @@ class LedgerTest {
 
   @Test
   void aMissingTagIsNotFound() {
-    GantryException e = assertThrows(GantryException.class, () -> History.read(store, "latest", 5));
+    GantryException e =
+        assertThrows(GantryException.class, () -> History.read(store, Ref.tag("latest"), 5));
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
   }
 
@@ -226,8 +228,8 @@ class LedgerTest {
   }
 
   private PromotePlan plan(Manifest source, String tag) {
-    PromoteRequest request = new PromoteRequest(List.of(image), "staging", null, List.of(tag));
-    Digest current = store.headManifest(tag).orElse(null);
+    PromoteRequest request = new PromoteRequest(List.of(image), Ref.tag("staging"), List.of(tag));
+    Digest current = store.headManifest(Ref.tag(tag)).orElse(null);
     return new PromotePlan(
         request,
         List.of(
@@ -238,8 +240,8 @@ class LedgerTest {
   }
 
   private Recorder.Written moveTo(String tag, Manifest to) {
-    Optional<Digest> previous = store.headManifest(tag);
-    store.putManifest(tag, to);
+    Optional<Digest> previous = store.headManifest(Ref.tag(tag));
+    store.putManifest(Ref.tag(tag), to);
     return Recorder.write(
         List.of(new Recorder.Move(store, tag, to, previous, "sha-x")),
         MoveKind.PROMOTE,
@@ -335,7 +337,7 @@ class LedgerTest {
         Rollback.plan(List.of(image), "latest", Optional.of(a.digest()), i -> store, 2);
     PromoteReport report = PlanExecutor.apply(toA, i -> store, 2, StopSignal.never(), p -> {});
     assertEquals(PromoteReport.Outcome.PROMOTED, report.results().get(0).outcome());
-    assertEquals(Optional.of(a.digest()), store.headManifest("latest"));
+    assertEquals(Optional.of(a.digest()), store.headManifest(Ref.tag("latest")));
 
     GantryException unknown =
         assertThrows(
@@ -397,7 +399,8 @@ class LedgerTest {
         RecordManifest.of(foreign, new Descriptor(a.mediaType(), a.digest(), a.size())));
     store.tag("latest", a);
     assertEquals(
-        List.of(new History.Unrecorded(a.digest())), History.read(store, "latest", 5).entries());
+        List.of(new History.Unrecorded(a.digest())),
+        History.read(store, Ref.tag("latest"), 5).entries());
 
     // The same repository path on another registry host (a mirror) is this repository.
     PromotionRecord mirrored =
@@ -412,6 +415,6 @@ class LedgerTest {
             MoveKind.PROMOTE);
     store.putReferrer(
         RecordManifest.of(mirrored, new Descriptor(a.mediaType(), a.digest(), a.size())));
-    assertEquals(List.of(mirrored), History.read(store, "latest", 5).records());
+    assertEquals(List.of(mirrored), History.read(store, Ref.tag("latest"), 5).records());
   }
 }

@@ -5,6 +5,7 @@ import dev.gantry.Json;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.image.Referrer;
 import dev.gantry.store.ImageStore;
 import java.io.ByteArrayInputStream;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 class MemoryStore implements ImageStore {
   private final String name;
-  private final Map<String, Manifest> manifests = new ConcurrentHashMap<>();
+  private final Map<Ref, Manifest> manifests = new ConcurrentHashMap<>();
   private final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
   private final List<Manifest> referrers = new CopyOnWriteArrayList<>();
   final AtomicInteger listings = new AtomicInteger();
@@ -43,12 +44,12 @@ class MemoryStore implements ImageStore {
   }
 
   @Override
-  public Optional<Digest> headManifest(String reference) {
+  public Optional<Digest> headManifest(Ref reference) {
     return Optional.ofNullable(manifests.get(reference)).map(Manifest::digest);
   }
 
   @Override
-  public Manifest getManifest(String reference) {
+  public Manifest getManifest(Ref reference) {
     manifestGets.incrementAndGet();
     Manifest m = manifests.get(reference);
     if (m == null) {
@@ -60,18 +61,18 @@ class MemoryStore implements ImageStore {
   }
 
   @Override
-  public void putManifest(String reference, Manifest manifest) {
+  public void putManifest(Ref reference, Manifest manifest) {
     writes.add(reference + " " + manifest.digest());
     manifests.put(reference, manifest);
-    manifests.put(manifest.digest().toString(), manifest);
+    manifests.put(Ref.of(manifest.digest()), manifest);
   }
 
   /**
    * Sets a tag without counting it as one of Gantry's writes (another tool, or the test's setup).
    */
   void tag(String tag, Manifest manifest) {
-    manifests.put(tag, manifest);
-    manifests.put(manifest.digest().toString(), manifest);
+    manifests.put(Ref.tag(tag), manifest);
+    manifests.put(Ref.of(manifest.digest()), manifest);
   }
 
   @Override
@@ -105,7 +106,7 @@ class MemoryStore implements ImageStore {
       }
     }
     writes.add("referrer " + manifest.digest());
-    manifests.put(manifest.digest().toString(), manifest);
+    manifests.put(Ref.of(manifest.digest()), manifest);
     referrers.add(manifest);
   }
 

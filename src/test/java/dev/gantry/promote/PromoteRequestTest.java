@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
+import dev.gantry.layout.LayoutReference;
 import dev.gantry.registry.Repository;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -31,9 +34,9 @@ class PromoteRequestTest {
             new PromoteRequest.Image(new Repository("ghcr.io", "acme/api"), null),
             new PromoteRequest.Image(new Repository("docker.io", "library/nginx"), null)),
         r.images());
+    assertEquals(Ref.tag("sha-abc1234"), r.from());
     assertEquals("sha-abc1234", r.fromTag());
-    assertNull(r.fromDigest());
-    assertEquals("sha-abc1234", r.sourceReference());
+    assertEquals("sha-abc1234", r.source().toString());
     assertEquals("sha-abc1234", r.fromLabel());
     assertEquals(List.of("latest", "1.0"), r.to());
   }
@@ -43,9 +46,42 @@ class PromoteRequestTest {
     PromoteRequest r =
         PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@" + DIGEST, List.of("latest"));
     assertNull(r.fromTag());
-    assertEquals(Digest.parse(DIGEST), r.fromDigest());
-    assertEquals(DIGEST, r.sourceReference());
+    assertEquals(Ref.of(Digest.parse(DIGEST)), r.from());
+    assertEquals(DIGEST, r.source().toString());
     assertEquals("@" + DIGEST, r.fromLabel());
+  }
+
+  @Test
+  void fromDigestWithoutAt() {
+    PromoteRequest r = PromoteRequest.parse(List.of("ghcr.io/acme/api"), DIGEST, List.of("latest"));
+    assertEquals(Ref.of(Digest.parse(DIGEST)), r.from());
+    assertEquals("@" + DIGEST, r.fromLabel());
+  }
+
+  /** After an {@code @} only a digest will do, even where the rest would make a valid tag. */
+  @Test
+  void atBeforeATagIsABadDigest() {
+    badInput(
+        () -> PromoteRequest.parse(List.of("ghcr.io/acme/api"), "@latest", List.of("stable")),
+        "invalid digest 'latest'");
+  }
+
+  @Test
+  void aLayoutImageIsALayoutLocation() {
+    PromoteRequest.Image image = PromoteRequest.Image.parse("oci:build/app@" + DIGEST);
+    assertEquals(new Location.Layout(LayoutReference.parse("oci:build/app")), image.location());
+    assertEquals(Digest.parse(DIGEST), image.pinned());
+    assertEquals(Optional.empty(), image.repository());
+    assertEquals("oci:build/app", image.toString());
+  }
+
+  @Test
+  void aRegistryImageIsARegistryLocation() {
+    PromoteRequest.Image image = PromoteRequest.Image.parse("ghcr.io/acme/api");
+    Repository repo = new Repository("ghcr.io", "acme/api");
+    assertEquals(new Location.Registry(repo), image.location());
+    assertEquals(Optional.of(repo), image.repository());
+    assertEquals("ghcr.io/acme/api", image.toString());
   }
 
   @Test

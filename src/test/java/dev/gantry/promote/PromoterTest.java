@@ -54,7 +54,10 @@ class PromoterTest {
             images.stream().map(i -> registry.registry() + "/" + i).toList(), from, to);
     return Promoter.promote(
         request,
-        i -> dryRun ? client.forPull(i.repository()) : client.forPush(i.repository()),
+        i ->
+            dryRun
+                ? client.forPull(i.repository().orElseThrow())
+                : client.forPush(i.repository().orElseThrow()),
         dryRun,
         jobs);
   }
@@ -335,7 +338,9 @@ class PromoterTest {
     GantryException e =
         assertThrows(
             GantryException.class,
-            () -> Promoter.promote(request, i -> client.forPush(i.repository()), false, 1));
+            () ->
+                Promoter.promote(
+                    request, i -> client.forPush(i.repository().orElseThrow()), false, 1));
 
     assertEquals(GantryException.Kind.SOURCE_MOVED, e.kind());
     assertTrue(registry.requestLines().stream().noneMatch(l -> l.startsWith("PUT")));

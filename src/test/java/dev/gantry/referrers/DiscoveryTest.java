@@ -8,6 +8,7 @@ import dev.gantry.image.CosignTags;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.OciLayout;
 import dev.gantry.testing.Attachments;
 import dev.gantry.testing.TempDirs;
@@ -49,7 +50,7 @@ class DiscoveryTest {
 
   private Manifest platform(int i) throws Exception {
     JsonNode child = new ObjectMapper().readTree(index.bytes()).path("manifests").get(i);
-    return layout.getManifest(child.path("digest").asText());
+    return layout.getManifest(Ref.parse(child.path("digest").asText()));
   }
 
   @Test
@@ -63,7 +64,7 @@ class DiscoveryTest {
     layout.putReferrer(sigOfSbom);
     layout.putReferrer(platformSbom);
     Manifest cosign = store(Attachments.cosignSignature(index.digest(), "example.com/app"));
-    layout.putManifest(Attachments.cosignTag(index.digest(), "sig"), cosign);
+    layout.putManifest(Ref.tag(Attachments.cosignTag(index.digest(), "sig")), cosign);
 
     Discovered found = Discovery.discover(layout, index, 2);
 
@@ -95,7 +96,7 @@ class DiscoveryTest {
   void theCosignTagOfAPlatformManifestIsFound() throws Exception {
     Digest arm64 = platform(1).digest();
     Manifest cosign = store(Attachments.cosignSignature(arm64, "example.com/app"));
-    layout.putManifest(Attachments.cosignTag(arm64, "att"), cosign);
+    layout.putManifest(Ref.tag(Attachments.cosignTag(arm64, "att")), cosign);
 
     Discovered found = Discovery.discover(layout, index, 1);
 
@@ -107,13 +108,13 @@ class DiscoveryTest {
     Manifest sbom = store(Attachments.referrer(index, Attachments.SBOM_TYPE, "sbom"));
     layout.putReferrer(sbom);
     Manifest sigOfSbom = store(Attachments.cosignSignature(sbom.digest(), "example.com/app"));
-    layout.putManifest(Attachments.cosignTag(sbom.digest(), "sig"), sigOfSbom);
+    layout.putManifest(Ref.tag(Attachments.cosignTag(sbom.digest(), "sig")), sigOfSbom);
     Manifest sigOfSig = store(Attachments.cosignSignature(sigOfSbom.digest(), "example.com/app"));
-    layout.putManifest(Attachments.cosignTag(sigOfSbom.digest(), "sig"), sigOfSig);
+    layout.putManifest(Ref.tag(Attachments.cosignTag(sigOfSbom.digest(), "sig")), sigOfSig);
     // Cosign writes only .sig for an attachment; an .att of one is not looked up (one request per
     // attachment).
     Manifest attOfSbom = store(Attachments.cosignSignature(sbom.digest(), "example.com/other"));
-    layout.putManifest(Attachments.cosignTag(sbom.digest(), "att"), attOfSbom);
+    layout.putManifest(Ref.tag(Attachments.cosignTag(sbom.digest(), "att")), attOfSbom);
 
     Discovered found = Discovery.discover(layout, index, 2);
 

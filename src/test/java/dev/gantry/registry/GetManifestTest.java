@@ -10,6 +10,7 @@ import dev.gantry.auth.CredentialSource;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -37,7 +38,7 @@ class GetManifestTest {
   void acceptListsAllFourManifestTypes() {
     registry.server.enqueue(MockRegistry.manifest(INDEX));
 
-    remote.getManifest("sha-1");
+    remote.getManifest(Ref.tag("sha-1"));
 
     RecordedRequest r = registry.requests().get(0);
     assertEquals("GET", r.getMethod());
@@ -63,7 +64,7 @@ class GetManifestTest {
   void bytesAreKeptExactlyWithTheServedMediaType() {
     registry.server.enqueue(MockRegistry.manifest(IMAGE));
 
-    Manifest got = remote.getManifest("sha-1");
+    Manifest got = remote.getManifest(Ref.tag("sha-1"));
 
     assertArrayEquals(IMAGE.bytes(), got.bytes());
     assertEquals(MediaTypes.DOCKER_MANIFEST, got.mediaType());
@@ -78,7 +79,7 @@ class GetManifestTest {
             .setHeader("Content-Type", MediaTypes.OCI_INDEX + "; charset=utf-8")
             .build());
 
-    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest("sha-1").mediaType());
+    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest(Ref.tag("sha-1")).mediaType());
   }
 
   @Test
@@ -89,7 +90,7 @@ class GetManifestTest {
             .setHeader("Content-Type", "application/json")
             .build());
 
-    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest("sha-1").mediaType());
+    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest(Ref.tag("sha-1")).mediaType());
   }
 
   /**
@@ -111,7 +112,8 @@ class GetManifestTest {
             .body(new okio.Buffer().write(bytes))
             .build());
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(
@@ -130,7 +132,7 @@ class GetManifestTest {
     registry.server.enqueue(
         new MockResponse.Builder().code(200).body(new okio.Buffer().write(INDEX.bytes())).build());
 
-    assertEquals(INDEX, remote.getManifest("sha-1"));
+    assertEquals(INDEX, remote.getManifest(Ref.tag("sha-1")));
   }
 
   @Test
@@ -142,7 +144,8 @@ class GetManifestTest {
             .setHeader("Docker-Content-Digest", wrong)
             .build());
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(
@@ -165,7 +168,7 @@ class GetManifestTest {
             .build());
 
     GantryException e =
-        assertThrows(GantryException.class, () -> remote.getManifest(asked.toString()));
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.of(asked)));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(
@@ -181,7 +184,7 @@ class GetManifestTest {
   void byDigestMatchingBytesAreAccepted() {
     registry.server.enqueue(MockRegistry.manifest(INDEX));
 
-    assertEquals(INDEX, remote.getManifest(INDEX.digest().toString()));
+    assertEquals(INDEX, remote.getManifest(Ref.of(INDEX.digest())));
   }
 
   /**
@@ -201,7 +204,7 @@ class GetManifestTest {
     registry.server.enqueue(
         MockRegistry.manifest(INDEX).newBuilder().removeHeader("Docker-Content-Digest").build());
 
-    assertArrayEquals(INDEX.bytes(), remote.getManifest(sha512).bytes());
+    assertArrayEquals(INDEX.bytes(), remote.getManifest(Ref.parse(sha512)).bytes());
   }
 
   /**
@@ -230,8 +233,8 @@ class GetManifestTest {
           }
         });
 
-    assertEquals(INDEX, remote.getManifest("sha-1"));
-    assertEquals(java.util.Optional.of(INDEX.digest()), remote.headManifest("latest"));
+    assertEquals(INDEX, remote.getManifest(Ref.tag("sha-1")));
+    assertEquals(java.util.Optional.of(INDEX.digest()), remote.headManifest(Ref.tag("latest")));
   }
 
   @Test
@@ -246,7 +249,8 @@ class GetManifestTest {
               .build());
     }
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(
@@ -272,8 +276,8 @@ class GetManifestTest {
     registry.server.enqueue(
         MockRegistry.manifest(Manifest.of(dockerList.bytes(), MediaTypes.OCI_INDEX)));
 
-    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest("a").mediaType());
-    assertEquals(MediaTypes.DOCKER_MANIFEST_LIST, remote.getManifest("b").mediaType());
+    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest(Ref.tag("a")).mediaType());
+    assertEquals(MediaTypes.DOCKER_MANIFEST_LIST, remote.getManifest(Ref.tag("b")).mediaType());
   }
 
   @Test
@@ -304,7 +308,7 @@ class GetManifestTest {
             .body(new okio.Buffer().write(image))
             .build());
 
-    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest("a").mediaType());
-    assertEquals(MediaTypes.OCI_MANIFEST, remote.getManifest("b").mediaType());
+    assertEquals(MediaTypes.OCI_INDEX, remote.getManifest(Ref.tag("a")).mediaType());
+    assertEquals(MediaTypes.OCI_MANIFEST, remote.getManifest(Ref.tag("b")).mediaType());
   }
 }

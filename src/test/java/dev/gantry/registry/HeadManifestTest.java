@@ -8,6 +8,7 @@ import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
+import dev.gantry.image.Ref;
 import java.util.List;
 import java.util.Optional;
 import mockwebserver3.MockResponse;
@@ -33,10 +34,10 @@ class HeadManifestTest {
     registry.server.enqueue(MockRegistry.manifestHead(M));
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
+    assertEquals(Optional.of(M.digest()), remote.headManifest(Ref.tag("latest")));
     // The connection is still usable: a Content-Length without a body must not leave the next
     // exchange confused.
-    assertEquals(Optional.of(M.digest()), remote.headManifest("stable"));
+    assertEquals(Optional.of(M.digest()), remote.headManifest(Ref.tag("stable")));
 
     List<RecordedRequest> rs = registry.requests();
     assertEquals(2, rs.size());
@@ -51,7 +52,7 @@ class HeadManifestTest {
   void digestNotFoundIsEmptyWithNoFurtherRequest() {
     registry.server.enqueue(MockRegistry.status(404));
 
-    assertEquals(Optional.empty(), remote.headManifest(M.digest().toString()));
+    assertEquals(Optional.empty(), remote.headManifest(Ref.of(M.digest())));
     assertEquals(1, registry.server.getRequestCount());
   }
 
@@ -59,7 +60,7 @@ class HeadManifestTest {
   void digestReferenceIsPutInThePathAsIs() {
     registry.server.enqueue(MockRegistry.manifestHead(M));
 
-    remote.headManifest(M.digest().toString());
+    remote.headManifest(Ref.of(M.digest()));
 
     assertEquals("/v2/demo/api/manifests/" + M.digest(), registry.requests().get(0).getTarget());
   }
@@ -79,7 +80,7 @@ class HeadManifestTest {
             .body(new okio.Buffer().write(M.bytes()))
             .build());
 
-    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
+    assertEquals(Optional.of(M.digest()), remote.headManifest(Ref.tag("latest")));
 
     assertEquals(
         List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
@@ -91,7 +92,7 @@ class HeadManifestTest {
     registry.server.enqueue(MockRegistry.status(405));
     registry.server.enqueue(MockRegistry.manifest(M));
 
-    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
+    assertEquals(Optional.of(M.digest()), remote.headManifest(Ref.tag("latest")));
 
     assertEquals(
         List.of("HEAD /v2/demo/api/manifests/latest", "GET /v2/demo/api/manifests/latest"),
@@ -106,8 +107,8 @@ class HeadManifestTest {
     registry.server.enqueue(MockRegistry.status(404));
     registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
 
-    assertEquals(Optional.of(M.digest()), remote.headManifest("latest"));
-    assertEquals(Optional.empty(), remote.headManifest("stable"));
+    assertEquals(Optional.of(M.digest()), remote.headManifest(Ref.tag("latest")));
+    assertEquals(Optional.empty(), remote.headManifest(Ref.tag("stable")));
 
     assertEquals(
         List.of(
@@ -124,7 +125,8 @@ class HeadManifestTest {
       registry.server.enqueue(MockRegistry.status(500));
     }
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertEquals(
@@ -135,7 +137,8 @@ class HeadManifestTest {
   void forbiddenIsAnAuthenticationError() {
     registry.server.enqueue(MockRegistry.status(403));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertTrue(
@@ -161,7 +164,8 @@ class HeadManifestTest {
             .addHeader("Docker-Content-Digest", "sha256:zzz")
             .build());
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.headManifest("latest"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.headManifest(Ref.tag("latest")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind(), e.getMessage());
     assertTrue(

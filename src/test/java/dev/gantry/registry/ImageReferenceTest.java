@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,7 +45,11 @@ class ImageReferenceTest {
     assertEquals("acme/api", ref.repository().path());
     assertEquals("v1", ref.tag());
     assertEquals(Digest.parse(DIGEST), ref.digest());
-    assertEquals(DIGEST, ref.manifestReference(), "a digest wins over the tag when reading");
+    assertEquals(
+        Ref.of(Digest.parse(DIGEST)),
+        ref.manifestReference(),
+        "a digest wins over the tag when reading");
+    assertEquals(ref.manifestReference(), ref.namedReference());
   }
 
   @Test
@@ -53,7 +58,15 @@ class ImageReferenceTest {
     assertEquals("localhost:5000", ref.repository().registry());
     assertEquals("a/b", ref.repository().path());
     assertNull(ref.tag());
-    assertEquals("latest", ref.manifestReference());
+    assertEquals(Ref.tag("latest"), ref.manifestReference());
+    assertNull(ref.namedReference(), "a destination named so keeps the source's tag");
+  }
+
+  @Test
+  void aTagAloneIsTheReference() {
+    ImageReference ref = ImageReference.parse("ghcr.io/acme/api:v1");
+    assertEquals(Ref.tag("v1"), ref.manifestReference());
+    assertEquals(Ref.tag("v1"), ref.namedReference());
   }
 
   @ParameterizedTest

@@ -9,6 +9,7 @@ import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class PutManifestTest {
     Manifest m = kind.equals("index") ? TestManifests.index("m") : TestManifests.dockerImage("m");
     registry.server.enqueue(created(m.digest()));
 
-    remote.putManifest("latest", m);
+    remote.putManifest(Ref.tag("latest"), m);
 
     RecordedRequest r = registry.requests().get(0);
     assertEquals("PUT", r.getMethod());
@@ -57,7 +58,7 @@ class PutManifestTest {
     registry.server.enqueue(MockRegistry.manifest(source));
     registry.server.enqueue(created(source.digest()));
 
-    remote.putManifest("latest", remote.getManifest("sha-1"));
+    remote.putManifest(Ref.tag("latest"), remote.getManifest(Ref.tag("sha-1")));
 
     assertArrayEquals(source.bytes(), registry.requests().get(1).getBody().toByteArray());
   }
@@ -66,7 +67,7 @@ class PutManifestTest {
   void answerWithoutADigestIsAccepted() {
     registry.server.enqueue(MockRegistry.status(201));
 
-    remote.putManifest("latest", TestManifests.index("m"));
+    remote.putManifest(Ref.tag("latest"), TestManifests.index("m"));
 
     assertEquals(1, registry.server.getRequestCount());
   }
@@ -77,7 +78,8 @@ class PutManifestTest {
     Digest other = TestManifests.index("other").digest();
     registry.server.enqueue(created(other));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.putManifest("latest", m));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.putManifest(Ref.tag("latest"), m));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(
@@ -95,7 +97,7 @@ class PutManifestTest {
     Manifest m = TestManifests.index("m");
     registry.server.enqueue(created(m.digest()));
 
-    remote.putManifest(m.digest().toString(), m);
+    remote.putManifest(Ref.of(m.digest()), m);
 
     assertEquals("/v2/demo/api/manifests/" + m.digest(), registry.requests().get(0).getTarget());
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gantry.GantryException;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.image.Digest;
+import dev.gantry.image.Ref;
 import mockwebserver3.MockResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class RegistryErrorMappingTest {
     registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
 
     RegistryException e =
-        assertThrows(RegistryException.class, () -> remote.getManifest("sha-abc1234"));
+        assertThrows(RegistryException.class, () -> remote.getManifest(Ref.tag("sha-abc1234")));
 
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
     assertEquals(404, e.status());
@@ -47,7 +48,8 @@ class RegistryErrorMappingTest {
     registry.server.enqueue(
         MockRegistry.error(404, "NAME_UNKNOWN", "repository name not known to registry"));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.NOT_FOUND, e.kind());
     assertTrue(e.getMessage().contains("NAME_UNKNOWN"), e.getMessage());
@@ -57,7 +59,8 @@ class RegistryErrorMappingTest {
   void unauthorizedWithoutAChallengeIsAuthentication() {
     registry.server.enqueue(MockRegistry.error(401, "UNAUTHORIZED", "authentication required"));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(
@@ -69,7 +72,8 @@ class RegistryErrorMappingTest {
   void emptyUnauthorizedSaysAuthenticationRequired() {
     registry.server.enqueue(MockRegistry.status(401));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(
@@ -83,7 +87,8 @@ class RegistryErrorMappingTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
+            GantryException.class,
+            () -> remote.putManifest(Ref.tag("latest"), TestManifests.index("m")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
     assertEquals(
@@ -100,7 +105,8 @@ class RegistryErrorMappingTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
+            GantryException.class,
+            () -> remote.putManifest(Ref.tag("latest"), TestManifests.index("m")));
 
     assertEquals(GantryException.Kind.AUTHENTICATION, e.kind());
   }
@@ -121,7 +127,8 @@ class RegistryErrorMappingTest {
               .build());
     }
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest("sha-1"));
+    GantryException e =
+        assertThrows(GantryException.class, () -> remote.getManifest(Ref.tag("sha-1")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertTrue(
@@ -146,7 +153,8 @@ class RegistryErrorMappingTest {
 
     GantryException e =
         assertThrows(
-            GantryException.class, () -> remote.putManifest("latest", TestManifests.index("m")));
+            GantryException.class,
+            () -> remote.putManifest(Ref.tag("latest"), TestManifests.index("m")));
 
     assertEquals(GantryException.Kind.FAILED, e.kind());
     assertEquals(
@@ -161,7 +169,7 @@ class RegistryErrorMappingTest {
     Digest d = TestManifests.index("m").digest();
     registry.server.enqueue(MockRegistry.error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
 
-    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest(d.toString()));
+    GantryException e = assertThrows(GantryException.class, () -> remote.getManifest(Ref.of(d)));
 
     assertTrue(
         e.getMessage().startsWith("get manifest " + registry.registry() + "/demo/api@" + d + ": "),

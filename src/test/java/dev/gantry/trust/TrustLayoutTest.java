@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Manifest;
+import dev.gantry.image.Ref;
 import dev.gantry.layout.OciLayout;
 import dev.gantry.testing.Attachments;
 import dev.gantry.testing.GantryRunner;
@@ -79,6 +80,9 @@ class TrustLayoutTest {
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(
         image.digest(),
-        OciLayout.open(dir, "oci:" + dir, true).headImage("latest").orElseThrow().toString());
+        OciLayout.open(dir, "oci:" + dir, true)
+            .headImage(Ref.tag("latest"))
+            .orElseThrow()
+            .toString());
   }
 }

@@ -2,11 +2,10 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
-import dev.gantry.layout.LayoutReference;
 import dev.gantry.ledger.History;
 import dev.gantry.ledger.HistoryOutput;
-import dev.gantry.registry.ImageReference;
-import java.util.List;
+import dev.gantry.session.Reference;
+import dev.gantry.session.Session;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,21 +47,16 @@ final class HistoryCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     History.Log log;
-    try (Stores stores = new Stores(registry, env)) {
-      if (limit < 1 || limit > 1000) {
-        throw GantryException.badInput("invalid --limit " + limit + " (1 to 1000)");
-      }
-      if (!LayoutReference.isLayout(image) && ImageReference.parse(image).digest() != null) {
-        throw GantryException.badInput(
-            "image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
-      }
-      registry.validate();
-      String host =
-          LayoutReference.isLayout(image)
-              ? null
-              : ImageReference.parse(image).repository().registry();
-      registry.bindCredentials(host == null ? List.of() : List.of(host), host);
-      Endpoint at = stores.source(image);
+    if (limit < 1 || limit > 1000) {
+      throw GantryException.badInput("invalid --limit " + limit + " (1 to 1000)");
+    }
+    Reference ref = Reference.parse(image);
+    if (ref instanceof Reference.InRegistry r && r.ref().digest() != null) {
+      throw GantryException.badInput(
+          "image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
+    }
+    try (Session session = registry.open(env, ref.registry())) {
+      Endpoint at = session.source(ref);
       String tag = at.reference();
       if (tag == null) {
         throw GantryException.badInput("image '" + image + "' names no tag: name IMAGE:TAG");

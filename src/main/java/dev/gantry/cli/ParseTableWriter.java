@@ -65,8 +65,7 @@ final class ParseTableWriter {
             new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
             Clock.systemUTC());
-    return new CommandLine(Gantry.command(name, env, s -> {}), new Gantry.Factory(env))
-        .getCommandSpec();
+    return new CommandLine(Gantry.command(name, env, s -> {})).getCommandSpec();
   }
 
   static Result table(String name) {

@@ -13,6 +13,8 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
+import dev.gantry.session.RegistrySettings;
+import dev.gantry.session.Session;
 import dev.gantry.trust.TrustGate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,18 +108,18 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     Recorder.Written recorded = Recorder.Written.none();
     List<History.Log> histories = new ArrayList<>();
     StopSignal stop = new StopSignal();
-    try (Stores stores = new Stores(registry, env);
+    PromoteRequest request = PromoteRequest.parse(images, from, to);
+    Optional<LedgerRun.Soak> soakFor = soak(request);
+    Optional<String> commit = LedgerOptions.commit(sha);
+    if (history < 0 || history > 100) {
+      throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
+    }
+    RegistrySettings settings = registry.settings();
+    progress.mode();
+    TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
+    RegistrySettings.@Nullable Login login = settings.loginForImages(request.images());
+    try (Session session = Session.open(env.surroundings(), settings, login);
         SignalStop signals = SignalStop.install(stop, env.stderr())) {
-      PromoteRequest request = PromoteRequest.parse(images, from, to);
-      Optional<LedgerRun.Soak> soakFor = soak(request);
-      Optional<String> commit = LedgerOptions.commit(sha);
-      if (history < 0 || history > 100) {
-        throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
-      }
-      registry.validate();
-      progress.mode();
-      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
-      registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was
       // written.
       Tracker counted = Tracker.counting(env.clock());
@@ -126,7 +128,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       // counts the images' manifests.
       LedgerRun run =
           new LedgerRun(
-              image -> stores.forPromote(image, !registry.dryRun),
+              image -> session.store(image, !registry.dryRun),
               soakFor,
               ledger.recording(registry.dryRun),
               commit,

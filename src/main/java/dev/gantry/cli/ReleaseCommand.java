@@ -10,6 +10,7 @@ import dev.gantry.release.GitHubApi;
 import dev.gantry.release.ReleaseNotes;
 import dev.gantry.release.ReleaseRequest;
 import dev.gantry.release.Releaser;
+import dev.gantry.session.Session;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,13 +31,6 @@ import picocli.CommandLine.Option;
             + "Re-running on a released commit completes what is missing and changes nothing else.")
 final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   private final Environment env;
-
-  @Option(
-      names = "--repository",
-      paramLabel = "OWNER/NAME",
-      required = true,
-      description = "The GitHub repository.")
-  String repository;
 
   @Option(
       names = "--sha",
@@ -75,14 +69,11 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   @Option(names = "--no-latest", description = "Do not mark the release as the latest one.")
   boolean noLatest;
 
-  @Option(
-      names = "--github-token-stdin",
-      description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
-  boolean tokenStdin;
-
   @Mixin LedgerOptions ledger;
 
   @Mixin RegistryOptions registry;
+
+  @Mixin GitHubOptions github;
 
   ReleaseCommand(Environment env) {
     this.env = env;
@@ -97,19 +88,17 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   public Integer call() {
     Releaser.Result result;
     Recorder.Written recorded = Recorder.Written.none();
-    try (Stores stores = new Stores(registry, env)) {
-      ReleaseRequest request =
-          ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
-      registry.validate();
-      registry.bindCredentialsForImages(request.images());
-      GitHubApi gitHub =
-          new GitHubApi(GitHubToken.connect(env, registry, tokenStdin), request.repository());
+    ReleaseRequest request =
+        ReleaseRequest.parse(
+            github.repository, sha, images, from, format, draft, prerelease, noLatest);
+    try (Session session = registry.openForImages(env, request.images())) {
+      GitHubApi gitHub = new GitHubApi(session.gitHub(github.settings(env)), request.repository());
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
       result =
           Releaser.release(
               request,
               gitHub,
-              image -> stores.forPromote(image, !registry.dryRun),
+              image -> session.store(image, !registry.dryRun),
               now,
               registry.dryRun,
               registry.jobs);
@@ -120,7 +109,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
             Recorder.write(
                 Recorder.promoted(
                     result.imageReport(),
-                    image -> stores.forPromote(image, true),
+                    image -> session.store(image, true),
                     result.imageReport().plan().request().fromLabel()),
                 MoveKind.RELEASE,
                 Optional.of(result.commit()),

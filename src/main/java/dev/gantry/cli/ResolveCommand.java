@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.resolve.Resolver;
+import dev.gantry.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,12 +49,9 @@ final class ResolveCommand implements Callable<Integer>, JsonOutput {
   @Override
   public Integer call() {
     List<Resolver.Pinned> pinned;
-    try (Stores stores = new Stores(registry, env)) {
-      List<PromoteRequest.Image> parsed = Resolver.images(images, tag);
-      registry.validate();
-      registry.bindCredentialsForImages(parsed);
-      pinned =
-          Resolver.resolve(parsed, tag, image -> stores.forPromote(image, false), registry.jobs);
+    List<PromoteRequest.Image> parsed = Resolver.images(images, tag);
+    try (Session session = registry.openForImages(env, parsed)) {
+      pinned = Resolver.resolve(parsed, tag, image -> session.store(image, false), registry.jobs);
     }
     if (registry.json) {
       ObjectNode digests = Json.mapper().createObjectNode();

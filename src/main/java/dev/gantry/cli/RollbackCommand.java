@@ -12,6 +12,7 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.StopSignal;
 import dev.gantry.registry.ImageReference;
+import dev.gantry.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -69,22 +70,20 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
     PromoteReport report;
     Recorder.Written recorded = Recorder.Written.none();
     StopSignal stop = new StopSignal();
-    try (Stores stores = new Stores(registry, env);
-        SignalStop signals = SignalStop.install(stop, env.stderr())) {
-      ImageReference.checkTag(tag);
-      Optional<Digest> target = target(to);
-      List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
-      for (PromoteRequest.Image i : parsed) {
-        if (i.pinned() != null) {
-          throw GantryException.badInput(
-              "image '" + i + "@" + i.pinned() + "' must not carry a digest: name it with --to");
-        }
+    ImageReference.checkTag(tag);
+    Optional<Digest> target = target(to);
+    List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
+    for (PromoteRequest.Image i : parsed) {
+      if (i.pinned() != null) {
+        throw GantryException.badInput(
+            "image '" + i + "@" + i.pinned() + "' must not carry a digest: name it with --to");
       }
-      registry.validate();
-      registry.bindCredentialsForImages(parsed);
+    }
+    try (Session session = registry.openForImages(env, parsed);
+        SignalStop signals = SignalStop.install(stop, env.stderr())) {
       LedgerRun run =
           new LedgerRun(
-              i -> stores.forPromote(i, !registry.dryRun),
+              i -> session.store(i, !registry.dryRun),
               Optional.empty(),
               ledger.recording(registry.dryRun),
               Optional.empty(),

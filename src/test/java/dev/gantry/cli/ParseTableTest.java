@@ -64,7 +64,7 @@ class ParseTableTest {
   private static Map<String, Object> viaPicocli(String name, List<String> args)
       throws IllegalAccessException {
     Object command = Gantry.command(name, ENV, s -> {});
-    new CommandLine(command, new Gantry.Factory(ENV)).parseArgs(args.toArray(String[]::new));
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
     return bound(command);
   }
 
@@ -72,7 +72,7 @@ class ParseTableTest {
       throws Exception {
     Object command = Gantry.command(name, ENV, s -> {});
     Map<String, Object> before = bound(command);
-    boolean done = table(name).bind(command, args, cls -> Gantry.newMixin(cls, ENV));
+    boolean done = table(name).bind(command, args, Gantry::newMixin);
     if (!done) {
       assertEquals(
           before, bound(command), "a line left to picocli leaves the command as it was: " + args);

@@ -11,7 +11,6 @@ import dev.gantry.promote.PromoteRequest;
 import dev.gantry.release.GitHubRest;
 import dev.gantry.session.Session;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,8 +22,8 @@ import picocli.CommandLine.Option;
     description =
         "Decide whether a commit may move forward: on the branch, tested by a workflow, not behind the commit "
             + "deployed now. Exit 0 eligible, 8 refused (one line saying why). Reads only.")
-final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class CheckCommitCommand extends RegistryCommand {
+  @Mixin GitHubOptions github;
 
   @Option(
       names = "--sha",
@@ -59,17 +58,8 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
       description = "Allow the commit to be behind --not-behind's (a rollback, reported).")
   boolean allowRollback;
 
-  @Mixin RegistryOptions registry;
-
-  @Mixin GitHubOptions github;
-
   CheckCommitCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +38,8 @@ import picocli.CommandLine.Parameters;
             + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
             + "at the destination is the digest at the source. Signatures, attestations and SBOMs attached to the image "
             + "(OCI referrers and cosign's tags) go with it, written before the destination tag.")
-final class CopyCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class CopyCommand extends RegistryCommand {
   private final Consumer<Summary> summaries;
-
-  @Mixin RegistryOptions registry;
 
   @Mixin ProgressOptions progress;
 
@@ -82,13 +78,8 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   String destination;
 
   CopyCommand(Environment env, Consumer<Summary> summaries) {
-    this.env = env;
+    super(env);
     this.summaries = summaries;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
   }
 
   @Override

@@ -6,9 +6,7 @@ import dev.gantry.ledger.History;
 import dev.gantry.ledger.HistoryOutput;
 import dev.gantry.session.Reference;
 import dev.gantry.session.Session;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,8 +16,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Show who moved a tag, when and from what, newest first, from the promotion records kept in the "
             + "registry next to the image (walked from the digest the tag holds now). Reads only.")
-final class HistoryCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class HistoryCommand extends RegistryCommand {
 
   @Option(
       names = "--limit",
@@ -28,20 +25,13 @@ final class HistoryCommand implements Callable<Integer>, JsonOutput {
       description = "At most N moves (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Mixin RegistryOptions registry;
-
   @Parameters(
       paramLabel = "IMAGE[:TAG]",
       description = "Repository such as ghcr.io/acme/api (tag default latest), or oci:PATH:TAG.")
   String image;
 
   HistoryCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override

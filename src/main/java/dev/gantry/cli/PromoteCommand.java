@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -36,8 +35,7 @@ import picocli.CommandLine.Parameters;
         "Point target tags at the manifest a source tag (or digest) points at, in every IMAGE, "
             + "by copying the manifest bytes: nothing is pulled or rebuilt and the digest never changes. "
             + "All images are read before the first write; if a write fails, every target already moved is restored.")
-final class PromoteCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class PromoteCommand extends RegistryCommand {
   private final Consumer<Summary> summaries;
 
   @Option(
@@ -78,8 +76,6 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin LedgerOptions ledger;
 
-  @Mixin RegistryOptions registry;
-
   @Mixin ProgressOptions progress;
 
   @Mixin TrustOptions trust;
@@ -92,13 +88,8 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   PromoteCommand(Environment env, Consumer<Summary> summaries) {
-    this.env = env;
+    super(env);
     this.summaries = summaries;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
   }
 
   @Override

@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,8 +28,8 @@ import picocli.CommandLine.Option;
         "Release a commit: the next CalVer version, an annotated tag on exactly that commit, a GitHub Release "
             + "with notes since the previous version, and every --image tagged with the version at the registry level. "
             + "Re-running on a released commit completes what is missing and changes nothing else.")
-final class ReleaseCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class ReleaseCommand extends RegistryCommand {
+  @Mixin GitHubOptions github;
 
   @Option(
       names = "--sha",
@@ -71,17 +70,8 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin LedgerOptions ledger;
 
-  @Mixin RegistryOptions registry;
-
-  @Mixin GitHubOptions github;
-
   ReleaseCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override

@@ -16,7 +16,6 @@ import dev.gantry.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,8 +27,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Move a tag of every IMAGE back to the digest it held before, by the promotion ledger (or to a digest "
             + "the ledger shows it held): all or nothing, as promote, and recorded as a rollback. No old sha-<7> tag needed.")
-final class RollbackCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class RollbackCommand extends RegistryCommand {
 
   @Option(
       names = "--tag",
@@ -48,8 +46,6 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin LedgerOptions ledger;
 
-  @Mixin RegistryOptions registry;
-
   @Parameters(
       paramLabel = "IMAGE",
       arity = "1..*",
@@ -57,12 +53,7 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   RollbackCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override

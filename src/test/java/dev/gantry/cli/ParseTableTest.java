@@ -48,7 +48,11 @@ class ParseTableTest {
   /** The fields picocli binds (options, parameters, and those of each mixin), by name. */
   private static Map<String, Object> bound(Object command) throws IllegalAccessException {
     Map<String, Object> values = new LinkedHashMap<>();
-    for (Field f : command.getClass().getDeclaredFields()) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> c = command.getClass(); c != Object.class; c = c.getSuperclass()) {
+      fields.addAll(List.of(c.getDeclaredFields()));
+    }
+    for (Field f : fields) {
       f.setAccessible(true);
       if (f.isAnnotationPresent(CommandLine.Option.class)
           || f.isAnnotationPresent(CommandLine.Parameters.class)) {

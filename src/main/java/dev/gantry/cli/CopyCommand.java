@@ -14,7 +14,7 @@ import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.referrers.Attachment;
 import dev.gantry.referrers.Selection;
-import dev.gantry.session.Reference;
+import dev.gantry.session.Locator;
 import dev.gantry.session.RegistrySettings;
 import dev.gantry.session.Session;
 import dev.gantry.trust.TrustGate;
@@ -91,8 +91,8 @@ final class CopyCommand extends RegistryCommand {
     Selection selection = Selection.parse(referrers);
     Optional<String> commit = LedgerOptions.commit(sha);
     // Malformed references are refused before anything is opened or sent.
-    Reference sourceRef = Reference.parse(source);
-    Reference destinationRef = Reference.parse(destination);
+    Locator sourceRef = Locator.parse(source);
+    Locator destinationRef = Locator.parse(destination);
     String from = sourceRef.registry();
     String to = destinationRef.registry();
     RegistrySettings settings = registry.settings();

@@ -4,7 +4,7 @@ import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
 import dev.gantry.ledger.History;
 import dev.gantry.ledger.HistoryOutput;
-import dev.gantry.session.Reference;
+import dev.gantry.session.Locator;
 import dev.gantry.session.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +40,8 @@ final class HistoryCommand extends RegistryCommand {
     if (limit < 1 || limit > 1000) {
       throw GantryException.badInput("invalid --limit " + limit + " (1 to 1000)");
     }
-    Reference ref = Reference.parse(image);
-    if (ref instanceof Reference.InRegistry r && r.ref().digest() != null) {
+    Locator ref = Locator.parse(image);
+    if (ref instanceof Locator.InRegistry r && r.ref().digest() != null) {
       throw GantryException.badInput(
           "image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
     }

@@ -54,7 +54,7 @@ public final class Session implements AutoCloseable {
    * A copy source: a registry image (tag defaults to latest), a layout or archive image (tag
    * defaults to its only one).
    */
-  public Endpoint source(Reference source) {
+  public Endpoint source(Locator source) {
     return stores.source(source);
   }
 
@@ -62,7 +62,7 @@ public final class Session implements AutoCloseable {
    * A copy destination (a dry run writes nothing: a registry's is opened for pull, a layout not yet
    * there is an empty stand-in); the reference is null when the value names none.
    */
-  public Endpoint destination(Reference destination, Reference source, boolean dryRun) {
+  public Endpoint destination(Locator destination, Locator source, boolean dryRun) {
     return stores.destination(destination, source, dryRun);
   }
 

@@ -39,13 +39,13 @@ final class Stores implements AutoCloseable {
    * A copy source: a registry image (tag defaults to latest), a layout or archive image (tag
    * defaults to its only one).
    */
-  Endpoint source(Reference source) {
-    if (source instanceof Reference.InLayout l) {
+  Endpoint source(Locator source) {
+    if (source instanceof Locator.InLayout l) {
       LayoutReference ref = l.ref();
       OciLayout layout = ref.archive() ? unpack(ref) : OciLayout.open(ref.path(), ref.name(), true);
       return new Endpoint(layout, ref.tag() != null ? ref.tag() : layout.onlyImage());
     }
-    ImageReference ref = ((Reference.InRegistry) source).ref();
+    ImageReference ref = ((Locator.InRegistry) source).ref();
     return new Endpoint(
         client(ref.repository()).forPull(ref.repository()), ref.manifestReference());
   }
@@ -54,8 +54,8 @@ final class Stores implements AutoCloseable {
    * A copy destination; the reference is null when the value names none (the copier then keeps the
    * source's). Blobs are mounted from the source's repository when it is on a registry.
    */
-  Endpoint destination(Reference destination, Reference source, boolean dryRun) {
-    if (destination instanceof Reference.InLayout l) {
+  Endpoint destination(Locator destination, Locator source, boolean dryRun) {
+    if (destination instanceof Locator.InLayout l) {
       LayoutReference ref = l.ref();
       if (ref.archive()) {
         throw GantryException.badInput(
@@ -69,10 +69,10 @@ final class Stores implements AutoCloseable {
                   : OciLayout.open(ref.path(), ref.name(), true);
       return new Endpoint(layout, ref.tag());
     }
-    ImageReference ref = ((Reference.InRegistry) destination).ref();
+    ImageReference ref = ((Locator.InRegistry) destination).ref();
     Repository repo = ref.repository();
     Repository[] mountFrom =
-        source instanceof Reference.InRegistry r
+        source instanceof Locator.InRegistry r
             ? new Repository[] {r.ref().repository()}
             : new Repository[0];
     String reference = ref.digest() != null ? ref.digest().toString() : ref.tag();

@@ -48,9 +48,7 @@ class SessionTest {
     try (Session session = session(UNREAD, new RegistrySettings.Login("ci", "ghcr.io"))) {
       Endpoint created =
           session.destination(
-              Reference.parse("oci:" + layout + ":v1"),
-              Reference.parse("ghcr.io/acme/api:v1"),
-              false);
+              Locator.parse("oci:" + layout + ":v1"), Locator.parse("ghcr.io/acme/api:v1"), false);
       assertEquals("v1", created.reference());
       assertTrue(Files.exists(layout.resolve("index.json")));
       session.store(PromoteRequest.Image.parse("oci:" + layout), false);
@@ -63,8 +61,7 @@ class SessionTest {
     Endpoint standIn;
     try (Session session = session(UNREAD, null)) {
       standIn =
-          session.destination(
-              Reference.parse("oci:" + layout), Reference.parse("oci:" + dir), true);
+          session.destination(Locator.parse("oci:" + layout), Locator.parse("oci:" + dir), true);
       assertNull(standIn.reference());
     }
     assertTrue(Files.notExists(layout));
@@ -89,8 +86,8 @@ class SessionTest {
               GantryException.class,
               () ->
                   session.destination(
-                      Reference.parse("oci-archive:out//app.tar"),
-                      Reference.parse("ghcr.io/acme/api"),
+                      Locator.parse("oci-archive:out//app.tar"),
+                      Locator.parse("ghcr.io/acme/api"),
                       false));
       assertEquals(
           "destination 'oci-archive:out//app.tar' is an archive, which is read-only: use oci:PATH",

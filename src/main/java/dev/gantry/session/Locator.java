@@ -8,9 +8,9 @@ import org.jspecify.annotations.Nullable;
  * An image a command line names, parsed once: in a registry ({@code REPOSITORY[:TAG][@DIGEST]}) or
  * in an OCI layout or archive ({@code oci:PATH[:TAG]}, {@code oci-archive:FILE[:TAG]}).
  */
-public sealed interface Reference {
+public sealed interface Locator {
   /** Bad input, naming the value, when it is neither. */
-  static Reference parse(String value) {
+  static Locator parse(String value) {
     return LayoutReference.isLayout(value)
         ? new InLayout(value, LayoutReference.parse(value))
         : new InRegistry(value, ImageReference.parse(value));
@@ -22,14 +22,14 @@ public sealed interface Reference {
   /** The registry the image is on, or null for a layout. */
   @Nullable String registry();
 
-  record InRegistry(String text, ImageReference ref) implements Reference {
+  record InRegistry(String text, ImageReference ref) implements Locator {
     @Override
     public String registry() {
       return ref.repository().registry();
     }
   }
 
-  record InLayout(String text, LayoutReference ref) implements Reference {
+  record InLayout(String text, LayoutReference ref) implements Locator {
     @Override
     public @Nullable String registry() {
       return null;

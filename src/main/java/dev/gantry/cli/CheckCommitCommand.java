@@ -9,9 +9,8 @@ import dev.gantry.check.CommitApi;
 import dev.gantry.check.CommitChecker;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.release.GitHubRest;
-import java.util.List;
+import dev.gantry.session.Session;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,15 +22,8 @@ import picocli.CommandLine.Option;
     description =
         "Decide whether a commit may move forward: on the branch, tested by a workflow, not behind the commit "
             + "deployed now. Exit 0 eligible, 8 refused (one line saying why). Reads only.")
-final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
-
-  @Option(
-      names = "--repository",
-      paramLabel = "OWNER/NAME",
-      required = true,
-      description = "The GitHub repository.")
-  String repository;
+final class CheckCommitCommand extends RegistryCommand {
+  @Mixin GitHubOptions github;
 
   @Option(
       names = "--sha",
@@ -66,40 +58,24 @@ final class CheckCommitCommand implements Callable<Integer>, JsonOutput {
       description = "Allow the commit to be behind --not-behind's (a rollback, reported).")
   boolean allowRollback;
 
-  @Option(
-      names = "--github-token-stdin",
-      description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
-  boolean tokenStdin;
-
-  @Mixin RegistryOptions registry;
-
   CheckCommitCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override
   public Integer call() {
     CommitChecker.Verdict verdict;
-    try (Stores stores = new Stores(registry, env)) {
-      CheckRequest request =
-          CheckRequest.parse(repository, sha, branch, testedBy, notBehind, allowRollback);
-      registry.validate();
-      String imageRegistry =
-          request.notBehind() == null ? null : request.notBehind().repository().registry();
-      registry.bindCredentials(
-          imageRegistry == null ? List.of() : List.of(imageRegistry), imageRegistry);
-      GitHubRest rest = GitHubToken.connect(env, registry, tokenStdin);
+    CheckRequest request =
+        CheckRequest.parse(github.repository, sha, branch, testedBy, notBehind, allowRollback);
+    String imageRegistry =
+        request.notBehind() == null ? null : request.notBehind().repository().registry();
+    try (Session session = registry.open(env, imageRegistry)) {
+      GitHubRest rest = session.gitHub(github.settings(env));
       verdict =
           CommitChecker.check(
               request,
               new CommitApi(rest, request.repository()),
-              image ->
-                  stores.forPromote(new PromoteRequest.Image(image.repository(), null), false));
+              image -> session.store(new PromoteRequest.Image(image.repository(), null), false));
     }
     env.stdout().println(registry.json ? json(verdict) : text(verdict));
     if (!verdict.eligible()) {

@@ -9,20 +9,20 @@ import dev.gantry.copy.ImageCopier;
 import dev.gantry.copy.ReferrerResult;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.Ref;
-import dev.gantry.layout.LayoutReference;
 import dev.gantry.ledger.MoveKind;
 import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.Progress;
 import dev.gantry.progress.Summary;
 import dev.gantry.referrers.Attachment;
 import dev.gantry.referrers.Selection;
-import dev.gantry.registry.ImageReference;
+import dev.gantry.session.Locator;
+import dev.gantry.session.RegistrySettings;
+import dev.gantry.session.Session;
 import dev.gantry.trust.TrustGate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +39,8 @@ import picocli.CommandLine.Parameters;
             + "Blobs are mounted across repositories of one registry and streamed between registries; the digest "
             + "at the destination is the digest at the source. Signatures, attestations and SBOMs attached to the image "
             + "(OCI referrers and cosign's tags) go with it, written before the destination tag.")
-final class CopyCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class CopyCommand extends RegistryCommand {
   private final Consumer<Summary> summaries;
-
-  @Mixin RegistryOptions registry;
 
   @Mixin ProgressOptions progress;
 
@@ -82,13 +79,8 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
   String destination;
 
   CopyCommand(Environment env, Consumer<Summary> summaries) {
-    this.env = env;
+    super(env);
     this.summaries = summaries;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
   }
 
   @Override
@@ -97,48 +89,51 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
     Summary summary;
     Recorder.Written recorded = Recorder.Written.none();
     boolean recording = false;
-    try (Stores stores = new Stores(registry, env)) {
-      Selection selection = Selection.parse(referrers);
-      Optional<String> commit = LedgerOptions.commit(sha);
-      String from = registryOf(source);
-      String to = registryOf(destination);
-      registry.validate();
-      progress.mode();
-      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
-      registry.bindCredentials(
-          Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
-      try (Progress shown = progress.start(env)) {
-        ImageCopier.Endpoint src = stores.source(source);
-        // Checked before the destination is even opened (a layout destination would be created).
-        Manifest top = ImageCopier.read(src);
-        gate.check(src.store(), top);
-        ImageCopier.Endpoint dst = stores.destination(destination, source, registry.dryRun);
-        report =
-            ImageCopier.copy(
-                src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
-        shown.close(); // the live lines are gone before the report is printed
-        summary = shown.summary();
-        // A copy to a tag moved that tag: recorded like a promote (a copy by digest moves no tag).
-        Optional<String> tag = movedTag(report);
-        recording =
-            ledger.recording(registry.dryRun)
-                && report.outcome() == CopyReport.Outcome.COPIED
-                && tag.isPresent();
-        if (recording) {
-          recorded =
-              Recorder.write(
-                  List.of(
-                      new Recorder.Move(
-                          dst.store(),
-                          tag.get(),
-                          dst.store().getManifest(Ref.of(report.digest())),
-                          report.previous(),
-                          report.source())),
-                  MoveKind.COPY,
-                  commit,
-                  LedgerOptions.provenance(env),
-                  registry.jobs);
-        }
+    Selection selection = Selection.parse(referrers);
+    Optional<String> commit = LedgerOptions.commit(sha);
+    // Malformed references are refused before anything is opened or sent.
+    Locator sourceRef = Locator.parse(source);
+    Locator destinationRef = Locator.parse(destination);
+    String from = sourceRef.registry();
+    String to = destinationRef.registry();
+    RegistrySettings settings = registry.settings();
+    progress.mode();
+    TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
+    RegistrySettings.@Nullable Login login =
+        settings.login(
+            Stream.of(from, to).filter(Objects::nonNull).toList(), to != null ? to : from);
+    try (Session session = Session.open(env.surroundings(), settings, login);
+        Progress shown = progress.start(env)) {
+      ImageCopier.Endpoint src = session.source(sourceRef);
+      // Checked before the destination is even opened (a layout destination would be created).
+      Manifest top = ImageCopier.read(src);
+      gate.check(src.store(), top);
+      ImageCopier.Endpoint dst = session.destination(destinationRef, sourceRef, registry.dryRun);
+      report =
+          ImageCopier.copy(
+              src, top, dst, registry.dryRun, registry.jobs, shown.listener(), selection);
+      shown.close(); // the live lines are gone before the report is printed
+      summary = shown.summary();
+      // A copy to a tag moved that tag: recorded like a promote (a copy by digest moves no tag).
+      Optional<String> tag = movedTag(report);
+      recording =
+          ledger.recording(registry.dryRun)
+              && report.outcome() == CopyReport.Outcome.COPIED
+              && tag.isPresent();
+      if (recording) {
+        recorded =
+            Recorder.write(
+                List.of(
+                    new Recorder.Move(
+                        dst.store(),
+                        tag.get(),
+                        dst.store().getManifest(Ref.of(report.digest())),
+                        report.previous(),
+                        report.source())),
+                MoveKind.COPY,
+                commit,
+                LedgerOptions.provenance(env),
+                registry.jobs);
       }
     }
     Optional<GantryException> failure = failure(report);
@@ -176,18 +171,6 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
    */
   private static Optional<String> movedTag(CopyReport report) {
     return report.target() instanceof Ref.Tag t ? Optional.of(t.name()) : Optional.empty();
-  }
-
-  /**
-   * Rejects a malformed reference before anything is opened or sent; its registry, or null for a
-   * layout.
-   */
-  private static @Nullable String registryOf(String value) {
-    if (LayoutReference.isLayout(value)) {
-      LayoutReference.parse(value);
-      return null;
-    }
-    return ImageReference.parse(value).repository().registry();
   }
 
   private static String text(CopyReport r) {

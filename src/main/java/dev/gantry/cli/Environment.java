@@ -1,6 +1,7 @@
 package dev.gantry.cli;
 
 import dev.gantry.Secrets;
+import dev.gantry.session.Surroundings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -67,6 +68,11 @@ public record Environment(
 
   private static PrintStream wrap(PrintStream out, Secrets secrets) {
     return new PrintStream(new RedactingOutputStream(out, secrets), true, StandardCharsets.UTF_8);
+  }
+
+  /** What the session takes of it: the variables, standard input, the clock and the secrets. */
+  public Surroundings surroundings() {
+    return new Surroundings(env, stdin, clock, secrets);
   }
 
   public @Nullable String get(String name) {

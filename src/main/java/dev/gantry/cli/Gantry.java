@@ -77,13 +77,13 @@ public final class Gantry implements Runnable {
       // past.
       Object command = command(args[0], env, summaries);
       String[] rest = Arrays.copyOfRange(args, 1, args.length);
-      if (bindWithoutPicocli(args[0], command, rest, env)) {
+      if (bindWithoutPicocli(args[0], command, rest)) {
         return execute(command, rest, env);
       }
-      cli = new CommandLine(command, new Factory(env)).setCommandName("gantry " + args[0]);
+      cli = new CommandLine(command).setCommandName("gantry " + args[0]);
       args = rest;
     } else {
-      cli = new CommandLine(new Gantry(), new Factory(env));
+      cli = new CommandLine(new Gantry());
       for (String name : COMMANDS) {
         cli.addSubcommand(name, command(name, env, summaries));
       }
@@ -107,12 +107,10 @@ public final class Gantry implements Runnable {
    * written at build time), which spares building the model now; false when there is no table or
    * the line is one picocli must parse.
    */
-  private static boolean bindWithoutPicocli(
-      String name, Object command, String[] args, Environment env) {
+  private static boolean bindWithoutPicocli(String name, Object command, String[] args) {
     Optional<ParseTable> table = ParseTable.of(name);
     try {
-      return table.isPresent()
-          && table.get().bind(command, Arrays.asList(args), cls -> newMixin(cls, env));
+      return table.isPresent() && table.get().bind(command, Arrays.asList(args), Gantry::newMixin);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
           "the parse table of " + name + " does not match its classes (rebuild)", e);
@@ -205,30 +203,12 @@ public final class Gantry implements Runnable {
   }
 
   /**
-   * A mixin for a command: the ones that need the environment get it, the rest their no-argument
-   * constructor.
+   * A mixin for a command, as picocli's default factory makes it: by its no-argument constructor.
    */
-  static Object newMixin(Class<?> cls, Environment env) throws ReflectiveOperationException {
-    if (cls == RegistryOptions.class) {
-      return new RegistryOptions(env.secrets());
-    }
+  static Object newMixin(Class<?> cls) throws ReflectiveOperationException {
     Constructor<?> constructor = cls.getDeclaredConstructor();
     constructor.setAccessible(true);
     return constructor.newInstance();
-  }
-
-  /**
-   * Hands the environment to the mixins picocli creates (the commands themselves are created
-   * above).
-   */
-  record Factory(Environment env) implements CommandLine.IFactory {
-    @Override
-    public <K> K create(Class<K> cls) throws Exception {
-      if (cls == RegistryOptions.class) {
-        return cls.cast(newMixin(cls, env));
-      }
-      return CommandLine.defaultFactory().create(cls);
-    }
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -3,14 +3,11 @@ package dev.gantry.cli;
 import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
 import dev.gantry.image.Ref;
-import dev.gantry.layout.LayoutReference;
 import dev.gantry.ledger.History;
 import dev.gantry.ledger.HistoryOutput;
-import dev.gantry.registry.ImageReference;
-import java.util.List;
-import java.util.concurrent.Callable;
+import dev.gantry.session.Locator;
+import dev.gantry.session.Session;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,8 +17,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Show who moved a tag, when and from what, newest first, from the promotion records kept in the "
             + "registry next to the image (walked from the digest the tag holds now). Reads only.")
-final class HistoryCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class HistoryCommand extends RegistryCommand {
 
   @Option(
       names = "--limit",
@@ -30,40 +26,28 @@ final class HistoryCommand implements Callable<Integer>, JsonOutput {
       description = "At most N moves (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Mixin RegistryOptions registry;
-
   @Parameters(
       paramLabel = "IMAGE[:TAG]",
       description = "Repository such as ghcr.io/acme/api (tag default latest), or oci:PATH:TAG.")
   String image;
 
   HistoryCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override
   public Integer call() {
     History.Log log;
-    try (Stores stores = new Stores(registry, env)) {
-      if (limit < 1 || limit > 1000) {
-        throw GantryException.badInput("invalid --limit " + limit + " (1 to 1000)");
-      }
-      if (!LayoutReference.isLayout(image) && ImageReference.parse(image).digest() != null) {
-        throw GantryException.badInput(
-            "image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
-      }
-      registry.validate();
-      String host =
-          LayoutReference.isLayout(image)
-              ? null
-              : ImageReference.parse(image).repository().registry();
-      registry.bindCredentials(host == null ? List.of() : List.of(host), host);
-      Endpoint at = stores.source(image);
+    if (limit < 1 || limit > 1000) {
+      throw GantryException.badInput("invalid --limit " + limit + " (1 to 1000)");
+    }
+    Locator ref = Locator.parse(image);
+    if (ref instanceof Locator.InRegistry r && r.ref().digest() != null) {
+      throw GantryException.badInput(
+          "image '" + image + "' names a digest: history follows a tag, name IMAGE:TAG");
+    }
+    try (Session session = registry.open(env, ref.registry())) {
+      Endpoint at = session.source(ref);
       Ref tag = at.reference();
       if (tag == null) {
         throw GantryException.badInput("image '" + image + "' names no tag: name IMAGE:TAG");

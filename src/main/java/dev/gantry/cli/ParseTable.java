@@ -263,9 +263,21 @@ final class ParseTable {
 
   private static void set(Object holder, String name, Object value)
       throws ReflectiveOperationException {
-    Field field = holder.getClass().getDeclaredField(name);
+    Field field = declared(holder.getClass(), name);
     field.setAccessible(true);
     field.set(holder, value);
+  }
+
+  /** The field {@code name} of {@code cls} or of a class it extends. */
+  private static Field declared(Class<?> cls, String name) throws NoSuchFieldException {
+    for (Class<?> c = cls; c != null; c = c.getSuperclass()) {
+      for (Field f : c.getDeclaredFields()) {
+        if (f.getName().equals(name)) {
+          return f;
+        }
+      }
+    }
+    throw new NoSuchFieldException(cls.getName() + "." + name);
   }
 
   /** Makes a mixin instance, as the picocli factory would. */

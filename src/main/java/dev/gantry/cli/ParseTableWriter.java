@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +66,7 @@ final class ParseTableWriter {
             new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
             new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
             Clock.systemUTC());
-    return new CommandLine(Gantry.command(name, env, s -> {}), new Gantry.Factory(env))
-        .getCommandSpec();
+    return new CommandLine(Gantry.command(name, env, s -> {})).getCommandSpec();
   }
 
   static Result table(String name) {
@@ -81,8 +81,14 @@ final class ParseTableWriter {
     }
     StringBuilder out = new StringBuilder();
     Map<Class<?>, String> holders = new HashMap<>();
-    holders.put(commandClass, "-");
-    for (Field f : commandClass.getDeclaredFields()) {
+    List<Field> fields = new ArrayList<>();
+    // The command's own fields and those it inherits (a registry command's mixin is declared in
+    // RegistryCommand).
+    for (Class<?> c = commandClass; c != Object.class; c = c.getSuperclass()) {
+      holders.put(c, "-");
+      fields.addAll(List.of(c.getDeclaredFields()));
+    }
+    for (Field f : fields) {
       if (f.isAnnotationPresent(CommandLine.Spec.class)
           || f.isAnnotationPresent(CommandLine.ParentCommand.class)
           || f.isAnnotationPresent(CommandLine.Unmatched.class)

@@ -13,13 +13,14 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
+import dev.gantry.session.RegistrySettings;
+import dev.gantry.session.Session;
 import dev.gantry.trust.TrustGate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -34,8 +35,7 @@ import picocli.CommandLine.Parameters;
         "Point target tags at the manifest a source tag (or digest) points at, in every IMAGE, "
             + "by copying the manifest bytes: nothing is pulled or rebuilt and the digest never changes. "
             + "All images are read before the first write; if a write fails, every target already moved is restored.")
-final class PromoteCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class PromoteCommand extends RegistryCommand {
   private final Consumer<Summary> summaries;
 
   @Option(
@@ -76,8 +76,6 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin LedgerOptions ledger;
 
-  @Mixin RegistryOptions registry;
-
   @Mixin ProgressOptions progress;
 
   @Mixin TrustOptions trust;
@@ -90,13 +88,8 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   PromoteCommand(Environment env, Consumer<Summary> summaries) {
-    this.env = env;
+    super(env);
     this.summaries = summaries;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
   }
 
   @Override
@@ -106,18 +99,18 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     Recorder.Written recorded = Recorder.Written.none();
     List<History.Log> histories = new ArrayList<>();
     StopSignal stop = new StopSignal();
-    try (Stores stores = new Stores(registry, env);
+    PromoteRequest request = PromoteRequest.parse(images, from, to);
+    Optional<LedgerRun.Soak> soakFor = soak(request);
+    Optional<String> commit = LedgerOptions.commit(sha);
+    if (history < 0 || history > 100) {
+      throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
+    }
+    RegistrySettings settings = registry.settings();
+    progress.mode();
+    TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
+    RegistrySettings.@Nullable Login login = settings.loginForImages(request.images());
+    try (Session session = Session.open(env.surroundings(), settings, login);
         SignalStop signals = SignalStop.install(stop, env.stderr())) {
-      PromoteRequest request = PromoteRequest.parse(images, from, to);
-      Optional<LedgerRun.Soak> soakFor = soak(request);
-      Optional<String> commit = LedgerOptions.commit(sha);
-      if (history < 0 || history > 100) {
-        throw GantryException.badInput("invalid --history " + history + " (0 to 100)");
-      }
-      registry.validate();
-      progress.mode();
-      TrustGate gate = new TrustGate(trust.policy(), registry.jobs);
-      registry.bindCredentialsForImages(request.images());
       // Promote moves manifests only: no blob progress to draw, but the summary counts what was
       // written.
       Tracker counted = Tracker.counting(env.clock());
@@ -126,7 +119,7 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
       // counts the images' manifests.
       LedgerRun run =
           new LedgerRun(
-              image -> stores.forPromote(image, !registry.dryRun),
+              image -> session.store(image, !registry.dryRun),
               soakFor,
               ledger.recording(registry.dryRun),
               commit,

@@ -10,12 +10,12 @@ import dev.gantry.release.GitHubApi;
 import dev.gantry.release.ReleaseNotes;
 import dev.gantry.release.ReleaseRequest;
 import dev.gantry.release.Releaser;
+import dev.gantry.session.Session;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,15 +28,8 @@ import picocli.CommandLine.Option;
         "Release a commit: the next CalVer version, an annotated tag on exactly that commit, a GitHub Release "
             + "with notes since the previous version, and every --image tagged with the version at the registry level. "
             + "Re-running on a released commit completes what is missing and changes nothing else.")
-final class ReleaseCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
-
-  @Option(
-      names = "--repository",
-      paramLabel = "OWNER/NAME",
-      required = true,
-      description = "The GitHub repository.")
-  String repository;
+final class ReleaseCommand extends RegistryCommand {
+  @Mixin GitHubOptions github;
 
   @Option(
       names = "--sha",
@@ -75,41 +68,27 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
   @Option(names = "--no-latest", description = "Do not mark the release as the latest one.")
   boolean noLatest;
 
-  @Option(
-      names = "--github-token-stdin",
-      description = "Read the GitHub token from standard input instead of GITHUB_TOKEN.")
-  boolean tokenStdin;
-
   @Mixin LedgerOptions ledger;
 
-  @Mixin RegistryOptions registry;
-
   ReleaseCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override
   public Integer call() {
     Releaser.Result result;
     Recorder.Written recorded = Recorder.Written.none();
-    try (Stores stores = new Stores(registry, env)) {
-      ReleaseRequest request =
-          ReleaseRequest.parse(repository, sha, images, from, format, draft, prerelease, noLatest);
-      registry.validate();
-      registry.bindCredentialsForImages(request.images());
-      GitHubApi gitHub =
-          new GitHubApi(GitHubToken.connect(env, registry, tokenStdin), request.repository());
+    ReleaseRequest request =
+        ReleaseRequest.parse(
+            github.repository, sha, images, from, format, draft, prerelease, noLatest);
+    try (Session session = registry.openForImages(env, request.images())) {
+      GitHubApi gitHub = new GitHubApi(session.gitHub(github.settings(env)), request.repository());
       YearMonth now = YearMonth.now(env.clock().withZone(ZoneOffset.UTC));
       result =
           Releaser.release(
               request,
               gitHub,
-              image -> stores.forPromote(image, !registry.dryRun),
+              image -> session.store(image, !registry.dryRun),
               now,
               registry.dryRun,
               registry.jobs);
@@ -120,7 +99,7 @@ final class ReleaseCommand implements Callable<Integer>, JsonOutput {
             Recorder.write(
                 Recorder.promoted(
                     result.imageReport(),
-                    image -> stores.forPromote(image, true),
+                    image -> session.store(image, true),
                     result.imageReport().plan().request().fromLabel()),
                 MoveKind.RELEASE,
                 Optional.of(result.commit()),

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.Json;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.resolve.Resolver;
+import dev.gantry.session.Session;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,8 +17,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Look TAG up once in every IMAGE and print IMAGE@sha256:<hex>, one line per image: the digests "
             + "later steps pin, so a tag pushed again in between cannot change what they act on. Writes nothing.")
-final class ResolveCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class ResolveCommand extends RegistryCommand {
 
   @Option(
       names = "--tag",
@@ -28,8 +26,6 @@ final class ResolveCommand implements Callable<Integer>, JsonOutput {
       description = "The tag to resolve, e.g. sha-abc1234.")
   String tag;
 
-  @Mixin RegistryOptions registry;
-
   @Parameters(
       paramLabel = "IMAGE",
       arity = "1..*",
@@ -37,23 +33,15 @@ final class ResolveCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   ResolveCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override
   public Integer call() {
     List<Resolver.Pinned> pinned;
-    try (Stores stores = new Stores(registry, env)) {
-      List<PromoteRequest.Image> parsed = Resolver.images(images, tag);
-      registry.validate();
-      registry.bindCredentialsForImages(parsed);
-      pinned =
-          Resolver.resolve(parsed, tag, image -> stores.forPromote(image, false), registry.jobs);
+    List<PromoteRequest.Image> parsed = Resolver.images(images, tag);
+    try (Session session = registry.openForImages(env, parsed)) {
+      pinned = Resolver.resolve(parsed, tag, image -> session.store(image, false), registry.jobs);
     }
     if (registry.json) {
       ObjectNode digests = Json.mapper().createObjectNode();

@@ -12,10 +12,10 @@ import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.StopSignal;
 import dev.gantry.registry.ImageReference;
+import dev.gantry.session.Session;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +27,7 @@ import picocli.CommandLine.Parameters;
     description =
         "Move a tag of every IMAGE back to the digest it held before, by the promotion ledger (or to a digest "
             + "the ledger shows it held): all or nothing, as promote, and recorded as a rollback. No old sha-<7> tag needed.")
-final class RollbackCommand implements Callable<Integer>, JsonOutput {
-  private final Environment env;
+final class RollbackCommand extends RegistryCommand {
 
   @Option(
       names = "--tag",
@@ -47,8 +46,6 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
 
   @Mixin LedgerOptions ledger;
 
-  @Mixin RegistryOptions registry;
-
   @Parameters(
       paramLabel = "IMAGE",
       arity = "1..*",
@@ -56,12 +53,7 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
   List<String> images = new ArrayList<>();
 
   RollbackCommand(Environment env) {
-    this.env = env;
-  }
-
-  @Override
-  public boolean json() {
-    return registry.json;
+    super(env);
   }
 
   @Override
@@ -69,22 +61,20 @@ final class RollbackCommand implements Callable<Integer>, JsonOutput {
     PromoteReport report;
     Recorder.Written recorded = Recorder.Written.none();
     StopSignal stop = new StopSignal();
-    try (Stores stores = new Stores(registry, env);
-        SignalStop signals = SignalStop.install(stop, env.stderr())) {
-      ImageReference.checkTag(tag);
-      Optional<Digest> target = target(to);
-      List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
-      for (PromoteRequest.Image i : parsed) {
-        if (i.pinned() != null) {
-          throw GantryException.badInput(
-              "image '" + i + "@" + i.pinned() + "' must not carry a digest: name it with --to");
-        }
+    ImageReference.checkTag(tag);
+    Optional<Digest> target = target(to);
+    List<PromoteRequest.Image> parsed = PromoteRequest.Image.parseAll(images);
+    for (PromoteRequest.Image i : parsed) {
+      if (i.pinned() != null) {
+        throw GantryException.badInput(
+            "image '" + i + "@" + i.pinned() + "' must not carry a digest: name it with --to");
       }
-      registry.validate();
-      registry.bindCredentialsForImages(parsed);
+    }
+    try (Session session = registry.openForImages(env, parsed);
+        SignalStop signals = SignalStop.install(stop, env.stderr())) {
       LedgerRun run =
           new LedgerRun(
-              i -> stores.forPromote(i, !registry.dryRun),
+              i -> session.store(i, !registry.dryRun),
               Optional.empty(),
               ledger.recording(registry.dryRun),
               Optional.empty(),

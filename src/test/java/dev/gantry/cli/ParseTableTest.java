@@ -48,7 +48,11 @@ class ParseTableTest {
   /** The fields picocli binds (options, parameters, and those of each mixin), by name. */
   private static Map<String, Object> bound(Object command) throws IllegalAccessException {
     Map<String, Object> values = new LinkedHashMap<>();
-    for (Field f : command.getClass().getDeclaredFields()) {
+    List<Field> fields = new ArrayList<>();
+    for (Class<?> c = command.getClass(); c != Object.class; c = c.getSuperclass()) {
+      fields.addAll(List.of(c.getDeclaredFields()));
+    }
+    for (Field f : fields) {
       f.setAccessible(true);
       if (f.isAnnotationPresent(CommandLine.Option.class)
           || f.isAnnotationPresent(CommandLine.Parameters.class)) {
@@ -64,7 +68,7 @@ class ParseTableTest {
   private static Map<String, Object> viaPicocli(String name, List<String> args)
       throws IllegalAccessException {
     Object command = Gantry.command(name, ENV, s -> {});
-    new CommandLine(command, new Gantry.Factory(ENV)).parseArgs(args.toArray(String[]::new));
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
     return bound(command);
   }
 
@@ -72,7 +76,7 @@ class ParseTableTest {
       throws Exception {
     Object command = Gantry.command(name, ENV, s -> {});
     Map<String, Object> before = bound(command);
-    boolean done = table(name).bind(command, args, cls -> Gantry.newMixin(cls, ENV));
+    boolean done = table(name).bind(command, args, Gantry::newMixin);
     if (!done) {
       assertEquals(
           before, bound(command), "a line left to picocli leaves the command as it was: " + args);

@@ -25,8 +25,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * A MockWebServer on 127.0.0.1 (loopback, so plain HTTP) and a {@link RegistryClient} wired exactly
- * as {@code RegistryOptions.client()} wires it, except that retries wait only in {@link #sleeps}
- * and the clock is under the test's control.
+ * as {@code session.Session} wires it, except that retries wait only in {@link #sleeps} and the
+ * clock is under the test's control.
  */
 public final class MockRegistry implements AutoCloseable {
   /** Three attempts, so "gives up after maxAttempts" costs three requests. */

@@ -1,15 +1,13 @@
-package dev.gantry.cli;
+package dev.gantry.session;
 
 import dev.gantry.GantryException;
 import dev.gantry.copy.ImageCopier.Endpoint;
-import dev.gantry.http.HttpClients;
 import dev.gantry.image.Ref;
 import dev.gantry.layout.LayoutReference;
 import dev.gantry.layout.OciArchive;
 import dev.gantry.layout.OciLayout;
 import dev.gantry.promote.Location;
 import dev.gantry.promote.PromoteRequest;
-import dev.gantry.registry.Endpoints;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.registry.RegistryClient;
 import dev.gantry.registry.Repository;
@@ -18,52 +16,51 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Opens the store behind a reference: a registry repository (through one registry client, built
- * only when a registry is named, so a layout-only run sets up no networking at all, and a
- * plain-HTTP one no TLS) or an OCI layout or archive. Closing it removes the temporary directories
- * archives were unpacked into.
+ * Opens the store behind a reference: a registry repository (through the session's one registry
+ * client, asked for only when a registry is named) or an OCI layout or archive. Closing it removes
+ * the temporary directories archives were unpacked into.
  */
 final class Stores implements AutoCloseable {
-  private final RegistryOptions options;
-  private final Environment env;
-  private final List<Path> unpacked = new ArrayList<>();
-  private @Nullable RegistryClient client;
+  /** The registry client for a repository, built on first use. */
+  interface Clients {
+    RegistryClient client(Repository repository);
+  }
 
-  Stores(RegistryOptions options, Environment env) {
-    this.options = options;
-    this.env = env;
+  private final Clients clients;
+  private final List<Path> unpacked = new ArrayList<>();
+
+  Stores(Clients clients) {
+    this.clients = clients;
   }
 
   /**
    * A copy source: a registry image (tag defaults to latest), a layout or archive image (tag
    * defaults to its only one).
    */
-  Endpoint source(String value) {
-    if (LayoutReference.isLayout(value)) {
-      LayoutReference ref = LayoutReference.parse(value);
+  Endpoint source(Locator source) {
+    if (source instanceof Locator.InLayout l) {
+      LayoutReference ref = l.ref();
       OciLayout layout = ref.archive() ? unpack(ref) : OciLayout.open(ref.path(), ref.name(), true);
       return new Endpoint(layout, ref.tag() != null ? Ref.tag(ref.tag()) : layout.onlyImage());
     }
-    ImageReference ref = ImageReference.parse(value);
+    ImageReference ref = ((Locator.InRegistry) source).ref();
     return new Endpoint(
         client(ref.repository()).forPull(ref.repository()), ref.manifestReference());
   }
 
   /**
    * A copy destination; the reference is null when the value names none (the copier then keeps the
-   * source's).
+   * source's). Blobs are mounted from the source's repository when it is on a registry.
    */
-  Endpoint destination(String value, String source, boolean dryRun) {
-    if (LayoutReference.isLayout(value)) {
-      LayoutReference ref = LayoutReference.parse(value);
+  Endpoint destination(Locator destination, Locator source, boolean dryRun) {
+    if (destination instanceof Locator.InLayout l) {
+      LayoutReference ref = l.ref();
       if (ref.archive()) {
         throw GantryException.badInput(
-            "destination '" + value + "' is an archive, which is read-only: use oci:PATH");
+            "destination '" + l.text() + "' is an archive, which is read-only: use oci:PATH");
       }
       OciLayout layout =
           !dryRun
@@ -73,12 +70,12 @@ final class Stores implements AutoCloseable {
                   : OciLayout.open(ref.path(), ref.name(), true);
       return new Endpoint(layout, ref.tag() != null ? Ref.tag(ref.tag()) : null);
     }
-    ImageReference ref = ImageReference.parse(value);
+    ImageReference ref = ((Locator.InRegistry) destination).ref();
     Repository repo = ref.repository();
     Repository[] mountFrom =
-        LayoutReference.isLayout(source)
-            ? new Repository[0]
-            : new Repository[] {ImageReference.parse(source).repository()};
+        source instanceof Locator.InRegistry r
+            ? new Repository[] {r.ref().repository()}
+            : new Repository[0];
     Ref reference = ref.namedReference();
     return new Endpoint(
         dryRun ? client(repo).forPull(repo) : client(repo).forPush(repo, mountFrom), reference);
@@ -116,18 +113,8 @@ final class Stores implements AutoCloseable {
     return OciLayout.open(dir, ref.name(), true);
   }
 
-  /**
-   * The registry client; TLS starts being set up in the background as soon as an HTTPS registry is
-   * named.
-   */
-  private synchronized RegistryClient client(Repository repository) {
-    if (!new Endpoints(new LinkedHashSet<>(options.insecure)).isPlainHttp(repository.registry())) {
-      HttpClients.prepareTls();
-    }
-    if (client == null) {
-      client = options.client(env);
-    }
-    return client;
+  private RegistryClient client(Repository repository) {
+    return clients.client(repository);
   }
 
   @Override

@@ -97,7 +97,7 @@ class GateExpressionsTest {
 
   @Test
   void scanAndPromoteRunsOnlyAfterASuccessfulPushOfThisRepositoryOrByHand() {
-    String gate = jobIf(T_PROMOTE, "resolve");
+    String gate = jobIf(T_PROMOTE, "scan-and-promote");
     expect(
         true,
         "a push's successful Stack Tests",
@@ -135,7 +135,7 @@ class GateExpressionsTest {
 
   @Test
   void aReRunOfAnOldRunPassesTheGateButCanNeverAllowARollback() {
-    String gate = jobIf(T_PROMOTE, "resolve");
+    String gate = jobIf(T_PROMOTE, "scan-and-promote");
     String promoteRollback = with(T_PROMOTE, "scan-and-promote", "rollback");
     String releaseRollback = with(T_RELEASE, "release-and-deploy", "rollback");
     JsonNode rerun = afterRun("push", "success", "acme/shop", OLD_SHA, 2);
@@ -163,7 +163,7 @@ class GateExpressionsTest {
 
   @Test
   void releaseRunsOnlyAfterASuccessfulPromotionOfThisRepository() {
-    String gate = jobIf(T_RELEASE, "resolve");
+    String gate = jobIf(T_RELEASE, "release-and-deploy");
     expect(
         true,
         "after an automatic promotion",

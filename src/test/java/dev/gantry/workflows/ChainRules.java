@@ -286,7 +286,7 @@ final class ChainRules {
     if (env.matches()) {
       String run = w.steps(env.group(1)).get(Integer.parseInt(env.group(2))).run();
       // A called Gantry script counts as the step's text.
-      String effective = run == null ? "" : suite.effectiveRun(run);
+      String effective = run == null ? "" : suite.effectiveRun(w, run);
       return effective.contains("=~") && effective.contains("[0-9a-f]{40}");
     }
     Matcher call = CALL_SHA.matcher(path);

@@ -63,9 +63,25 @@ class WorkflowPolicyViolationsTest {
         mistake(
             "an expression inside run:",
             SELF_RELEASE,
-            "scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\"",
-            "scripts/prepare-release.sh \"${{ github.repository_owner }}\"",
+            "run: scripts/self-release-branch.sh push",
+            "run: scripts/self-release-branch.sh \"${{ github.event.workflow_run.head_sha }}\"",
             "run-expression"),
+        mistake(
+            "a call of a script that is not in scripts/",
+            SELF_RELEASE,
+            "run: scripts/self-release-image.sh",
+            "run: scripts/self-release-name.sh",
+            "script"),
+        mistake(
+            "a script called before Gantry is checked out at the root",
+            SELF_RELEASE,
+            "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+                + "        with:\n"
+                + "          ref: ${{ github.event.workflow_run.head_sha }}\n"
+                + "          persist-credentials: false\n"
+                + "      - name: Check the commit and name the image",
+            "      - name: Check the commit and name the image",
+            "script"),
         mistake(
             "a checkout that keeps the token",
             SBOM,
@@ -410,6 +426,51 @@ class WorkflowPolicyViolationsTest {
         .filter(v -> v.rule().equals("sha-validation"))
         .map(Violation::file)
         .toList();
+  }
+
+  /**
+   * In Gantry's own workflows (checked out at the root), scripts/X.sh is Gantry's and is read with
+   * its step; in a template it is the adopting repository's own, and is not.
+   */
+  @Test
+  void aScriptCalledFromTheRootIsReadOnlyInGantrysOwnWorkflows() {
+    String workflow =
+        """
+        name: Tag
+        on: push
+        permissions: {}
+        jobs:
+          tag:
+            runs-on: ubuntu-latest
+            timeout-minutes: 10
+            permissions:
+              contents: write
+            steps:
+              - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                with:
+                  persist-credentials: false
+              - run: scripts/tag.sh
+        """;
+    String script = "#!/usr/bin/env bash\nset -euo pipefail\ngit push -q origin v1\n";
+    Suite own = Suite.of(Map.of(".github/workflows/tag.yml", workflow, "scripts/tag.sh", script));
+    assertEquals(List.of(), WorkflowPolicy.check(own), "the script's push needs contents: write");
+    assertEquals(
+        List.of("permissions"),
+        WorkflowPolicy.check(own.with("scripts/tag.sh", "#!/usr/bin/env bash\ntrue\n")).stream()
+            .map(Violation::rule)
+            .toList(),
+        "without the push, write is more than the job needs");
+    assertTrue(
+        WorkflowPolicy.check(own.with("scripts/tag.sh", null)).stream()
+            .anyMatch(v -> v.rule().equals("script")),
+        "a call of a script that is not there");
+    Suite template =
+        Suite.of(Map.of("workflows-templates/tag.yml", workflow, "scripts/tag.sh", script));
+    assertEquals(
+        "scripts/tag.sh",
+        template.effectiveRun(
+            template.byPath("workflows-templates/tag.yml").orElseThrow(), "scripts/tag.sh"),
+        "a template's scripts/ is the adopter's");
   }
 
   @Test

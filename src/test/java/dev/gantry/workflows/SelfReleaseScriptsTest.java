@@ -194,6 +194,192 @@ class SelfReleaseScriptsTest {
     }
   }
 
+  /** A request as the fake GitHub API saw it, and whether any process showed the token then. */
+  private record Request(String line, String body, String authorization, boolean tokenInArgv) {}
+
+  /**
+   * GitHub's REST API for acme/gantry as far as publishing needs it: answers {@code responses}
+   * ("METHOD path" -> status and body), 404 to anything else, and records every request.
+   */
+  private static HttpServer github(Map<String, String> responses, List<Request> requests)
+      throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String line = exchange.getRequestMethod() + " " + exchange.getRequestURI();
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          requests.add(
+              new Request(
+                  line,
+                  body,
+                  exchange.getRequestHeaders().getFirst("Authorization"),
+                  tokenInAnyCommandLine()));
+          String answer = responses.getOrDefault(line, "404 {\"message\": \"Not Found\"}");
+          byte[] bytes = answer.substring(4).getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(Integer.parseInt(answer.substring(0, 3)), bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    server.start();
+    return server;
+  }
+
+  /** While curl waits for the answer, its command line is in /proc: the token must not be. */
+  private static boolean tokenInAnyCommandLine() {
+    try (var procs = Files.list(Path.of("/proc"))) {
+      return procs
+          .filter(p -> p.getFileName().toString().matches("\\d+"))
+          .anyMatch(
+              p -> {
+                try {
+                  return new String(
+                          Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                      .contains(TOKEN);
+                } catch (IOException e) {
+                  return false; // gone, or not ours to read
+                }
+              });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static final String RELEASES = "GET /repos/acme/gantry/releases?per_page=100";
+  private static final String LISTED =
+      "200 [{\"id\": 8, \"tag_name\": \"2026.11.1\", \"draft\": true},"
+          + " {\"id\": 7, \"tag_name\": \"2026.11.0\", \"draft\": true},"
+          + " {\"id\": 6, \"tag_name\": \"2026.10.0\", \"draft\": false}]";
+
+  private RunBlock.Result publish(HttpServer server, String version, String commit) {
+    return RunBlock.of(RELEASE, "finish", "Publish")
+        .run(
+            dir,
+            Map.of("GH_TOKEN", TOKEN, "VERSION", version, "COMMIT", commit),
+            Map.of(
+                "GITHUB_REPOSITORY",
+                "acme/gantry",
+                "GITHUB_API_URL",
+                "http://127.0.0.1:" + server.getAddress().getPort()),
+            TIMEOUT);
+  }
+
+  @Test
+  void publishingMovesV1OrCreatesIt() throws IOException {
+    List<Request> requests = new CopyOnWriteArrayList<>();
+    HttpServer server =
+        github(
+            Map.of(
+                RELEASES,
+                LISTED,
+                "PATCH /repos/acme/gantry/releases/7",
+                "200 {}",
+                "GET /repos/acme/gantry/git/ref/tags/v1",
+                "200 {\"ref\": \"refs/tags/v1\"}",
+                "PATCH /repos/acme/gantry/git/refs/tags/v1",
+                "200 {}"),
+            requests);
+    try {
+      RunBlock.Result moved = publish(server, "2026.11.0", SHA);
+      assertEquals(0, moved.exitCode(), moved::all);
+      assertEquals(
+          List.of(
+              RELEASES,
+              "PATCH /repos/acme/gantry/releases/7",
+              "GET /repos/acme/gantry/git/ref/tags/v1",
+              "PATCH /repos/acme/gantry/git/refs/tags/v1"),
+          requests.stream().map(Request::line).toList());
+      assertEquals(
+          "{\"draft\": false, \"make_latest\": \"true\"}", requests.get(1).body(), "published");
+      assertEquals("{\"sha\":\"" + SHA + "\",\"force\":true}", requests.get(3).body());
+      for (Request r : requests) {
+        assertEquals("Bearer " + TOKEN, r.authorization(), r.line());
+        assertFalse(r.tokenInArgv(), r.line() + ": the token was on a command line");
+      }
+      assertFalse(moved.all().contains(TOKEN), moved::all);
+      assertTrue(
+          moved.summary().contains("Published `2026.11.0`; `v1` is now `" + SHA + "`."),
+          moved::all);
+    } finally {
+      server.stop(0);
+    }
+
+    requests.clear();
+    server =
+        github(
+            Map.of(
+                RELEASES,
+                LISTED,
+                "PATCH /repos/acme/gantry/releases/8",
+                "200 {}",
+                "POST /repos/acme/gantry/git/refs",
+                "201 {}"),
+            requests);
+    try {
+      RunBlock.Result created = publish(server, "2026.11.1", SHA);
+      assertEquals(0, created.exitCode(), created::all);
+      assertEquals(
+          List.of(
+              RELEASES,
+              "PATCH /repos/acme/gantry/releases/8",
+              "GET /repos/acme/gantry/git/ref/tags/v1",
+              "POST /repos/acme/gantry/git/refs"),
+          requests.stream().map(Request::line).toList());
+      assertEquals("{\"ref\":\"refs/tags/v1\",\"sha\":\"" + SHA + "\"}", requests.get(3).body());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void publishingStopsAtTheFirstRefusalAndOnBadInput() throws IOException {
+    List<Request> requests = new CopyOnWriteArrayList<>();
+    HttpServer server =
+        github(
+            Map.of(
+                RELEASES,
+                LISTED,
+                "PATCH /repos/acme/gantry/releases/7",
+                "200 {}",
+                "GET /repos/acme/gantry/git/ref/tags/v1",
+                "503 {}"),
+            requests);
+    try {
+      assertRefused(
+          publish(server, "2026.11.0", "abc1234"),
+          "::error title=release: bad commit::the commit abc1234 is not");
+      assertRefused(
+          publish(server, "2026.11.0 --draft", SHA),
+          "::error title=release: bad version::the version 2026.11.0\\ --draft is not");
+      assertEquals(List.of(), requests, "no request on bad input");
+
+      RunBlock.Result none = publish(server, "2026.12.0", SHA);
+      assertEquals(1, none.exitCode(), none::all);
+      assertTrue(
+          none.stdout()
+              .startsWith("::error title=release: no release::no release is tagged 2026.12.0"),
+          none::all);
+      assertEquals(List.of(RELEASES), requests.stream().map(Request::line).toList());
+
+      requests.clear();
+      RunBlock.Result unavailable = publish(server, "2026.11.0", SHA);
+      assertEquals(1, unavailable.exitCode(), unavailable::all);
+      assertTrue(
+          unavailable
+              .stdout()
+              .startsWith("::error title=release: publish failed::looking v1 up answered HTTP 503"),
+          unavailable::all);
+      assertFalse(
+          requests.stream().anyMatch(r -> r.line().startsWith("POST")),
+          "an unknown answer never creates v1");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   private static void assertRefused(RunBlock.Result r, String start) {
     assertEquals(2, r.exitCode(), r::all);
     assertTrue(r.stdout().startsWith(start), r::all);

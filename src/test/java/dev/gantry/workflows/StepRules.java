@@ -202,7 +202,7 @@ final class StepRules {
    * A step calling .gantry/scripts/X.sh needs an earlier checkout of Gantry at .gantry in its job
    * that brings X.sh (a sparse checkout must list it), as the deploy job's checkout brings
    * scripts/remote-deploy.sh. In Gantry's own workflows, a step calling scripts/X.sh needs an
-   * earlier checkout of this repository at the root.
+   * earlier checkout of this repository at the root that brings it.
    */
   private static void checkScriptCheckouts(Workflow w, String job, List<Violation> out) {
     List<Step> steps = w.steps(job);
@@ -217,7 +217,12 @@ final class StepRules {
                           s ->
                               s.usesAction("actions/checkout")
                                   && s.with("path").isEmpty()
-                                  && s.with("repository").isEmpty()))
+                                  && s.with("repository").isEmpty()
+                                  && (s.with("sparse-checkout").isBlank()
+                                      || s.with("sparse-checkout")
+                                          .lines()
+                                          .map(String::strip)
+                                          .anyMatch(script::equals))))
           .ifPresent(
               script ->
                   out.add(

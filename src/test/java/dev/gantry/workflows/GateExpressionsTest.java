@@ -239,12 +239,21 @@ class GateExpressionsTest {
         GitHubExpressions.json(
             """
         {"inputs": {"skip-deploy": false, "dry-run": false}, "needs": {"release": {"outputs": {"version": ""}}}}"""));
-    expect(
-        true,
-        "the notification runs after a failure",
-        jobIf(RELEASE, "notify"),
-        GitHubExpressions.json("{}"),
-        "failure");
+    for (String file : List.of(RELEASE, ".github/workflows/scan-and-promote.yml")) {
+      String notify = jobIf(file, "notify");
+      expect(
+          true,
+          "the notification runs after a failure",
+          notify,
+          GitHubExpressions.json("{\"inputs\": {\"gantry-repository\": \"acme/gantry\"}}"),
+          "failure");
+      expect(
+          false,
+          "but not while Gantry is the unpublished placeholder (nothing to take notify.sh from)",
+          notify,
+          GitHubExpressions.json("{\"inputs\": {\"gantry-repository\": \"OWNER/gantry\"}}"),
+          "failure");
+    }
     String explain =
         workflow(".github/workflows/scan-and-promote.yml").steps("promote").stream()
             .filter(

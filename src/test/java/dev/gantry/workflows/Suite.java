@@ -120,7 +120,7 @@ final class Suite {
   /**
    * The repository path of the script a run: block of Gantry's own workflows (neither a template
    * nor reusable: those run in an adopter's repository, whose scripts/ are its own) consists of
-   * calling as scripts/X.sh, from Gantry itself checked out at the root.
+   * calling as scripts/X.sh (plain words as arguments), from Gantry itself checked out at the root.
    */
   static Optional<String> ownScript(Workflow w, String run) {
     if (run == null || w.isTemplate() || w.isReusable()) {

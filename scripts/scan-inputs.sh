@@ -4,7 +4,9 @@
 #
 # Environment (the step's env): SHA (40 hex), REF (refs/heads/... or refs/tags/...), IMAGES (names, OWNER/NAME or
 # HOST/PATH, each optionally IMAGE@sha256:<digest>; commas or whitespace between), REGISTRY (the host of bare names),
-# TO (target tags; the first is what runs now); the runner's GITHUB_REPOSITORY_OWNER and GITHUB_OUTPUT.
+# TO (target tags; the first is what runs now); the runner's GITHUB_REPOSITORY_OWNER, GITHUB_EVENT_NAME, GITHUB_OUTPUT
+# and GITHUB_STEP_SUMMARY. The Docker Scan & Promote template passes its event's values straight through (a
+# workflow_run's head_sha, or a manual run's sha input): this is where they are checked.
 # Step outputs: sha, tag (sha-<7>), ref, images (one repository per line), pins (the IMAGE@sha256:... the caller
 # pinned), not-behind (the first image at the first target tag: what runs now).
 # Exit 1 with one ::error line naming the bad input, before any output is written.
@@ -71,3 +73,4 @@ fi
   # What runs now: the first image at the first target tag; its revision label is the current commit.
   echo "not-behind=${images[0]}:${targets[0]}"
 } >> "$GITHUB_OUTPUT"
+echo "Scanning and promoting \`$sha\` ($REF, $GITHUB_EVENT_NAME)." >> "$GITHUB_STEP_SUMMARY"

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Fills the shipped templates in: the branch for {@code $default-branch}, the one image list in the
- * form each call takes (build-images' JSON, scan-and-promote's names, the release's IMAGES, the
- * SBOM matrix), deploy off, and a registry other than GHCR. Pure text in, text out; everything else
- * of the template stays byte for byte.
+ * form each call takes (build-images' JSON, scan-and-promote's and the release's names, the SBOM
+ * matrix), deploy off, and a registry other than GHCR. Pure text in, text out; everything else of
+ * the template stays byte for byte.
  */
 final class Renderer {
   static final String BRANCH_PLACEHOLDER = "$default-branch";
@@ -19,7 +19,7 @@ final class Renderer {
       Set.of("y", "n", "yes", "no", "on", "off", "true", "false", "null");
   private static final Pattern JSON_LIST = Pattern.compile("^( +)images: >-$");
   private static final Pattern NAME_LIST =
-      Pattern.compile("^( +)(images|IMAGES): (?![>|$])(?!\\$\\{\\{)(.*)$");
+      Pattern.compile("^( +)(images): (?![>|$])(?!\\$\\{\\{)(.*)$");
   private static final Pattern MATRIX = Pattern.compile("^( +)image: \\[.*]$");
   private static final Pattern SKIP_DEPLOY = Pattern.compile("^( +)skip-deploy: .*$");
   private static final Pattern GANTRY_CALL =

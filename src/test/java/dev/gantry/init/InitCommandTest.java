@@ -64,7 +64,7 @@ class InitCommandTest {
             .contains("      images: base, backend, frontend\n"));
     assertTrue(
         text(dir, ".github/workflows/release-and-deploy.yml")
-            .contains("          IMAGES: base, backend, frontend\n"));
+            .contains("      images: base, backend, frontend\n"));
     assertTrue(
         text(dir, ".github/workflows/sbom-and-supply-chain.yml")
             .contains("        image: [base, backend, frontend]\n"));

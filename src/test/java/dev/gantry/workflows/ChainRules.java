@@ -230,15 +230,37 @@ final class ChainRules {
 
   /**
    * A manual or passed-in sha reaches nothing but the env of a step that checks it against a
-   * regular expression.
+   * regular expression, or the {@code sha} input of a reusable workflow of the suite that itself
+   * checks it that way before any use (a template passes its event's sha on unchecked, as the
+   * reusable workflow's first steps check it).
    */
   private static void checkShaValidated(Suite suite, Workflow w, List<Violation> out) {
-    boolean hasShaInput =
-        w.on().path("workflow_dispatch").path("inputs").has("sha")
-            || w.call().path("inputs").has("sha");
-    if (!hasShaInput) {
+    if (!hasShaInput(w)) {
       return;
     }
+    for (String path : shaUses(suite, w, new HashSet<>()).unchecked()) {
+      out.add(
+          new Violation(
+              w.path(),
+              "sha-validation",
+              path
+                  + ": inputs.sha used before it is checked; pass it through the env of a step that"
+                  + " tests it with =~ ^[0-9a-f]{40}$ and use that step's output, or to the sha input"
+                  + " of a reusable workflow that does"));
+    }
+  }
+
+  private static boolean hasShaInput(Workflow w) {
+    return w.on().path("workflow_dispatch").path("inputs").has("sha")
+        || w.call().path("inputs").has("sha");
+  }
+
+  /** Where a workflow uses inputs.sha: the places that check it first, and those that do not. */
+  private record ShaUses(List<String> checked, List<String> unchecked) {}
+
+  private static ShaUses shaUses(Suite suite, Workflow w, Set<String> seen) {
+    ShaUses uses = new ShaUses(new ArrayList<>(), new ArrayList<>());
+    seen.add(w.path());
     w.jobs()
         .forEach(
             (id, job) ->
@@ -246,32 +268,39 @@ final class ChainRules {
                     job,
                     "jobs." + id,
                     (path, value) -> {
-                      if (!SHA_INPUT.matcher(value).find()) {
-                        return;
+                      if (SHA_INPUT.matcher(value).find()) {
+                        (checks(suite, w, path, seen) ? uses.checked() : uses.unchecked())
+                            .add(path);
                       }
-                      Matcher env =
-                          Pattern.compile("^jobs\\.([^.]+)\\.steps\\[(\\d+)]\\.env\\.[^.]+$")
-                              .matcher(path);
-                      if (env.matches()) {
-                        String run =
-                            w.steps(env.group(1)).get(Integer.parseInt(env.group(2))).run();
-                        run =
-                            run == null
-                                ? null
-                                : suite.effectiveRun(
-                                    run); // a called Gantry script counts as the step's text
-                        if (run != null && run.contains("=~") && run.contains("[0-9a-f]{40}")) {
-                          return;
-                        }
-                      }
-                      out.add(
-                          new Violation(
-                              w.path(),
-                              "sha-validation",
-                              path
-                                  + ": inputs.sha used before it is checked; pass it "
-                                  + "through the env of a step that tests it with =~ ^[0-9a-f]{40}$ and use that step's output"));
                     }));
+    return uses;
+  }
+
+  private static final Pattern STEP_ENV =
+      Pattern.compile("^jobs\\.([^.]+)\\.steps\\[(\\d+)]\\.env\\.[^.]+$");
+  private static final Pattern CALL_SHA = Pattern.compile("^jobs\\.([^.]+)\\.with\\.sha$");
+
+  /** The value at {@code path} (it holds inputs.sha) is checked before anything uses it. */
+  private static boolean checks(Suite suite, Workflow w, String path, Set<String> seen) {
+    Matcher env = STEP_ENV.matcher(path);
+    if (env.matches()) {
+      String run = w.steps(env.group(1)).get(Integer.parseInt(env.group(2))).run();
+      // A called Gantry script counts as the step's text.
+      String effective = run == null ? "" : suite.effectiveRun(w, run);
+      return effective.contains("=~") && effective.contains("[0-9a-f]{40}");
+    }
+    Matcher call = CALL_SHA.matcher(path);
+    if (call.matches()) {
+      Optional<Workflow> callee = suite.callee(w.jobs().get(call.group(1)).path("uses").asText(""));
+      if (callee.isEmpty()
+          || seen.contains(callee.get().path())
+          || !callee.get().call().path("inputs").has("sha")) {
+        return false;
+      }
+      ShaUses inCallee = shaUses(suite, callee.get(), new HashSet<>(seen));
+      return !inCallee.checked().isEmpty() && inCallee.unchecked().isEmpty();
+    }
+    return false;
   }
 
   private interface Visitor {

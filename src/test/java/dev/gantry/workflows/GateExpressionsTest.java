@@ -97,7 +97,7 @@ class GateExpressionsTest {
 
   @Test
   void scanAndPromoteRunsOnlyAfterASuccessfulPushOfThisRepositoryOrByHand() {
-    String gate = jobIf(T_PROMOTE, "resolve");
+    String gate = jobIf(T_PROMOTE, "scan-and-promote");
     expect(
         true,
         "a push's successful Stack Tests",
@@ -135,7 +135,7 @@ class GateExpressionsTest {
 
   @Test
   void aReRunOfAnOldRunPassesTheGateButCanNeverAllowARollback() {
-    String gate = jobIf(T_PROMOTE, "resolve");
+    String gate = jobIf(T_PROMOTE, "scan-and-promote");
     String promoteRollback = with(T_PROMOTE, "scan-and-promote", "rollback");
     String releaseRollback = with(T_RELEASE, "release-and-deploy", "rollback");
     JsonNode rerun = afterRun("push", "success", "acme/shop", OLD_SHA, 2);
@@ -163,7 +163,7 @@ class GateExpressionsTest {
 
   @Test
   void releaseRunsOnlyAfterASuccessfulPromotionOfThisRepository() {
-    String gate = jobIf(T_RELEASE, "resolve");
+    String gate = jobIf(T_RELEASE, "release-and-deploy");
     expect(
         true,
         "after an automatic promotion",
@@ -239,12 +239,21 @@ class GateExpressionsTest {
         GitHubExpressions.json(
             """
         {"inputs": {"skip-deploy": false, "dry-run": false}, "needs": {"release": {"outputs": {"version": ""}}}}"""));
-    expect(
-        true,
-        "the notification runs after a failure",
-        jobIf(RELEASE, "notify"),
-        GitHubExpressions.json("{}"),
-        "failure");
+    for (String file : List.of(RELEASE, ".github/workflows/scan-and-promote.yml")) {
+      String notify = jobIf(file, "notify");
+      expect(
+          true,
+          "the notification runs after a failure",
+          notify,
+          GitHubExpressions.json("{\"inputs\": {\"gantry-repository\": \"acme/gantry\"}}"),
+          "failure");
+      expect(
+          false,
+          "but not while Gantry is the unpublished placeholder (nothing to take notify.sh from)",
+          notify,
+          GitHubExpressions.json("{\"inputs\": {\"gantry-repository\": \"OWNER/gantry\"}}"),
+          "failure");
+    }
     String explain =
         workflow(".github/workflows/scan-and-promote.yml").steps("promote").stream()
             .filter(

@@ -39,7 +39,9 @@ final class JobRules {
                 checkPermissions(suite, w, id, job, out);
                 checkTimeout(w, id, job, out);
                 checkJobConcurrency(w, id, job, calleeGroups, out);
-                if (!Jobs.isCall(job) && Jobs.isHeavy(w, id) && !Jobs.writesSummary(suite, w, id)) {
+                if (!Jobs.isCall(job)
+                    && Jobs.isHeavy(suite, w, id)
+                    && !Jobs.writesSummary(suite, w, id)) {
                   out.add(
                       new Violation(
                           w.path(),

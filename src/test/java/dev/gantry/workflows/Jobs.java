@@ -27,8 +27,10 @@ final class Jobs {
     return command.isEmpty() ? "promote" : command;
   }
 
-  static boolean runs(Workflow w, String job, String text) {
-    return w.steps(job).stream().anyMatch(s -> s.run() != null && s.run().contains(text));
+  /** A run: block of the job, or the Gantry script it calls, contains {@code text}. */
+  static boolean runs(Suite suite, Workflow w, String job, String text) {
+    return w.steps(job).stream()
+        .anyMatch(s -> s.run() != null && suite.effectiveRun(w, s.run()).contains(text));
   }
 
   static boolean uses(Workflow w, String job, String action) {
@@ -83,7 +85,7 @@ final class Jobs {
                 isGantry(s)
                     || s.run() != null
                         && suite
-                            .effectiveRun(s.run())
+                            .effectiveRun(w, s.run())
                             .lines()
                             .map(String::strip)
                             .anyMatch(
@@ -91,7 +93,7 @@ final class Jobs {
                                     !line.startsWith("#") && line.contains("GITHUB_STEP_SUMMARY")));
   }
 
-  static boolean isHeavy(Workflow w, String job) {
+  static boolean isHeavy(Suite suite, Workflow w, String job) {
     return uses(w, job, "docker/build-push-action")
         || w.steps(job).stream()
             .anyMatch(
@@ -100,8 +102,8 @@ final class Jobs {
                         && (s.with("scan-type").isEmpty() || s.with("scan-type").equals("image")))
         || uses(w, job, "anchore/sbom-action")
         || uses(w, job, "anchore/scan-action")
-        || runs(w, job, "mvnw -B verify")
-        || runs(w, job, "jib:build")
+        || runs(suite, w, job, "mvnw -B verify")
+        || runs(suite, w, job, "jib:build")
         || isSensitive(w, job);
   }
 
@@ -122,7 +124,7 @@ final class Jobs {
       return needed;
     }
     if (uses(w, id, "docker/build-push-action")
-        || runs(w, id, "jib:build")
+        || runs(suite, w, id, "jib:build")
         || promotes(w, id)
         || releases(w, id)) {
       needed.put("packages", "write");
@@ -131,9 +133,9 @@ final class Jobs {
       needed.put("security-events", "write");
     }
     if (releases(w, id)
-        || runs(w, id, "gh release ")
-        || runs(w, id, "/git/refs")
-        || runs(w, id, "git push ")) {
+        || runs(suite, w, id, "gh release ")
+        || runs(suite, w, id, "/git/refs")
+        || runs(suite, w, id, "git push ")) {
       needed.put("contents", "write");
     }
     if (uses(w, id, "actions/attest-build-provenance")) {

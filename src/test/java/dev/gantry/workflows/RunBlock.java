@@ -21,18 +21,20 @@ import java.util.TreeSet;
  * --noprofile --norc -eo pipefail FILE} in a work directory, with the runner's variables
  * (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, GITHUB_*) and the step's {@code env:}, whose
  * expressions the test evaluates: it must give every one of them. A step that calls a Gantry script
- * (.gantry/scripts/X.sh) finds the repository's scripts there, as its job's checkout of Gantry
- * brings them.
+ * (.gantry/scripts/X.sh, or scripts/X.sh in Gantry's own workflows) finds the repository's scripts
+ * there, as its job's checkout of Gantry brings them.
  */
 final class RunBlock {
   private final String where;
   private final String script;
   private final Set<String> envNames;
+  private final boolean ownCheckout;
 
-  private RunBlock(String where, String script, Set<String> envNames) {
+  private RunBlock(String where, String script, Set<String> envNames, boolean ownCheckout) {
     this.where = where;
     this.script = script;
     this.envNames = envNames;
+    this.ownCheckout = ownCheckout;
   }
 
   /** The step of {@code job} whose name starts with {@code stepName}. */
@@ -54,7 +56,8 @@ final class RunBlock {
     Set<String> names = new TreeSet<>();
     step.node().path("env").fieldNames().forEachRemaining(names::add);
     w.root().path("jobs").path(job).path("env").fieldNames().forEachRemaining(names::add);
-    return new RunBlock(file + ", " + step.where(), step.run(), names);
+    return new RunBlock(
+        file + ", " + step.where(), step.run(), names, Suite.ownScript(w, step.run()).isPresent());
   }
 
   /** What one run did: exit code, output, the step outputs it wrote and its summary. */
@@ -112,7 +115,9 @@ final class RunBlock {
       Path summary = Files.writeString(workDir.resolve(".runner/summary"), "");
       Path file = Files.writeString(workDir.resolve(".runner/step.sh"), script);
       if (Suite.calledScript(script).isPresent()) {
-        gantryCheckout(workDir);
+        copyScripts(workDir.resolve(".gantry/scripts"));
+      } else if (ownCheckout) {
+        copyScripts(workDir.resolve("scripts"));
       }
       Map<String, String> env = new LinkedHashMap<>(runnerDefaults());
       env.putAll(runner);
@@ -140,11 +145,12 @@ final class RunBlock {
   }
 
   /**
-   * The job's checkout of Gantry at .gantry, for a step that calls .gantry/scripts/X.sh: the
-   * repository's scripts (what the scripts call next to themselves included), as they are now.
+   * The job's checkout of Gantry, for a step that calls .gantry/scripts/X.sh (at .gantry) or, in
+   * Gantry's own workflows, scripts/X.sh (at the root): the repository's scripts (what the scripts
+   * call next to themselves included), as they are now, with their modes.
    */
-  private static void gantryCheckout(Path workDir) throws IOException {
-    Path scripts = Files.createDirectories(workDir.resolve(".gantry/scripts"));
+  private static void copyScripts(Path to) throws IOException {
+    Path scripts = Files.createDirectories(to);
     try (var files = Files.list(WorkflowPolicyTest.ROOT.resolve("scripts"))) {
       for (Path script : files.filter(p -> p.toString().endsWith(".sh")).toList()) {
         Files.copy(

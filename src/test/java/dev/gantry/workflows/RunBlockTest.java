@@ -468,26 +468,13 @@ class RunBlockTest {
         WorkflowPolicyTest.ROOT.resolve("scripts/release-plan.sh"),
         scripts.resolve("release-plan.sh"));
     RunBlock plan = RunBlock.of(RELEASE, "release", "Check the commit");
-    RunBlock.Result none =
-        plan.run(
-            dir, Map.of("SHA", SHA, "IMAGES", "", "REGISTRY", "ghcr.io", "PROMOTED_TAG", "latest"));
+    RunBlock.Result none = plan.run(dir, releasePlanEnv(SHA, "", ""));
     assertEquals(0, none.exitCode(), none::all);
     assertEquals("", none.outputs().get("pinned"));
     assertEquals("", none.outputs().get("bare"));
     assertEquals("", none.outputs().get("not-behind"));
     String pin = "sha256:" + "d".repeat(64);
-    RunBlock.Result two =
-        plan.run(
-            dir,
-            Map.of(
-                "SHA",
-                SHA,
-                "IMAGES",
-                "api@" + pin + ",web",
-                "REGISTRY",
-                "ghcr.io",
-                "PROMOTED_TAG",
-                "latest"));
+    RunBlock.Result two = plan.run(dir, releasePlanEnv(SHA, "api@" + pin + ",web", ""));
     assertEquals("ghcr.io/acme/api@" + pin, two.outputs().get("pinned"), two::all);
     assertEquals("ghcr.io/acme/web", two.outputs().get("bare"), two::all);
     assertEquals("ghcr.io/acme/api:latest", two.outputs().get("not-behind"), two::all);
@@ -630,68 +617,203 @@ class RunBlockTest {
             .exitCode());
   }
 
-  // the templates' resolve steps: which commit a chained workflow acts on
+  // the templates: which commit a chained workflow acts on. A template passes its event's values
+  // on; GitHub's evaluator says what they are, and the reusable workflow's first script checks
+  // them.
+
+  private static String templateWith(String file, String job, String input) {
+    return WorkflowPolicyTest.repository()
+        .byPath(file)
+        .orElseThrow()
+        .jobs()
+        .get(job)
+        .path("with")
+        .path(input)
+        .asText();
+  }
+
+  private static List<String> evaluate(String expression, JsonNode... contexts) {
+    List<GitHubExpressions.Case> cases = new java.util.ArrayList<>();
+    for (JsonNode c : contexts) {
+      cases.add(new GitHubExpressions.Case(expression, expression, c, "success"));
+    }
+    return GitHubExpressions.evaluate(cases).stream()
+        .map(
+            o -> {
+              assertEquals(null, o.error(), expression);
+              return o.value().asText();
+            })
+        .toList();
+  }
+
+  /** After an upstream run of {@code event} whose head_sha is SHA; the branch head is OTHER_SHA. */
+  private static JsonNode afterRun(String event) {
+    return GitHubExpressions.json(
+        """
+        {"github": {"event_name": "workflow_run", "ref": "refs/heads/main", "sha": "%s",
+          "event": {"workflow_run": {"id": 4242, "event": "%s", "head_branch": "main", "head_sha": "%s"}}},
+         "inputs": {}}"""
+            .formatted(OTHER_SHA, event, SHA));
+  }
+
+  private static JsonNode byHand(String sha) {
+    return GitHubExpressions.json(
+        """
+        {"github": {"event_name": "workflow_dispatch", "ref": "refs/heads/main", "sha": "%s",
+          "event": {"inputs": {"sha": "%s"}}}, "inputs": {"sha": "%s"}}"""
+            .formatted(OTHER_SHA, sha, sha));
+  }
 
   @Test
   void scanAndPromoteActsOnTheTestedCommit() {
-    RunBlock resolve = RunBlock.of(T_PROMOTE, "resolve", "Resolve and check the commit");
+    List<String> sha =
+        evaluate(
+            templateWith(T_PROMOTE, "scan-and-promote", "sha"),
+            afterRun("push"),
+            byHand("abc1234"),
+            byHand(""));
+    assertEquals(List.of(SHA, "abc1234", OTHER_SHA), sha, "tested commit, input, branch head");
+    // The template passes no ref: the reusable workflow takes the run's (after Stack Tests, the
+    // default branch, the only one its workflow_run is filtered to).
+    Workflow scan = WorkflowPolicyTest.repository().byPath(SCAN).orElseThrow();
+    String ref =
+        scan.steps("plan").stream()
+            .filter(s -> s.node().path("name").asText().equals("Check the inputs"))
+            .findFirst()
+            .orElseThrow()
+            .node()
+            .path("env")
+            .path("REF")
+            .asText();
+    assertEquals(List.of("refs/heads/main"), evaluate(ref, afterRun("push")));
+
+    RunBlock check = RunBlock.of(SCAN, "plan", "Check the inputs");
     RunBlock.Result chained =
-        resolve.run(
+        check.run(
             dir,
-            Map.of("SHA", SHA, "HEAD_BRANCH", "main"),
+            scanPlanEnv("api", sha.get(0), "refs/heads/main"),
             Map.of("GITHUB_EVENT_NAME", "workflow_run", "GITHUB_SHA", OTHER_SHA),
             Duration.ofSeconds(30));
-    assertEquals(Map.of("sha", SHA, "ref", "refs/heads/main"), chained.outputs(), chained::all);
+    assertEquals(SHA, chained.outputs().get("sha"), chained::all);
+    assertTrue(
+        chained
+            .summary()
+            .contains("Scanning and promoting `" + SHA + "` (refs/heads/main, workflow_run)."),
+        chained::all);
     RunBlock.Result manual =
-        resolve.run(
+        check.run(
             dir,
-            Map.of("SHA", "abc1234", "HEAD_BRANCH", ""),
+            scanPlanEnv("api", sha.get(1), "refs/heads/main"),
             Map.of("GITHUB_EVENT_NAME", "workflow_dispatch"),
             Duration.ofSeconds(30));
     assertEquals(1, manual.exitCode(), manual::all);
-    assertTrue(manual.stdout().contains("::error title=bad sha::"), manual::all);
+    assertTrue(
+        manual.stdout().startsWith("::error title=scan-and-promote: bad sha::"), manual::all);
+    assertEquals(Map.of(), manual.outputs(), manual::all);
+  }
+
+  private static Map<String, String> releasePlanEnv(String sha, String images, String runId) {
+    return Map.of(
+        "SHA",
+        sha,
+        "IMAGES",
+        images,
+        "PROMOTION_RUN_ID",
+        runId,
+        "REGISTRY",
+        "ghcr.io",
+        "PROMOTED_TAG",
+        "latest");
   }
 
   @Test
   void releaseActsOnThePromotedCommitNotTheBranchHead() throws IOException {
+    String template = "release-and-deploy";
+    assertEquals(
+        List.of("4242", "", ""),
+        evaluate(
+            templateWith(T_RELEASE, template, "promotion-run-id"),
+            afterRun("workflow_run"),
+            byHand(OTHER_SHA),
+            byHand("")),
+        "the upstream run's id, as a string; none by hand");
+    assertEquals(
+        List.of("", OTHER_SHA, OTHER_SHA),
+        evaluate(
+            templateWith(T_RELEASE, template, "sha"),
+            afterRun("workflow_run"),
+            byHand(OTHER_SHA),
+            byHand("")),
+        "never the branch head after a promotion: the record names the commit");
+    // The record the reusable workflow fetches is the one scan-and-promote uploads, where the plan
+    // reads it.
+    Workflow release = WorkflowPolicyTest.repository().byPath(RELEASE).orElseThrow();
+    Workflow.Step fetch =
+        release.steps("release").stream()
+            .filter(s -> s.usesAction("actions/download-artifact"))
+            .findFirst()
+            .orElseThrow();
+    Workflow.Step upload =
+        WorkflowPolicyTest.repository().byPath(SCAN).orElseThrow().steps("promote").stream()
+            .filter(s -> s.usesAction("actions/upload-artifact"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(upload.with("name"), fetch.with("name"));
+    assertEquals("${{ inputs.promotion-run-id }}", fetch.with("run-id"));
+    assertEquals("inputs.promotion-run-id != ''", fetch.node().path("if").asText());
+    assertEquals(upload.with("path"), fetch.with("path") + "/promotion.json");
+
     Path record =
         Files.createDirectories(dir.resolve(".runner/temp/promotion")).resolve("promotion.json");
     String api = "ghcr.io/acme/api@sha256:" + "a".repeat(64);
     Files.writeString(
         record,
         "{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\", \"pinned\": [\"" + api + "\"]}");
-    RunBlock resolve = RunBlock.of(T_RELEASE, "resolve", "Resolve and check the commit");
-    RunBlock.Result chained =
-        resolve.run(
-            dir,
-            Map.of("DISPATCH_SHA", "", "IMAGES", "api, web"),
-            Map.of("GITHUB_EVENT_NAME", "workflow_run", "GITHUB_SHA", OTHER_SHA),
-            Duration.ofSeconds(30));
-    assertEquals(Map.of("sha", SHA, "images", api), chained.outputs(), chained::all);
-    Files.writeString(record, "{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\"}");
-    RunBlock.Result unpinned =
-        resolve.run(
-            dir,
-            Map.of("DISPATCH_SHA", "", "IMAGES", "api, web"),
-            Map.of("GITHUB_EVENT_NAME", "workflow_run"),
-            Duration.ofSeconds(30));
-    assertEquals(1, unpinned.exitCode(), "a record without digests is refused: " + unpinned.all());
-    Files.writeString(record, "{\"sha\": \"$(touch pwned)\", \"pinned\": [\"" + api + "\"]}");
-    RunBlock.Result forged =
-        resolve.run(
-            dir,
-            Map.of("DISPATCH_SHA", "", "IMAGES", "api, web"),
-            Map.of("GITHUB_EVENT_NAME", "workflow_run"),
-            Duration.ofSeconds(30));
-    assertEquals(1, forged.exitCode(), forged::all);
+    RunBlock plan = RunBlock.of(RELEASE, "release", "Check the commit");
+    RunBlock.Result chained = plan.run(dir, releasePlanEnv("", "api, web", "4242"));
+    assertEquals(0, chained.exitCode(), chained::all);
+    assertEquals(SHA, chained.outputs().get("sha"), chained::all);
+    assertEquals(api, chained.outputs().get("pinned"), "exactly the record's digests");
+    assertEquals("", chained.outputs().get("bare"), chained::all);
+    assertTrue(
+        chained.summary().contains("Releasing `" + SHA + "` (the promotion record of run 4242)."),
+        chained::all);
+    assertEquals(
+        0,
+        plan.run(dir, releasePlanEnv(SHA.toUpperCase(java.util.Locale.ROOT), "", "4242"))
+            .exitCode(),
+        "the record's own sha may be given too");
+
+    Map<String, String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put("{\"sha\": \"" + SHA + "\", \"tag\": \"sha-0123456\"}", "no digests");
+    refusals.put(
+        "{\"sha\": \"" + SHA + "\", \"pinned\": [\"ghcr.io/acme/api\"]}", "unpinned record");
+    refusals.put("{\"sha\": \"$(touch pwned)\", \"pinned\": [\"" + api + "\"]}", "bad sha");
+    refusals.put("{\"pinned\": [\"" + api + "\"]}", "no promotion record");
+    refusals.put("not json", "no promotion record");
+    for (Map.Entry<String, String> e : refusals.entrySet()) {
+      Files.writeString(record, e.getKey());
+      RunBlock.Result refused = plan.run(dir, releasePlanEnv("", "api, web", "4242"));
+      assertEquals(1, refused.exitCode(), refused::all);
+      assertTrue(
+          refused.stdout().startsWith("::error title=release: " + e.getValue() + "::"),
+          refused::all);
+      assertEquals(Map.of(), refused.outputs(), refused::all);
+    }
     assertFalse(Files.exists(dir.resolve("pwned")));
-    RunBlock.Result manual =
-        resolve.run(
-            dir,
-            Map.of("DISPATCH_SHA", OTHER_SHA, "IMAGES", "api, web"),
-            Map.of("GITHUB_EVENT_NAME", "workflow_dispatch"),
-            Duration.ofSeconds(30));
-    assertEquals(Map.of("sha", OTHER_SHA, "images", "api, web"), manual.outputs(), manual::all);
+    Files.writeString(record, "{\"sha\": \"" + SHA + "\", \"pinned\": [\"" + api + "\"]}");
+    RunBlock.Result other = plan.run(dir, releasePlanEnv(OTHER_SHA, "api, web", "4242"));
+    assertTrue(other.stdout().startsWith("::error title=release: two commits::"), other::all);
+    RunBlock.Result badId = plan.run(dir, releasePlanEnv("", "api, web", "4242; true"));
+    assertTrue(
+        badId.stdout().startsWith("::error title=release: bad promotion-run-id::"), badId::all);
+
+    Files.delete(record);
+    RunBlock.Result manual = plan.run(dir, releasePlanEnv(OTHER_SHA, "api, web", ""));
+    assertEquals(OTHER_SHA, manual.outputs().get("sha"), manual::all);
+    assertEquals("ghcr.io/acme/api\nghcr.io/acme/web", manual.outputs().get("bare"), manual::all);
+    assertTrue(
+        manual.summary().contains("Releasing `" + OTHER_SHA + "` (the sha input)."), manual::all);
   }
 
   // notification

@@ -23,8 +23,14 @@ class SelfReleasePolicyTest {
 
   @Test
   void theReleaseWorkflowIsWired() {
-    String text = REPOSITORY.text(RELEASE);
     Workflow release = REPOSITORY.byPath(RELEASE).orElseThrow();
+    // The workflow with the scripts its steps call (scripts/self-release-*.sh).
+    String text =
+        REPOSITORY.text(RELEASE)
+            + release.allSteps().stream()
+                .filter(s -> s.run() != null)
+                .map(s -> REPOSITORY.effectiveRun(release, s.run()))
+                .collect(Collectors.joining("\n"));
     assertTrue(release.triggeredBy("workflow_run"));
     assertEquals("[\"CI\"]", release.on().path("workflow_run").path("workflows").toString());
     // The order the issue asks for: image, scan + promote, release commits + version + assets,

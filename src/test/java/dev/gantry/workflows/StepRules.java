@@ -167,7 +167,7 @@ final class StepRules {
               step.where()
                   + ": ${{ }} inside run: (pass the value through env: and use \"$VAR\")"));
     }
-    Suite.calledScript(run)
+    Suite.calledScript(w, run)
         .ifPresent(
             script -> {
               if (!suite.files().containsKey(script)) {
@@ -175,16 +175,12 @@ final class StepRules {
                     new Violation(
                         w.path(),
                         "script",
-                        step.where()
-                            + ": calls .gantry/"
-                            + script
-                            + ", which is not in "
-                            + Suite.SCRIPTS));
+                        step.where() + ": calls " + script + ", which is not in " + Suite.SCRIPTS));
               }
             });
     // A step calling a Gantry script is judged by what the script does (its text follows the
     // step's).
-    String effective = suite.effectiveRun(run);
+    String effective = suite.effectiveRun(w, run);
     if (SSH_CALL.matcher(effective).find()) {
       if (!effective.contains("StrictHostKeyChecking=yes")
           || !effective.contains("UserKnownHostsFile=")) {
@@ -205,12 +201,38 @@ final class StepRules {
   /**
    * A step calling .gantry/scripts/X.sh needs an earlier checkout of Gantry at .gantry in its job
    * that brings X.sh (a sparse checkout must list it), as the deploy job's checkout brings
-   * scripts/remote-deploy.sh.
+   * scripts/remote-deploy.sh. In Gantry's own workflows, a step calling scripts/X.sh needs an
+   * earlier checkout of this repository at the root that brings it.
    */
   private static void checkScriptCheckouts(Workflow w, String job, List<Violation> out) {
     List<Step> steps = w.steps(job);
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
+      List<Step> before = steps.subList(0, i);
+      Suite.ownScript(w, step.run())
+          .filter(
+              script ->
+                  before.stream()
+                      .noneMatch(
+                          s ->
+                              s.usesAction("actions/checkout")
+                                  && s.with("path").isEmpty()
+                                  && s.with("repository").isEmpty()
+                                  && (s.with("sparse-checkout").isBlank()
+                                      || s.with("sparse-checkout")
+                                          .lines()
+                                          .map(String::strip)
+                                          .anyMatch(script::equals))))
+          .ifPresent(
+              script ->
+                  out.add(
+                      new Violation(
+                          w.path(),
+                          "script",
+                          step.where()
+                              + ": calls "
+                              + script
+                              + " but no earlier step checks Gantry itself out at the root")));
       String script = Suite.calledScript(step.run()).orElse(null);
       if (script == null) {
         continue;

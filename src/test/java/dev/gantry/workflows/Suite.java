@@ -32,6 +32,9 @@ final class Suite {
   private static final Pattern SCRIPT_CALL =
       Pattern.compile("^\\s*(?:bash\\s+)?\\.gantry/(scripts/[\\w.-]+\\.sh)\\s*$");
 
+  private static final Pattern OWN_SCRIPT_CALL =
+      Pattern.compile("^\\s*(?:bash\\s+)?(?:\\./)?(scripts/[\\w.-]+\\.sh)(?:\\s+[\\w-]+)*\\s*$");
+
   private final Map<String, String> files;
   private final List<Workflow> workflows = new ArrayList<>();
   private final List<Violation> unreadable = new ArrayList<>();
@@ -115,11 +118,29 @@ final class Suite {
   }
 
   /**
-   * What a run: block does: its text, plus the text of the Gantry script it calls (when the suite
-   * has it).
+   * The repository path of the script a run: block of Gantry's own workflows (neither a template
+   * nor reusable: those run in an adopter's repository, whose scripts/ are its own) consists of
+   * calling as scripts/X.sh (plain words as arguments), from Gantry itself checked out at the root.
    */
-  String effectiveRun(String run) {
-    return calledScript(run).map(files::get).map(script -> run + "\n" + script).orElse(run);
+  static Optional<String> ownScript(Workflow w, String run) {
+    if (run == null || w.isTemplate() || w.isReusable()) {
+      return Optional.empty();
+    }
+    Matcher m = OWN_SCRIPT_CALL.matcher(run.strip());
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
+  /** The Gantry script a run: block of {@code w} consists of calling, either way. */
+  static Optional<String> calledScript(Workflow w, String run) {
+    return calledScript(run).or(() -> ownScript(w, run));
+  }
+
+  /**
+   * What a run: block of {@code w} does: its text, plus the text of the Gantry script it calls
+   * (when the suite has it).
+   */
+  String effectiveRun(Workflow w, String run) {
+    return calledScript(w, run).map(files::get).map(script -> run + "\n" + script).orElse(run);
   }
 
   List<Workflow> workflows() {

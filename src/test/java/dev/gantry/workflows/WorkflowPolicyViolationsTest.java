@@ -63,9 +63,25 @@ class WorkflowPolicyViolationsTest {
         mistake(
             "an expression inside run:",
             SELF_RELEASE,
-            "scripts/prepare-release.sh \"$GITHUB_REPOSITORY_OWNER\"",
-            "scripts/prepare-release.sh \"${{ github.repository_owner }}\"",
+            "run: scripts/self-release-branch.sh push",
+            "run: scripts/self-release-branch.sh \"${{ github.event.workflow_run.head_sha }}\"",
             "run-expression"),
+        mistake(
+            "a call of a script that is not in scripts/",
+            SELF_RELEASE,
+            "run: scripts/self-release-image.sh",
+            "run: scripts/self-release-name.sh",
+            "script"),
+        mistake(
+            "a script called before Gantry is checked out at the root",
+            SELF_RELEASE,
+            "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+                + "        with:\n"
+                + "          ref: ${{ github.event.workflow_run.head_sha }}\n"
+                + "          persist-credentials: false\n"
+                + "      - name: Check the commit and name the image",
+            "      - name: Check the commit and name the image",
+            "script"),
         mistake(
             "a checkout that keeps the token",
             SBOM,
@@ -98,7 +114,7 @@ class WorkflowPolicyViolationsTest {
             "    timeout-minutes: 5\n    outputs:\n      digests",
             "permissions"),
         // timeouts
-        mistake("a job without timeout", T_PROMOTE, "    timeout-minutes: 5\n", "", "timeout"),
+        mistake("a job without timeout", T_TESTS, "    timeout-minutes: 15\n", "", "timeout"),
         // workflow_run gating and the commit
         mistake(
             "no conclusion check",
@@ -127,33 +143,40 @@ class WorkflowPolicyViolationsTest {
         mistake(
             "head_sha after a workflow_run workflow",
             T_RELEASE,
-            "          DISPATCH_SHA:",
-            "          HEAD: ${{ github.event.workflow_run.head_sha }}\n          DISPATCH_SHA:",
+            "      promotion-run-id: ${{ format('{0}', github.event.workflow_run.id) }}",
+            "      promotion-run-id: ${{ github.event.workflow_run.head_sha }}",
             "head-sha"),
         mistake(
-            "GITHUB_SHA in a workflow_run script",
+            "a release that no longer reads the upstream run's record",
+            T_RELEASE,
+            "      promotion-run-id: ${{ format('{0}', github.event.workflow_run.id) }}",
+            "      promotion-run-id: ''",
+            "head-sha"),
+        mistake(
+            "GITHUB_SHA in a workflow_run workflow's step",
             T_PROMOTE,
-            "          sha=${SHA,,}",
-            "          sha=$GITHUB_SHA",
+            "    uses: OWNER/gantry/.github/workflows/scan-and-promote.yml@v1",
+            "    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"$GITHUB_SHA\"",
             "head-sha"),
         mistake(
             "a checkout in a workflow_run workflow",
             T_PROMOTE,
-            "    steps:\n      - name: Resolve and check the commit",
-            "    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
-                + "        with:\n          persist-credentials: false\n      - name: Resolve and check the commit",
+            "    uses: OWNER/gantry/.github/workflows/scan-and-promote.yml@v1",
+            "    runs-on: ubuntu-latest\n    steps:\n"
+                + "      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n"
+                + "        with:\n          persist-credentials: false",
             "workflow-run-checkout"),
         mistake(
-            "a manual sha checked too loosely",
-            T_PROMOTE,
+            "a callee that checks the passed sha too loosely",
+            "scripts/scan-inputs.sh",
             "^[0-9a-f]{40}$",
             "^[0-9a-f]+$",
             "sha-validation"),
         mistake(
-            "a manual sha passed on unchecked",
+            "a manual sha passed to an input the callee does not check",
             T_PROMOTE,
-            "      sha: ${{ needs.resolve.outputs.sha }}",
-            "      sha: ${{ inputs.sha }}",
+            "      tested-by: stack-tests.yml",
+            "      tested-by: ${{ inputs.sha }}",
             "sha-validation"),
         // the chain
         mistake(
@@ -373,6 +396,81 @@ class WorkflowPolicyViolationsTest {
                 + rule
                 + "] violation, got:\n"
                 + violations.stream().map(Violation::toString).collect(Collectors.joining("\n")));
+  }
+
+  /**
+   * The templates pass their event's sha on unchecked, to the sha input of a reusable workflow
+   * whose script checks it: without that check, both the reusable workflow and each template
+   * calling it are flagged.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("shaChecks")
+  void aTemplatesShaIsFineOnlyWhileTheCalleeChecksIt(
+      String script, String check, String callee, String template) {
+    assertEquals(List.of(), shaViolations(REPOSITORY), "as shipped");
+    String text = REPOSITORY.text(script);
+    assertTrue(text.contains(check), script + " no longer contains " + check);
+    List<String> flagged = shaViolations(REPOSITORY.with(script, text.replace(check, "-n $sha")));
+    assertTrue(flagged.contains(callee), () -> String.join("\n", flagged));
+    assertTrue(flagged.contains(template), () -> String.join("\n", flagged));
+  }
+
+  static Stream<Arguments> shaChecks() {
+    return Stream.of(
+        Arguments.of("scripts/scan-inputs.sh", "! $sha =~ ^[0-9a-f]{40}$", SCAN, T_PROMOTE),
+        Arguments.of("scripts/release-plan.sh", "! $sha =~ ^[0-9a-f]{40}$", RELEASE, T_RELEASE));
+  }
+
+  private static List<String> shaViolations(Suite suite) {
+    return WorkflowPolicy.check(suite).stream()
+        .filter(v -> v.rule().equals("sha-validation"))
+        .map(Violation::file)
+        .toList();
+  }
+
+  /**
+   * In Gantry's own workflows (checked out at the root), scripts/X.sh is Gantry's and is read with
+   * its step; in a template it is the adopting repository's own, and is not.
+   */
+  @Test
+  void aScriptCalledFromTheRootIsReadOnlyInGantrysOwnWorkflows() {
+    String workflow =
+        """
+        name: Tag
+        on: push
+        permissions: {}
+        jobs:
+          tag:
+            runs-on: ubuntu-latest
+            timeout-minutes: 10
+            permissions:
+              contents: write
+            steps:
+              - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+                with:
+                  persist-credentials: false
+              - run: scripts/tag.sh
+        """;
+    String script = "#!/usr/bin/env bash\nset -euo pipefail\ngit push -q origin v1\n";
+    Suite own = Suite.of(Map.of(".github/workflows/tag.yml", workflow, "scripts/tag.sh", script));
+    assertEquals(List.of(), WorkflowPolicy.check(own), "the script's push needs contents: write");
+    assertEquals(
+        List.of("permissions"),
+        WorkflowPolicy.check(own.with("scripts/tag.sh", "#!/usr/bin/env bash\ntrue\n")).stream()
+            .map(Violation::rule)
+            .toList(),
+        "without the push, write is more than the job needs");
+    assertTrue(
+        WorkflowPolicy.check(own.with("scripts/tag.sh", null)).stream()
+            .anyMatch(v -> v.rule().equals("script")),
+        "a call of a script that is not there");
+    Suite template =
+        Suite.of(Map.of("workflows-templates/tag.yml", workflow, "scripts/tag.sh", script));
+    assertEquals(
+        "scripts/tag.sh",
+        template.effectiveRun(
+            template.byPath("workflows-templates/tag.yml").orElseThrow(), "scripts/tag.sh"),
+        "a template's scripts/ is the adopter's");
   }
 
   @Test

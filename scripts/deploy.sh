@@ -320,9 +320,9 @@ read_services() {
 
 # Pins every service of the release's compose files that runs one of the digests given as arguments
 # (IMAGE@sha256:...): the service named after the image's last path segment, and every service whose image is the
-# same repository (any tag or none). The override holds those services, in compose's order (it is removed when there
-# are none); then compose_files is set. A digest no service runs is named and left out: an override entry would
-# make compose start a new service.
+# same repository (any tag or none); the name comes first (a service `api` runs api's digest whatever its image).
+# The override holds those services, in compose's order (it is removed when there are none); then compose_files is
+# set. A digest no service runs is named and left out: an override entry would make compose start a new service.
 pin_digests() {
   local image service repository
   local -A pinned=()
@@ -334,15 +334,16 @@ pin_digests() {
     read_services || return 1
   fi
   for service in "${service_names[@]}"; do
-    repository=''
-    [[ -z ${service_image[$service]:-} ]] || repository=$(repository_of "${service_image[$service]}")
     for image in "$@"; do
-      if [[ $service == "$(name_of "$image")" || $(repository_of "$image") == "$repository" ]]; then
-        pinned[$service]=$image
-        order+=("$service")
-        break
-      fi
+      [[ $service == "$(name_of "$image")" ]] && pinned[$service]=$image && break
     done
+    if [[ -z ${pinned[$service]:-} && -n ${service_image[$service]:-} ]]; then
+      repository=$(repository_of "${service_image[$service]}")
+      for image in "$@"; do
+        [[ $(repository_of "$image") == "$repository" ]] && pinned[$service]=$image && break
+      done
+    fi
+    [[ -z ${pinned[$service]:-} ]] || order+=("$service")
   done
   for image in "$@"; do
     [[ " ${pinned[*]} " == *" $image "* ]] || unused+=("$image")

@@ -39,7 +39,8 @@ class DeployPinsIT {
 
   private static final String COMPOSE_SHARED =
       """
-      # the api image runs as api, worker (by the version tag) and cron (untagged, via a variable)
+      # the api image runs as api, worker (by the version tag) and cron (untagged, via a variable); the
+      # service named nginx runs nginx's digest whatever its image says (the name comes first)
       services:
         api:
           image: ghcr.io/acme/api:${IMAGE_TAG}
@@ -51,6 +52,8 @@ class DeployPinsIT {
           image: ghcr.io/acme/web:${IMAGE_TAG}
         proxy:
           image: nginx:1.27
+        nginx:
+          image: ghcr.io/acme/api:${IMAGE_TAG}
         db:
           image: postgres:16
         hooks:
@@ -98,6 +101,7 @@ class DeployPinsIT {
     expected.put("cron", API_NEW);
     expected.put("web", WEB_NEW);
     expected.put("proxy", NGINX);
+    expected.put("nginx", NGINX);
     Call up = host.calls().stream().filter(c -> c.command().equals(UP)).findFirst().orElseThrow();
     assertEquals(expected, up.pinned(), "every service on a released image runs its digest: " + up);
     assertEquals(
@@ -142,9 +146,10 @@ class DeployPinsIT {
     Call rollback = last(host.calls());
     assertEquals(UP + " (IMAGE_TAG=" + SHARED + ")", rollback.toString(), r.all());
     assertEquals(
-        Map.of("api", API_OLD, "worker", API_OLD, "cron", API_OLD, "web", WEB_OLD),
+        Map.of(
+            "api", API_OLD, "worker", API_OLD, "cron", API_OLD, "web", WEB_OLD, "nginx", API_OLD),
         rollback.pinned(),
-        "the release returned to runs its digests in every service");
+        "the release returned to runs its digests in every service (no nginx digest: by its image)");
     assertEquals(host.commitOf(SHARED), host.checkout());
   }
 

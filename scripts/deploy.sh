@@ -8,8 +8,12 @@
 #
 # The release is the git tag GIT_TAG (checked out detached: the compose file of the release, not of a branch head)
 # and the digests in IMAGES: each IMAGE@sha256:... runs as the compose service named after the image's last path
-# segment (ghcr.io/acme/api -> service `api`), through a generated override file compose.gantry.yml
-# (`services: {api: {image: ghcr.io/acme/api@sha256:...}}`) given to compose after the checkout's own files.
+# segment (ghcr.io/acme/api -> service `api`) and as every other service whose `image:` names the same repository
+# (any tag or none; Docker Hub's short names count as their long ones: nginx = docker.io/library/nginx), as
+# `docker compose config` reads the checkout's compose files (after the settings are written: they may fill its
+# variables). They are pinned through a generated override file compose.gantry.yml
+# (`services: {api: {image: ghcr.io/acme/api@sha256:...}, worker: {image: ...}}`) given to compose after the
+# checkout's own files; a digest that no service runs (a base image) is named and left out of it.
 # The state file DEPLOY_DIR/.gantry-deployed-tag records the last healthy deploy (version=, tag=, commit=, one
 # image= line per digest); a rollback restores that checkout and those digests.
 #
@@ -52,6 +56,7 @@ readonly DIGEST_REF='^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(/[a-z0-9][a-z0-9._-]*)+@sha
 readonly TAG_NAME='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$'
 readonly LOG_LINES=50
 readonly POLL_SECONDS=2
+declare -A service_image=()
 
 say() { printf 'deploy: %s\n' "$*"; }
 complain() { printf 'deploy: %s\n' "$*" >&2; }
@@ -237,57 +242,146 @@ prune_settings() {
   done
 }
 
-# Writes the compose override that pins each service to its digest (or removes it when there are none).
-write_override() {
-  local image service
-  if (($# == 0)); then
-    rm -f "$OVERRIDE"
-    return
-  fi
-  {
-    printf '# Written by Gantry scripts/deploy.sh: the released digests, one per service. Do not edit.\n'
-    printf 'services:\n'
-    for image in "$@"; do
-      service=${image%@*}
-      printf '  %s:\n    image: %s\n' "${service##*/}" "$image"
-    done
-  } >"$OVERRIDE.tmp" && mv -f "$OVERRIDE.tmp" "$OVERRIDE"
-}
-
-# The compose files of the checkout (as compose would pick them), then the override: into compose_files.
+# The checkout's own compose files, as compose would pick them, into release_files; then compose_files: those and
+# the override when there is one.
 find_compose_files() {
   local name
-  compose_files=()
+  release_files=()
   for name in compose.yaml compose.yml docker-compose.yaml docker-compose.yml; do
     if [[ -f $name ]]; then
-      compose_files+=(-f "$name")
+      release_files+=(-f "$name")
       break
     fi
   done
-  if ((${#compose_files[@]} == 0)); then
+  if ((${#release_files[@]} == 0)); then
     complain "no compose file (compose.yaml, compose.yml, docker-compose.yaml, docker-compose.yml) in the checkout"
     return 1
   fi
   for name in compose.override.yaml compose.override.yml docker-compose.override.yaml docker-compose.override.yml; do
     if [[ -f $name ]]; then
-      compose_files+=(-f "$name")
+      release_files+=(-f "$name")
       break
     fi
   done
+  compose_files=("${release_files[@]}")
   if [[ -f $OVERRIDE ]]; then
     compose_files+=(-f "$OVERRIDE")
   fi
+}
+
+# The repository a reference names, as Docker reads it: no tag, no digest, Docker Hub's short forms made whole
+# (nginx -> docker.io/library/nginx, acme/api -> docker.io/acme/api, index.docker.io/... -> docker.io/...).
+repository_of() {
+  local ref=${1%%@*}
+  [[ ${ref##*/} != *:* ]] || ref=${ref%:*}
+  case ${ref%%/*} in
+    "$ref") ref=docker.io/library/$ref ;;
+    *.* | *:* | localhost) ref=${ref/#index.docker.io\//docker.io/} ;;
+    *) ref=docker.io/$ref ;;
+  esac
+  [[ $ref != docker.io/* || ${ref#docker.io/} == */* ]] || ref=docker.io/library/${ref#docker.io/}
+  printf '%s' "$ref"
+}
+
+# The services of the release's compose files and the image each names, as compose reads them (variables filled
+# from the environment and .env): `docker compose config --format json`, into service_names (file order) and
+# service_image. Compose (like jq) prints one member per line, so a line that ends in { or [ opens a level and one
+# that starts with } or ] closes it; the output is held in a variable only (env_file values are in it).
+read_services() {
+  local json line key value depth=0 section='' service=''
+  service_names=()
+  service_image=()
+  json=$(docker compose "${release_files[@]}" config --format json) || {
+    complain "docker compose ${release_files[*]} config failed"
+    return 1
+  }
+  while IFS= read -r line; do
+    line=${line#"${line%%[![:space:]]*}"}
+    [[ $line != [\]\}]* ]] || depth=$((depth - 1))
+    key='' value=$line
+    if [[ $line =~ ^\"([^\"\\]*)\":[[:space:]]*(.*)$ ]]; then
+      key=${BASH_REMATCH[1]} value=${BASH_REMATCH[2]}
+    fi
+    if ((depth == 1)); then
+      section=$key
+    elif ((depth == 2)) && [[ $section == services && -n $key ]]; then
+      service=$key
+      service_names+=("$service")
+    elif ((depth == 3)) && [[ $section == services && $key == image && $value =~ ^\"([^\"\\]+)\",?$ ]]; then
+      service_image[$service]=${BASH_REMATCH[1]}
+    fi
+    [[ $value != *[\{\[] ]] || depth=$((depth + 1))
+  done <<<"$json"
+  if ((depth != 0 || ${#service_names[@]} == 0)); then
+    complain "cannot read the services in the output of docker compose config --format json"
+    return 1
+  fi
+}
+
+# Pins every service of the release's compose files that runs one of the digests given as arguments
+# (IMAGE@sha256:...): the service named after the image's last path segment, and every service whose image is the
+# same repository (any tag or none); the name comes first (a service `api` runs api's digest whatever its image).
+# The override holds those services, in compose's order (it is removed when there are none); then compose_files is
+# set. A digest no service runs is named and left out: an override entry would make compose start a new service.
+pin_digests() {
+  local image service repository
+  local -A pinned=()
+  local order=() unused=()
+  find_compose_files || return 1
+  service_names=()
+  if (($# > 0)); then
+    say "pin digests: docker compose ${release_files[*]} config --format json (the services' images)"
+    read_services || return 1
+  fi
+  for service in "${service_names[@]}"; do
+    for image in "$@"; do
+      [[ $service == "$(name_of "$image")" ]] && pinned[$service]=$image && break
+    done
+    if [[ -z ${pinned[$service]:-} && -n ${service_image[$service]:-} ]]; then
+      repository=$(repository_of "${service_image[$service]}")
+      for image in "$@"; do
+        [[ $(repository_of "$image") == "$repository" ]] && pinned[$service]=$image && break
+      done
+    fi
+    [[ -z ${pinned[$service]:-} ]] || order+=("$service")
+  done
+  for image in "$@"; do
+    [[ " ${pinned[*]} " == *" $image "* ]] || unused+=("$image")
+  done
+  if ((${#order[@]} == 0)); then
+    say "pin digests: none; the compose files run as they are: ${release_files[*]}"
+    rm -f "$OVERRIDE"
+  else
+    {
+      printf '# Written by Gantry scripts/deploy.sh: the released digests, for every service that runs one. Do not edit.\n'
+      printf 'services:\n'
+      for service in "${order[@]}"; do
+        printf '  %s:\n    image: %s\n' "$service" "${pinned[$service]}"
+      done
+    } >"$OVERRIDE.tmp" && mv -f "$OVERRIDE.tmp" "$OVERRIDE" || return 1
+    for service in "${order[@]}"; do
+      say "pin: $service ${pinned[$service]}"
+    done
+  fi
+  if ((${#unused[@]})); then
+    say "pin digests: no service runs ${unused[*]}"
+  fi
+  find_compose_files && say "compose files: ${compose_files[*]}"
+}
+
+# The compose service an image is named for: its last path segment (ghcr.io/acme/api@sha256:... -> api).
+name_of() {
+  local name=${1%@*}
+  printf '%s' "${name##*/}"
 }
 
 compose() {
   docker compose "${compose_files[@]}" "$@"
 }
 
-# Checks out $1 (a commit or ref) detached, and pins the services to the rest of the arguments.
+# Checks out $1 (a commit or ref) detached.
 switch_to() {
-  local ref=$1
-  shift
-  git -c advice.detachedHead=false checkout --quiet --detach "$ref" && write_override "$@" && find_compose_files
+  git -c advice.detachedHead=false checkout --quiet --detach "$1"
 }
 
 registry_login() {
@@ -310,10 +404,19 @@ step() {
   return "$status"
 }
 
+# The override as this run found it: the same bytes, or none.
+put_back_override() {
+  if ((start_override_found)); then
+    printf '%s' "$start_override" >"$OVERRIDE.tmp" && mv -f "$OVERRIDE.tmp" "$OVERRIDE"
+  else
+    rm -f "$OVERRIDE"
+  fi
+}
+
 # A step before `up` failed: nothing that runs was changed; the checkout and the override go back as they were.
 untouched() {
   if ((switched)) && [[ -n $start_commit ]]; then
-    if switch_to "$start_commit" "${start_images[@]}"; then
+    if switch_to "$start_commit" && put_back_override; then
       complain "the checkout is back at $start_commit"
     else
       complain "FAILED: could not put the checkout back at $start_commit"
@@ -421,7 +524,8 @@ roll_back() {
   local commit=${previous_commit:-$start_commit}
   say "rollback: git checkout --detach $commit, ${#previous_images[@]} digest(s), IMAGE_TAG=$previous_version" \
     "docker compose up -d --remove-orphans"
-  if switch_to "$commit" "${previous_images[@]}" && restore_settings "$previous_version" &&
+  if switch_to "$commit" && restore_settings "$previous_version" &&
+    IMAGE_TAG=$previous_version pin_digests "${previous_images[@]}" &&
     IMAGE_TAG=$previous_version compose up -d --remove-orphans; then
     complain "rolled back to $previous_version; $IMAGE_TAG was not deployed"
     exit 3
@@ -462,9 +566,10 @@ main() {
   # What to put back if a step before `up` fails.
   switched=0 settings_written=0
   start_commit=$(git rev-parse --verify --quiet 'HEAD^{commit}') || start_commit=''
-  start_images=()
+  start_override='' start_override_found=0
   if [[ -f $OVERRIDE ]]; then
-    start_images=("${previous_images[@]}")
+    start_override_found=1
+    IFS= read -r -d '' start_override <"$OVERRIDE" || true
   fi
   step "git fetch" git fetch --quiet --no-tags --force origin "refs/tags/$GIT_TAG:refs/tags/$GIT_TAG" || untouched
   commit=$(git rev-parse --verify --quiet "refs/tags/$GIT_TAG^{commit}") || commit=''
@@ -473,8 +578,8 @@ main() {
     untouched
   fi
   switched=1
-  step "git checkout" switch_to "$commit" "${images[@]}" || untouched
-  say "checked out $GIT_TAG ($commit); compose files: ${compose_files[*]}"
+  step "git checkout" switch_to "$commit" || untouched
+  say "checked out $GIT_TAG ($commit)"
   if [[ -n $app_env ]]; then
     settings_written=1
     step "settings" write_settings || untouched
@@ -486,6 +591,7 @@ main() {
   else
     say "registry login: skipped, REGISTRY_TOKEN is not set"
   fi
+  step "pin digests" pin_digests "${images[@]}" || untouched
   step "compose pull" compose pull || untouched
 
   # From here on the server runs something new: any failure rolls back.

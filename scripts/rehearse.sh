@@ -8,15 +8,18 @@
 #      stages; each image is built with `buildah bud` (vfs storage), its earlier-stage image passed by digest
 #      (scripts/build-contexts.sh: BASE=REGISTRY/acme/base@sha256:... as a build arg, since Debian's buildah 1.28
 #      has no --build-context; labels org.opencontainers.image.base.name/.base.digest), pushed by digest and tagged
-#      once with scripts/tag-once.sh; backend's label is checked against base's digest with skopeo;
+#      once with scripts/tag-once.sh; backend's (and init's) label is checked against base's digest, and its first
+#      layers against base's layers, with skopeo;
 #   2. `gantry resolve` sha-<7>, `gantry promote` sha-<7> -> latest (pinned to the resolved digests);
 #   3. `gantry release` of the commit with its images by digest, against GitHub's REST API as WireMock answers it
 #      (the fixtures of src/test/resources/github, the tags kept in a bare git repository that stands for GitHub's;
 #      the tag GitHub would create is created there from the request gantry made);
 #   4. the deploy: scripts/remote-deploy.sh (the Deploy step) sends scripts/deploy.sh over a real sshd on a free
 #      loopback port, host key pinned by fingerprint, APP_ENV (with MAILJET_* and GRAFANA_ALERT_RECIPIENTS) on ssh's
-#      standard input; deploy.sh fetches the release tag, writes .env and the digests, pulls, starts, migrates,
-#      checks /health; one line per service: `deployed SERVICE REPOSITORY@sha256:<hex>`, each checked with skopeo
+#      standard input, IMAGES every released image by digest (as the workflow passes them, base included);
+#      deploy.sh fetches the release tag, writes .env, pins every service that runs a released image to its digest
+#      (the worker too: it runs the backend image), pulls, starts, migrates, checks /health; one line per service:
+#      `deployed SERVICE REPOSITORY@sha256:<hex>`, each started by digest (not by a tag) and checked with skopeo
 #      against the release tag in the registry.
 # Commit 2 changes the backend and its schema: the digests move. Commit 3 breaks the backend's health: its deploy
 # must roll back (exit 3) to commit 2's digests and settings, which is checked. Last, a manual rollback to commit 1
@@ -251,14 +254,20 @@ build_and_push() {
   step_done
 }
 
+# The label names base's digest (what the build was given); the layers show the image really starts from it: base's
+# layer diff_ids are the first of its own.
 check_base_labels() {
   step "backend and init FROM base's digest"
-  local name label base_digest=${built[base]#*@}
+  local name config label base_digest=${built[base]#*@} base_layers
+  base_layers=$(skopeo_ inspect --config --tls-verify=false "docker://${built[base]}" | jq -c '.rootfs.diff_ids')
   for name in backend init; do
-    label=$(skopeo_ inspect --config --tls-verify=false "docker://${built[$name]}" |
-      jq -r '.config.Labels["org.opencontainers.image.base.digest"] // ""')
+    config=$(skopeo_ inspect --config --tls-verify=false "docker://${built[$name]}")
+    label=$(jq -r '.config.Labels["org.opencontainers.image.base.digest"] // ""' <<<"$config")
     [[ $label == "$base_digest" ]] || fail "$name's base.digest label is '$label', not base's $base_digest"
-    echo "  $name: org.opencontainers.image.base.digest=$label (base of this build)"
+    jq -e --argjson base "$base_layers" '.rootfs.diff_ids[:($base | length)] == $base' <<<"$config" >/dev/null ||
+      fail "$name's layers do not start with base's ($base_layers)"
+    echo "  $name: org.opencontainers.image.base.digest=$label (base of this build); its first" \
+      "$(jq length <<<"$base_layers") layer(s) are base's (skopeo inspect --config)"
   done
   step_done
 }
@@ -405,7 +414,7 @@ deploy() { # EXPECTED_STATUS [HEALTH_TIMEOUT]
   local d=$work/runner list=() name out
   mkdir -p "$d"
   : >"$d/output" && : >"$d/summary"
-  for name in backend frontend init; do list+=("${built[$name]}"); done
+  for name in "${images[@]}"; do list+=("${built[$name]}"); done
   deploy_status=0
   # The step's environment, exported by builtins: no value (the key, APP_ENV) is an argument of any process.
   touch "$work/watching"
@@ -433,14 +442,17 @@ deploy() { # EXPECTED_STATUS [HEALTH_TIMEOUT]
   step_done "exit $deploy_status"
 }
 
-# What runs on the server, service by service, checked: the digest each container runs is what the registry holds
-# under the version running, and the pinned services run exactly the released digests.
+# What runs on the server, service by service, checked: every service was started by digest (its image in the
+# compose files deploy.sh gave compose is REPOSITORY@sha256:..., not a tag), that digest is what the registry holds
+# under the version running, and the services run exactly the released digests (the worker the backend's).
 report_deployed() { # VERSION
   step "what runs on the server ($1)"
-  local dir service ref want running=0
+  local dir service ref want configured running=0
   for dir in "$work/server/standin/containers/example"/*; do
     service=${dir##*/}
     ref=$(<"$dir/image")
+    configured=$(<"$dir/configured")
+    [[ $configured == "$ref" ]] || fail "$service was not pinned to a digest: compose ran it as $configured"
     if [[ -f $dir/exit ]]; then
       [[ $(<"$dir/exit") == 0 ]] || fail "$service exited $(<"$dir/exit")"
     else
@@ -456,6 +468,7 @@ report_deployed() { # VERSION
     esac
     echo "deployed $service $ref"
   done
+  echo "  each started by digest, the digest $1 names in the registry (skopeo inspect --raw)"
   ((running == 3)) || fail "$running services running, expected backend, worker and frontend"
   curl -fsS "http://127.0.0.1:$backend_port/health" >/dev/null || fail "/health does not answer"
   curl -fsS "http://127.0.0.1:$frontend_port/" | grep -q 'example frontend' || fail "the frontend does not answer"

@@ -3,6 +3,7 @@
 # since this machine has no Docker engine. It does, with real parts, the few things scripts/deploy.sh asks of docker:
 #
 #   docker compose [-f FILE]... pull|up -d [--remove-orphans]|run --rm SERVICE [ARG...]|ps|logs [--tail N]|down
+#   docker compose [-f FILE]... config --format json      (the merged, interpolated model, one member per line)
 #   docker login REGISTRY -u USER --password-stdin       (reads the password and keeps nothing)
 #   docker image prune ...                               (removes pulled images no container uses)
 #
@@ -19,7 +20,8 @@
 # only on loopback (skopeo --tls-verify=false for 127.0.0.1/localhost).
 #
 # State: COMPOSE_STANDIN_STATE (required): images/<hex>/ (skopeo dir: copies), containers/<project>/<service>/
-# (rootfs, pid, image, log, exit), volumes/<project>_<name>/.
+# (rootfs, pid, image: the digest it runs, configured: its image as the compose files name it, log, exit),
+# volumes/<project>_<name>/.
 set -euo pipefail
 
 state=${COMPOSE_STANDIN_STATE:?COMPOSE_STANDIN_STATE is not set}
@@ -203,6 +205,7 @@ create_container() { # SERVICE DIR IMAGE_REF [ARG...]
     tar -xf "$images/${layer#sha256:}" -C "$dir/rootfs" --no-same-owner || die "unpack $service: layer $layer"
   done
   printf '%s' "$ref" >"$dir/image"
+  jq -j --arg s "$service" '.services[$s].image' <<<"$model" >"$dir/configured"
   # The command: compose's entrypoint/command over the image's; arguments of `run` over both.
   # The image's config and the service on standard input (an interpolated value may be a secret); run's arguments
   # are the command itself.
@@ -420,6 +423,10 @@ compose() {
       compose_run "$@"
       ;;
     ps) compose_ps ;;
+    config)
+      [[ $* == "--format json" ]] || die "compose config $*: only --format json is supported"
+      jq . <<<"$model"
+      ;;
     logs) compose_logs "$@" ;;
     down) compose_down ;;
     *) die "compose $command is not supported" ;;

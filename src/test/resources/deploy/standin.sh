@@ -11,7 +11,61 @@
 #   procs.log    one line (\\n escaped) per process on the machine with its command line, and one per ancestor
 #                of the stand-in with its environment
 # It fails (exit 1) when a line of state/fail-on, read as a bash pattern, matches "TOOL ARGS IMAGE_TAG=TAG".
+# `docker compose -f FILE... config --format json` answers as compose does, for the compose files of the tests
+# (`services:`, two-space service names, `image:` four spaces in; ${VAR}, ${VAR:-default} and ${VAR-default} filled
+# from the environment): the services in file order, each with its image (a later file's image wins), printed one
+# member per line with two-space indents and a nested object in each service, as compose's own JSON.
 set -uo pipefail
+
+# ${VAR}, ${VAR:-default} and ${VAR-default} in $1 filled from the environment, into $filled.
+interpolate() {
+  local rest=$1 name op default
+  filled=''
+  while [[ $rest =~ ^([^$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)((:?-)([^}]*))?\}(.*)$ ]]; do
+    filled+=${BASH_REMATCH[1]}
+    name=${BASH_REMATCH[2]} op=${BASH_REMATCH[4]} default=${BASH_REMATCH[5]} rest=${BASH_REMATCH[6]}
+    if [[ -z ${!name+set} || ($op == :- && -z ${!name}) ]]; then
+      [[ -n $op ]] && filled+=$default
+    else
+      filled+=${!name}
+    fi
+  done
+  filled+=$rest
+}
+
+compose_config() {
+  local files=() file line service='' section='' names=() filled
+  local -A images=()
+  shift # compose
+  while [[ ${1:-} == -f ]]; do
+    files+=("$2")
+    shift 2
+  done
+  for file in "${files[@]}"; do
+    while IFS= read -r line || [[ -n $line ]]; do
+      if [[ $line =~ ^([a-z_]+):[[:space:]]*$ ]]; then
+        section=${BASH_REMATCH[1]}
+      elif [[ $section == services && $line =~ ^\ \ ([A-Za-z0-9._-]+):[[:space:]]*$ ]]; then
+        service=${BASH_REMATCH[1]}
+        [[ -n ${images[$service]+set} ]] || names+=("$service")
+        images[$service]=${images[$service]:-}
+      elif [[ $section == services && $line =~ ^\ \ \ \ image:[[:space:]]*(.*[^[:space:]])[[:space:]]*$ ]]; then
+        interpolate "${BASH_REMATCH[1]}"
+        images[$service]=$filled
+      fi
+    done <"$file"
+  done
+  printf '{\n  "name": "app",\n  "services": {\n'
+  local n=0 comma
+  for service in "${names[@]}"; do
+    n=$((n + 1)) comma=,
+    ((n < ${#names[@]})) || comma=''
+    printf '    "%s": {\n      "command": [\n        "serve",\n        "{"\n      ],\n' "$service"
+    [[ -z ${images[$service]} ]] || printf '      "image": "%s",\n' "${images[$service]}"
+    printf '      "networks": {\n        "default": null\n      }\n    }%s\n' "$comma"
+  done
+  printf '  },\n  "networks": {\n    "default": {\n      "name": "app_default"\n    }\n  }\n}\n'
+}
 
 tool=${0##*/}
 state=$(cd "${0%/*}/../state" && pwd) || exit 97
@@ -76,6 +130,7 @@ fi
 
 case "$tool $args" in
   "docker login "*) echo "Login Succeeded" ;;
+  "docker compose "*" config --format json") compose_config "$@" ;;
   "docker compose "*" ps")
     printf 'NAME    IMAGE                     STATUS\n'
     printf 'app-1   example/app:%s   Up 3 seconds (unhealthy)\n' "${IMAGE_TAG-}"

@@ -3,6 +3,7 @@ package dev.gantry.deploy;
 import static dev.gantry.deploy.DeployFixture.API_NEW;
 import static dev.gantry.deploy.DeployFixture.API_OLD;
 import static dev.gantry.deploy.DeployFixture.COMPOSE;
+import static dev.gantry.deploy.DeployFixture.CONFIG;
 import static dev.gantry.deploy.DeployFixture.NEW;
 import static dev.gantry.deploy.DeployFixture.OLD;
 import static dev.gantry.deploy.DeployFixture.TOKEN;
@@ -77,8 +78,9 @@ class DeployFailureIT {
             UP + " (IMAGE_TAG=" + NEW + ")",
             COMPOSE + " ps (IMAGE_TAG=" + NEW + ")",
             COMPOSE + " logs --no-color --tail 50 (IMAGE_TAG=" + NEW + ")",
+            CONFIG + " (IMAGE_TAG=" + OLD + ")",
             UP + " (IMAGE_TAG=" + OLD + ")"),
-        commands.subList(2, commands.size()),
+        commands.subList(3, commands.size()),
         r.all());
     Call rollback = last(host.calls());
     assertEquals(

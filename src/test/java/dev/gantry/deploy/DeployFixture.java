@@ -27,6 +27,12 @@ final class DeployFixture implements AutoCloseable {
   static final String COMPOSE = "docker compose -f compose.yaml -f compose.gantry.yml";
 
   static final String UP = COMPOSE + " up -d --remove-orphans";
+
+  /**
+   * How deploy.sh learns the services' images: the release's compose files, without the override.
+   */
+  static final String CONFIG = "docker compose -f compose.yaml config --format json";
+
   static final String API_NEW = "ghcr.io/acme/api@sha256:" + "1a".repeat(32);
   static final String WEB_NEW = "ghcr.io/acme/web@sha256:" + "2b".repeat(32);
   static final String API_OLD = "ghcr.io/acme/api@sha256:" + "3c".repeat(32);

@@ -121,6 +121,17 @@ final class DeployHost implements AutoCloseable {
     append(dir.resolve("state/fail-on"), pattern + "\n");
   }
 
+  /** Releases {@code version} in the origin with {@code compose} as its compose.yaml. */
+  void release(String version, String compose) {
+    ReleaseRepository.release(dir, version, compose);
+  }
+
+  /** The compose override of DEPLOY_DIR as the script left it, or null when there is none. */
+  String override() {
+    Path file = deployDir().resolve("compose.gantry.yml");
+    return Files.exists(file) ? read(file) : null;
+  }
+
   /** Writes the one-line tag file of earlier versions of the script. */
   void recordHealthyTag(String tag) {
     append(deployDir().resolve(TAG_FILE), tag + "\n");

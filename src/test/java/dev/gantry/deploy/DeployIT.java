@@ -3,6 +3,7 @@ package dev.gantry.deploy;
 import static dev.gantry.deploy.DeployFixture.API_NEW;
 import static dev.gantry.deploy.DeployFixture.API_OLD;
 import static dev.gantry.deploy.DeployFixture.COMPOSE;
+import static dev.gantry.deploy.DeployFixture.CONFIG;
 import static dev.gantry.deploy.DeployFixture.NEW;
 import static dev.gantry.deploy.DeployFixture.NEWER;
 import static dev.gantry.deploy.DeployFixture.OLD;
@@ -68,6 +69,7 @@ class DeployIT {
     assertEquals(
         List.of(
             "docker login ghcr.io -u deployer --password-stdin (IMAGE_TAG=" + NEW + ")",
+            CONFIG + " (IMAGE_TAG=" + NEW + ")",
             COMPOSE + " pull (IMAGE_TAG=" + NEW + ")",
             UP + " (IMAGE_TAG=" + NEW + ")",
             "docker image prune -af --filter until=72h (IMAGE_TAG=" + NEW + ")"),
@@ -81,8 +83,8 @@ class DeployIT {
     assertTrue(r.stdout().contains("deployed " + NEW + ": healthy"), r.all());
     HealthEndpoint.Hit first = health.hits().get(0);
     assertTrue(first.userAgent().startsWith("curl/"), "curl is preferred: " + health.hits());
-    assertTrue(seconds(first) > host.calls().get(2).at(), "health is checked after up");
-    assertTrue(seconds(last(health.hits())) < host.calls().get(3).at(), "and before the prune");
+    assertTrue(seconds(first) > host.calls().get(3).at(), "health is checked after up");
+    assertTrue(seconds(last(health.hits())) < host.calls().get(4).at(), "and before the prune");
   }
 
   @Test
@@ -94,8 +96,8 @@ class DeployIT {
     Result r = deploy.run(fixture.settings(), TOKEN);
 
     assertEquals(0, r.exitCode(), r.all());
-    Call pull = host.calls().get(1);
-    Call up = host.calls().get(2);
+    Call pull = host.calls().get(2);
+    Call up = host.calls().get(3);
     assertEquals(
         Map.of("api", API_NEW, "web", WEB_NEW),
         pull.pinned(),
@@ -149,6 +151,7 @@ class DeployIT {
     assertEquals(
         List.of(
             "docker login registry.example.com:5000 -u deployer --password-stdin",
+            CONFIG,
             COMPOSE + " pull",
             UP,
             "docker image prune -af --filter until=24h"),
@@ -222,7 +225,7 @@ class DeployIT {
 
     assertEquals(0, r.exitCode(), r.all());
     assertEquals(
-        List.of(COMPOSE + " pull", UP, "docker image prune -af --filter until=72h"),
+        List.of(CONFIG, COMPOSE + " pull", UP, "docker image prune -af --filter until=72h"),
         commandsWithoutTags(host));
     assertTrue(r.stdout().contains("registry login: skipped"), r.all());
   }

@@ -60,6 +60,25 @@ public final class ReleaseRepository {
     return app;
   }
 
+  /**
+   * Releases {@code version} in the origin that {@link #create} made in {@code dir}: one more
+   * commit whose compose.yaml is {@code compose}, tagged {@code version} and pushed.
+   */
+  public static void release(Path dir, String version, String compose) {
+    Path seed = dir.resolve("seed");
+    write(seed.resolve("compose.yaml"), compose);
+    git(seed, "add", "compose.yaml");
+    git(seed, "commit", "--quiet", "-m", "release " + version);
+    git(seed, "tag", "-a", "-m", version, version);
+    git(
+        seed,
+        "push",
+        "--quiet",
+        dir.resolve("origin.git").toString(),
+        "HEAD:refs/heads/main",
+        "--tags");
+  }
+
   /** The commit a tag (or any revision) names in {@code repo}. */
   public static String commit(Path repo, String revision) {
     return git(repo, "rev-parse", "--verify", revision + "^{commit}").strip();

@@ -143,6 +143,7 @@ class DeployStepIT {
     assertEquals(
         List.of(
             "docker login ghcr.io -u acme --password-stdin IMAGE_TAG=" + VERSION,
+            "docker compose -f compose.yaml config --format json IMAGE_TAG=" + VERSION,
             "docker compose -f compose.yaml -f compose.gantry.yml pull IMAGE_TAG=" + VERSION,
             "docker compose -f compose.yaml -f compose.gantry.yml up -d --remove-orphans IMAGE_TAG="
                 + VERSION,

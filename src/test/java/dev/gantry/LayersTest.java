@@ -38,6 +38,7 @@ class LayersTest {
           Set.of("copy", "promote", "action"),
           Set.of("release", "resolve", "init"),
           Set.of("check"),
+          Set.of("ledger"),
           // a package not listed here is a command's feature: on this layer, below cli (add it
           // above where it belongs)
           Set.of(),

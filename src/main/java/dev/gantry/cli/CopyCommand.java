@@ -101,6 +101,9 @@ final class CopyCommand implements Callable<Integer>, JsonOutput {
       Optional<String> commit = LedgerOptions.commit(sha);
       String from = registryOf(source);
       String to = registryOf(destination);
+      if (from != null || to != null) {
+        Warmup.start("http", List.of(Warmup.Task.HTTP)); // OkHttp, while the rest is set up
+      }
       registry.validate();
       progress.mode();
       TrustGate gate = new TrustGate(trust.policy(), registry.jobs);

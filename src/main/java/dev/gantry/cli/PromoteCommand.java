@@ -109,6 +109,13 @@ final class PromoteCommand implements Callable<Integer>, JsonOutput {
     try (Stores stores = new Stores(registry, env);
         SignalStop signals = SignalStop.install(stop, env.stderr())) {
       PromoteRequest request = PromoteRequest.parse(images, from, to);
+      for (PromoteRequest.Image image : request.images()) {
+        if (image.repository() != null) {
+          // OkHttp and its platform, while the trust policy and the ledger are set up.
+          Warmup.start("http", List.of(Warmup.Task.HTTP));
+          break;
+        }
+      }
       Optional<LedgerRun.Soak> soakFor = soak(request);
       Optional<String> commit = LedgerOptions.commit(sha);
       if (history < 0 || history > 100) {

@@ -50,14 +50,23 @@ public record PromotionRecord(
     a.put(REPOSITORY, repository);
     a.put(TAG, tag);
     a.put(DIGEST, digest.toString());
-    previous.ifPresent(p -> a.put(PREVIOUS, p.toString()));
+    if (previous.isPresent()) {
+      a.put(PREVIOUS, previous.get().toString());
+    }
     a.put(SOURCE, source);
-    commit.ifPresent(c -> a.put(COMMIT, c));
-    actor.ifPresent(v -> a.put(ACTOR, v));
-    run.ifPresent(v -> a.put(RUN, v));
+    putIfPresent(a, COMMIT, commit);
+    putIfPresent(a, ACTOR, actor);
+    putIfPresent(a, RUN, run);
     a.put(VERSION, version);
     a.put(KIND, kind.label());
     return a;
+  }
+
+  /** Without a lambda: each is a call site linked on first use, and every promote writes these. */
+  private static void putIfPresent(Map<String, String> a, String key, Optional<String> value) {
+    if (value.isPresent()) {
+      a.put(key, value.get());
+    }
   }
 
   /**

@@ -47,6 +47,18 @@ public final class Json {
     return Holder.MAPPER;
   }
 
+  /**
+   * Loads and initialises the streaming parser, generator and tree nodes by reading and writing a
+   * small document, so that a background thread can do it before the first real use.
+   */
+  public static void warmUp() {
+    try {
+      bytes(readTree("{\"schemaVersion\":2,\"manifests\":[{\"size\":1,\"x\":true}]}"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a constant document does not fail
+    }
+  }
+
   public static ObjectNode object() {
     return NODES.objectNode();
   }

@@ -96,6 +96,9 @@ final class CopyCommand extends RegistryCommand {
     Locator destinationRef = Locator.parse(destination);
     String from = sourceRef.registry();
     String to = destinationRef.registry();
+    if (from != null || to != null) {
+      Warmup.start("http", List.of(Warmup.Task.HTTP)); // OkHttp, while the rest is set up
+    }
     RegistrySettings settings = registry.settings();
     progress.mode();
     TrustGate gate = new TrustGate(trust.policy(), registry.jobs);

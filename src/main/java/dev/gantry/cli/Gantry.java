@@ -47,6 +47,12 @@ public final class Gantry implements Runnable {
           "history",
           "rollback");
 
+  /**
+   * The commands that read and write images: each parses manifests and hashes them, so Jackson and
+   * SHA-256 are set up in the background while the command line is bound (Warmup).
+   */
+  private static final List<String> IMAGE_COMMANDS = List.of("promote", "copy", "rollback");
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -73,6 +79,9 @@ public final class Gantry implements Runnable {
     Environment env = raw.redacting(raw.secrets());
     CommandLine cli;
     if (args.length > 0 && COMMANDS.contains(args[0])) {
+      if (IMAGE_COMMANDS.contains(args[0])) {
+        Warmup.start(args[0], List.of(Warmup.Task.JSON, Warmup.Task.DIGEST));
+      }
       // The named command alone, under its full name: the top-level model would only be walked
       // past.
       Object command = command(args[0], env, summaries);

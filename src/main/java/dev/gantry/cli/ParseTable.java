@@ -26,9 +26,10 @@ import java.util.Optional;
  * every command in the table, and compares the fields.
  *
  * <p>Table lines (tab-separated): {@code mixin FIELD CLASS}; {@code option NAMES KIND HOLDER FIELD
- * REQUIRED DEFAULT} (NAMES joined by {@code |}, KIND {@code string|int|boolean|list|help}, HOLDER
- * {@code -} for the command or a mixin FIELD); {@code positional KIND HOLDER FIELD MIN MAX} in
- * index order (MAX {@code *} for any number).
+ * REQUIRED DEFAULT SPLIT} (NAMES joined by {@code |}, SPLIT empty or the one character a list
+ * option's values are split at, KIND {@code string|int|boolean|list|help}, HOLDER {@code -} for the
+ * command or a mixin FIELD); {@code positional KIND HOLDER FIELD MIN MAX} in index order (MAX
+ * {@code *} for any number).
  */
 final class ParseTable {
   static final String DIR = "args/";
@@ -44,14 +45,18 @@ final class ParseTable {
 
   record Mixin(String field, String className) {}
 
-  /** {@code defaultValue} empty: none (the writer refuses an empty default). */
+  /**
+   * {@code defaultValue} empty: none (the writer refuses an empty default); {@code split} empty:
+   * none, else the one character a list option's values are split at.
+   */
   record Option(
       List<String> names,
       Kind kind,
       String holder,
       String field,
       boolean required,
-      String defaultValue) {}
+      String defaultValue,
+      String split) {}
 
   record Positional(Kind kind, String holder, String field, int min, int max) {}
 
@@ -101,7 +106,8 @@ final class ParseTable {
                     f[3],
                     f[4],
                     Boolean.parseBoolean(f[5]),
-                    f[6]));
+                    f[6],
+                    f[7]));
         case "positional" ->
             positionals.add(
                 new Positional(
@@ -166,7 +172,11 @@ final class ParseTable {
       } else if (o.kind() != Kind.LIST) {
         return false; // picocli: specified more than once
       }
-      values.add(value);
+      if (o.split().isEmpty()) {
+        values.add(value);
+      } else if (!split(value, o.split().charAt(0), values)) {
+        return false;
+      }
     }
     Optional<List<List<String>>> byParameter = positionals(positional);
     if (byParameter.isEmpty()) {
@@ -215,6 +225,28 @@ final class ParseTable {
             holder(holders, positionals.get(p).holder()),
             positionals.get(p).field(),
             positionalValues.get(p).get());
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Adds the parts of {@code value} between the delimiters; false for a value whose splitting
+   * picocli treats specially (quotes) or that has an empty part (picocli's answer to those is left
+   * to picocli).
+   */
+  private static boolean split(String value, char delimiter, List<String> out) {
+    if (value.indexOf('"') >= 0) {
+      return false;
+    }
+    int start = 0;
+    for (int i = 0; i <= value.length(); i++) {
+      if (i == value.length() || value.charAt(i) == delimiter) {
+        if (i == start) {
+          return false;
+        }
+        out.add(value.substring(start, i));
+        start = i + 1;
       }
     }
     return true;

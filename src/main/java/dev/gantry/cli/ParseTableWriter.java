@@ -23,12 +23,18 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 /**
  * Build step: writes each command's {@link ParseTable} from picocli's model of it, or no table (the
  * command is then always parsed by picocli) when the command uses something the table does not
- * describe: a converter, a split, a negatable or interactive option, an argument group, an option
- * on a method, a type other than String, int, boolean, Path or a list of String, an injected spec,
- * a default with a {@code ${...}} variable.
+ * describe: a converter, a split other than at a comma, semicolon or colon, a negatable or
+ * interactive option, an argument group, an option on a method, a type other than String, int,
+ * boolean, Path or a list of String, an injected spec, a default with a {@code ${...}} variable.
  */
 final class ParseTableWriter {
   private ParseTableWriter() {}
+
+  /**
+   * The split regexes a list option may have in a table: each one character that means itself in a
+   * regex, so the table splits at it literally.
+   */
+  private static final List<String> SPLITS = List.of(",", ";", ":");
 
   static void write(Path classes) throws IOException {
     Path dir =
@@ -110,7 +116,7 @@ final class ParseTableWriter {
       if (o.usageHelp() || o.versionHelp()) {
         out.append("option\t")
             .append(String.join("|", o.names()))
-            .append("\tHELP\t-\t-\tfalse\t\n");
+            .append("\tHELP\t-\t-\tfalse\t\t\n");
         continue;
       }
       Optional<String> refused = refused(o, holders);
@@ -131,6 +137,8 @@ final class ParseTableWriter {
           .append(o.required())
           .append('\t')
           .append(dflt)
+          .append('\t')
+          .append(o.splitRegex())
           .append('\n');
     }
     int index = 0;
@@ -183,8 +191,13 @@ final class ParseTableWriter {
     if (kind(a).isEmpty()) {
       return Optional.of("type " + a.type().getName() + " with arity " + a.arity());
     }
+    if (!a.splitRegex().isEmpty()
+        && !(a.isOption()
+            && kind(a).equals(Optional.of(ParseTable.Kind.LIST))
+            && SPLITS.contains(a.splitRegex()))) {
+      return Optional.of("split at '" + a.splitRegex() + "'");
+    }
     if (a.converters().length > 0
-        || !a.splitRegex().isEmpty()
         || a.interactive()
         || a.parameterConsumer() != null
         || a.preprocessor() != null

@@ -9,6 +9,7 @@ import dev.gantry.ledger.Recorder;
 import dev.gantry.progress.CountingStore;
 import dev.gantry.progress.Summary;
 import dev.gantry.progress.Tracker;
+import dev.gantry.promote.Location;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
@@ -100,6 +101,13 @@ final class PromoteCommand extends RegistryCommand {
     List<History.Log> histories = new ArrayList<>();
     StopSignal stop = new StopSignal();
     PromoteRequest request = PromoteRequest.parse(images, from, to);
+    for (PromoteRequest.Image image : request.images()) {
+      if (image.location() instanceof Location.Registry) {
+        // OkHttp and its platform, while the trust policy and the ledger are set up.
+        Warmup.start("http", List.of(Warmup.Task.HTTP));
+        break;
+      }
+    }
     Optional<LedgerRun.Soak> soakFor = soak(request);
     Optional<String> commit = LedgerOptions.commit(sha);
     if (history < 0 || history > 100) {

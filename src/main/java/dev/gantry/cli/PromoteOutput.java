@@ -35,11 +35,10 @@ final class PromoteOutput {
 
   static String text(PromoteReport report) {
     StringBuilder s = new StringBuilder();
-    int width =
-        report.results().stream()
-            .mapToInt(r -> (r.image() + ":" + r.tag()).length())
-            .max()
-            .orElse(0);
+    int width = 0;
+    for (TagResult r : report.results()) {
+      width = Math.max(width, (r.image() + ":" + r.tag()).length());
+    }
     for (TagResult r : report.results()) {
       String target = r.image() + ":" + r.tag();
       padded(s, label(r.outcome()), 14).append(' ');
@@ -55,7 +54,9 @@ final class PromoteOutput {
       s.append('\n');
     }
     Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
-    report.results().forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
+    for (TagResult r : report.results()) {
+      counts.merge(r.outcome(), 1, Integer::sum);
+    }
     StringBuilder summary = new StringBuilder(report.dryRun() ? "dry run, nothing written: " : "");
     String sep = "";
     for (Map.Entry<Outcome, Integer> e : counts.entrySet()) {

@@ -33,6 +33,9 @@ public final class UsageTextsWriter {
           "usage: UsageTextsWriter OUTPUT_DIR (the classes directory)");
     }
     Path classes = Path.of(args[0]);
+    // The tables first: rendering runs the commands, which read them (a previous build's would be
+    // stale).
+    ParseTableWriter.write(classes);
     Path dir =
         classes
             .resolve(UsageTexts.class.getPackageName().replace('.', '/'))
@@ -41,7 +44,6 @@ public final class UsageTextsWriter {
     for (String name : names()) {
       Files.write(dir.resolve(name + ".txt"), render(name));
     }
-    ParseTableWriter.write(classes);
   }
 
   /**

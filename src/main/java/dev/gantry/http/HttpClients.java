@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
@@ -24,6 +25,22 @@ public final class HttpClients {
    */
   public static void prepareTls() {
     LazyTls.prepare();
+  }
+
+  /**
+   * Loads OkHttp, the Kotlin runtime it brings and OkHttp's platform (whose detection instantiates
+   * every JCA provider, some 40 ms on a full JDK) by building a client as {@link #create} does, for
+   * a background thread to do while the command line is still being read: OkHttp reaches its
+   * platform when a client is built and again on every connection, plain HTTP included. Then a URL
+   * is parsed (OkHttp maps every host name through its IDNA table, IP addresses too). Nothing is
+   * connected and the client is dropped (it starts no threads until it is used).
+   */
+  public static void warmUp() {
+    new OkHttpClient.Builder()
+        .sslSocketFactory(LazyTls.SOCKET_FACTORY, LazyTls.TRUST_MANAGER)
+        .retryOnConnectionFailure(false)
+        .build();
+    HttpUrl.get("http://registry.invalid/v2/");
   }
 
   /**

@@ -48,6 +48,14 @@ public record Digest(String algorithm, String hex) {
     return new Digest("sha256", HexFormat.of().formatHex(md.digest(bytes)));
   }
 
+  /**
+   * Sets up the JDK's provider list and SHA-256 (a one-time 15 ms or so), for a background thread
+   * to do before the first digest is needed.
+   */
+  public static void warmUp() {
+    sha256(new byte[0]);
+  }
+
   public static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");

@@ -98,7 +98,11 @@ public final class Gates {
     record Check(ImagePlan image, TagStep step) {}
     List<Check> checks = new ArrayList<>();
     for (ImagePlan image : plan.images()) {
-      image.steps().stream().filter(TagStep::write).forEach(s -> checks.add(new Check(image, s)));
+      for (TagStep step : image.steps()) {
+        if (step.write()) {
+          checks.add(new Check(image, step));
+        }
+      }
     }
     List<Optional<Digest>> now =
         Jobs.valuesOrThrow(

@@ -7,6 +7,7 @@ import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
 import dev.gantry.image.MediaTypes;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * A record as an OCI 1.1 artifact manifest: {@code artifactType} says what it is, {@code subject}
@@ -35,7 +36,9 @@ public final class RecordManifest {
     descriptor(root.putArray("layers").addObject(), EMPTY);
     descriptor(root.putObject("subject"), subject);
     ObjectNode annotations = root.putObject("annotations");
-    record.annotations().forEach(annotations::put);
+    for (Map.Entry<String, String> a : record.annotations().entrySet()) {
+      annotations.put(a.getKey(), a.getValue());
+    }
     return Manifest.of(Json.bytes(root), MediaTypes.OCI_MANIFEST);
   }
 

@@ -100,7 +100,9 @@ public final class Recorder {
     }
     Instant time = provenance.now();
     IdentityHashMap<ImageStore, Optional<RuntimeException>> prepared = new IdentityHashMap<>();
-    moves.forEach(m -> prepared.put(m.store(), Optional.empty()));
+    for (Move m : moves) {
+      prepared.put(m.store(), Optional.empty());
+    }
     List<ImageStore> stores = new ArrayList<>(prepared.keySet());
     List<Jobs.Outcome<ImageStore, Boolean>> ready =
         Jobs.run(
@@ -121,12 +123,11 @@ public final class Recorder {
             jobs,
             false,
             m -> {
-              prepared
-                  .getOrDefault(m.store(), Optional.empty())
-                  .ifPresent(
-                      e -> {
-                        throw e;
-                      });
+              Optional<RuntimeException> unprepared =
+                  prepared.getOrDefault(m.store(), Optional.empty());
+              if (unprepared.isPresent()) {
+                throw unprepared.get();
+              }
               Optional<String> commit =
                   sha.isPresent()
                       ? sha

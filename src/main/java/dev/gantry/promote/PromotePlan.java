@@ -22,6 +22,12 @@ public record PromotePlan(PromoteRequest request, List<ImagePlan> images) {
   public record TagStep(String tag, @Nullable Digest previous, boolean write) {}
 
   public long writes() {
-    return images.stream().flatMap(i -> i.steps().stream()).filter(TagStep::write).count();
+    long writes = 0;
+    for (ImagePlan image : images) {
+      for (TagStep step : image.steps()) {
+        writes += step.write() ? 1 : 0;
+      }
+    }
+    return writes;
   }
 }

@@ -73,8 +73,12 @@ public record PromoteReport(
    * At least one target was not put back: restoring it failed, or someone else moved it meanwhile.
    */
   public boolean rollbackIncomplete() {
-    return results.stream()
-        .anyMatch(r -> r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED);
+    for (TagResult r : results) {
+      if (r.outcome() == Outcome.ROLLBACK_FAILED || r.outcome() == Outcome.SKIPPED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -82,21 +86,27 @@ public record PromoteReport(
    * null if none.
    */
   public @Nullable TagResult firstFailure() {
-    return results.stream()
-        .filter(r -> r.outcome() == Outcome.FAILED)
-        .findFirst()
-        .or(
-            () ->
-                results.stream()
-                    .filter(
-                        r ->
-                            r.error() != null
-                                && r.errorKind() != null
-                                && r.outcome() != Outcome.ROLLBACK_FAILED
-                                && r.outcome() != Outcome.SKIPPED)
-                    .findFirst())
-        .or(() -> results.stream().filter(r -> r.error() != null).findFirst())
-        .orElse(null);
+    // Loops, not streams, here and below: every lambda is a call site linked on first use, and
+    // every promote asks these.
+    TagResult ambiguous = null;
+    TagResult anyError = null;
+    for (TagResult r : results) {
+      if (r.outcome() == Outcome.FAILED) {
+        return r;
+      }
+      if (r.error() != null) {
+        if (ambiguous == null
+            && r.errorKind() != null
+            && r.outcome() != Outcome.ROLLBACK_FAILED
+            && r.outcome() != Outcome.SKIPPED) {
+          ambiguous = r;
+        }
+        if (anyError == null) {
+          anyError = r;
+        }
+      }
+    }
+    return ambiguous != null ? ambiguous : anyError;
   }
 
   /**
@@ -104,12 +114,14 @@ public record PromoteReport(
    * or left.
    */
   public boolean movedAny() {
-    return results.stream()
-        .anyMatch(
-            r ->
-                r.outcome() == Outcome.ROLLED_BACK
-                    || r.outcome() == Outcome.LEFT_NEW
-                    || r.outcome() == Outcome.ROLLBACK_FAILED
-                    || r.outcome() == Outcome.SKIPPED);
+    for (TagResult r : results) {
+      if (r.outcome() == Outcome.ROLLED_BACK
+          || r.outcome() == Outcome.LEFT_NEW
+          || r.outcome() == Outcome.ROLLBACK_FAILED
+          || r.outcome() == Outcome.SKIPPED) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -119,6 +119,8 @@ final class Stores implements AutoCloseable {
 
   @Override
   public void close() {
-    unpacked.forEach(OciArchive::delete);
+    for (Path dir : unpacked) {
+      OciArchive.delete(dir); // a loop: a method reference would load OciArchive on every run
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.gantry.check;
 
 import dev.gantry.GantryException;
 import dev.gantry.registry.ImageReference;
+import dev.gantry.release.ReleaseRequest;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -19,8 +20,6 @@ public record CheckRequest(
     @Nullable String testedBy,
     @Nullable ImageReference notBehind,
     boolean allowRollback) {
-  private static final Pattern REPOSITORY =
-      Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
   private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
 
   /**
@@ -43,13 +42,7 @@ public record CheckRequest(
       @Nullable String testedBy,
       @Nullable String notBehind,
       boolean allowRollback) {
-    if (repository == null
-        || !REPOSITORY.matcher(repository).matches()
-        || repository.endsWith("/.")
-        || repository.endsWith("/..")) {
-      throw GantryException.badInput(
-          "invalid --repository '" + repository + "' (expected OWNER/NAME)");
-    }
+    String checkedRepository = ReleaseRequest.checkRepository(repository);
     if (sha == null || !FULL_SHA.matcher(sha).matches()) {
       // The workflow-runs filter matches head_sha exactly, so a short SHA would find no run.
       throw GantryException.badInput(
@@ -84,7 +77,7 @@ public record CheckRequest(
           "--allow-rollback needs --not-behind (the image whose commit a rollback goes back from)");
     }
     return new CheckRequest(
-        repository, sha.toLowerCase(Locale.ROOT), branch, testedBy, image, allowRollback);
+        checkedRepository, sha.toLowerCase(Locale.ROOT), branch, testedBy, image, allowRollback);
   }
 
   /** The tag {@code --not-behind} reads, {@code latest} when none was named. */

@@ -222,18 +222,7 @@ public final class ImageCopier {
       }
     }
     List<Descriptor> list = new ArrayList<>(blobs.values());
-    listener.planned(list);
-    List<BlobTransfer.How> how =
-        Jobs.valuesOrThrow(
-            Jobs.run(
-                list,
-                jobs,
-                true,
-                d -> {
-                  BlobTransfer.How h = BlobTransfer.transfer(d, from, to, listener);
-                  listener.blobFinished(d, moved(h));
-                  return h;
-                }));
+    List<BlobTransfer.How> how = BlobTransfer.transferAll(list, from, to, jobs, listener);
     for (int i = 0; i < list.size(); i++) {
       transferred.add(new ReferrerCarrier.Transferred(list.get(i), how.get(i)));
     }

@@ -207,18 +207,7 @@ final class ReferrerCarrier {
       }
     }
     List<Descriptor> list = new ArrayList<>(blobs.values());
-    listener.planned(list);
-    List<BlobTransfer.How> how =
-        Jobs.valuesOrThrow(
-            Jobs.run(
-                list,
-                jobs,
-                true,
-                d -> {
-                  BlobTransfer.How h = BlobTransfer.transfer(d, from, to, listener);
-                  listener.blobFinished(d, ImageCopier.moved(h));
-                  return h;
-                }));
+    List<BlobTransfer.How> how = BlobTransfer.transferAll(list, from, to, jobs, listener);
     for (int i = 0; i < list.size(); i++) {
       ensured.add(list.get(i).digest());
       transferred.add(new Transferred(list.get(i), how.get(i)));

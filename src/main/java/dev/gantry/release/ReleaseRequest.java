@@ -22,6 +22,21 @@ public record ReleaseRequest(
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
   private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,40}");
 
+  /**
+   * Refuses, naming the value, a {@code --repository} that is not a GitHub {@code OWNER/NAME}
+   * (release and check-commit share it).
+   */
+  public static String checkRepository(@Nullable String repository) {
+    if (repository == null
+        || !REPOSITORY.matcher(repository).matches()
+        || repository.endsWith("/.")
+        || repository.endsWith("/..")) {
+      throw GantryException.badInput(
+          "invalid --repository '" + repository + "' (expected OWNER/NAME)");
+    }
+    return repository;
+  }
+
   public ReleaseRequest {
     images = List.copyOf(images);
   }
@@ -35,13 +50,7 @@ public record ReleaseRequest(
       boolean draft,
       boolean prerelease,
       boolean noLatest) {
-    if (repository == null
-        || !REPOSITORY.matcher(repository).matches()
-        || repository.endsWith("/.")
-        || repository.endsWith("/..")) {
-      throw GantryException.badInput(
-          "invalid --repository '" + repository + "' (expected OWNER/NAME)");
-    }
+    checkRepository(repository);
     if (sha == null || !SHA.matcher(sha).matches()) {
       throw GantryException.badInput(
           "invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");

@@ -75,7 +75,8 @@ final class InitCommand implements Callable<Integer> {
       names = "--check",
       description =
           "Write nothing; exit 1 naming the first file that is missing or lacks a "
-              + "line that carries a setting (the branch, the image list, the registry, deploy).")
+              + "line that carries a setting (the branch, the image list, the registry, deploy, the "
+              + "Gantry called).")
   boolean check;
 
   InitCommand(Environment env) {

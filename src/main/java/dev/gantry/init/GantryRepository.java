@@ -35,8 +35,8 @@ public record GantryRepository(String repository, @Nullable String ref) {
 
   /**
    * The option if given, else the repository this build was stamped with (at the templates' ref).
-   * Neither is a bad invocation: a development build knows no published Gantry, and the placeholder
-   * would give callers that cannot run.
+   * With neither (a development build, which knows no published Gantry) it is bad input: the
+   * placeholder would give callers that cannot run.
    */
   public static GantryRepository resolve(@Nullable String option, @Nullable String stamped) {
     if (option != null) {

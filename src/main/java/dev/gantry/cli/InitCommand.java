@@ -1,7 +1,9 @@
 package dev.gantry.cli;
 
 import dev.gantry.GantryException;
+import dev.gantry.Version;
 import dev.gantry.init.GantryFile;
+import dev.gantry.init.GantryRepository;
 import dev.gantry.init.ImageSpec;
 import dev.gantry.init.InitPlan;
 import dev.gantry.init.InitSettings;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
     description =
         "Write the caller workflows into DIR/.github/workflows/ from .github/gantry.yml, or from --images "
             + "(then .github/gantry.yml is written too). A changed file is only overwritten with --force; a second run "
-            + "changes nothing; --check fails when the workflows no longer match .github/gantry.yml.")
+            + "changes nothing; --check fails when the workflows no longer match .github/gantry.yml. "
+            + "The callers call the Gantry this build is published in, or the one --gantry names.")
 final class InitCommand implements Callable<Integer> {
   private final Environment env;
 
@@ -45,6 +48,14 @@ final class InitCommand implements Callable<Integer> {
       description = "The registry (default: ghcr.io).")
   @Nullable String registry;
 
+  @Option(
+      names = "--gantry",
+      paramLabel = "OWNER/REPO[@REF]",
+      description =
+          "The Gantry repository the callers call, at REF (default: the repository this build is "
+              + "published in, at v1; a development build needs this option).")
+  @Nullable String gantry;
+
   @Option(names = "--no-deploy", description = "Release without deploying (skip-deploy: true).")
   boolean noDeploy;
 
@@ -64,7 +75,8 @@ final class InitCommand implements Callable<Integer> {
       names = "--check",
       description =
           "Write nothing; exit 1 naming the first file that is missing or lacks a "
-              + "line that carries a setting (the branch, the image list, the registry, deploy).")
+              + "line that carries a setting (the branch, the image list, the registry, deploy, the "
+              + "Gantry called).")
   boolean check;
 
   InitCommand(Environment env) {
@@ -77,10 +89,11 @@ final class InitCommand implements Callable<Integer> {
     if (!Files.isDirectory(root)) {
       throw GantryException.badInput("--dir '" + root + "' is not a directory");
     }
+    GantryRepository called = GantryRepository.resolve(gantry, Version.repository());
     List<String> named = images;
     boolean fromOptions = named != null;
     InitSettings settings = named != null ? fromOptions(named) : fromFile(root);
-    InitPlan plan = InitPlan.of(root, settings, fromOptions);
+    InitPlan plan = InitPlan.of(root, settings, called, fromOptions);
     if (check) {
       for (InitPlan.Entry e : plan.entries()) {
         if (!e.inStep()) {

@@ -29,17 +29,18 @@ public record InitPlan(Path dir, List<Entry> entries) {
       String path, String text, List<String> settings, State state, boolean inStep) {}
 
   /**
-   * Renders every template (and the settings file, when the settings came from options) and reads
-   * the disk.
+   * Renders every template, calling {@code gantry} (and the settings file, when the settings came
+   * from options), and reads the disk.
    */
-  public static InitPlan of(Path dir, InitSettings settings, boolean writeSettings) {
+  public static InitPlan of(
+      Path dir, InitSettings settings, GantryRepository gantry, boolean writeSettings) {
     List<Entry> entries = new ArrayList<>();
     if (writeSettings) {
       String text = GantryFile.write(settings);
       entries.add(entry(dir, GantryFile.PATH, text, text.lines().toList()));
     }
     for (String file : Templates.FILES) {
-      Renderer.Rendered r = Renderer.render(Templates.read(file), file, settings);
+      Renderer.Rendered r = Renderer.render(Templates.read(file), file, settings, gantry);
       entries.add(entry(dir, ".github/workflows/" + file, r.text(), r.managed()));
     }
     return new InitPlan(dir, List.copyOf(entries));

@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
 /**
  * Fills the shipped templates in: the branch for {@code $default-branch}, the one image list in the
  * form each call takes (build-images' JSON, scan-and-promote's and the release's names, the SBOM
- * matrix), deploy off, and a registry other than GHCR. Pure text in, text out; everything else of
- * the template stays byte for byte.
+ * matrix), deploy off, a registry other than GHCR, and the Gantry every call names (the templates'
+ * {@code OWNER/gantry} placeholder). Pure text in, text out; everything else of the template stays
+ * byte for byte.
  */
 final class Renderer {
   static final String BRANCH_PLACEHOLDER = "$default-branch";
@@ -22,8 +23,11 @@ final class Renderer {
       Pattern.compile("^( +)(images): (?![>|$])(?!\\$\\{\\{)(.*)$");
   private static final Pattern MATRIX = Pattern.compile("^( +)image: \\[.*]$");
   private static final Pattern SKIP_DEPLOY = Pattern.compile("^( +)skip-deploy: .*$");
+
+  /** A job's call of a reusable workflow of Gantry: OWNER/REPO, the workflow's path, the ref. */
   private static final Pattern GANTRY_CALL =
-      Pattern.compile("^ {4}uses: \\S+/gantry/\\.github/workflows/\\S+$");
+      Pattern.compile(
+          "^( {4}uses: )([^\\s/@.][^\\s/@]*/[^\\s/@]+)(/\\.github/workflows/[^\\s@]+)@(\\S+)$");
 
   private static final String E2E_LOGIN_REGISTRY = "          registry: ghcr.io";
 
@@ -37,11 +41,12 @@ final class Renderer {
 
   @SuppressWarnings(
       "AssignmentExpression") // one Matcher tried pattern by pattern down an else-if chain
-  static Rendered render(String template, String file, InitSettings s) {
+  static Rendered render(String template, String file, InitSettings s, GantryRepository gantry) {
     List<String> in = template.lines().toList();
     List<String> out = new ArrayList<>();
     List<Integer> managed = new ArrayList<>();
     int lists = 0;
+    int calls = 0;
     for (int i = 0; i < in.size(); i++) {
       String line = in.get(i).replace(BRANCH_PLACEHOLDER, branch(s.defaultBranch()));
       int before = out.size();
@@ -71,6 +76,12 @@ final class Renderer {
         out.add(m.group(1) + "image: [" + String.join(", ", names(s)) + "]");
         lists++;
         set = true;
+      } else if ((m = GANTRY_CALL.matcher(line)).matches()) {
+        String ref = gantry.ref();
+        out.add(
+            m.group(1) + gantry.repository() + m.group(3) + "@" + (ref == null ? m.group(4) : ref));
+        calls++;
+        set = true;
       } else if ((m = SKIP_DEPLOY.matcher(line)).matches()) {
         out.add(s.deploy() ? line : m.group(1) + "skip-deploy: true");
         set = true;
@@ -86,6 +97,9 @@ final class Renderer {
     }
     if (lists == 0) {
       throw new IllegalStateException("the template " + file + " has no image list to fill in");
+    }
+    if (calls == 0) {
+      throw new IllegalStateException("the template " + file + " calls no workflow of Gantry");
     }
     List<String> marked = new ArrayList<>(out);
     for (int k : managed) {

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
+import dev.gantry.testing.ProcessRunner;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,11 +39,14 @@ class InitCommandTest {
 
   private final GantryRunner gantry = new GantryRunner();
 
+  /** {@code gantry init --dir DIR}, calling acme/gantry unless the arguments name a Gantry. */
   private Result init(Path dir, String... args) {
-    String[] all =
-        Stream.concat(Stream.of("init", "--dir", dir.toString()), Stream.of(args))
-            .toArray(String[]::new);
-    return gantry.run(all);
+    List<String> all = new ArrayList<>(List.of("init", "--dir", dir.toString()));
+    if (!List.of(args).contains("--gantry")) {
+      all.addAll(List.of("--gantry", "acme/gantry"));
+    }
+    all.addAll(List.of(args));
+    return gantry.run(all.toArray(String[]::new));
   }
 
   @Test
@@ -72,6 +79,76 @@ class InitCommandTest {
         text(dir, ".github/workflows/release-and-deploy.yml").contains("    branches: [main]\n"));
     assertFalse(
         text(dir, ".github/workflows/release-and-deploy.yml").contains("skip-deploy: true"));
+  }
+
+  /**
+   * Every call names the Gantry asked for, at the templates' release ref unless a ref is named; the
+   * templates' OWNER placeholder is left nowhere. Another ref is another file: --force moves it.
+   */
+  @Test
+  void theCallersCallTheNamedGantry(@TempDir Path dir) throws IOException {
+    Result r = init(dir, "--images", "api", "--default-branch", "main", "--gantry", "Acme/gantry");
+    assertEquals(0, r.exitCode(), r::all);
+    Map<String, String> calls =
+        Map.of(
+            STACK,
+            "build-images.yml",
+            ".github/workflows/docker-scan-and-promote.yml",
+            "scan-and-promote.yml",
+            ".github/workflows/release-and-deploy.yml",
+            "release-and-deploy.yml",
+            ".github/workflows/sbom-and-supply-chain.yml",
+            "sbom.yml");
+    calls.forEach(
+        (file, callee) ->
+            assertTrue(
+                text(dir, file)
+                    .contains("    uses: Acme/gantry/.github/workflows/" + callee + "@v1\n"),
+                () -> text(dir, file)));
+    for (String file : FILES) {
+      assertFalse(text(dir, file).contains("OWNER"), file);
+    }
+    Result again =
+        init(dir, "--images", "api", "--default-branch", "main", "--gantry", "Acme/gantry");
+    assertEquals(5, again.stdout().lines().filter(l -> l.startsWith("unchanged ")).count());
+
+    Map<String, byte[]> before = snapshot(dir);
+    Result otherRef = init(dir, "--gantry", "acme/gantry-fork@release/2026.11");
+    assertEquals(2, otherRef.exitCode(), otherRef::all);
+    assertTrue(otherRef.stderr().startsWith("gantry: " + STACK + " exists and differs"));
+    assertBytesEqual(before, snapshot(dir));
+    Result check = init(dir, "--check", "--gantry", "acme/gantry-fork@release/2026.11");
+    assertEquals(1, check.exitCode(), check::all);
+    assertEquals(
+        0, init(dir, "--force", "--gantry", "acme/gantry-fork@release/2026.11").exitCode());
+    assertTrue(
+        text(dir, STACK)
+            .contains(
+                "    uses: acme/gantry-fork/.github/workflows/build-images.yml@release/2026.11\n"));
+    assertEquals(
+        0, init(dir, "--check", "--gantry", "acme/gantry-fork@release/2026.11").exitCode());
+  }
+
+  /**
+   * A development build (the tests run one: no -Dgantry.repository) knows no published Gantry:
+   * without --gantry, init writes nothing and prints nothing but the one line that asks for it.
+   */
+  @ParameterizedTest
+  @CsvSource({"--force", "--dry-run", "--check"})
+  void aDevelopmentBuildNeedsTheGantryOption(String mode, @TempDir Path dir) throws IOException {
+    assertEquals(null, dev.gantry.Version.repository(), "the tests run a development build");
+    Result r =
+        gantry.run(
+            "init", "--dir", dir.toString(), "--images", "api", "--default-branch", "main", mode);
+    assertEquals(2, r.exitCode(), r::all);
+    assertEquals(
+        "gantry: this build of Gantry does not say where it is published: name it with --gantry"
+            + " OWNER/REPO[@REF] (e.g. --gantry acme/gantry@v1)",
+        r.stderr().strip());
+    assertEquals("", r.stdout());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.toList());
+    }
   }
 
   @Test
@@ -198,6 +275,49 @@ class InitCommandTest {
         missing::stderr);
   }
 
+  /**
+   * A build stamped with where it is published (the release's -Dgantry.repository): its callers
+   * call that repository with no option. The stamp is put ahead of the build's own on the class
+   * path of a real JVM, as the pom's filtering writes it. A stamp of the placeholder is no stamp.
+   */
+  @ParameterizedTest
+  @CsvSource({"acme/gantry,0", "OWNER/gantry,2", "'',2"})
+  void aStampedBuildCallsWhereItIsPublished(
+      String stamped, int exit, @TempDir Path classes, @TempDir Path dir) throws IOException {
+    Files.createDirectories(classes.resolve("dev/gantry"));
+    Files.writeString(
+        classes.resolve("dev/gantry/build.properties"), "# stamped\nrepository=" + stamped + "\n");
+    ProcessRunner.Result r =
+        ProcessRunner.run(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                classes + File.pathSeparator + System.getProperty("java.class.path"),
+                "dev.gantry.Main",
+                "init",
+                "--dir",
+                dir.toString(),
+                "--images",
+                "api",
+                "--default-branch",
+                "main"),
+            Duration.ofSeconds(120),
+            Map.of(),
+            null);
+    assertEquals(exit, r.exitCode(), () -> r.stdoutText() + r.stderr());
+    if (exit == 0) {
+      assertTrue(
+          text(dir, STACK)
+              .contains("    uses: acme/gantry/.github/workflows/build-images.yml@v1\n"),
+          () -> text(dir, STACK));
+    } else {
+      assertTrue(r.stderr().startsWith("gantry: this build of Gantry does not say"), r::stderr);
+      try (Stream<Path> left = Files.list(dir)) {
+        assertEquals(List.of(), left.toList());
+      }
+    }
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -211,6 +331,13 @@ class InitCommandTest {
         "--images,api|--registry,ghcr.io|--images needs --default-branch",
         "--default-branch,main|--force|--default-branch needs --images",
         "--dry-run|--force|no ",
+        "--images,api|--gantry,acme|--gantry 'acme' is not OWNER/REPO[@REF], e.g. acme/gantry@v1",
+        "--images,api|--gantry,acme/gantry/x|--gantry 'acme/gantry/x' is not OWNER/REPO[@REF]",
+        "--images,api|--gantry,-acme/gantry|--gantry '-acme/gantry' is not OWNER/REPO[@REF]",
+        "--images,api|--gantry,acme/gantry@|--gantry 'acme/gantry@' has a REF that is not",
+        "--images,api|--gantry,acme/gantry@v1..2|--gantry 'acme/gantry@v1..2' has a REF that is not",
+        "--images,api|--gantry,acme/gantry@-v1|--gantry 'acme/gantry@-v1' has a REF that is not",
+        "--images,api|--gantry,OWNER/gantry@v1|--gantry 'OWNER/gantry@v1' is the templates' placeholder",
       })
   void badOptionsExitTwoAndWriteNothing(
       String first, String second, String message, @TempDir Path dir) throws IOException {

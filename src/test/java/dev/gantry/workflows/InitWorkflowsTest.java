@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +29,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * workflows as the callees, so inputs, secrets and permissions of every call are checked) finds
  * nothing but the one template rule a rendered file breaks on purpose: its branch filters name the
  * branch, not {@code $default-branch} (and, with deploy off, the one that wants the manual
- * skip_deploy input wired: skip-deploy is then {@code true}).
+ * skip_deploy input wired: skip-deploy is then {@code true}). The callers call a published Gantry
+ * (acme/gantry, as {@code --gantry} names it), so the suite is held as published there: its
+ * reusable workflows take Gantry from acme/gantry, and every call must reach one of them.
  */
 class InitWorkflowsTest {
   private static final Path ROOT = WorkflowPolicyTest.ROOT;
+  private static final String PUBLISHED = "acme/gantry";
+  private static final Pattern CALL =
+      Pattern.compile("(?m)^ +uses: (\\S+/\\.github/workflows/\\S+)$");
   private static final List<String> CALLERS =
       List.of(
           "stack-tests.yml",
@@ -77,6 +84,18 @@ class InitWorkflowsTest {
         Arguments.of("examples/app", exampleSettings(), List.of()));
   }
 
+  /**
+   * The suite as published at acme/gantry: the reusable workflows' gantry-repository default says
+   * so (as a release's commit B does), and so do the templates init does not render.
+   */
+  private static Suite published(Suite suite) {
+    Suite out = suite;
+    for (Workflow w : suite.workflows()) {
+      out = out.with(w.path(), w.text().replace("OWNER/gantry", PUBLISHED));
+    }
+    return out;
+  }
+
   private static String exampleSettings() {
     try {
       return Files.readString(ROOT.resolve("examples/app/.github/gantry.yml"));
@@ -94,15 +113,27 @@ class InitWorkflowsTest {
       Files.createDirectories(dir.resolve(".github"));
       Files.writeString(dir.resolve(".github/gantry.yml"), gantryYml);
     }
-    List<String> args = new ArrayList<>(List.of("init", "--dir", dir.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("init", "--dir", dir.toString(), "--gantry", PUBLISHED));
     args.addAll(options);
     GantryRunner.Result init = new GantryRunner().run(args.toArray(String[]::new));
     assertEquals(0, init.exitCode(), init::all);
 
-    Suite suite = Suite.load(ROOT);
+    Suite suite = published(Suite.load(ROOT));
+    assertEquals(PUBLISHED, suite.gantryRepository());
     for (String caller : CALLERS) {
       String text = Files.readString(dir.resolve(".github/workflows/" + caller));
       assertFalse(text.contains("$default-branch"), caller);
+      assertFalse(text.contains("OWNER"), caller);
+      Matcher calls = CALL.matcher(text);
+      int found = 0;
+      while (calls.find()) {
+        found++;
+        assertTrue(
+            calls.group(1).startsWith(PUBLISHED + "/") && suite.callee(calls.group(1)).isPresent(),
+            caller + " calls " + calls.group(1) + ", not a reusable workflow of " + PUBLISHED);
+      }
+      assertTrue(found > 0, caller + " calls no reusable workflow");
       suite = suite.with(Workflow.TEMPLATES + caller, text);
     }
     boolean noDeploy = options.contains("--no-deploy");

@@ -11,7 +11,9 @@
 #      release rules (ReleaseTreeTest run on that tree): no placeholder, no movable reference to Gantry;
 #      (b) the image the release's action.yml names is pulled by that digest and run with buildah run --isolation
 #      chroot the way the runner runs a container action, and promotes a test image (the container e2e checks);
-#      (c) the pulled image's digest is the one written into action.yml, and the version tag's.
+#      (c) the pulled image's digest is the one written into action.yml, and the version tag's;
+#      (d) the image was built stamped with its repository (GANTRY_REPOSITORY, as release.yml passes it), and
+#      `gantry init --dry-run` run in it writes callers of OWNER/gantry's reusable workflows, no placeholder.
 # The release names ghcr.io/OWNER/gantry@DIGEST; here the same repository path and digest are pulled from the loopback
 # registry, the only host that differs.
 # Needs root and what scripts/container-e2e.sh needs, plus the linters (npm ci --prefix .ci/lint) and Maven's
@@ -42,7 +44,8 @@ if ((jib)); then
   e2e_jib_build "$OWNER/gantry:sha-${head:0:7}"
 else
   e2e_registry
-  e2e_dockerfile_build "$OWNER/gantry:sha-${head:0:7}"
+  # As release.yml builds it: stamped with the repository it is published from (gantry init names it).
+  e2e_dockerfile_build "$OWNER/gantry:sha-${head:0:7}" "GANTRY_REPOSITORY=$OWNER/gantry"
   [[ -f target/gantry.jar ]] || ./mvnw -B -q package -DskipTests >"$work/package.log" 2>&1 ||
     { tail -n 40 "$work/package.log" >&2; fail "mvnw package"; }
 fi
@@ -103,7 +106,23 @@ pulled=$(b inspect --type container --format '{{.FromImageDigest}}' "$ctr")
 echo "ok: pulled $pulled == action.yml's digest == $OWNER/gantry:$VERSION"
 step_done
 
+# ---------------------------------------------------------------------------------------------------------------
+step "(d) gantry init in the release's image names this Gantry"
+if ((jib)); then
+  echo "skipped: the Jib image is not what a release ships"
+else
+  # The entrypoint without its last word (action): the image's java and jar, as any command runs them.
+  b run --isolation chroot --network host "$ctr" -- "${entrypoint[@]:0:${#entrypoint[@]}-1}" \
+    init --dry-run --images api --default-branch main --dir / >"$work/init.log" 2>&1 ||
+    { cat "$work/init.log" >&2; fail "gantry init --dry-run in the image"; }
+  uses=$(grep -Eo 'uses: [^ ]+/\.github/workflows/[^ ]+' "$work/init.log" | sort -u)
+  [[ -n $uses ]] || fail "gantry init in the image wrote no caller of a reusable workflow"
+  if grep -v "^uses: $OWNER/gantry/" <<<"$uses"; then fail "gantry init in the image calls another Gantry (above)"; fi
+  while read -r line; do echo "  | $line"; done <<<"$uses"
+fi
+step_done
+
 echo
 echo "== release rehearsal passed"
 printf '  %s\n' "${timings[@]}"
-echo "release-rehearsal: 3 passed, 0 failed"
+echo "release-rehearsal: 4 passed, 0 failed"

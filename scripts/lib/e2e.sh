@@ -175,7 +175,7 @@ e2e_jib_build() { # REPOSITORY:TAG on the registry, e.g. gantry:e2e
 # The Dockerfile's image, as `buildah bud` builds it here: on a debootstrapped stand-in for debian:bookworm-slim
 # (scripts/jre-base-image.sh --slim, cached; Docker Hub is out of reach), the FROM lines pointed at it in a copy of the
 # Dockerfile, ~/.m2 mounted for the Maven build, pushed to the registry. Needs the Debian archive (apt-get in the build).
-e2e_dockerfile_build() { # REPOSITORY:TAG on the registry, e.g. gantry:dockerfile
+e2e_dockerfile_build() { # REPOSITORY:TAG on the registry, e.g. gantry:dockerfile; [NAME=VALUE] build argument
   step "dockerfile build (buildah bud)"
   slim_ref=$(scripts/jre-base-image.sh --slim "$cache" 2>"$work/slim.log") || { cat "$work/slim.log" >&2; fail "the slim base"; }
   skopeo_ copy --quiet "$slim_ref" \
@@ -184,8 +184,10 @@ e2e_dockerfile_build() { # REPOSITORY:TAG on the registry, e.g. gantry:dockerfil
     >"$work/Dockerfile"
   grep -q '^FROM localhost/debian-standin' "$work/Dockerfile" || fail "no FROM debian:bookworm-slim@sha256:… to replace"
   mkdir -p "$HOME/.m2"
+  local build_args=()
+  [[ -z ${2:-} ]] || build_args=(--build-arg "$2")
   b bud --quiet --isolation chroot --network host --pull-never --layers=false --signature-policy "$work/policy.json" \
-    --volume "$HOME/.m2:/root/.m2" -f "$work/Dockerfile" -t "localhost/$1" . >"$work/bud.log" 2>&1 ||
+    "${build_args[@]}" --volume "$HOME/.m2:/root/.m2" -f "$work/Dockerfile" -t "localhost/$1" . >"$work/bud.log" 2>&1 ||
     { tail -n 40 "$work/bud.log" >&2; fail "buildah bud"; }
   b push --quiet --tls-verify=false --signature-policy "$work/policy.json" "localhost/$1" "docker://$reg/$1"
   b rmi --force "localhost/$1" localhost/debian-standin:bookworm-slim >/dev/null

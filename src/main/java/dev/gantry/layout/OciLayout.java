@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,13 +44,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OciLayout implements ImageStore {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
-
-  /**
-   * Tags that name attachments, not images: the fallback tag {@code sha256-<hex>} and cosign's tag
-   * scheme.
-   */
-  private static final Pattern ATTACHMENT_TAG =
-      Pattern.compile("sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?");
 
   /**
    * Larger than any manifest a registry accepts (4 MiB): an entry this size is not read to look for
@@ -334,13 +326,38 @@ public final class OciLayout implements ImageStore {
   }
 
   /**
+   * Whether a tag names an attachment, not an image: the fallback tag {@code sha256-<hex>} and
+   * cosign's tag scheme, {@code sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?}. A loop, not a
+   * pattern: no regular expression is compiled on a promote's path.
+   */
+  static boolean isAttachmentTag(String tag) {
+    if (!tag.startsWith("sha256-") && !tag.startsWith("sha512-")) {
+      return false;
+    }
+    int end = 7;
+    while (end < tag.length()
+        && ((tag.charAt(end) >= '0' && tag.charAt(end) <= '9')
+            || (tag.charAt(end) >= 'a' && tag.charAt(end) <= 'f'))) {
+      end++;
+    }
+    if (end - 7 < 64) {
+      return false;
+    }
+    String suffix = tag.substring(end);
+    return suffix.isEmpty()
+        || suffix.equals(".sig")
+        || suffix.equals(".att")
+        || suffix.equals(".sbom");
+  }
+
+  /**
    * An entry that is an attachment of an image rather than one: an attachment tag, or a manifest
    * with a subject.
    */
   private boolean isAttachment(JsonNode entry) {
     String tag = entry.path("annotations").path(REF_NAME).asText("");
     if (!tag.isEmpty()) {
-      return ATTACHMENT_TAG.matcher(tag).matches();
+      return isAttachmentTag(tag);
     }
     if (entry.path("size").asLong(0) > MAX_MANIFEST) {
       return false;

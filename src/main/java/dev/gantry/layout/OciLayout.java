@@ -134,8 +134,11 @@ public final class OciLayout implements ImageStore {
     if (reference instanceof Ref.ByDigest d) {
       return blobExists(d.digest()) ? Optional.of(d.digest()) : Optional.empty();
     }
-    return findTag(readIndex(), reference.toString())
-        .map(e -> Digest.parse(e.path("digest").asText()));
+    // isPresent, not map: a lambda links a call site on first use (start-up work of every promote).
+    Optional<JsonNode> entry = findTag(readIndex(), reference.toString());
+    return entry.isPresent()
+        ? Optional.of(Digest.parse(entry.get().path("digest").asText()))
+        : Optional.empty();
   }
 
   @Override
@@ -146,13 +149,12 @@ public final class OciLayout implements ImageStore {
       digest = d.digest();
       mediaType = null;
     } else {
-      JsonNode entry =
-          findTag(readIndexSynchronized(), reference.toString())
-              .orElseThrow(
-                  () ->
-                      new GantryException(
-                          Kind.NOT_FOUND,
-                          "get manifest " + describe(reference) + ": no such tag in index.json"));
+      Optional<JsonNode> found = findTag(readIndexSynchronized(), reference.toString());
+      if (found.isEmpty()) {
+        throw new GantryException(
+            Kind.NOT_FOUND, "get manifest " + describe(reference) + ": no such tag in index.json");
+      }
+      JsonNode entry = found.get();
       digest = Digest.parse(entry.path("digest").asText());
       mediaType = entry.path("mediaType").asText(null);
     }

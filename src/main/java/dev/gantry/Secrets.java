@@ -28,8 +28,15 @@ public final class Secrets {
    */
   public static final int MIN_LENGTH = 4;
 
-  private static final Pattern HEADER_VALUE =
-      Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{6,}");
+  /**
+   * Compiled on first need: most runs print no line that names a scheme, and a pattern compiled in
+   * a static initialiser is start-up work for every command.
+   */
+  private static final class HeaderValue {
+    static final Pattern PATTERN =
+        Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{6,}");
+  }
+
   // A run of whitespace in a secret, as output may show it: collapsed, removed, or JSON-escaped.
   private static final String BLANKS = "(?:\\s|\\\\[tnrfb])*";
   private final Map<String, Pattern> values = new ConcurrentHashMap<>();
@@ -64,7 +71,23 @@ public final class Secrets {
     for (Pattern p : values.values()) {
       out = p.matcher(out).replaceAll("***");
     }
-    return HEADER_VALUE.matcher(out).replaceAll("$1 ***");
+    return namesScheme(out) ? HeaderValue.PATTERN.matcher(out).replaceAll("$1 ***") : out;
+  }
+
+  /**
+   * Whether {@code text} holds "bearer" or "basic" in any case: where it does not, the header-value
+   * pattern cannot match, and need not be compiled or run.
+   */
+  private static boolean namesScheme(String text) {
+    for (int i = 0; i + 5 <= text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c == 'b' || c == 'B')
+          && (text.regionMatches(true, i, "bearer", 0, 6)
+              || text.regionMatches(true, i, "basic", 0, 5))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Pattern pattern(String secret) {

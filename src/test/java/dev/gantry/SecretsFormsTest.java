@@ -77,4 +77,16 @@ class SecretsFormsTest {
     assertFalse(Secrets.tooShort("abcd"));
     assertFalse(Secrets.tooShort(""), "empty is no secret at all");
   }
+
+  /** The header pattern runs only on a line that names a scheme: in any case, and not otherwise. */
+  @Test
+  void headerValuesAreBlankedInAnyCaseAndOtherLinesLeftAlone() {
+    Secrets none = new Secrets();
+    assertEquals("Authorization: bearer ***", none.redact("Authorization: bearer abcdefgh.ij"));
+    assertEquals("x BASIC *** y", none.redact("x BASIC dXNlcjpwYXNz y"));
+    assertEquals("BeArEr ***", none.redact("BeArEr 0123456789"));
+    assertEquals("basic abc", none.redact("basic abc"));
+    assertEquals("promoted oci:x:latest", none.redact("promoted oci:x:latest"));
+    assertEquals("ab", none.redact("ab"));
+  }
 }

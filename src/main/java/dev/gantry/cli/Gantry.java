@@ -63,8 +63,27 @@ public final class Gantry implements Runnable {
   }
 
   public static int run(String[] args, Environment raw) {
-    return run(args, raw, summary -> {});
+    return run(args, raw, NO_SUMMARIES);
   }
+
+  /**
+   * Summaries nobody asked for. Classes, not lambdas, on the way to a command: each lambda links a
+   * call site on first use, and the first sets up java.lang.invoke's machinery for the run.
+   */
+  private static final Consumer<Summary> NO_SUMMARIES =
+      new Consumer<>() {
+        @Override
+        public void accept(Summary summary) {}
+      };
+
+  /** {@link #newMixin} as the parse table takes it. */
+  private static final ParseTable.MixinFactory NEW_MIXIN =
+      new ParseTable.MixinFactory() {
+        @Override
+        public Object create(Class<?> cls) throws ReflectiveOperationException {
+          return newMixin(cls);
+        }
+      };
 
   /**
    * Runs a command; {@code summaries} receives what a copy or promote moved (the action puts it in
@@ -119,7 +138,7 @@ public final class Gantry implements Runnable {
   private static boolean bindWithoutPicocli(String name, Object command, String[] args) {
     Optional<ParseTable> table = ParseTable.of(name);
     try {
-      return table.isPresent() && table.get().bind(command, Arrays.asList(args), Gantry::newMixin);
+      return table.isPresent() && table.get().bind(command, Arrays.asList(args), NEW_MIXIN);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
           "the parse table of " + name + " does not match its classes (rebuild)", e);

@@ -2,10 +2,10 @@ package dev.gantry.cli;
 
 import dev.gantry.GantryException;
 import dev.gantry.Version;
+import dev.gantry.check.ImageRevision;
 import dev.gantry.ledger.Provenance;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
@@ -14,8 +14,6 @@ import picocli.CommandLine.Option;
  * decide.
  */
 final class LedgerOptions {
-  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,40}");
-
   @Option(
       names = "--no-record",
       description = "Write no promotion record to the ledger (the tags still move).")
@@ -34,7 +32,7 @@ final class LedgerOptions {
     if (sha == null) {
       return Optional.empty();
     }
-    if (!COMMIT.matcher(sha).matches()) {
+    if (!ImageRevision.isCommit(sha)) {
       throw GantryException.badInput(
           "invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
     }

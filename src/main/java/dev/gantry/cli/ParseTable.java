@@ -1,7 +1,6 @@
 package dev.gantry.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
@@ -81,10 +80,11 @@ final class ParseTable {
    * or no build step ran).
    */
   static Optional<ParseTable> of(String command) {
-    try (InputStream in = ParseTable.class.getResourceAsStream(DIR + command + ".txt")) {
-      return in == null
+    try {
+      byte[] text = BuildTimeResources.read(ParseTable.class, DIR + command + ".txt");
+      return text == null
           ? Optional.empty()
-          : Optional.of(parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+          : Optional.of(parse(new String(text, StandardCharsets.UTF_8)));
     } catch (IOException e) {
       return Optional.empty();
     }

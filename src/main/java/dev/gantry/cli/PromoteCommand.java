@@ -10,12 +10,14 @@ import dev.gantry.progress.CountingStore;
 import dev.gantry.progress.Summary;
 import dev.gantry.progress.Tracker;
 import dev.gantry.promote.Location;
+import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.promote.Promoter;
 import dev.gantry.promote.StopSignal;
 import dev.gantry.session.RegistrySettings;
 import dev.gantry.session.Session;
+import dev.gantry.store.ImageStore;
 import dev.gantry.trust.TrustGate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -125,9 +128,17 @@ final class PromoteCommand extends RegistryCommand {
       // One store per image for the promote and the ledger (opened once: a registry's referrers
       // probe is remembered); the ledger's reads and writes bypass the counter, so the summary
       // counts the images' manifests.
+      // Anonymous classes, not lambdas, here and below: a run starts a JVM, and each lambda links
+      // a call site on first use (the first one sets up java.lang.invoke's machinery).
+      boolean push = !registry.dryRun;
       LedgerRun run =
           new LedgerRun(
-              image -> session.store(image, !registry.dryRun),
+              new Function<>() {
+                @Override
+                public ImageStore apply(PromoteRequest.Image image) {
+                  return session.store(image, push);
+                }
+              },
               soakFor,
               ledger.recording(registry.dryRun),
               commit,
@@ -136,17 +147,25 @@ final class PromoteCommand extends RegistryCommand {
       report =
           Promoter.promote(
               request,
-              image -> new CountingStore(run.open().apply(image), counted),
+              new Function<>() {
+                @Override
+                public ImageStore apply(PromoteRequest.Image image) {
+                  return new CountingStore(run.open().apply(image), counted);
+                }
+              },
               registry.dryRun,
               registry.jobs,
               stop,
-              plan -> {
-                run.beforeWrites(plan);
-                // Before the first write, on stderr: the record that lets a person undo a run
-                // killed outright.
-                env.stderr().print(PromoteOutput.plan(plan));
-                env.stderr().flush();
-                signals.arm();
+              new Consumer<>() {
+                @Override
+                public void accept(PromotePlan plan) {
+                  run.beforeWrites(plan);
+                  // Before the first write, on stderr: the record that lets a person undo a run
+                  // killed outright.
+                  env.stderr().print(PromoteOutput.plan(plan));
+                  env.stderr().flush();
+                  signals.arm();
+                }
               },
               gate);
       signals.disarm();
@@ -174,7 +193,9 @@ final class PromoteCommand extends RegistryCommand {
                 ? PromoteOutput.json(report, code, error, recorded, histories) + "\n"
                 : PromoteOutput.text(report));
     env.stdout().flush();
-    recorded.warnings().forEach(w -> env.stderr().println("gantry: warning: " + w));
+    for (String w : recorded.warnings()) {
+      env.stderr().println("gantry: warning: " + w);
+    }
     summaries.accept(summary);
     if (failure != null) {
       throw new ReportedFailure(failure); // a failure's stderr stays its one line

@@ -55,7 +55,8 @@ final class PromoteOutput {
     }
     Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
     for (TagResult r : report.results()) {
-      counts.merge(r.outcome(), 1, Integer::sum);
+      counts.put(
+          r.outcome(), counts.getOrDefault(r.outcome(), 0) + 1); // no method reference to link
     }
     StringBuilder summary = new StringBuilder(report.dryRun() ? "dry run, nothing written: " : "");
     String sep = "";

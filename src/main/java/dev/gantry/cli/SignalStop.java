@@ -15,7 +15,7 @@ import sun.misc.SignalHandler;
  * + the signal number, as it would without Gantry. SIGKILL cannot be caught: the plan printed
  * before the first write is what lets a person undo such a run.
  */
-final class SignalStop implements AutoCloseable {
+final class SignalStop implements AutoCloseable, SignalHandler {
   private static final List<String> SIGNALS = List.of("TERM", "INT");
 
   private final StopSignal stop;
@@ -34,7 +34,8 @@ final class SignalStop implements AutoCloseable {
     for (String name : SIGNALS) {
       try {
         Signal signal = new Signal(name);
-        s.previous.add(Signal.handle(signal, s::handle));
+        s.previous.add(
+            Signal.handle(signal, s)); // itself, not a method reference: no call site to link
         s.installed.add(signal);
       } catch (IllegalArgumentException unsupported) {
         // not on this platform (or the JVM reserves it): the default behaviour stays
@@ -55,7 +56,8 @@ final class SignalStop implements AutoCloseable {
     armed = false;
   }
 
-  private void handle(Signal signal) {
+  @Override
+  public void handle(Signal signal) {
     String name = "SIG" + signal.getName();
     if (armed && !stop.requested()) {
       stop.request(name);

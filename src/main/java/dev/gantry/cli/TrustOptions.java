@@ -42,14 +42,20 @@ final class TrustOptions {
 
   /** The checks asked for, every value validated (bad input names it) before any request. */
   TrustPolicy policy() {
-    List<Requirement> requirements =
-        new ArrayList<>(
-            new LinkedHashSet<>(requireReferrer.stream().map(Requirement::parse).toList()));
+    // A loop, not a stream: every promote builds its policy, and a stream's lambdas are linked on
+    // first use.
+    LinkedHashSet<Requirement> distinct = new LinkedHashSet<>();
+    for (String r : requireReferrer) {
+      distinct.add(Requirement.parse(r));
+    }
+    List<Requirement> requirements = new ArrayList<>(distinct);
     if (verifySignature && verifyKey == null) {
       throw GantryException.badInput(
           "--verify-signature needs --verify-key FILE (a cosign public key); for keyless "
               + "Sigstore bundles run gh attestation verify or cosign verify-attestation (see the README)");
     }
-    return new TrustPolicy(requirements, Optional.ofNullable(verifyKey).map(VerifyKey::read));
+    return new TrustPolicy(
+        requirements,
+        verifyKey == null ? Optional.empty() : Optional.ofNullable(VerifyKey.read(verifyKey)));
   }
 }

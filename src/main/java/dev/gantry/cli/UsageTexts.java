@@ -1,7 +1,6 @@
 package dev.gantry.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -31,11 +30,12 @@ public final class UsageTexts {
       return false;
     }
     byte[] text;
-    try (InputStream in = UsageTexts.class.getResourceAsStream(DIR + name.get() + ".txt")) {
-      if (in == null) {
+    try {
+      byte[] stored = BuildTimeResources.read(UsageTexts.class, DIR + name.get() + ".txt");
+      if (stored == null) {
         return false;
       }
-      text = in.readAllBytes();
+      text = stored;
     } catch (IOException e) {
       return false;
     }

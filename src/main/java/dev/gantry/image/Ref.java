@@ -1,7 +1,6 @@
 package dev.gantry.image;
 
 import dev.gantry.GantryException;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,8 +37,6 @@ public sealed interface Ref permits Ref.Tag, Ref.ByDigest {
    * names a registry would refuse.
    */
   record Tag(String name) implements Ref {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-
     public Tag {
       if (name.isEmpty() || name.indexOf(':') >= 0) {
         throw new IllegalArgumentException("not a tag: '" + name + "'");
@@ -48,7 +45,28 @@ public sealed interface Ref permits Ref.Tag, Ref.ByDigest {
 
     /** Whether {@code value} is a tag by the distribution spec's grammar. */
     public static boolean isValid(String value) {
-      return VALID.matcher(value).matches();
+      // [A-Za-z0-9_][A-Za-z0-9._-]{0,127}, as a loop: no pattern is compiled on a promote's path.
+      if (value.isEmpty() || value.length() > 128) {
+        return false;
+      }
+      char first = value.charAt(0);
+      if (first == '.' || first == '-') {
+        return false;
+      }
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        boolean ok =
+            (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '.'
+                || c == '-';
+        if (!ok) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /**

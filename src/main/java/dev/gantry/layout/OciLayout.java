@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,13 +44,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OciLayout implements ImageStore {
   static final String REF_NAME = "org.opencontainers.image.ref.name";
-
-  /**
-   * Tags that name attachments, not images: the fallback tag {@code sha256-<hex>} and cosign's tag
-   * scheme.
-   */
-  private static final Pattern ATTACHMENT_TAG =
-      Pattern.compile("sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?");
 
   /**
    * Larger than any manifest a registry accepts (4 MiB): an entry this size is not read to look for
@@ -142,8 +134,11 @@ public final class OciLayout implements ImageStore {
     if (reference instanceof Ref.ByDigest d) {
       return blobExists(d.digest()) ? Optional.of(d.digest()) : Optional.empty();
     }
-    return findTag(readIndex(), reference.toString())
-        .map(e -> Digest.parse(e.path("digest").asText()));
+    // isPresent, not map: a lambda links a call site on first use (start-up work of every promote).
+    Optional<JsonNode> entry = findTag(readIndex(), reference.toString());
+    return entry.isPresent()
+        ? Optional.of(Digest.parse(entry.get().path("digest").asText()))
+        : Optional.empty();
   }
 
   @Override
@@ -154,13 +149,12 @@ public final class OciLayout implements ImageStore {
       digest = d.digest();
       mediaType = null;
     } else {
-      JsonNode entry =
-          findTag(readIndexSynchronized(), reference.toString())
-              .orElseThrow(
-                  () ->
-                      new GantryException(
-                          Kind.NOT_FOUND,
-                          "get manifest " + describe(reference) + ": no such tag in index.json"));
+      Optional<JsonNode> found = findTag(readIndexSynchronized(), reference.toString());
+      if (found.isEmpty()) {
+        throw new GantryException(
+            Kind.NOT_FOUND, "get manifest " + describe(reference) + ": no such tag in index.json");
+      }
+      JsonNode entry = found.get();
       digest = Digest.parse(entry.path("digest").asText());
       mediaType = entry.path("mediaType").asText(null);
     }
@@ -334,13 +328,38 @@ public final class OciLayout implements ImageStore {
   }
 
   /**
+   * Whether a tag names an attachment, not an image: the fallback tag {@code sha256-<hex>} and
+   * cosign's tag scheme, {@code sha(256|512)-[a-f0-9]{64,}(\\.(sig|att|sbom))?}. A loop, not a
+   * pattern: no regular expression is compiled on a promote's path.
+   */
+  static boolean isAttachmentTag(String tag) {
+    if (!tag.startsWith("sha256-") && !tag.startsWith("sha512-")) {
+      return false;
+    }
+    int end = 7;
+    while (end < tag.length()
+        && ((tag.charAt(end) >= '0' && tag.charAt(end) <= '9')
+            || (tag.charAt(end) >= 'a' && tag.charAt(end) <= 'f'))) {
+      end++;
+    }
+    if (end - 7 < 64) {
+      return false;
+    }
+    String suffix = tag.substring(end);
+    return suffix.isEmpty()
+        || suffix.equals(".sig")
+        || suffix.equals(".att")
+        || suffix.equals(".sbom");
+  }
+
+  /**
    * An entry that is an attachment of an image rather than one: an attachment tag, or a manifest
    * with a subject.
    */
   private boolean isAttachment(JsonNode entry) {
     String tag = entry.path("annotations").path(REF_NAME).asText("");
     if (!tag.isEmpty()) {
-      return ATTACHMENT_TAG.matcher(tag).matches();
+      return isAttachmentTag(tag);
     }
     if (entry.path("size").asLong(0) > MAX_MANIFEST) {
       return false;

@@ -2,6 +2,7 @@ package dev.gantry.ledger;
 
 import dev.gantry.GantryException;
 import dev.gantry.image.Ref;
+import dev.gantry.promote.OpenOnce;
 import dev.gantry.promote.PromotePlan;
 import dev.gantry.promote.PromoteReport;
 import dev.gantry.promote.PromoteRequest;
@@ -9,9 +10,7 @@ import dev.gantry.store.ImageStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -35,9 +34,7 @@ public record LedgerRun(
   public record Soak(String fromTag, Duration time) {}
 
   public LedgerRun {
-    Map<PromoteRequest.Image, ImageStore> opened = new ConcurrentHashMap<>();
-    Function<PromoteRequest.Image, ImageStore> raw = open;
-    open = image -> opened.computeIfAbsent(image, raw);
+    open = new OpenOnce(open);
   }
 
   /**
@@ -53,8 +50,10 @@ public record LedgerRun(
 
   /** The soak gate alone (a dry run answers it too). */
   public void answerSoak(PromotePlan plan) {
-    soak.ifPresent(
-        s -> Gates.soak(plan, open, s.fromTag(), s.time(), provenance.clock().instant(), jobs));
+    if (soak.isPresent()) { // not ifPresent: a lambda links a call site even when there is no soak
+      Soak s = soak.get();
+      Gates.soak(plan, open, s.fromTag(), s.time(), provenance.clock().instant(), jobs);
+    }
   }
 
   /** The records of every tag the run moved (none when it rolled back, or when not recording). */

@@ -104,14 +104,20 @@ public final class Recorder {
       prepared.put(m.store(), Optional.empty());
     }
     List<ImageStore> stores = new ArrayList<>(prepared.keySet());
+    // Classes, not lambdas, for the work of each job: every promote records, and each lambda links
+    // a
+    // call site on first use.
     List<Jobs.Outcome<ImageStore, Boolean>> ready =
         Jobs.run(
             stores,
             jobs,
             false,
-            s -> {
-              Ledger.prepare(s);
-              return true;
+            new Function<>() {
+              @Override
+              public Boolean apply(ImageStore s) {
+                Ledger.prepare(s);
+                return true;
+              }
             });
     for (Jobs.Outcome<ImageStore, Boolean> o : ready) {
       prepared.put(o.item(), Optional.ofNullable(o.failure()));
@@ -122,32 +128,31 @@ public final class Recorder {
             moves,
             jobs,
             false,
-            m -> {
-              Optional<RuntimeException> unprepared =
-                  prepared.getOrDefault(m.store(), Optional.empty());
-              if (unprepared.isPresent()) {
-                throw unprepared.get();
+            new Function<>() {
+              @Override
+              public Boolean apply(Move m) {
+                Optional<RuntimeException> unprepared =
+                    prepared.getOrDefault(m.store(), Optional.empty());
+                if (unprepared.isPresent()) {
+                  throw unprepared.get();
+                }
+                Optional<String> commit = sha.isPresent() ? sha : commitOf(m, commits);
+                PromotionRecord record =
+                    provenance.record(
+                        m.store().name(),
+                        m.tag(),
+                        m.target().digest(),
+                        m.previous(),
+                        m.source(),
+                        commit,
+                        time,
+                        kind);
+                Ledger.write(
+                    m.store(),
+                    record,
+                    new Descriptor(m.target().mediaType(), m.target().digest(), m.target().size()));
+                return true;
               }
-              Optional<String> commit =
-                  sha.isPresent()
-                      ? sha
-                      : commits.computeIfAbsent(
-                          m.store().name() + "@" + m.target().digest(), k -> label(m));
-              PromotionRecord record =
-                  provenance.record(
-                      m.store().name(),
-                      m.tag(),
-                      m.target().digest(),
-                      m.previous(),
-                      m.source(),
-                      commit,
-                      time,
-                      kind);
-              Ledger.write(
-                  m.store(),
-                  record,
-                  new Descriptor(m.target().mediaType(), m.target().digest(), m.target().size()));
-              return true;
             });
     List<String> warnings = new ArrayList<>();
     int written = 0;
@@ -167,6 +172,21 @@ public final class Recorder {
       }
     }
     return new Written(written, warnings);
+  }
+
+  /**
+   * The target's revision label, read once per (repository, digest) however many tags moved to it;
+   * two jobs that ask at once may both read it, and the first answer stays.
+   */
+  private static Optional<String> commitOf(Move m, Map<String, Optional<String>> commits) {
+    String key = m.store().name() + "@" + m.target().digest();
+    Optional<String> known = commits.get(key);
+    if (known != null) {
+      return known;
+    }
+    Optional<String> read = label(m);
+    Optional<String> first = commits.putIfAbsent(key, read);
+    return first == null ? read : first;
   }
 
   private static Optional<String> label(Move m) {

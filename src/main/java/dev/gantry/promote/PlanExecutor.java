@@ -94,12 +94,17 @@ public final class PlanExecutor {
             writes,
             jobs,
             true,
-            t -> {
-              if (stop.requested()) {
-                throw new Stopped();
+            // A class, not a lambda: each lambda links a call site on first use, start-up work
+            // for a run that starts a JVM.
+            new Function<>() {
+              @Override
+              public Boolean apply(Target t) {
+                if (stop.requested()) {
+                  throw new Stopped();
+                }
+                t.repo().putManifest(Ref.tag(t.step().tag()), t.image().source());
+                return true;
               }
-              t.repo().putManifest(Ref.tag(t.step().tag()), t.image().source());
-              return true;
             });
     boolean anyFailed = false;
     // Stopped only if the stop kept a write from starting; one that came after the last write
@@ -129,8 +134,10 @@ public final class PlanExecutor {
         putBack.add(new PutBack(t, Optional.ofNullable(failure)));
       }
     }
-    for (Jobs.Outcome<PutBack, Restore> r :
-        Jobs.run(putBack, jobs, false, p -> restore(p.target()))) {
+    // Nothing to put back (a run that succeeded): the lambda is not even linked.
+    List<Jobs.Outcome<PutBack, Restore>> restored =
+        putBack.isEmpty() ? List.of() : Jobs.run(putBack, jobs, false, p -> restore(p.target()));
+    for (Jobs.Outcome<PutBack, Restore> r : restored) {
       Target t = r.item().target();
       RuntimeException own = r.item().ownFailure().orElse(null);
       Restore done = r.value();

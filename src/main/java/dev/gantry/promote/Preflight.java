@@ -77,9 +77,20 @@ public final class Preflight {
       }
     }
     List<Found> found =
-        Jobs.valuesOrThrow(Jobs.run(reads, jobs, true, read -> read.run(request.source())));
+        Jobs.valuesOrThrow(
+            Jobs.run(
+                reads,
+                jobs,
+                true,
+                new Function<>() {
+                  @Override
+                  public Found apply(Read read) {
+                    return read.run(request.source());
+                  }
+                }));
     // Each image's findings, in the order of the request (an image is named once: PromoteRequest
-    // refuses twice). Loops, not streams: every lambda is a call site linked on first use, about
+    // refuses twice). Loops, not streams, and a class above, not a lambda: every lambda is a call
+    // site linked on first use, about
     // half a millisecond of a run that starts a JVM per promote.
     List<ImageState> states = new ArrayList<>();
     for (PromoteRequest.Image image : request.images()) {

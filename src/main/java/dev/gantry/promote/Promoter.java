@@ -4,8 +4,6 @@ import dev.gantry.Jobs;
 import dev.gantry.store.ImageStore;
 import dev.gantry.trust.TrustGate;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -52,8 +50,7 @@ public final class Promoter {
       StopSignal stop,
       Consumer<PromotePlan> beforeFirstWrite,
       TrustGate trust) {
-    Map<PromoteRequest.Image, ImageStore> stores = new ConcurrentHashMap<>();
-    Function<PromoteRequest.Image, ImageStore> cached = i -> stores.computeIfAbsent(i, open);
+    Function<PromoteRequest.Image, ImageStore> cached = new OpenOnce(open);
     int parallel = layoutsOnly(request) ? 1 : jobs;
     List<Preflight.ImageState> states = Preflight.read(request, cached, parallel);
     if (!trust.isEmpty()) {

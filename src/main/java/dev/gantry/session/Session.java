@@ -38,7 +38,14 @@ public final class Session implements AutoCloseable {
     this.edge = edge;
     this.registry = registry;
     this.login = login;
-    this.stores = new Stores(this::client);
+    this.stores =
+        new Stores(
+            new Stores.Clients() { // a class, not a method reference: no call site to link per run
+              @Override
+              public RegistryClient client(Repository repository) {
+                return Session.this.client(repository);
+              }
+            });
   }
 
   /**

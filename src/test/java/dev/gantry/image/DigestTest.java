@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.GantryException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,5 +78,39 @@ class DigestTest {
     GantryException e = assertThrows(GantryException.class, () -> Digest.parse(value));
     assertEquals(GantryException.Kind.BAD_INPUT, e.kind());
     assertTrue(e.getMessage().contains("'" + value + "'"), e.getMessage());
+  }
+
+  /** The hex check is a loop: it must answer as [a-f0-9]{64} (sha256) and {128} (sha512) do. */
+  @Test
+  void digestHexIsCheckedAsItsExpression() {
+    Random random = new Random(13);
+    String alphabet = "0123456789abcdefABCDEFg:";
+    List<String> values = new ArrayList<>(List.of("", "a".repeat(64), "a".repeat(128)));
+    for (int n = 0; n < 3000; n++) {
+      StringBuilder b = new StringBuilder();
+      int length = new int[] {63, 64, 65, 127, 128, 129, 3}[random.nextInt(7)];
+      for (int i = 0; i < length; i++) {
+        b.append(
+            random.nextInt(40) == 0
+                ? alphabet.charAt(random.nextInt(alphabet.length()))
+                : alphabet.charAt(random.nextInt(16)));
+      }
+      values.add(b.toString());
+    }
+    for (String hex : values) {
+      for (String algorithm : List.of("sha256", "sha512", "md5")) {
+        boolean expected =
+            (algorithm.equals("sha256") && hex.matches("[a-f0-9]{64}"))
+                || (algorithm.equals("sha512") && hex.matches("[a-f0-9]{128}"));
+        boolean accepted;
+        try {
+          new Digest(algorithm, hex);
+          accepted = true;
+        } catch (GantryException e) {
+          accepted = false;
+        }
+        assertEquals(expected, accepted, algorithm + ":" + hex);
+      }
+    }
   }
 }

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.gantry.GantryException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -108,5 +112,27 @@ class RefTest {
     assertEquals("v1+build", Ref.tag("v1+build").name());
     assertThrows(IllegalArgumentException.class, () -> Ref.tag(""));
     assertThrows(IllegalArgumentException.class, () -> Ref.tag(DIGEST));
+  }
+
+  /** The grammar check is a loop: it must answer as the distribution spec's expression does. */
+  @Test
+  void tagValidityIsTheDistributionSpecGrammar() {
+    Pattern grammar = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+    Random random = new Random(13);
+    String alphabet = "aZ09_.-:/@ é";
+    List<String> values =
+        new ArrayList<>(
+            List.of("", "a", "_", ".", "-", "a".repeat(128), "a".repeat(129), "A.b-c_9"));
+    for (int n = 0; n < 5000; n++) {
+      StringBuilder b = new StringBuilder();
+      int length = random.nextInt(4) == 0 ? 120 + random.nextInt(12) : random.nextInt(8);
+      for (int i = 0; i < length; i++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      values.add(b.toString());
+    }
+    for (String v : values) {
+      assertEquals(grammar.matcher(v).matches(), Ref.Tag.isValid(v), v);
+    }
   }
 }

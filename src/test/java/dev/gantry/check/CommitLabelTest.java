@@ -1,0 +1,37 @@
+package dev.gantry.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** What names a commit (a revision label, --sha): a loop that must answer as its expression. */
+class CommitLabelTest {
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,40}");
+
+  @Test
+  void answersAsTheCommitExpression() {
+    List<String> values =
+        new ArrayList<>(
+            List.of("", "abc123", "abc1234", "ABCDEF0", "a".repeat(40), "a".repeat(41)));
+    Random random = new Random(13);
+    String alphabet = "0123456789abcdefABCDEFgG-: ";
+    for (int n = 0; n < 5000; n++) {
+      StringBuilder b = new StringBuilder();
+      int length = random.nextInt(45);
+      for (int i = 0; i < length; i++) {
+        b.append(
+            random.nextInt(30) == 0
+                ? alphabet.charAt(random.nextInt(alphabet.length()))
+                : alphabet.charAt(random.nextInt(22)));
+      }
+      values.add(b.toString());
+    }
+    for (String v : values) {
+      assertEquals(COMMIT.matcher(v).matches(), ImageRevision.isCommit(v), v);
+    }
+  }
+}

@@ -170,9 +170,8 @@ final class PromoteCommand extends RegistryCommand {
               gate);
       signals.disarm();
       if (registry.dryRun) {
-        run.answerSoak(
-            report.plan()); // nothing is written in a dry run, but it answers what the soak gate
-        // would
+        // Nothing is written in a dry run, but it answers what the soak gate would.
+        run.answerSoak(report.plan());
       }
       summary = counted.summary();
       recorded = run.record(report, MoveKind.PROMOTE, request.fromLabel());

@@ -104,9 +104,8 @@ public final class Recorder {
       prepared.put(m.store(), Optional.empty());
     }
     List<ImageStore> stores = new ArrayList<>(prepared.keySet());
-    // Classes, not lambdas, for the work of each job: every promote records, and each lambda links
-    // a
-    // call site on first use.
+    // Classes, not lambdas, for each job's work: every promote records, and a lambda links a call
+    // site on first use.
     List<Jobs.Outcome<ImageStore, Boolean>> ready =
         Jobs.run(
             stores,

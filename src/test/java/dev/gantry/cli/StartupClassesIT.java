@@ -218,6 +218,8 @@ class StartupClassesIT {
             "main",
             "--dir",
             dir.toString(),
+            "--gantry",
+            "acme/gantry",
             "--dry-run");
 
     assertEquals(0, r[0].exitCode(), r[0].all());

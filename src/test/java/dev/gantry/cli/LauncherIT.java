@@ -100,20 +100,27 @@ class LauncherIT {
         lastJavaArgs().contains("-XX:SharedArchiveFile=" + archive + " -Xshare:auto"),
         lastJavaArgs());
 
-    // The archive matches this jar and JVM: with -Xshare:on the JVM refuses to run without it.
-    Result on =
-        ProcessRunner.run(
-            List.of(
-                REAL_JAVA.toString(),
-                "-XX:SharedArchiveFile=" + archive,
-                "-Xshare:on",
-                "-jar",
-                JAR.toString(),
-                "--version"),
-            TIMEOUT,
-            Map.of(),
-            null);
-    assertEquals(0, on.exitCode(), on.stdoutText() + on.stderr());
+    assertLoads(archive);
+  }
+
+  @Test
+  void firstRunsAtTheSameTimeLeaveOneWholeArchive() throws Exception {
+    List<Process> runs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      layout = dir.resolve("demo" + i);
+      freshLayout();
+      ProcessBuilder builder = new ProcessBuilder(launcherCommand(promoteArgs()));
+      builder.environment().putAll(launcherEnv(Map.of()));
+      builder.redirectOutput(dir.resolve("out" + i).toFile());
+      builder.redirectError(dir.resolve("err" + i).toFile());
+      runs.add(builder.start());
+    }
+    for (int i = 0; i < runs.size(); i++) {
+      assertTrue(runs.get(i).waitFor(2, TimeUnit.MINUTES));
+      assertEquals(0, runs.get(i).exitValue(), Files.readString(dir.resolve("err" + i)));
+      assertTrue(Files.readString(dir.resolve("out" + i)).contains("(new tag)"));
+    }
+    assertLoads(onlyArchive());
   }
 
   @Test
@@ -166,9 +173,10 @@ class LauncherIT {
         jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
     assertSameAs(plain, launcherPromote(env));
     assertTrue(lastJavaArgs().contains("-XX:ArchiveClassesAtExit="), lastJavaArgs());
-    List<Path> archives = archives();
-    assertEquals(2, archives.size(), archives.toString());
-    assertTrue(archives.contains(before));
+    Path after = onlyArchive();
+    assertNotEquals(before, after, "the earlier build's archive is replaced, not reused");
+    assertSameAs(plain, launcherPromote(env));
+    assertTrue(lastJavaArgs().contains("-XX:SharedArchiveFile=" + after), lastJavaArgs());
   }
 
   @Test
@@ -194,6 +202,44 @@ class LauncherIT {
     assertEquals("", bad.stdoutText());
     assertEquals(1, bad.stderr().lines().count(), bad.stderr());
     assertTrue(bad.stderr().contains("'x y'"), bad.stderr());
+  }
+
+  @Test
+  void standardInputReachesTheJvmWithAndWithoutTheArchive() throws IOException {
+    List<String> args =
+        List.of(
+            "promote",
+            "--username",
+            "u",
+            "--password-stdin",
+            "--from",
+            "sha-abc1234",
+            "--to",
+            "latest",
+            "127.0.0.1:9/stdin/image");
+    // What java answers depends on what it read: nothing, a short password, two lines.
+    for (String input : List.of("", "abc", "abcdef\nghijkl\n")) {
+      byte[] stdin = input.getBytes(StandardCharsets.UTF_8);
+      Result plain = ProcessRunner.run(plainCommand(args), TIMEOUT, Map.of(), stdin);
+      assertEquals(2, plain.exitCode(), plain.stderr());
+      Result dumping =
+          ProcessRunner.run(launcherCommand(args), TIMEOUT, launcherEnv(Map.of()), stdin);
+      assertSameAs(plain, dumping);
+      assertTrue(lastJavaArgs().contains("-XX:ArchiveClassesAtExit="), lastJavaArgs());
+    }
+    launcherPromote(Map.of());
+    Result plain =
+        ProcessRunner.run(
+            plainCommand(args), TIMEOUT, Map.of(), "abc".getBytes(StandardCharsets.UTF_8));
+    Result mapped =
+        ProcessRunner.run(
+            launcherCommand(args),
+            TIMEOUT,
+            launcherEnv(Map.of()),
+            "abc".getBytes(StandardCharsets.UTF_8));
+    assertSameAs(plain, mapped);
+    assertTrue(lastJavaArgs().contains("-XX:SharedArchiveFile="), lastJavaArgs());
+    assertTrue(mapped.stderr().contains("too short"), mapped.stderr());
   }
 
   @Test
@@ -306,6 +352,23 @@ class LauncherIT {
 
   private static String withoutTimes(String text) {
     return text.replaceAll("\\d+ ms", "N ms");
+  }
+
+  /** The archive matches this jar and JVM: with -Xshare:on the JVM refuses to run without it. */
+  private static void assertLoads(Path archive) {
+    Result on =
+        ProcessRunner.run(
+            List.of(
+                REAL_JAVA.toString(),
+                "-XX:SharedArchiveFile=" + archive,
+                "-Xshare:on",
+                "-jar",
+                JAR.toString(),
+                "--version"),
+            TIMEOUT,
+            Map.of(),
+            null);
+    assertEquals(0, on.exitCode(), on.stdoutText() + on.stderr());
   }
 
   private String lastJavaArgs() {

@@ -63,7 +63,9 @@
 #                            the figure stays comparable with earlier runs: the ledger record is ~10 ms of fsyncs).
 #   layout_ratio_plain       the same promote with plain `java [--java-opts] -jar gantry.jar` / median(hello): no target.
 #   layout_first_ratio       median(the same bin/gantry promote with an empty cache, which dumps the archive at exit)
-#                            / median(the bin/gantry promote with the archive): what the one first run costs.
+#                            / median(the bin/gantry promote with the archive): what a first run costs. The README's
+#                            whole first command rebuilds the jar (new mtime: the JVM refuses the old archive), so its
+#                            promote is always such a first run; layout_ratio is its last part run again.
 #   *_cpu_ratio              the same start-up figures in CPU time (user + system of the java process, JIT and GC
 #                            threads included) over hello world's: no target, but a busy machine moves them much
 #                            less than wall time, which it can spread 2-4x within a run.

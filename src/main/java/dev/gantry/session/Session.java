@@ -31,6 +31,7 @@ public final class Session implements AutoCloseable {
   private final RegistrySettings.@Nullable Login login;
   private final Stores stores;
   private @Nullable OkHttpClient http;
+  private @Nullable Endpoints endpoints;
   private @Nullable RegistryClient client;
 
   private Session(
@@ -116,7 +117,9 @@ public final class Session implements AutoCloseable {
    * named.
    */
   private synchronized RegistryClient client(Repository repository) {
-    Endpoints endpoints = new Endpoints(new LinkedHashSet<>(registry.insecure()));
+    if (endpoints == null) {
+      endpoints = new Endpoints(new LinkedHashSet<>(registry.insecure()));
+    }
     if (!endpoints.isPlainHttp(repository.registry())) {
       HttpClients.prepareTls();
     }

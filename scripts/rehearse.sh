@@ -56,16 +56,8 @@ images=() # the example's image names, in gantry.yml order
 
 gantry() { java -jar "$jar" "$@"; }
 
-# YAML as one line of JSON, with either yq: Debian's (a jq wrapper: yq -c) or mikefarah's (first on PATH on GitHub's
-# runners: yq -o=json).
-which_yq() {
-  yq_flavour=jq
-  if yq --version 2>&1 | grep -q mikefarah; then yq_flavour=mikefarah; fi
-}
-yaml_json() { # FILE
-  [[ -n ${yq_flavour:-} ]] || which_yq
-  if [[ $yq_flavour == mikefarah ]]; then yq -o=json -I=0 . "$1"; else yq -c . "$1"; fi
-}
+# shellcheck source=scripts/lib/yaml-json.sh
+. scripts/lib/yaml-json.sh
 
 
 cleanup() {

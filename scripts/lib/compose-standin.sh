@@ -68,16 +68,8 @@ dotenv_json() { # [FILE]
   done <"$file" | jq -Rsc 'split("\u0000") | .[:-1] | [range(0; length; 2) as $i | {(.[$i]): .[$i + 1]}] | add // {}'
 }
 
-# YAML as one line of JSON, with either yq: Debian's (a jq wrapper: yq -c) or mikefarah's (first on PATH on GitHub's
-# runners: yq -o=json).
-which_yq() {
-  yq_flavour=jq
-  if yq --version 2>&1 | grep -q mikefarah; then yq_flavour=mikefarah; fi
-}
-yaml_json() { # FILE
-  [[ -n ${yq_flavour:-} ]] || which_yq
-  if [[ $yq_flavour == mikefarah ]]; then yq -o=json -I=0 . "$1"; else yq -c . "$1"; fi
-}
+# shellcheck source=scripts/lib/yaml-json.sh
+. "${me%/*}/yaml-json.sh"
 
 # The merged compose files as JSON, ${VAR}, ${VAR:-default} and ${VAR-default} filled in (the environment first,
 # then .env, as compose does). Sets model.

@@ -1,6 +1,7 @@
 package dev.gantry.action;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.CommitSha;
 import dev.gantry.GantryException;
 import dev.gantry.Json;
 import java.io.IOException;
@@ -8,14 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * What the runner tells about the run: which commit, which repository, from GITHUB_* and the event
  * payload.
  */
 public final class RunnerContext {
-  private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,40}");
 
   private RunnerContext() {}
 
@@ -48,7 +47,7 @@ public final class RunnerContext {
       sha = env.getOrDefault("GITHUB_SHA", "");
       source = "GITHUB_SHA";
     }
-    if (!SHA.matcher(sha).matches()) {
+    if (!CommitSha.isValid(sha)) {
       throw GantryException.badInput(
           "invalid commit '"
               + sha

@@ -1,6 +1,7 @@
 package dev.gantry.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gantry.CommitSha;
 import dev.gantry.GantryException;
 import dev.gantry.Json;
 import dev.gantry.image.Digest;
@@ -21,24 +22,6 @@ import org.jspecify.annotations.Nullable;
 public final class ImageRevision {
   public static final String LABEL = "org.opencontainers.image.revision";
   private static final int MAX_CONFIG = 4 * 1024 * 1024;
-
-  /**
-   * Whether {@code value} names a commit: {@code [0-9a-fA-F]{7,40}}. A loop, not a pattern: a
-   * promote's record reads the label, and a regular expression compiled on the way costs it
-   * milliseconds of start-up.
-   */
-  public static boolean isCommit(String value) {
-    if (value.length() < 7 || value.length() > 40) {
-      return false;
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   /**
    * What was found at the tag: the commit, or null with {@code absent} saying why there is none.
@@ -85,7 +68,7 @@ public final class ImageRevision {
             .path("Labels")
             .path(LABEL)
             .asText("");
-    if (!isCommit(label)) {
+    if (!CommitSha.isValid(label)) {
       return new Found(
           null,
           top.digest(),

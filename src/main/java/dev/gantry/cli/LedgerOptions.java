@@ -1,8 +1,8 @@
 package dev.gantry.cli;
 
+import dev.gantry.CommitSha;
 import dev.gantry.GantryException;
 import dev.gantry.Version;
-import dev.gantry.check.ImageRevision;
 import dev.gantry.ledger.Provenance;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,7 +32,7 @@ final class LedgerOptions {
     if (sha == null) {
       return Optional.empty();
     }
-    if (!ImageRevision.isCommit(sha)) {
+    if (!CommitSha.isValid(sha)) {
       throw GantryException.badInput(
           "invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
     }

@@ -1,5 +1,6 @@
 package dev.gantry.release;
 
+import dev.gantry.CommitSha;
 import dev.gantry.GantryException;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.ImageReference;
@@ -20,7 +21,6 @@ public record ReleaseRequest(
     boolean latest) {
   private static final Pattern REPOSITORY =
       Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}");
-  private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{7,40}");
 
   /**
    * Refuses, naming the value, a {@code --repository} that is not a GitHub {@code OWNER/NAME}
@@ -51,7 +51,7 @@ public record ReleaseRequest(
       boolean prerelease,
       boolean noLatest) {
     checkRepository(repository);
-    if (sha == null || !SHA.matcher(sha).matches()) {
+    if (sha == null || !CommitSha.isValid(sha)) {
       throw GantryException.badInput(
           "invalid --sha '" + sha + "' (expected 7 to 40 hexadecimal characters)");
     }

@@ -1,4 +1,4 @@
-package dev.gantry.check;
+package dev.gantry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** What names a commit (a revision label, --sha): a loop that must answer as its expression. */
-class CommitLabelTest {
+class CommitShaTest {
   private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{7,40}");
 
   @Test
@@ -31,7 +31,7 @@ class CommitLabelTest {
       values.add(b.toString());
     }
     for (String v : values) {
-      assertEquals(COMMIT.matcher(v).matches(), ImageRevision.isCommit(v), v);
+      assertEquals(COMMIT.matcher(v).matches(), CommitSha.isValid(v), v);
     }
   }
 }

@@ -36,27 +36,24 @@ final class Warmup {
     for (Task task : tasks) {
       Thread t =
           new Thread(
-              new Run(List.of(task)),
-              "gantry-warmup-" + name + "-" + task.name().toLowerCase(Locale.ROOT));
+              new Run(task), "gantry-warmup-" + name + "-" + task.name().toLowerCase(Locale.ROOT));
       t.setDaemon(true);
       t.start();
     }
   }
 
   /** A class, not a lambda: linking a lambda is itself start-up work on the calling thread. */
-  private record Run(List<Task> tasks) implements Runnable {
+  private record Run(Task task) implements Runnable {
     @Override
     public void run() {
-      for (Task task : tasks) {
-        try {
-          switch (task) {
-            case HTTP -> HttpClients.warmUp();
-            case JSON -> Json.warmUp();
-            case DIGEST -> Digest.warmUp();
-          }
-        } catch (RuntimeException | LinkageError e) {
-          // dropped: the same set-up runs again where it is needed, and reports its failure there
+      try {
+        switch (task) {
+          case HTTP -> HttpClients.warmUp();
+          case JSON -> Json.warmUp();
+          case DIGEST -> Digest.warmUp();
         }
+      } catch (RuntimeException | LinkageError e) {
+        // dropped: the same set-up runs again where it is needed, and reports its failure there
       }
     }
   }

@@ -18,15 +18,10 @@ import dev.gantry.image.VerifiedCopy;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -86,14 +81,14 @@ public final class OciLayout implements ImageStore {
         Path temp = Files.createTempDirectory(parent, ".tmp-layout-");
         try {
           Files.createDirectories(temp.resolve("blobs/sha256"));
-          writeAtomically(
+          AtomicFile.write(
               temp.resolve("oci-layout"),
               "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-          writeAtomically(
+          AtomicFile.write(
               temp.resolve("index.json"),
               "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
                   .getBytes(StandardCharsets.UTF_8));
-          move(temp, dir.toAbsolutePath());
+          AtomicFile.move(temp, dir.toAbsolutePath());
         } finally {
           if (Files.exists(temp)) {
             OciArchive.delete(temp);
@@ -230,7 +225,7 @@ public final class OciLayout implements ImageStore {
 
   private void writeIndex(ObjectNode index, Ref reference) {
     try {
-      writeAtomically(dir.resolve("index.json"), Json.bytes(index));
+      AtomicFile.write(dir.resolve("index.json"), Json.bytes(index));
     } catch (IOException e) {
       throw new GantryException(
           Kind.FAILED,
@@ -394,23 +389,19 @@ public final class OciLayout implements ImageStore {
     String what = "write blob " + name + "@" + blob.digest();
     checkWritable(what);
     Path target = blobPath(blob.digest());
-    @Nullable Path temp = null;
     try {
-      Files.createDirectories(target.getParent());
-      temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        VerifiedCopy.copy(blob, in, out);
-      } catch (VerifiedCopy.Mismatch e) {
-        throw new GantryException(
-            Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
+      createParent(target);
+      try (AtomicFile temp = AtomicFile.create(AtomicFile.parent(target), ".tmp-")) {
+        try {
+          VerifiedCopy.copy(blob, in, temp.stream());
+        } catch (VerifiedCopy.Mismatch e) {
+          throw new GantryException(
+              Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
+        }
+        temp.commit(target);
       }
-      sync(temp);
-      move(temp, target);
-      temp = null;
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(temp);
     }
   }
 
@@ -438,8 +429,8 @@ public final class OciLayout implements ImageStore {
     }
     try {
       Path target = blobPath(digest);
-      Files.createDirectories(target.getParent());
-      writeAtomically(target, bytes);
+      createParent(target);
+      AtomicFile.write(target, bytes);
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
     }
@@ -486,41 +477,13 @@ public final class OciLayout implements ImageStore {
   }
 
   /**
-   * Writes {@code bytes} to a temporary sibling, forces it to disk, and renames it over {@code
-   * target}.
+   * Creates the target's directory unless it is there: one stat, where creating it anyway costs a
+   * failed mkdir and an exception for every blob written.
    */
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path temp = Files.createTempFile(target.getParent(), ".tmp-" + target.getFileName(), "");
-    try {
-      Files.write(temp, bytes);
-      sync(temp);
-      move(temp, target);
-    } finally {
-      deleteQuietly(temp);
-    }
-  }
-
-  private static void sync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(@Nullable Path p) {
-    if (p != null) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // a stray temporary file is harmless: nothing refers to it
-      }
+  private static void createParent(Path target) throws IOException {
+    Path parent = AtomicFile.parent(target);
+    if (!Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
     }
   }
 }

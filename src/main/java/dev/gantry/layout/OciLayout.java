@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
-import dev.gantry.Json;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
@@ -49,11 +48,13 @@ public final class OciLayout implements ImageStore {
   private final Path dir;
   private final String name;
   private final boolean readOnly;
+  private final IndexFile index;
 
   private OciLayout(Path dir, String name, boolean readOnly) {
     this.dir = dir;
     this.name = name;
     this.readOnly = readOnly;
+    this.index = new IndexFile(dir.resolve("index.json"), name);
   }
 
   /** Opens an existing layout; a directory without {@code oci-layout} is bad input. */
@@ -189,9 +190,9 @@ public final class OciLayout implements ImageStore {
     checkWritable("put manifest " + describe(reference));
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), "put manifest " + describe(reference));
     if (headImage(reference).isEmpty()) {
-      ObjectNode index = readIndex();
-      addEntry(index.withArray("manifests"), manifest, null);
-      writeIndex(index, reference);
+      ObjectNode updated = index.readForUpdate();
+      addEntry(updated.withArray("manifests"), manifest, null);
+      writeIndex(updated, reference);
     }
   }
 
@@ -202,15 +203,15 @@ public final class OciLayout implements ImageStore {
     if (!(reference instanceof Ref.Tag tag)) {
       return;
     }
-    ObjectNode index = readIndex();
-    ArrayNode manifests = index.withArray("manifests");
+    ObjectNode updated = index.readForUpdate();
+    ArrayNode manifests = updated.withArray("manifests");
     for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
       if (tag.name().equals(it.next().path("annotations").path(REF_NAME).asText(null))) {
         it.remove();
       }
     }
     addEntry(manifests, manifest, tag.name());
-    writeIndex(index, reference);
+    writeIndex(updated, reference);
   }
 
   private static void addEntry(ArrayNode manifests, Manifest manifest, @Nullable String tag) {
@@ -223,9 +224,9 @@ public final class OciLayout implements ImageStore {
     }
   }
 
-  private void writeIndex(ObjectNode index, Ref reference) {
+  private void writeIndex(ObjectNode updated, Ref reference) {
     try {
-      AtomicFile.write(dir.resolve("index.json"), Json.bytes(index));
+      index.write(updated);
     } catch (IOException e) {
       throw new GantryException(
           Kind.FAILED,
@@ -242,12 +243,12 @@ public final class OciLayout implements ImageStore {
    */
   @Override
   public synchronized List<Referrer> referrers(Digest subject, Optional<String> artifactType) {
-    ObjectNode index = readIndex();
+    ObjectNode current = index.read();
     Map<Digest, Referrer> found = new LinkedHashMap<>();
-    for (JsonNode entry : index.path("manifests")) {
+    for (JsonNode entry : current.path("manifests")) {
       subjectEntry(entry, subject).ifPresent(r -> found.putIfAbsent(r.digest(), r));
     }
-    Optional<JsonNode> fallback = findTag(index, ReferrersIndex.fallbackTag(subject));
+    Optional<JsonNode> fallback = findTag(current, ReferrersIndex.fallbackTag(subject));
     if (fallback.isPresent()) {
       Digest d = Digest.parse(fallback.get().path("digest").asText());
       String where = "list referrers " + describe(Ref.tag(ReferrersIndex.fallbackTag(subject)));
@@ -285,15 +286,16 @@ public final class OciLayout implements ImageStore {
       throw GantryException.badInput(what + ": the manifest has no subject");
     }
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), what);
-    ObjectNode index = readIndex();
-    for (JsonNode entry : index.path("manifests")) {
+    ObjectNode current = index.read();
+    for (JsonNode entry : current.path("manifests")) {
       if (manifest.digest().toString().equals(entry.path("digest").asText())
           && !entry.path("annotations").has(REF_NAME)) {
         return;
       }
     }
-    index.withArray("manifests").add(Referrer.of(manifest).toDescriptor());
-    writeIndex(index, Ref.of(manifest.digest()));
+    ObjectNode updated = current.deepCopy();
+    updated.withArray("manifests").add(Referrer.of(manifest).toDescriptor());
+    writeIndex(updated, Ref.of(manifest.digest()));
   }
 
   /**
@@ -440,20 +442,9 @@ public final class OciLayout implements ImageStore {
     return readIndex();
   }
 
+  /** index.json as it is now, to read only (see {@link IndexFile#read}). */
   private ObjectNode readIndex() {
-    try {
-      JsonNode root = Json.readTree(dir.resolve("index.json"));
-      if (!(root instanceof ObjectNode o) || !root.path("manifests").isArray()) {
-        throw new GantryException(
-            Kind.BAD_INPUT,
-            "'" + name + "' is not an OCI image layout: index.json has no manifests list");
-      }
-      return o;
-    } catch (IOException e) {
-      throw new GantryException(
-          Kind.BAD_INPUT,
-          "'" + name + "' is not an OCI image layout: index.json is not valid JSON");
-    }
+    return index.read();
   }
 
   private static Optional<JsonNode> findTag(ObjectNode index, String tag) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.GantryException;
 import dev.gantry.GantryException.Kind;
-import dev.gantry.Json;
 import dev.gantry.image.Descriptor;
 import dev.gantry.image.Digest;
 import dev.gantry.image.Manifest;
@@ -18,15 +17,10 @@ import dev.gantry.image.VerifiedCopy;
 import dev.gantry.store.ImageStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -54,11 +48,13 @@ public final class OciLayout implements ImageStore {
   private final Path dir;
   private final String name;
   private final boolean readOnly;
+  private final IndexFile index;
 
   private OciLayout(Path dir, String name, boolean readOnly) {
     this.dir = dir;
     this.name = name;
     this.readOnly = readOnly;
+    this.index = new IndexFile(dir.resolve("index.json"), name);
   }
 
   /** Opens an existing layout; a directory without {@code oci-layout} is bad input. */
@@ -86,14 +82,14 @@ public final class OciLayout implements ImageStore {
         Path temp = Files.createTempDirectory(parent, ".tmp-layout-");
         try {
           Files.createDirectories(temp.resolve("blobs/sha256"));
-          writeAtomically(
+          AtomicFile.write(
               temp.resolve("oci-layout"),
               "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
-          writeAtomically(
+          AtomicFile.write(
               temp.resolve("index.json"),
               "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
                   .getBytes(StandardCharsets.UTF_8));
-          move(temp, dir.toAbsolutePath());
+          AtomicFile.move(temp, dir.toAbsolutePath());
         } finally {
           if (Files.exists(temp)) {
             OciArchive.delete(temp);
@@ -194,9 +190,9 @@ public final class OciLayout implements ImageStore {
     checkWritable("put manifest " + describe(reference));
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), "put manifest " + describe(reference));
     if (headImage(reference).isEmpty()) {
-      ObjectNode index = readIndex();
-      addEntry(index.withArray("manifests"), manifest, null);
-      writeIndex(index, reference);
+      ObjectNode updated = index.readForUpdate();
+      addEntry(updated.withArray("manifests"), manifest, null);
+      writeIndex(updated, reference);
     }
   }
 
@@ -207,15 +203,15 @@ public final class OciLayout implements ImageStore {
     if (!(reference instanceof Ref.Tag tag)) {
       return;
     }
-    ObjectNode index = readIndex();
-    ArrayNode manifests = index.withArray("manifests");
+    ObjectNode updated = index.readForUpdate();
+    ArrayNode manifests = updated.withArray("manifests");
     for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
       if (tag.name().equals(it.next().path("annotations").path(REF_NAME).asText(null))) {
         it.remove();
       }
     }
     addEntry(manifests, manifest, tag.name());
-    writeIndex(index, reference);
+    writeIndex(updated, reference);
   }
 
   private static void addEntry(ArrayNode manifests, Manifest manifest, @Nullable String tag) {
@@ -228,9 +224,9 @@ public final class OciLayout implements ImageStore {
     }
   }
 
-  private void writeIndex(ObjectNode index, Ref reference) {
+  private void writeIndex(ObjectNode updated, Ref reference) {
     try {
-      writeAtomically(dir.resolve("index.json"), Json.bytes(index));
+      index.write(updated);
     } catch (IOException e) {
       throw new GantryException(
           Kind.FAILED,
@@ -247,12 +243,12 @@ public final class OciLayout implements ImageStore {
    */
   @Override
   public synchronized List<Referrer> referrers(Digest subject, Optional<String> artifactType) {
-    ObjectNode index = readIndex();
+    ObjectNode current = index.read();
     Map<Digest, Referrer> found = new LinkedHashMap<>();
-    for (JsonNode entry : index.path("manifests")) {
+    for (JsonNode entry : current.path("manifests")) {
       subjectEntry(entry, subject).ifPresent(r -> found.putIfAbsent(r.digest(), r));
     }
-    Optional<JsonNode> fallback = findTag(index, ReferrersIndex.fallbackTag(subject));
+    Optional<JsonNode> fallback = findTag(current, ReferrersIndex.fallbackTag(subject));
     if (fallback.isPresent()) {
       Digest d = Digest.parse(fallback.get().path("digest").asText());
       String where = "list referrers " + describe(Ref.tag(ReferrersIndex.fallbackTag(subject)));
@@ -290,15 +286,16 @@ public final class OciLayout implements ImageStore {
       throw GantryException.badInput(what + ": the manifest has no subject");
     }
     writeBytesAsBlob(manifest.digest(), manifest.bytes(), what);
-    ObjectNode index = readIndex();
-    for (JsonNode entry : index.path("manifests")) {
+    ObjectNode current = index.read();
+    for (JsonNode entry : current.path("manifests")) {
       if (manifest.digest().toString().equals(entry.path("digest").asText())
           && !entry.path("annotations").has(REF_NAME)) {
         return;
       }
     }
-    index.withArray("manifests").add(Referrer.of(manifest).toDescriptor());
-    writeIndex(index, Ref.of(manifest.digest()));
+    ObjectNode updated = current.deepCopy();
+    updated.withArray("manifests").add(Referrer.of(manifest).toDescriptor());
+    writeIndex(updated, Ref.of(manifest.digest()));
   }
 
   /**
@@ -394,23 +391,19 @@ public final class OciLayout implements ImageStore {
     String what = "write blob " + name + "@" + blob.digest();
     checkWritable(what);
     Path target = blobPath(blob.digest());
-    @Nullable Path temp = null;
     try {
-      Files.createDirectories(target.getParent());
-      temp = Files.createTempFile(target.getParent(), ".tmp-", "");
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        VerifiedCopy.copy(blob, in, out);
-      } catch (VerifiedCopy.Mismatch e) {
-        throw new GantryException(
-            Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
+      createParent(target);
+      try (AtomicFile temp = AtomicFile.create(AtomicFile.parent(target), ".tmp-")) {
+        try {
+          VerifiedCopy.copy(blob, in, temp.stream());
+        } catch (VerifiedCopy.Mismatch e) {
+          throw new GantryException(
+              Kind.FAILED, what + ": " + e.getMessage() + "; nothing was written");
+        }
+        temp.commit(target);
       }
-      sync(temp);
-      move(temp, target);
-      temp = null;
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
-    } finally {
-      deleteQuietly(temp);
     }
   }
 
@@ -438,8 +431,8 @@ public final class OciLayout implements ImageStore {
     }
     try {
       Path target = blobPath(digest);
-      Files.createDirectories(target.getParent());
-      writeAtomically(target, bytes);
+      createParent(target);
+      AtomicFile.write(target, bytes);
     } catch (IOException e) {
       throw new GantryException(Kind.FAILED, what + ": " + e.getMessage(), e);
     }
@@ -449,20 +442,9 @@ public final class OciLayout implements ImageStore {
     return readIndex();
   }
 
+  /** index.json as it is now, to read only (see {@link IndexFile#read}). */
   private ObjectNode readIndex() {
-    try {
-      JsonNode root = Json.readTree(dir.resolve("index.json"));
-      if (!(root instanceof ObjectNode o) || !root.path("manifests").isArray()) {
-        throw new GantryException(
-            Kind.BAD_INPUT,
-            "'" + name + "' is not an OCI image layout: index.json has no manifests list");
-      }
-      return o;
-    } catch (IOException e) {
-      throw new GantryException(
-          Kind.BAD_INPUT,
-          "'" + name + "' is not an OCI image layout: index.json is not valid JSON");
-    }
+    return index.read();
   }
 
   private static Optional<JsonNode> findTag(ObjectNode index, String tag) {
@@ -486,41 +468,13 @@ public final class OciLayout implements ImageStore {
   }
 
   /**
-   * Writes {@code bytes} to a temporary sibling, forces it to disk, and renames it over {@code
-   * target}.
+   * Creates the target's directory unless it is there: one stat, where creating it anyway costs a
+   * failed mkdir and an exception for every blob written.
    */
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path temp = Files.createTempFile(target.getParent(), ".tmp-" + target.getFileName(), "");
-    try {
-      Files.write(temp, bytes);
-      sync(temp);
-      move(temp, target);
-    } finally {
-      deleteQuietly(temp);
-    }
-  }
-
-  private static void sync(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static void deleteQuietly(@Nullable Path p) {
-    if (p != null) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException ignored) {
-        // a stray temporary file is harmless: nothing refers to it
-      }
+  private static void createParent(Path target) throws IOException {
+    Path parent = AtomicFile.parent(target);
+    if (!Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
     }
   }
 }

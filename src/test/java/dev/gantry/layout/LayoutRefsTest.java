@@ -86,6 +86,20 @@ class LayoutRefsTest {
     assertEquals(Ref.of(m.digest()), layout.onlyImage());
   }
 
+  /** The layout parses index.json once while it is unchanged, but sees every other writer. */
+  @Test
+  void aTagAnotherWriterMovedIsSeenByAnOpenLayout() throws Exception {
+    Manifest other = TestManifests.dockerImage("other");
+    layout.putManifest(Ref.tag("v1"), m);
+    assertEquals(Optional.of(m.digest()), layout.headManifest(Ref.tag("v1")));
+
+    OciLayout.open(dir, "oci:build", false).putManifest(Ref.tag("v1"), other);
+
+    assertEquals(Optional.of(other.digest()), layout.headManifest(Ref.tag("v1")));
+    layout.putManifest(Ref.tag("v2"), m);
+    assertEquals(List.of("v1 " + other.digest(), "v2 " + m.digest()), entries());
+  }
+
   @Test
   void aMissingTagIsNotFoundNamingIt() {
     GantryException e =

@@ -21,7 +21,7 @@ COPY workflows-templates workflows-templates
 # Where this build is published (release.yml passes its repository), so `gantry init` in the image names it;
 # empty in a local build, where init asks for --gantry.
 ARG GANTRY_REPOSITORY=""
-RUN ./mvnw -B -q package -Dmaven.test.skip=true "-Dgantry.repository=${GANTRY_REPOSITORY}"
+RUN ./mvnw -B -q package -Dmaven.test.skip=true -Dgantry.launcher.archive.skip=true "-Dgantry.repository=${GANTRY_REPOSITORY}"
 # java.logging for OkHttp and okio; jdk.crypto.ec for TLS (ECDHE: without it every HTTPS handshake fails);
 # jdk.unsupported for sun.misc.Signal (SIGTERM/SIGINT mid-promote roll back what moved). jdeps also
 # names java.sql and java.desktop: only Jackson's optional handlers and a commons-lang3 class Gantry never loads.

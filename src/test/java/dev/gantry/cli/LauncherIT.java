@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class LauncherIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final Path LAUNCHER = ROOT.resolve("bin/gantry");
+  private static final Path BUILD_ARCHIVE = ROOT.resolve("scripts/launcher-archive.sh");
   private static final Path JAR =
       Path.of(System.getProperty("gantry.jar", "target/gantry.jar")).toAbsolutePath();
   private static final Path REAL_JAVA = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -275,6 +276,154 @@ class LauncherIT {
     }
   }
 
+  @Test
+  void theBuildsArchiveBesideTheJarIsUsedFirstAndNeverWrittenOrDeleted() throws IOException {
+    Path build = dir.resolve("build");
+    Files.createDirectories(build);
+    Path jar = build.resolve("gantry.jar");
+    Files.copy(JAR, jar);
+    Map<String, String> env = Map.of("GANTRY_JAR", jar.toString());
+    Result plain = plainPromote();
+
+    // What `./mvnw package` runs after the shade: silent when it works.
+    Result made = buildArchive(jar, build.resolve("cds"));
+    assertEquals(0, made.exitCode(), made.stderr());
+    assertEquals("", made.stdoutText() + made.stderr());
+    assertTrue(lastJavaArgs().contains("-XX:ArchiveClassesAtExit="), lastJavaArgs());
+    Path built = only(build.resolve("cds"));
+    assertLoads(built, jar);
+
+    Result run = launcherPromote(env);
+    assertSameAs(plain, run);
+    assertTrue(
+        lastJavaArgs().contains("-XX:SharedArchiveFile=" + built + " -Xshare:auto"),
+        lastJavaArgs());
+    assertFalse(Files.exists(cache), "nothing made in the user's cache");
+
+    // The jar rebuilt without a new archive: the build's no longer matches; the launcher makes its
+    // own in the cache and leaves the build's directory alone.
+    FileTime madeAt = Files.getLastModifiedTime(built);
+    Files.setLastModifiedTime(
+        jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 60_000));
+    assertSameAs(plain, launcherPromote(env));
+    assertTrue(lastJavaArgs().contains("-XX:ArchiveClassesAtExit="), lastJavaArgs());
+    Path own = onlyArchive();
+    assertEquals(List.of(built), files(build.resolve("cds")), "the build's archive is kept");
+    assertEquals(madeAt, Files.getLastModifiedTime(built));
+    assertSameAs(plain, launcherPromote(env));
+    assertTrue(lastJavaArgs().contains("-XX:SharedArchiveFile=" + own), lastJavaArgs());
+  }
+
+  @Test
+  void theBuildStepFailsWithTheRunsOutputWhenTheJarCannotPromote() throws IOException {
+    Path jar = dir.resolve("broken.jar");
+    Files.write(
+        jar, new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+    Result made = buildArchive(jar, dir.resolve("cds"));
+    assertEquals(1, made.exitCode(), made.stderr());
+    assertTrue(
+        made.stderr().contains("the promote on a copy of examples/hello failed"), made.stderr());
+    assertTrue(made.stderr().contains("broken.jar"), "the JVM's own reason: " + made.stderr());
+    assertEquals(List.of(), files(dir.resolve("cds")));
+
+    Result usage = ProcessRunner.run(List.of(BUILD_ARCHIVE.toString()), TIMEOUT, Map.of(), null);
+    assertEquals(2, usage.exitCode());
+    assertEquals("usage: launcher-archive.sh JAR DIR\n", usage.stderr());
+  }
+
+  /**
+   * The build of this very checkout made the archive for target/gantry.jar: its name carries the
+   * jar's size, mtime and inode, and the JVM maps it (-Xshare:on fails otherwise).
+   */
+  @Test
+  void thePackagedJarHasItsArchiveFromTheBuild() throws IOException {
+    Path built = only(JAR.getParent().resolve("cds"));
+    var attributes = Files.readAttributes(JAR, "unix:size,lastModifiedTime,ino");
+    String jarKey =
+        "-"
+            + attributes.get("size")
+            + "."
+            + ((FileTime) attributes.get("lastModifiedTime")).toMillis() / 1000
+            + "."
+            + attributes.get("ino")
+            + "-";
+    assertTrue(built.getFileName().toString().contains(jarKey), built + " for " + jarKey);
+    assertLoads(built, JAR);
+  }
+
+  /**
+   * The README's first command, after its build step, run as written at the repository root: it
+   * prints the promotion, and bin/gantry takes the build's archive (with nothing that turns the
+   * archive off in the environment, a run without a matching one would make one in the cache).
+   */
+  @Test
+  void theReadmesFirstCommandRunsOnTheBuildsArchive() throws IOException {
+    String build = "./mvnw -B -q package -DskipTests && ";
+    String line =
+        Files.readAllLines(ROOT.resolve("README.md")).stream()
+            .filter(l -> l.startsWith(build))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no first command in README.md"));
+    String run = line.substring(build.length());
+    assertTrue(run.contains("bin/gantry promote "), run);
+    Result result =
+        ProcessRunner.run(
+            List.of(
+                "env",
+                "-u",
+                "JAVA_TOOL_OPTIONS",
+                "-u",
+                "JDK_JAVA_OPTIONS",
+                "-u",
+                "_JAVA_OPTIONS",
+                "-u",
+                "GANTRY_CDS",
+                "-u",
+                "GANTRY_CDS_DIR",
+                "-u",
+                "GANTRY_JAR",
+                "bash",
+                "-c",
+                "cd \"$1\" && " + run,
+                "readme",
+                ROOT.toString()),
+            TIMEOUT,
+            Map.of("XDG_CACHE_HOME", cache.toString()),
+            null);
+    assertEquals(0, result.exitCode(), result.stderr());
+    assertTrue(
+        result
+            .stdoutText()
+            .matches(
+                "(?s)promoted +oci:target/demo:latest +sha256:f412c5dc[0-9a-f]{56} +\\(new tag\\)\n.*"),
+        result.stdoutText());
+    assertFalse(Files.exists(cache), "bin/gantry made an archive: the build's did not match");
+  }
+
+  private Result buildArchive(Path jar, Path into) {
+    return ProcessRunner.run(
+        List.of(BUILD_ARCHIVE.toString(), jar.toString(), into.toString()),
+        TIMEOUT,
+        launcherEnv(Map.of()),
+        null);
+  }
+
+  private static Path only(Path directory) throws IOException {
+    List<Path> found = files(directory);
+    assertEquals(1, found.size(), found.toString());
+    assertTrue(found.get(0).getFileName().toString().endsWith(".jsa"), found.toString());
+    return found.get(0);
+  }
+
+  private static List<Path> files(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.sorted().toList();
+    }
+  }
+
   private static ProcessHandle waitForJvm(Process launcher) throws InterruptedException {
     for (int i = 0; i < 300; i++) {
       var jvm =
@@ -356,6 +505,10 @@ class LauncherIT {
 
   /** The archive matches this jar and JVM: with -Xshare:on the JVM refuses to run without it. */
   private static void assertLoads(Path archive) {
+    assertLoads(archive, JAR);
+  }
+
+  private static void assertLoads(Path archive, Path jar) {
     Result on =
         ProcessRunner.run(
             List.of(
@@ -363,7 +516,7 @@ class LauncherIT {
                 "-XX:SharedArchiveFile=" + archive,
                 "-Xshare:on",
                 "-jar",
-                JAR.toString(),
+                jar.toString(),
                 "--version"),
             TIMEOUT,
             Map.of(),
@@ -381,13 +534,7 @@ class LauncherIT {
   }
 
   private List<Path> archives() throws IOException {
-    Path gantry = cache.resolve("gantry");
-    if (!Files.isDirectory(gantry)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(gantry)) {
-      return files.sorted().toList();
-    }
+    return files(cache.resolve("gantry"));
   }
 
   private Path onlyArchive() throws IOException {

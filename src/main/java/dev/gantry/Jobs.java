@@ -2,10 +2,12 @@ package dev.gantry;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -38,17 +40,11 @@ public final class Jobs {
     }
     AtomicBoolean failed = new AtomicBoolean();
     ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(jobs, items.size()),
-            r -> {
-              Thread t = new Thread(r, "gantry-job");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(Math.min(jobs, items.size()), DaemonThreads.INSTANCE);
     try {
       List<Future<Outcome<T, R>>> futures = new ArrayList<>();
       for (T item : items) {
-        futures.add(pool.submit(() -> attempt(item, stopOnFailure, failed, work)));
+        futures.add(pool.submit(new Attempt<>(item, stopOnFailure, failed, work)));
       }
       List<Outcome<T, R>> outcomes = new ArrayList<>();
       for (Future<Outcome<T, R>> f : futures) {
@@ -62,6 +58,31 @@ public final class Jobs {
       throw new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  // Classes, not lambdas: each lambda links a call site on first use, and a registry promote runs
+  // its reads here on its way to the first request.
+
+  /** The pool's threads: daemons named gantry-job. */
+  private static final class DaemonThreads implements ThreadFactory {
+    static final DaemonThreads INSTANCE = new DaemonThreads();
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "gantry-job");
+      t.setDaemon(true);
+      return t;
+    }
+  }
+
+  /** One item's {@link #attempt}, as the pool runs it. */
+  private record Attempt<T, R>(
+      T item, boolean stopOnFailure, AtomicBoolean failed, Function<T, R> work)
+      implements Callable<Outcome<T, R>> {
+    @Override
+    public Outcome<T, R> call() {
+      return attempt(item, stopOnFailure, failed, work);
     }
   }
 

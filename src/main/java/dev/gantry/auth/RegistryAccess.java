@@ -3,7 +3,6 @@ package dev.gantry.auth;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,11 +21,23 @@ import java.util.TreeSet;
  * only an optimisation).
  */
 public record RegistryAccess(String registry, List<String> scopes) {
-  private static final Comparator<String> SEND_ORDER =
-      Comparator.comparing((String s) -> !asksForPush(s)).thenComparing(Comparator.naturalOrder());
-
   public RegistryAccess {
-    scopes = new TreeSet<>(scopes).stream().sorted(SEND_ORDER).toList();
+    scopes = sendOrder(scopes);
+  }
+
+  /**
+   * Without duplicates, those asking for push first, each group sorted. Loops, not a stream and a
+   * comparator: every registry run builds one of these on its way to the first request, and each
+   * lambda links a call site on first use.
+   */
+  private static List<String> sendOrder(Collection<String> scopes) {
+    List<String> push = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (String s : new TreeSet<>(scopes)) {
+      (asksForPush(s) ? push : rest).add(s);
+    }
+    push.addAll(rest);
+    return List.copyOf(push);
   }
 
   public RegistryAccess(String registry, Set<String> scopes) {

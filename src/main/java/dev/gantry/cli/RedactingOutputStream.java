@@ -25,11 +25,18 @@ final class RedactingOutputStream extends OutputStream {
     }
   }
 
+  /** Line by line, not byte by byte: a promote's plan and report are written in a few calls. */
   @Override
   public synchronized void write(byte[] b, int off, int len) throws IOException {
+    int start = off;
     for (int i = off; i < off + len; i++) {
-      write(b[i]);
+      if (b[i] == '\n') {
+        line.write(b, start, i + 1 - start);
+        emit();
+        start = i + 1;
+      }
     }
+    line.write(b, start, off + len - start);
   }
 
   @Override

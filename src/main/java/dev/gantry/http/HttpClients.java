@@ -1,6 +1,7 @@
 package dev.gantry.http;
 
 import dev.gantry.Version;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
 
 /**
  * The one place that configures HTTP for the whole program: timeouts, pool size, retries, user
@@ -63,13 +65,23 @@ public final class HttpClients {
             // Off: OkHttp's own silent retry would replay a 408 or a reset at once, outside our
             // backoff and budget.
             .retryOnConnectionFailure(false)
-            .addInterceptor(
-                chain ->
-                    chain.proceed(
-                        chain.request().newBuilder().header("User-Agent", USER_AGENT).build()))
+            .addInterceptor(new UserAgent())
             .addInterceptor(new RetryInterceptor(retry, sleeper));
-    inner.forEach(b::addInterceptor);
+    for (Interceptor i : inner) {
+      b.addInterceptor(i);
+    }
     return b.build();
+  }
+
+  /**
+   * Names Gantry on every request. A class, not a lambda: each lambda links a call site on first
+   * use, and every registry run builds this client on its way to the first request.
+   */
+  private static final class UserAgent implements Interceptor {
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      return chain.proceed(chain.request().newBuilder().header("User-Agent", USER_AGENT).build());
+    }
   }
 
   /**

@@ -23,6 +23,17 @@ public final class RetryInterceptor implements Interceptor {
   /** Waits; replaced in tests to record delays without sleeping. */
   public interface Sleeper {
     void sleep(Duration d) throws InterruptedException;
+
+    /** {@link Thread#sleep}: the real wait. */
+    Sleeper THREAD = new ThreadSleep();
+  }
+
+  /** A class, not a lambda: each lambda links a call site on first use, once per run. */
+  private static final class ThreadSleep implements Sleeper {
+    @Override
+    public void sleep(Duration d) throws InterruptedException {
+      Thread.sleep(d.toMillis());
+    }
   }
 
   /** A service's rate-limit answers, read before the generic status rules. */
@@ -36,7 +47,15 @@ public final class RetryInterceptor implements Interceptor {
     @Nullable Duration waitFor(Response response) throws RateLimitedException;
   }
 
-  private static final RateLimits NONE = response -> null;
+  /** No service-specific answers (a class, not a lambda: see {@link ThreadSleep}). */
+  private static final RateLimits NONE = new NoRateLimits();
+
+  private static final class NoRateLimits implements RateLimits {
+    @Override
+    public @Nullable Duration waitFor(Response response) {
+      return null;
+    }
+  }
 
   private final RetryPolicy policy;
   private final Sleeper sleeper;

@@ -40,6 +40,30 @@ public record Endpoints(Set<String> insecureRegistries) {
 
   static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.equals("[::1]") || h.matches("127(\\.\\d{1,3}){3}");
+    return h.equals("localhost") || h.equals("[::1]") || isLoopbackV4(h);
+  }
+
+  /**
+   * {@code 127.D.D.D}, each D one to three digits: a loop, not a regular expression, as it is on
+   * every registry promote's way to its first request.
+   */
+  static boolean isLoopbackV4(String h) {
+    if (!h.startsWith("127.")) {
+      return false;
+    }
+    int groups = 0;
+    int digits = 0;
+    for (int i = 4; i < h.length(); i++) {
+      char c = h.charAt(i);
+      if (c >= '0' && c <= '9' && digits < 3) {
+        digits++;
+      } else if (c == '.' && digits > 0 && groups < 2) {
+        groups++;
+        digits = 0;
+      } else {
+        return false;
+      }
+    }
+    return groups == 2 && digits > 0;
   }
 }

@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  * narrows the race without closing it.
  */
 final class ReferrersEndpoint {
+  // Ifs on the Optionals, not map and orElseThrow with lambdas: each lambda links a call site on
+  // first use, and a promote's ledger record is a referrer written here.
   private static final int MAX_PAGES = 1000;
   private static final int MERGE_ATTEMPTS = 3;
 
@@ -48,7 +50,14 @@ final class ReferrersEndpoint {
    */
   private static final Set<Integer> NO_API = Set.of(404, 405, 501);
 
-  private static final Pattern NEXT = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
+  /**
+   * The {@code Link} header's next page, compiled when a page names one: every repository a promote
+   * opens builds this class, and a pattern compiled then would bring java.util.regex into every
+   * registry promote.
+   */
+  private static final class Next {
+    static final Pattern LINK = Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
+  }
 
   private final RemoteRepository repo;
 
@@ -70,20 +79,22 @@ final class ReferrersEndpoint {
       }
     }
     Ref tag = Ref.tag(ReferrersIndex.fallbackTag(subject));
-    return repo.findManifest(tag)
-        .map(
-            index ->
-                ReferrersIndex.filter(
-                    ReferrersIndex.parse(index.bytes(), "list referrers " + repo.describe(tag)),
-                    artifactType))
-        .orElse(List.of());
+    Optional<Manifest> index = repo.findManifest(tag);
+    if (index.isEmpty()) {
+      return List.of();
+    }
+    return ReferrersIndex.filter(
+        ReferrersIndex.parse(index.get().bytes(), "list referrers " + repo.describe(tag)),
+        artifactType);
   }
 
   /** Every page of the API's answer, or empty when the registry has no referrers API. */
   private Optional<List<Referrer>> fromApi(Digest subject, Optional<String> artifactType) {
     String what = repo.name() + "@" + subject;
     HttpUrl.Builder first = repo.referrersUrl(subject).newBuilder();
-    artifactType.ifPresent(t -> first.addQueryParameter("artifactType", t));
+    if (artifactType.isPresent()) {
+      first.addQueryParameter("artifactType", artifactType.get());
+    }
     @Nullable HttpUrl url = first.build();
     List<Referrer> out = new ArrayList<>();
     Set<HttpUrl> seen = new HashSet<>();
@@ -124,7 +135,7 @@ final class ReferrersEndpoint {
 
   private static @Nullable HttpUrl next(Response r) {
     for (String link : r.headers("Link")) {
-      Matcher m = NEXT.matcher(link);
+      Matcher m = Next.LINK.matcher(link);
       if (m.find()) {
         return r.request().url().resolve(m.group(1).trim());
       }
@@ -133,16 +144,16 @@ final class ReferrersEndpoint {
   }
 
   void put(Manifest manifest) {
-    Digest subject =
-        Referrer.subjectOf(manifest)
-            .orElseThrow(
-                () ->
-                    GantryException.badInput(
-                        "put referrer "
-                            + repo.name()
-                            + "@"
-                            + manifest.digest()
-                            + ": the manifest has no subject"));
+    Optional<Digest> subjectOf = Referrer.subjectOf(manifest);
+    if (subjectOf.isEmpty()) {
+      throw GantryException.badInput(
+          "put referrer "
+              + repo.name()
+              + "@"
+              + manifest.digest()
+              + ": the manifest has no subject");
+    }
+    Digest subject = subjectOf.get();
     Optional<String> processed = repo.put(Ref.of(manifest.digest()), manifest);
     if (processed.isPresent()) {
       return;
@@ -153,7 +164,10 @@ final class ReferrersEndpoint {
     for (int attempt = 1; attempt <= MERGE_ATTEMPTS; attempt++) {
       Optional<RemoteRepository.Fetched> current = repo.findWithEtag(tag);
       Optional<Manifest> merged =
-          ReferrersIndex.withEntry(current.map(RemoteRepository.Fetched::manifest), entry, where);
+          ReferrersIndex.withEntry(
+              current.isPresent() ? Optional.of(current.get().manifest()) : Optional.empty(),
+              entry,
+              where);
       if (merged.isEmpty()) {
         return; // listed already
       }
@@ -165,7 +179,9 @@ final class ReferrersEndpoint {
               ? Map.of()
               : current.isEmpty()
                   ? Map.of("If-None-Match", "*")
-                  : current.get().etag().map(e -> Map.of("If-Match", e)).orElse(Map.of());
+                  : current.get().etag().isPresent()
+                      ? Map.of("If-Match", current.get().etag().get())
+                      : Map.of();
       try {
         repo.put(tag, merged.get(), conditions);
       } catch (RegistryException e) {
@@ -174,7 +190,8 @@ final class ReferrersEndpoint {
         }
         throw e;
       }
-      if (repo.headManifest(tag).map(merged.get().digest()::equals).orElse(false)) {
+      Optional<Digest> now = repo.headManifest(tag);
+      if (now.isPresent() && merged.get().digest().equals(now.get())) {
         return;
       }
     }

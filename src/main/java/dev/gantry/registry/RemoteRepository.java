@@ -24,6 +24,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry API for one repository: one method per endpoint, each saying its method, route and
@@ -171,7 +172,8 @@ public final class RemoteRepository implements ImageStore {
       }
     }
     // No digest on HEAD (or no usable HEAD at all): read the bytes and hash them.
-    return fetchManifest(reference, true).map(f -> f.manifest().digest());
+    Optional<Fetched> fetched = fetchManifest(reference, true);
+    return fetched.isPresent() ? Optional.of(fetched.get().manifest().digest()) : Optional.empty();
   }
 
   /**
@@ -186,7 +188,8 @@ public final class RemoteRepository implements ImageStore {
   /** GET a manifest, or empty when the tag or digest does not exist: one request. */
   @Override
   public Optional<Manifest> findManifest(Ref reference) {
-    return fetchManifest(reference, true).map(Fetched::manifest);
+    Optional<Fetched> fetched = fetchManifest(reference, true);
+    return fetched.isPresent() ? Optional.of(fetched.get().manifest()) : Optional.empty();
   }
 
   /**
@@ -239,9 +242,7 @@ public final class RemoteRepository implements ImageStore {
         throw RegistryException.digestMismatch(
             "get manifest", subject, reported.trim(), manifest.digest());
       }
-      Optional<String> etag =
-          Optional.ofNullable(r.header("ETag")).map(String::trim).filter(e -> e.startsWith("\""));
-      return Optional.of(new Fetched(manifest, etag));
+      return Optional.of(new Fetched(manifest, strongEtag(r.header("ETag"))));
     } catch (IOException e) {
       throw RegistryException.unreachable("get manifest", subject, e);
     }
@@ -271,7 +272,9 @@ public final class RemoteRepository implements ImageStore {
     String subject = describe(reference);
     RequestBody body = RequestBody.create(manifest.bytes(), MediaType.get(manifest.mediaType()));
     Request.Builder builder = request(manifestUrl(reference)).put(body);
-    conditions.forEach(builder::header);
+    for (Map.Entry<String, String> c : conditions.entrySet()) {
+      builder.header(c.getKey(), c.getValue());
+    }
     Request request = builder.build();
     try (Response r = execute(request, "put manifest", subject)) {
       if (!r.isSuccessful()) {
@@ -284,10 +287,19 @@ public final class RemoteRepository implements ImageStore {
         throw RegistryException.digestMismatch(
             "put manifest", subject, reported.trim(), manifest.digest());
       }
-      return Optional.ofNullable(r.header("OCI-Subject"))
-          .map(String::trim)
-          .filter(h -> !h.isEmpty());
+      String subjectHeader = r.header("OCI-Subject");
+      String processed = subjectHeader == null ? "" : subjectHeader.trim();
+      return processed.isEmpty() ? Optional.empty() : Optional.of(processed);
     }
+  }
+
+  // The headers are read with ifs, not Optional's map and filter: each lambda or method reference
+  // links a call site on first use, and every registry promote reads and writes manifests.
+
+  /** A strong {@code ETag} (quoted; a weak {@code W/"..."} cannot guard a write), trimmed. */
+  private static Optional<String> strongEtag(@Nullable String header) {
+    String etag = header == null ? "" : header.trim();
+    return etag.startsWith("\"") ? Optional.of(etag) : Optional.empty();
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.gantry.registry;
 
 import dev.gantry.GantryException;
-import java.util.regex.Pattern;
 
 /**
  * A repository on a registry: {@code ghcr.io} + {@code acme/api}. The registry is kept as the user
@@ -23,20 +22,13 @@ public record Repository(String registry, String path) {
     return 31 * registry.hashCode() + path.hashCode();
   }
 
-  // The distribution spec's path component grammar.
-  private static final Pattern COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
-  private static final Pattern REGISTRY =
-      Pattern.compile(
-          "(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
-              + "|\\[[0-9a-fA-F:.]+\\])(?::[0-9]{1,5})?");
-
   public Repository {
     checkRegistry(registry);
     if (path == null || path.isEmpty() || path.length() > 255) {
       throw GantryException.badInput("invalid repository name '" + path + "'");
     }
     for (String component : path.split("/", -1)) {
-      if (!COMPONENT.matcher(component).matches()) {
+      if (!isComponent(component)) {
         throw GantryException.badInput(
             "invalid repository name '"
                 + path
@@ -51,7 +43,7 @@ public record Repository(String registry, String path) {
    * or fail later on {@code :0}).
    */
   public static String checkRegistry(String registry) {
-    if (registry == null || !REGISTRY.matcher(registry).matches()) {
+    if (registry == null || !isRegistry(registry)) {
       throw GantryException.badInput("invalid registry '" + registry + "'");
     }
     int colon = registry.lastIndexOf(':');
@@ -67,6 +59,130 @@ public record Repository(String registry, String path) {
       }
     }
     return registry;
+  }
+
+  // The grammars below are loops, not regular expressions: a promote builds a Repository for every
+  // image on its way to the first request, and compiling the patterns was some 5 ms of its start
+  // (StartupClassesIT holds a registry promote to no java.util.regex). RepositoryTest checks both
+  // against the patterns they replace.
+
+  /**
+   * The distribution spec's path component, {@code [a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*}: runs of
+   * lower-case letters and digits, joined by one {@code .}, one {@code _}, {@code __}, or dashes.
+   */
+  static boolean isComponent(String s) {
+    int n = s.length();
+    int i = 0;
+    while (true) {
+      int run = i;
+      while (i < n && isLowerAlnum(s.charAt(i))) {
+        i++;
+      }
+      if (i == run) {
+        return false; // empty, or a separator first, last or doubled
+      }
+      if (i == n) {
+        return true;
+      }
+      int sep = i;
+      while (i < n && !isLowerAlnum(s.charAt(i))) {
+        i++;
+      }
+      if (!isSeparator(s, sep, i)) {
+        return false;
+      }
+    }
+  }
+
+  private static boolean isSeparator(String s, int from, int to) {
+    char c = s.charAt(from);
+    if (to - from == 1 && (c == '.' || c == '_')) {
+      return true;
+    }
+    if (to - from == 2 && c == '_' && s.charAt(from + 1) == '_') {
+      return true;
+    }
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code HOST[:PORT]}: a host name of dot-separated labels (letters, digits and inner dashes) or
+   * a bracketed IPv6 address ({@code [0-9a-fA-F:.]+}), then at most 5 digits of port.
+   */
+  static boolean isRegistry(String s) {
+    int hostEnd;
+    if (s.startsWith("[")) {
+      int close = s.indexOf(']');
+      if (close < 2) {
+        return false;
+      }
+      for (int i = 1; i < close; i++) {
+        char c = s.charAt(i);
+        if (!(isDigit(c)
+            || (c >= 'a' && c <= 'f')
+            || (c >= 'A' && c <= 'F')
+            || c == ':'
+            || c == '.')) {
+          return false;
+        }
+      }
+      hostEnd = close + 1;
+    } else {
+      int colon = s.indexOf(':');
+      hostEnd = colon < 0 ? s.length() : colon;
+      if (!isHostName(s, hostEnd)) {
+        return false;
+      }
+    }
+    if (hostEnd == s.length()) {
+      return true;
+    }
+    int digits = s.length() - hostEnd - 1;
+    if (s.charAt(hostEnd) != ':' || digits < 1 || digits > 5) {
+      return false;
+    }
+    for (int i = hostEnd + 1; i < s.length(); i++) {
+      if (!isDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Labels of letters, digits and dashes (not first or last) joined by single dots, up to {@code
+   * end}.
+   */
+  private static boolean isHostName(String s, int end) {
+    int labelStart = 0;
+    for (int i = 0; i <= end; i++) {
+      if (i == end || s.charAt(i) == '.') {
+        if (i == labelStart || s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (!(isAsciiLetter(s.charAt(i)) || isDigit(s.charAt(i)) || s.charAt(i) == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLowerAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || isDigit(c);
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** {@code registry/path}, which {@link ImageReference#parse} reads back to this repository. */

@@ -27,35 +27,46 @@ final class CredentialChain {
     if (login != null) {
       String password = readPassword(edge);
       secrets.add(password);
-      Credentials given = Credentials.basic(login.username(), password);
-      String owner = login.registry();
-      sources.add(
-          registry ->
-              RegistrySettings.sameRegistry(registry, owner)
-                  ? Optional.of(given)
-                  : Optional.empty());
+      sources.add(new LoginFor(login.registry(), Credentials.basic(login.username(), password)));
     }
     sources.add(DockerConfig.load(edge.env(), new CredentialHelper(edge.env())));
-    CredentialSource all = CredentialSource.firstOf(sources);
     return CredentialSource.memoized(
-        registry -> {
-          Optional<Credentials> found = all.lookup(registry);
-          found.ifPresent(
-              c -> {
-                if (Secrets.tooShort(c.password()) || Secrets.tooShort(c.identityToken())) {
-                  throw GantryException.badInput(
-                      "the Docker config's credentials for "
-                          + registry
-                          + ": password too short to keep out of logs (at least "
-                          + Secrets.MIN_LENGTH
-                          + " characters)");
-                }
-                secrets.add(c.password());
-                secrets.add(c.identityToken());
-                secrets.add(c.basicHeader().substring("Basic ".length()));
-              });
-          return found;
-        });
+        new KnownToRedaction(CredentialSource.firstOf(sources), secrets));
+  }
+
+  // Classes, not lambdas: each lambda links a call site on first use, and a registry run builds
+  // the chain on its way to the first request.
+
+  /** The {@code --username} credentials, for their one registry. */
+  private record LoginFor(String owner, Credentials given) implements CredentialSource {
+    @Override
+    public Optional<Credentials> lookup(String registry) {
+      return RegistrySettings.sameRegistry(registry, owner) ? Optional.of(given) : Optional.empty();
+    }
+  }
+
+  /** Whatever {@code all} finds is made known to redaction before it is used. */
+  private record KnownToRedaction(CredentialSource all, Secrets secrets)
+      implements CredentialSource {
+    @Override
+    public Optional<Credentials> lookup(String registry) {
+      Optional<Credentials> found = all.lookup(registry);
+      if (found.isPresent()) {
+        Credentials c = found.get();
+        if (Secrets.tooShort(c.password()) || Secrets.tooShort(c.identityToken())) {
+          throw GantryException.badInput(
+              "the Docker config's credentials for "
+                  + registry
+                  + ": password too short to keep out of logs (at least "
+                  + Secrets.MIN_LENGTH
+                  + " characters)");
+        }
+        secrets.add(c.password());
+        secrets.add(c.identityToken());
+        secrets.add(c.basicHeader().substring("Basic ".length()));
+      }
+      return found;
+    }
   }
 
   private static String readPassword(Surroundings edge) {

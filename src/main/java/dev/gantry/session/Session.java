@@ -1,11 +1,13 @@
 package dev.gantry.session;
 
 import dev.gantry.GantryException;
+import dev.gantry.Secrets;
 import dev.gantry.auth.AuthInterceptor;
 import dev.gantry.auth.CredentialSource;
 import dev.gantry.copy.ImageCopier.Endpoint;
 import dev.gantry.http.HttpClients;
 import dev.gantry.http.RedactedErrorBodies;
+import dev.gantry.http.RetryInterceptor;
 import dev.gantry.http.RetryPolicy;
 import dev.gantry.promote.PromoteRequest;
 import dev.gantry.registry.Endpoints;
@@ -15,6 +17,8 @@ import dev.gantry.release.GitHubRest;
 import dev.gantry.store.ImageStore;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import org.jspecify.annotations.Nullable;
 
@@ -105,9 +109,9 @@ public final class Session implements AutoCloseable {
       http =
           HttpClients.create(
               RetryPolicy.DEFAULT,
-              d -> Thread.sleep(d.toMillis()),
+              RetryInterceptor.Sleeper.THREAD,
               registry.jobs(),
-              List.of(new RedactedErrorBodies(edge.secrets()::redact)));
+              List.of(new RedactedErrorBodies(new Redact(edge.secrets()))));
     }
     return http;
   }
@@ -128,7 +132,8 @@ public final class Session implements AutoCloseable {
       OkHttpClient base = http();
       OkHttpClient withAuth =
           base.newBuilder()
-              .addInterceptor(new AuthInterceptor(creds, base, edge.clock(), edge.secrets()::add))
+              .addInterceptor(
+                  new AuthInterceptor(creds, base, edge.clock(), new KnownSecret(edge.secrets())))
               .build();
       client = new RegistryClient(withAuth, endpoints);
     }
@@ -138,5 +143,24 @@ public final class Session implements AutoCloseable {
   @Override
   public void close() {
     stores.close();
+  }
+
+  // Classes, not method references: each links a call site on first use, on every registry run's
+  // way to its first request.
+
+  /** Error bodies pass through the run's redaction. */
+  private record Redact(Secrets secrets) implements UnaryOperator<String> {
+    @Override
+    public String apply(String text) {
+      return secrets.redact(text);
+    }
+  }
+
+  /** Every token fetched is made known to redaction. */
+  private record KnownSecret(Secrets secrets) implements Consumer<String> {
+    @Override
+    public void accept(String token) {
+      secrets.add(token);
+    }
   }
 }

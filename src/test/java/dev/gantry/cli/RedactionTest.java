@@ -360,4 +360,22 @@ class RedactionTest {
         "got *** from the realm\npartial ***",
         sink.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
   }
+
+  @Test
+  void outputStreamRedactsWholeLinesWhateverTheWritesCut() throws IOException {
+    Secrets secrets = new Secrets();
+    secrets.add("split-token-77");
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    RedactingOutputStream out = new RedactingOutputStream(sink, secrets);
+    byte[] text =
+        "one split-token-77\ntwo split-token-77 and split-token-77\nthree split-token-77"
+            .getBytes(StandardCharsets.UTF_8);
+    // Several lines in one write, a secret cut across two writes, a last line without its end.
+    out.write(text, 0, 30);
+    out.write(text, 30, 1);
+    out.write(text, 31, text.length - 31);
+    assertEquals("one ***\ntwo *** and ***\n", sink.toString(StandardCharsets.UTF_8));
+    out.flush();
+    assertEquals("one ***\ntwo *** and ***\nthree ***", sink.toString(StandardCharsets.UTF_8));
+  }
 }

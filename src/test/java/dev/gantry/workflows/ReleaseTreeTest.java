@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.gantry.testing.ProcessRunner;
 import dev.gantry.testing.TempDirs;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,16 +34,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ReleaseTreeTest {
   private static final Path ROOT = WorkflowPolicyTest.ROOT;
   private static final Path SCRIPT = ROOT.resolve("scripts/prepare-release.sh");
-  private static final Map<String, String> GIT_ID =
-      Map.of(
-          "GIT_AUTHOR_NAME",
-          "Test",
-          "GIT_AUTHOR_EMAIL",
-          "test@example.com",
-          "GIT_COMMITTER_NAME",
-          "Test",
-          "GIT_COMMITTER_EMAIL",
-          "test@example.com");
   private static final String OWNER = System.getProperty("gantry.release.owner", "acme");
   private static final String DIGEST =
       System.getProperty("gantry.release.digest", "sha256:" + "5e".repeat(32));
@@ -60,7 +49,7 @@ class ReleaseTreeTest {
       tree = Path.of(given);
       return;
     }
-    tree = copyOfRepository(null, null, null);
+    tree = copyOfRepository();
     ProcessRunner.Result result = prepare(tree, OWNER, DIGEST);
     assertEquals(0, result.exitCode(), result::stderr);
   }
@@ -166,7 +155,7 @@ class ReleaseTreeTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badArguments")
   void badArgumentsExit2WithOneLineAndTouchNothing(List<String> args, String message) {
-    Path copy = copyOfRepository(null, null, null);
+    Path copy = copyOfRepository();
     String head = git(copy, "rev-parse", "HEAD");
     ProcessRunner.Result result = run(copy, args);
     assertEquals(2, result.exitCode(), result::stderr);
@@ -223,14 +212,14 @@ class ReleaseTreeTest {
 
   @Test
   void aTreeThatIsNotADefaultBranchCheckoutIsRefused() throws IOException {
-    Path twice = copyOfRepository(null, null, null);
+    Path twice = copyOfRepository();
     assertEquals(0, prepare(twice, OWNER, DIGEST).exitCode());
     git(twice, "commit", "-q", "-am", "release");
     ProcessRunner.Result again = prepare(twice, OWNER, DIGEST);
     assertEquals(1, again.exitCode(), again::stderr);
     assertTrue(again.stderr().contains("already prepared?"), again::stderr);
 
-    Path dirty = copyOfRepository(null, null, null);
+    Path dirty = copyOfRepository();
     Files.writeString(
         dirty.resolve("action.yml"), "# edited\n", java.nio.file.StandardOpenOption.APPEND);
     ProcessRunner.Result result = prepare(dirty, OWNER, DIGEST);
@@ -240,43 +229,15 @@ class ReleaseTreeTest {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  /**
-   * action.yml, .github/ and workflows-templates/ as they are in the work tree, committed in a new
-   * repository.
-   */
+  /** See {@link RepositoryCopy}. */
+  private static Path copyOfRepository() {
+    return RepositoryCopy.committed(TempDirs.create("release-tree"), "default branch");
+  }
+
+  /** The same with {@code file}'s {@code from} replaced by {@code to}. */
   private static Path copyOfRepository(String file, String from, String to) {
-    Path copy = TempDirs.create("release-tree");
-    List<String> files =
-        git(
-                ROOT,
-                "ls-files",
-                "-co",
-                "--exclude-standard",
-                "--",
-                "action.yml",
-                ".github",
-                "workflows-templates",
-                "scripts")
-            .lines()
-            .toList();
-    try {
-      for (String f : files) {
-        Path target = copy.resolve(f);
-        Files.createDirectories(target.getParent());
-        String text = Files.readString(ROOT.resolve(f));
-        if (f.equals(file)) {
-          assertTrue(text.contains(from), f + " no longer contains " + from);
-          text = text.replace(from, to);
-        }
-        Files.writeString(target, text);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    git(copy, "init", "-q");
-    git(copy, "add", "-A");
-    git(copy, "commit", "-q", "-m", "default branch");
-    return copy;
+    return RepositoryCopy.committed(
+        TempDirs.create("release-tree"), "default branch", file, from, to);
   }
 
   private static ProcessRunner.Result prepare(Path dir, String owner, String digest) {
@@ -294,13 +255,11 @@ class ReleaseTreeTest {
                 dir.toString(),
                 SCRIPT.toString()));
     command.addAll(args);
-    return ProcessRunner.run(command, Duration.ofSeconds(60), GIT_ID, null);
+    return ProcessRunner.run(command, Duration.ofSeconds(60), RepositoryCopy.GIT_ID, null);
   }
 
   private static String git(Path dir, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-    command.addAll(List.of(args));
-    return ProcessRunner.check(command, Duration.ofSeconds(30), GIT_ID, null).stdoutText();
+    return RepositoryCopy.git(dir, args);
   }
 
   private static JsonNode action(Path root) throws IOException {

@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.gantry.testing.ProcessRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -387,54 +384,13 @@ class SelfReleaseScriptsTest {
     assertEquals(Map.of(), r.outputs(), r::all);
   }
 
-  /**
-   * A git work tree holding this repository's action.yml, workflows, templates and scripts (with
-   * their modes), committed: what release.yml's publish job checks out.
-   */
+  /** What release.yml's publish job checks out: see {@link RepositoryCopy}. */
   private Path copyOfRepository() throws IOException {
-    Path tree = Files.createDirectories(dir.resolve("gantry"));
-    Path root = WorkflowPolicyTest.ROOT;
-    List<String> files =
-        git(
-                root,
-                "ls-files",
-                "-co",
-                "--exclude-standard",
-                "--",
-                "action.yml",
-                ".github",
-                "workflows-templates",
-                "scripts")
-            .lines()
-            .toList();
-    for (String f : files) {
-      Path target = tree.resolve(f);
-      Files.createDirectories(target.getParent());
-      Files.copy(
-          root.resolve(f),
-          target,
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.COPY_ATTRIBUTES);
-    }
-    git(tree, "init", "-q");
-    git(tree, "add", "-A");
-    git(tree, "commit", "-q", "-m", "tested commit");
-    return tree;
+    return RepositoryCopy.committed(
+        Files.createDirectories(dir.resolve("gantry")), "tested commit");
   }
 
   private static String git(Path in, String... args) {
-    List<String> command = new ArrayList<>(List.of("git", "-C", in.toString()));
-    command.addAll(List.of(args));
-    return ProcessRunner.check(
-            command,
-            TIMEOUT,
-            Map.of(
-                "GIT_AUTHOR_NAME", "Test",
-                "GIT_AUTHOR_EMAIL", "test@example.com",
-                "GIT_COMMITTER_NAME", "Test",
-                "GIT_COMMITTER_EMAIL", "test@example.com"),
-            null)
-        .stdoutText()
-        .strip();
+    return RepositoryCopy.git(in, args).strip();
   }
 }

@@ -463,20 +463,14 @@ run_timed() { # WHAT COMMAND... (output discarded, must exit 0); sets last_ms an
 run_hello() { run_timed hello java -jar "$work/hello.jar"; }
 run_version() { run_timed version java "${java_args[@]}" -jar "$jar" --version; }
 run_help() { run_timed help java "${java_args[@]}" -jar "$jar" promote --help; }
-# bin/gantry as the README runs it, on the benchmark's jar copy and the java on PATH, its cache in the temp dir (it
-# stays empty while the build's archive, in $work/cds beside the jar copy, matches).
-# shellcheck disable=SC2317 # both are called through layout_promote's "$@"
-launcher() { # XDG_CACHE_HOME ARGS...
-  local cache=$1
+# bin/gantry as the README runs it, on the benchmark's jar copy and the java on PATH, with one setting of where its
+# archives are: XDG_CACHE_HOME=DIR (a cache that stays empty while the build's archive, in $work/cds beside the jar
+# copy, matches), or GANTRY_CDS_DIR=DIR (in place of both: no archive for this jar yet).
+# shellcheck disable=SC2317 # called through layout_promote's "$@"
+launcher() { # NAME=DIR ARGS...
+  local where=$1
   shift
-  env JAVA_HOME= XDG_CACHE_HOME="$cache" GANTRY_JAR="$jar" "$repo_dir/bin/gantry" "$@"
-}
-# bin/gantry with no archive for this jar: GANTRY_CDS_DIR in place of both the build's directory and the cache.
-# shellcheck disable=SC2317
-launcher_first() { # GANTRY_CDS_DIR ARGS...
-  local dir=$1
-  shift
-  env JAVA_HOME= GANTRY_CDS_DIR="$dir" GANTRY_JAR="$jar" "$repo_dir/bin/gantry" "$@"
+  env JAVA_HOME= "$where" GANTRY_JAR="$jar" "$repo_dir/bin/gantry" "$@"
 }
 layout_promote() { # WHAT COMMAND... (a promote on a fresh copy of examples/hello; must move the tag)
   local what=$1
@@ -485,11 +479,11 @@ layout_promote() { # WHAT COMMAND... (a promote on a fresh copy of examples/hell
   run_timed "$what" "$@" promote --from "$FROM_TAG" --to "$TO_TAG" "oci:$work/layout"
   grep -q '^promoted ' "$work/runs/last-$what.out" || die "the $what promote moved nothing: $(cat "$work/runs/last-$what.out")"
 }
-run_layout() { layout_promote layout launcher "$work/xdg"; }
+run_layout() { layout_promote layout launcher XDG_CACHE_HOME="$work/xdg"; }
 run_layout_plain() { layout_promote layout_plain java "${java_args[@]}" -jar "$jar"; }
 run_layout_first() {
   rm -rf "$work/cds-first"
-  layout_promote layout_first launcher_first "$work/cds-first"
+  layout_promote layout_first launcher GANTRY_CDS_DIR="$work/cds-first"
   compgen -G "$work/cds-first/gantry-*.jsa" >/dev/null || die "bin/gantry's first run made no archive"
 }
 

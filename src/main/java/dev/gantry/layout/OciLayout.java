@@ -131,7 +131,7 @@ public final class OciLayout implements ImageStore {
       return blobExists(d.digest()) ? Optional.of(d.digest()) : Optional.empty();
     }
     // isPresent, not map: a lambda links a call site on first use (start-up work of every promote).
-    Optional<JsonNode> entry = findTag(readIndex(), reference.toString());
+    Optional<JsonNode> entry = findTag(index.read(), reference.toString());
     return entry.isPresent()
         ? Optional.of(Digest.parse(entry.get().path("digest").asText()))
         : Optional.empty();
@@ -169,7 +169,7 @@ public final class OciLayout implements ImageStore {
     if (!(reference instanceof Ref.ByDigest d)) {
       return headManifest(reference);
     }
-    for (JsonNode entry : readIndex().path("manifests")) {
+    for (JsonNode entry : index.read().path("manifests")) {
       if (d.toString().equals(entry.path("digest").asText())) {
         return Optional.of(d.digest());
       }
@@ -304,7 +304,8 @@ public final class OciLayout implements ImageStore {
    */
   public synchronized Ref onlyImage() {
     List<JsonNode> manifests = new ArrayList<>();
-    readIndex()
+    index
+        .read()
         .path("manifests")
         .forEach(
             e -> {
@@ -439,11 +440,6 @@ public final class OciLayout implements ImageStore {
   }
 
   private synchronized ObjectNode readIndexSynchronized() {
-    return readIndex();
-  }
-
-  /** index.json as it is now, to read only (see {@link IndexFile#read}). */
-  private ObjectNode readIndex() {
     return index.read();
   }
 

@@ -124,6 +124,45 @@ class LauncherIT {
     assertLoads(onlyArchive());
   }
 
+  /**
+   * The race above, made certain: the java below dumps, as another first run begun at the same time
+   * would, an archive of another size (the classes of --version only) and puts it in place before
+   * this run's own JVM starts. Both names are whole archives; one is left, it loads, and the next
+   * run uses it.
+   */
+  @Test
+  void anotherFirstRunsArchiveOfAnotherSizeIsNotLeftBesideThisOne() throws IOException {
+    Path java = javaHome.resolve("bin/java");
+    Files.writeString(
+        java,
+        String.join(
+            "\n",
+            "#!/bin/sh",
+            "printf '%s\\n' \"$*\" >>'" + dir.resolve("java-args") + "'",
+            "for a; do",
+            "  case $a in -XX:ArchiveClassesAtExit=*) tmp=${a#*=} ;; esac",
+            "done",
+            "if [ -n \"${tmp:-}\" ]; then",
+            "  other=${tmp%.jsa}.other.jsa key=${tmp##*/.gantry-} key=${key%.*.jsa}",
+            "  '" + REAL_JAVA + "' -XX:ArchiveClassesAtExit=\"$other\" -Xlog:cds=off \\",
+            "    -Xlog:cds+dynamic=off -jar '" + JAR + "' --version >/dev/null || exit 99",
+            "  mv \"$other\" \"${tmp%/*}/gantry-$key-$(stat -c %s \"$other\").jsa\"",
+            "fi",
+            "exec '" + REAL_JAVA + "' \"$@\"",
+            ""));
+    Result plain = plainPromote();
+
+    assertSameAs(plain, launcherPromote(Map.of()));
+    assertTrue(lastJavaArgs().contains("-XX:ArchiveClassesAtExit="), lastJavaArgs());
+    Path archive = onlyArchive();
+    assertLoads(archive);
+    assertSameAs(plain, launcherPromote(Map.of()));
+    assertTrue(
+        lastJavaArgs().contains("-XX:SharedArchiveFile=" + archive + " -Xshare:auto"),
+        lastJavaArgs());
+    assertEquals(List.of(archive), archives());
+  }
+
   @Test
   void anUnwritableCacheDirectoryRunsPlainJavaJar() throws IOException {
     Result plain = plainPromote();

@@ -99,9 +99,14 @@ public final class GantryRunner {
     }
   }
 
-  /** Starts {@code java -jar target/gantry.jar ARGS} as a child process and returns at once. */
+  /**
+   * Starts {@code java -jar target/gantry.jar ARGS} as a child process and returns at once, with
+   * every signal at its default action, as in a terminal: a test run started as a background job of
+   * a shell without job control ignores SIGINT and SIGQUIT, its children inherit that, and a JVM
+   * that starts with SIGINT ignored never sees it (env execs java: the pid is java's).
+   */
   public Running startJar(String... args) {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(List.of("/usr/bin/env", "--default-signal"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(System.getProperty("gantry.jar", "target/gantry.jar"));

@@ -194,8 +194,12 @@ class LauncherIT {
     Files.write(archive, new byte[4096]);
     assertSameAs(plain, launcherPromote(Map.of()));
     assertTrue(lastJavaArgs().contains("-XX:ArchiveClassesAtExit="), lastJavaArgs());
+    // A whole new one: dumps differ by a page or two from run to run, so its size is its own.
     Path remade = onlyArchive();
-    assertEquals(size, Files.size(remade));
+    assertTrue(
+        remade.getFileName().toString().endsWith("-" + Files.size(remade) + ".jsa"),
+        remade.toString());
+    assertLoads(remade);
     assertSameAs(plain, launcherPromote(Map.of()));
     assertTrue(lastJavaArgs().contains("-XX:SharedArchiveFile=" + remade), lastJavaArgs());
   }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,13 +71,30 @@ public final class GantryRunner {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** A child process still running: its output so far, and a way to wait for the end. */
-  public record Running(Process process, Path out, Path err) {
+  /**
+   * A child process still running: its output so far, and a way to wait for the end; closing it
+   * kills a child a failed test left running.
+   */
+  public record Running(Process process, Path out, Path err) implements AutoCloseable {
     public String stderrSoFar() {
       try {
         return Files.readString(err);
       } catch (IOException e) {
         throw new IllegalStateException(e);
+      }
+    }
+
+    /**
+     * Returns once stderr holds {@code text}; throws if the process ends or time runs out first.
+     */
+    public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!stderrSoFar().contains(text)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "no '" + text + "' on gantry's stderr within " + timeout + ": " + stderrSoFar());
+        }
+        Thread.sleep(20);
       }
     }
 
@@ -95,6 +113,13 @@ public final class GantryRunner {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        ProcessRunner.stop(process);
       }
     }
   }

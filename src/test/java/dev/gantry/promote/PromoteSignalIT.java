@@ -28,6 +28,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromoteSignalIT {
   private static final AtomicLong SEED = new AtomicLong(1450);
+
+  /**
+   * Gantry is started as a script's background job starts (CI's {@code ./mvnw verify &}): with
+   * SIGINT ignored, which children inherit. It must see the signals all the same.
+   */
+  private static final List<String> AS_A_BACKGROUND_JOB =
+      List.of("bash", "-c", "trap '' INT; exec \"$@\"", "background-job");
+
   private RegistryServer registry;
   private FaultProxy proxy;
   private Skopeo skopeo;
@@ -101,7 +109,8 @@ class PromoteSignalIT {
     }
     String planSoFar;
     Result r;
-    try (GantryRunner.Running run = new GantryRunner().startJar(args.toArray(String[]::new))) {
+    try (GantryRunner.Running run =
+        new GantryRunner().startJarFrom(AS_A_BACKGROUND_JOB, args.toArray(String[]::new))) {
       try {
         second.awaitArrival(Duration.ofSeconds(60));
         assertEquals(

@@ -124,9 +124,17 @@ public final class GantryRunner {
     }
   }
 
-  /** Starts {@code java -jar target/gantry.jar ARGS} as a child process and returns at once. */
-  public Running startJar(String... args) {
-    List<String> command = new ArrayList<>();
+  /**
+   * Starts {@code java -jar target/gantry.jar ARGS} as a child process of {@code launcher} (a
+   * command that ends by running its arguments, such as a shell that first ignores a signal; empty
+   * for none) and returns at once. Gantry gets SIGINT and SIGTERM at their defaults, as in a
+   * terminal: a script starts a background job ({@code ./mvnw verify &}) with SIGINT ignored,
+   * children inherit that, and a JVM leaves an ignored signal ignored, so Gantry would never see a
+   * SIGINT a test sends.
+   */
+  public Running startJarFrom(List<String> launcher, String... args) {
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of("env", "--default-signal=INT,TERM"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(System.getProperty("gantry.jar", "target/gantry.jar"));

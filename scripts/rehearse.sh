@@ -74,18 +74,6 @@ cleanup() {
   e2e_cleanup
 }
 
-free_port() {
-  local candidate
-  for _ in {1..50}; do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (: </dev/tcp/127.0.0.1/"$candidate") 2>/dev/null; then
-      echo "$candidate"
-      return
-    fi
-  done
-  fail "no free loopback port"
-}
-
 await_http() { # URL SECONDS WHAT
   local i
   for ((i = 0; i < $2 * 10; i++)); do
@@ -122,7 +110,7 @@ prerequisites() {
 start_github() {
   step "GitHub (WireMock)"
   local port
-  port=$(free_port)
+  e2e_free_port port
   github="http://127.0.0.1:$port"
   java -jar "$wiremock_jar" --bind-address 127.0.0.1 --port "$port" --disable-banner --root-dir "$work/wiremock" \
     >"$work/wiremock.log" 2>&1 &
@@ -143,7 +131,7 @@ start_sshd() {
   # The server's PATH puts the docker stand-in first; sshd's SetEnv gives every session the same environment.
   mkdir -p "$work/server/bin" "$work/server/standin"
   ln -s "$PWD/scripts/lib/compose-standin.sh" "$work/server/bin/docker"
-  port=$(free_port)
+  e2e_free_port port
   cat >"$d/sshd_config" <<EOF
 ListenAddress 127.0.0.1
 Port $port
@@ -500,8 +488,9 @@ printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$reg" >"$work/home/.c
 start_github
 start_sshd
 start_repositories
-backend_port=$(free_port)
-frontend_port=$(free_port)
+backend_port="" frontend_port=""
+e2e_free_port backend_port
+e2e_free_port frontend_port
 release_count=0
 declare -A built=()
 

@@ -114,19 +114,33 @@ e2e_base_image() {
   if grep -q "cache hit" "$work/base.log"; then step_done "cache hit"; else step_done "built"; fi
 }
 
+# Sets VAR to a loopback port nothing listens on, for a server started later, and not one this function gave before.
+# It lies below the kernel's ephemeral range (ip_local_port_range), which every outgoing connection takes its port
+# from: a port there can be in use by a client connection, even one closed a minute ago (TIME_WAIT), and then the
+# server's bind fails with "address already in use".
+e2e_given_ports=" "
+e2e_free_port() { # VAR
+  local low candidate
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  ((low > 11024)) || low=32768 # an unusual range: keep to the default's lower part
+  for _ in {1..50}; do
+    candidate=$((10000 + RANDOM % (low - 10000)))
+    [[ $e2e_given_ports != *" $candidate "* ]] || continue
+    if ! (: </dev/tcp/127.0.0.1/"$candidate") 2>/dev/null; then
+      e2e_given_ports+="$candidate "
+      printf -v "$1" '%s' "$candidate"
+      return
+    fi
+  done
+  fail "no free loopback port"
+}
+
 # docker-registry on a free loopback port, with the base image (if any) as jre:17 and examples/hello as
 # demo/hello:sha-abc1234: sets reg (HOST:PORT).
 e2e_registry() {
   step "registry"
-  local port="" candidate i
-  for _ in {1..20}; do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (: </dev/tcp/127.0.0.1/"$candidate") 2>/dev/null; then
-      port=$candidate
-      break
-    fi
-  done
-  [[ -n "$port" ]] || fail "no free loopback port"
+  local i port
+  e2e_free_port port
   reg="127.0.0.1:$port"
   cat >"$work/registry.yml" <<EOF
 version: 0.1

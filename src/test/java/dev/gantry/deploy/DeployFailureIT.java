@@ -70,7 +70,7 @@ class DeployFailureIT {
     Result r = deploy.run(settings, TOKEN);
 
     assertEquals(3, r.exitCode(), r.all());
-    assertWithin(Duration.ofSeconds(3), r);
+    assertWithin(Duration.ofSeconds(3), r, host);
     assertTrue(health.hits().size() >= 2, "polled: " + health.hits());
     List<String> commands = host.commands();
     assertEquals(
@@ -107,7 +107,7 @@ class DeployFailureIT {
     Result r = deploy.run(settings, TOKEN);
 
     assertEquals(4, r.exitCode(), r.all());
-    assertWithin(Duration.ofSeconds(2), r);
+    assertWithin(Duration.ofSeconds(2), r, host);
     assertEquals(1, ups(), r.all());
     assertTrue(r.stderr().contains("not rolled back: no healthy version recorded"), r.all());
     assertNull(host.recordedTag());
@@ -124,7 +124,7 @@ class DeployFailureIT {
     Result r = deploy.run(settings, TOKEN);
 
     assertEquals(3, r.exitCode(), r.all());
-    assertWithin(Duration.ofSeconds(2), r);
+    assertWithin(Duration.ofSeconds(2), r, host);
     assertTrue(r.stderr().contains("no answer within"), r.all());
     assertEquals(UP + " (IMAGE_TAG=" + OLD + ")", last(host.commands()));
   }

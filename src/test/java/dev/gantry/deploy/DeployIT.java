@@ -294,7 +294,7 @@ class DeployIT {
       Result slow = wget.run(settings, TOKEN);
 
       assertEquals(3, slow.exitCode(), slow.all());
-      assertWithin(Duration.ofSeconds(2), slow);
+      assertWithin(Duration.ofSeconds(2), slow, narrow);
       assertEquals(
           UP + " (IMAGE_TAG=" + NEW + ")", last(narrow.commands()), "back to the first deploy");
     }

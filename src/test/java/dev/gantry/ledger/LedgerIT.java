@@ -9,6 +9,7 @@ import dev.gantry.Json;
 import dev.gantry.testing.FaultProxy;
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
+import dev.gantry.testing.HeldRequest;
 import dev.gantry.testing.LoggedRequest;
 import dev.gantry.testing.ManualClock;
 import dev.gantry.testing.RegistryServer;
@@ -339,8 +340,8 @@ class LedgerIT {
         0,
         gantry().run("promote", "--from", "sha-ccccccc", "--to", "latest", image(repo)).exitCode());
     clock.advance(Duration.ofMinutes(1));
-    // P1 reads latest (x) at once, but its read of the source is slow: P2 promotes B meanwhile.
-    proxy.delayOnce("GET", "/v2/" + repo + "/manifests/sha-aaaaaaa", 4000, registry.url());
+    // P1 reads latest (x) at once, but its read of the source is held: P2 promotes B meanwhile.
+    HeldRequest source = proxy.holdOnce("GET", "/v2/" + repo + "/manifests/sha-aaaaaaa");
     java.util.concurrent.CompletableFuture<Result> p1 =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () ->
@@ -352,15 +353,19 @@ class LedgerIT {
                         "--to",
                         "latest",
                         proxy.hostPort() + "/" + repo));
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (proxy.requests().stream()
-        .noneMatch(q -> q.method().equals("HEAD") && q.url().endsWith("/manifests/latest"))) {
-      assertTrue(
-          System.currentTimeMillis() < deadline, "P1 never read latest: " + proxy.requests());
-      Thread.sleep(20);
+    try {
+      source.awaitArrival(Duration.ofSeconds(60));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (proxy.requests().stream()
+          .noneMatch(q -> q.method().equals("HEAD") && q.url().endsWith("/manifests/latest"))) {
+        assertTrue(System.nanoTime() < deadline, "P1 never read latest: " + proxy.requests());
+        Thread.sleep(20);
+      }
+      Result p2 = gantry().run("promote", "--from", "sha-bbbbbbb", "--to", "latest", image(repo));
+      assertEquals(0, p2.exitCode(), p2.all());
+    } finally {
+      source.release();
     }
-    Result p2 = gantry().run("promote", "--from", "sha-bbbbbbb", "--to", "latest", image(repo));
-    assertEquals(0, p2.exitCode(), p2.all());
     Result first = p1.get();
 
     assertEquals(5, first.exitCode(), first.all());

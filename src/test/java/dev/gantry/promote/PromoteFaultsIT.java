@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gantry.testing.FaultProxy;
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
+import dev.gantry.testing.HeldRequest;
 import dev.gantry.testing.RegistryServer;
 import dev.gantry.testing.Skopeo;
 import dev.gantry.testing.TempDirs;
 import dev.gantry.testing.TestImages;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -216,9 +218,10 @@ class PromoteFaultsIT {
     push(b, "latest");
     TestImages.Layout theirs =
         TestImages.multiArch(TempDirs.create("gantry-layout-"), SEED.incrementAndGet());
-    // b's write is slow, then refused: meanwhile another writer moves a, which Gantry has already
-    // written.
-    proxy.failOnceAfter("PUT", "/v2/" + b + "/manifests/latest", 403, 3000);
+    // b's write is held, then refused: meanwhile another writer moves a, which Gantry has already
+    // written (--jobs 1: a's write is done before b's starts).
+    HeldRequest bWrite = proxy.holdOnce("PUT", "/v2/" + b + "/manifests/latest");
+    proxy.failTimes("PUT", "/v2/" + b + "/manifests/latest", 403, 1);
 
     java.util.concurrent.CompletableFuture<Result> run =
         java.util.concurrent.CompletableFuture.supplyAsync(
@@ -234,13 +237,13 @@ class PromoteFaultsIT {
                         "latest",
                         viaProxy(a),
                         viaProxy(b)));
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (!digest.equals(
-        skopeo.digestOrNull(registry.hostPort() + "/" + a + ":latest", registry))) {
-      assertTrue(System.nanoTime() < deadline, "a was never written");
-      Thread.sleep(50);
+    try {
+      bWrite.awaitArrival(Duration.ofSeconds(60));
+      assertEquals(digest, digest(a, "latest"), "a is written before b's write starts");
+      TestImages.push(theirs, registry, a, "latest");
+    } finally {
+      bWrite.release();
     }
-    TestImages.push(theirs, registry, a, "latest");
     Result r = run.get();
 
     assertEquals(7, r.exitCode(), r.all());

@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gantry.testing.FaultProxy;
 import dev.gantry.testing.GantryRunner;
 import dev.gantry.testing.GantryRunner.Result;
+import dev.gantry.testing.HeldRequest;
 import dev.gantry.testing.RegistryServer;
 import dev.gantry.testing.Skopeo;
 import dev.gantry.testing.TempDirs;
 import dev.gantry.testing.TestImages;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +28,14 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PromoteSignalIT {
   private static final AtomicLong SEED = new AtomicLong(1450);
+
+  /**
+   * Gantry is started as a script's background job starts (CI's {@code ./mvnw verify &}): with
+   * SIGINT ignored, which children inherit. It must see the signals all the same.
+   */
+  private static final List<String> AS_A_BACKGROUND_JOB =
+      List.of("bash", "-c", "trap '' INT; exec \"$@\"", "background-job");
+
   private RegistryServer registry;
   private FaultProxy proxy;
   private Skopeo skopeo;
@@ -77,9 +87,9 @@ class PromoteSignalIT {
       previous.add(push(repo, "latest"));
       before.add(skopeo.inspectRaw(registry.hostPort() + "/" + repo + ":latest", registry));
     }
-    // The second write is slow, so the signal arrives while it is in flight and before the third
-    // starts.
-    proxy.delayOnce("PUT", "/v2/" + repos.get(1) + "/manifests/latest", 3000, registry.url());
+    // The second write is held at the proxy until the signal was handled: the signal arrives while
+    // it is in flight and before the third starts, however slow the machine.
+    HeldRequest second = proxy.holdOnce("PUT", "/v2/" + repos.get(1) + "/manifests/latest");
 
     List<String> args =
         new java.util.ArrayList<>(
@@ -97,22 +107,28 @@ class PromoteSignalIT {
     if (json) {
       args.add(1, "--json");
     }
-    GantryRunner.Running run = new GantryRunner().startJar(args.toArray(String[]::new));
-    String firstTag = registry.hostPort() + "/" + repos.get(0) + ":latest";
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    String moved = digestOf(repos.get(0), "sha-abc1234");
-    while (!moved.equals(skopeo.digestOrNull(firstTag, registry))) {
-      assertTrue(
-          System.nanoTime() < deadline, "the first write never happened: " + run.stderrSoFar());
-      Thread.sleep(50);
+    String planSoFar;
+    Result r;
+    try (GantryRunner.Running run =
+        new GantryRunner().startJarFrom(AS_A_BACKGROUND_JOB, args.toArray(String[]::new))) {
+      try {
+        second.awaitArrival(Duration.ofSeconds(60));
+        assertEquals(
+            digestOf(repos.get(0), "sha-abc1234"),
+            skopeo.digest(registry.hostPort() + "/" + repos.get(0) + ":latest", registry),
+            "the first write is done before the second starts (--jobs 1)");
+        planSoFar = run.stderrSoFar();
+        assertEquals(
+            0,
+            new ProcessBuilder("kill", "-" + signal, Long.toString(run.process().pid()))
+                .start()
+                .waitFor());
+        run.awaitStderr("SIG" + signal + " received", Duration.ofSeconds(60));
+      } finally {
+        second.release();
+      }
+      r = run.await();
     }
-    String planSoFar = run.stderrSoFar();
-    assertEquals(
-        0,
-        new ProcessBuilder("kill", "-" + signal, Long.toString(run.process().pid()))
-            .start()
-            .waitFor());
-    Result r = run.await();
 
     assertEquals(6, r.exitCode(), r.all());
     for (int i = 0; i < repos.size(); i++) {

@@ -41,6 +41,7 @@ public final class FaultProxy implements AutoCloseable {
   private static final int PASS_THROUGH_PRIORITY = 100;
 
   private final WireMockServer server;
+  private final HoldFilter holds = new HoldFilter();
 
   private FaultProxy(String upstream) {
     // Byte-exact in both directions: no response gzip, and RawBodyFilter undoes WireMock's request
@@ -62,6 +63,8 @@ public final class FaultProxy implements AutoCloseable {
                           @Override
                           protected void decorateMockServiceContextBeforeConfig(
                               ServletContextHandler context) {
+                            context.addFilter(
+                                new FilterHolder(holds), "/*", EnumSet.of(DispatcherType.REQUEST));
                             context.addFilter(
                                 new FilterHolder(new RawBodyFilter()),
                                 "/*",
@@ -122,23 +125,13 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Answers the next matching request with {@code status}, after {@code millis}: a slow failing
-   * write.
+   * Holds the next matching request at the proxy until the test calls {@link
+   * HeldRequest#release()}, then handles it as any other (forwarded, or answered by a fault
+   * injected for it): a write in flight for as long as the test needs, say while a signal is sent
+   * or another writer moves a tag. A fixed delay instead races the test on a slow or busy machine.
    */
-  public void failOnceAfter(String method, String urlPathRegex, int status, int millis) {
-    inject(
-        new FaultBudget(method, urlPathRegex, 1),
-        InjectedErrors.response(status).withFixedDelay(millis));
-  }
-
-  /**
-   * Forwards the next matching request only after {@code millis}: a slow write, for a signal to
-   * arrive during.
-   */
-  public void delayOnce(String method, String urlPathRegex, int millis, String upstream) {
-    inject(
-        new FaultBudget(method, urlPathRegex, 1),
-        aResponse().proxiedFrom(upstream).withFixedDelay(millis));
+  public HeldRequest holdOnce(String method, String urlPathRegex) {
+    return holds.add(method, urlPathRegex);
   }
 
   /** Answers the next matching request 429 with {@code Retry-After: retryAfterSeconds}. */
@@ -153,8 +146,12 @@ public final class FaultProxy implements AutoCloseable {
     return server;
   }
 
-  /** Drops every injected fault (the pass-through stays) and forgets the recorded requests. */
+  /**
+   * Drops every injected fault (the pass-through stays), lets held requests go and forgets the
+   * recorded requests.
+   */
   public void reset() {
+    holds.releaseAll();
     server.getStubMappings().stream()
         .filter(stub -> stub.getPriority() == FAULT_PRIORITY)
         .toList()
@@ -183,6 +180,7 @@ public final class FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
+    holds.releaseAll();
     server.stop();
   }
 }

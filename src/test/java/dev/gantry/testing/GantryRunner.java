@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,13 +71,30 @@ public final class GantryRunner {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** A child process still running: its output so far, and a way to wait for the end. */
-  public record Running(Process process, Path out, Path err) {
+  /**
+   * A child process still running: its output so far, and a way to wait for the end; closing it
+   * kills a child a failed test left running.
+   */
+  public record Running(Process process, Path out, Path err) implements AutoCloseable {
     public String stderrSoFar() {
       try {
         return Files.readString(err);
       } catch (IOException e) {
         throw new IllegalStateException(e);
+      }
+    }
+
+    /**
+     * Returns once stderr holds {@code text}; throws if the process ends or time runs out first.
+     */
+    public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!stderrSoFar().contains(text)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "no '" + text + "' on gantry's stderr within " + timeout + ": " + stderrSoFar());
+        }
+        Thread.sleep(20);
       }
     }
 
@@ -97,16 +115,26 @@ public final class GantryRunner {
         throw new IllegalStateException(e);
       }
     }
+
+    @Override
+    public void close() {
+      if (process.isAlive()) {
+        ProcessRunner.stop(process);
+      }
+    }
   }
 
   /**
-   * Starts {@code java -jar target/gantry.jar ARGS} as a child process and returns at once, with
-   * every signal at its default action, as in a terminal: a test run started as a background job of
-   * a shell without job control ignores SIGINT and SIGQUIT, its children inherit that, and a JVM
-   * that starts with SIGINT ignored never sees it (env execs java: the pid is java's).
+   * Starts {@code java -jar target/gantry.jar ARGS} as a child process of {@code launcher} (a
+   * command that ends by running its arguments, such as a shell that first ignores a signal; empty
+   * for none) and returns at once. Gantry gets SIGINT and SIGTERM at their defaults, as in a
+   * terminal: a script starts a background job ({@code ./mvnw verify &}) with SIGINT ignored,
+   * children inherit that, and a JVM leaves an ignored signal ignored, so Gantry would never see a
+   * SIGINT a test sends.
    */
-  public Running startJar(String... args) {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/env", "--default-signal"));
+  public Running startJarFrom(List<String> launcher, String... args) {
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of("/usr/bin/env", "--default-signal=INT,TERM"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
     command.add(System.getProperty("gantry.jar", "target/gantry.jar"));

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -151,7 +154,7 @@ class HarnessSelfTest {
   }
 
   @Test
-  void faultProxyForwardsByteExactAndInjectsFaults() throws IOException {
+  void faultProxyForwardsByteExactAndInjectsFaults() throws Exception {
     try (RegistryServer registry = RegistryServer.open();
         FaultProxy proxy = FaultProxy.inFrontOf(registry)) {
       // Pushing through the proxy exercises blob upload Location headers and manifest PUT bodies.
@@ -205,6 +208,17 @@ class HarnessSelfTest {
       assertEquals(
           List.of(0, 429, 200),
           proxy.requests().stream().map(FaultProxy.ProxiedRequest::status).toList());
+
+      // A held request is answered only once released, then as any other (here by a fault).
+      HeldRequest held = proxy.holdOnce("GET", "/v2/app/manifests/.*");
+      proxy.failTimes("GET", "/v2/app/manifests/.*", 503, 1);
+      CompletableFuture<Integer> answer =
+          CompletableFuture.supplyAsync(() -> status(http, manifest));
+      held.awaitArrival(Duration.ofSeconds(30));
+      assertFalse(answer.isDone(), "answered while held");
+      held.release();
+      assertEquals(503, answer.get(30, TimeUnit.SECONDS));
+      assertEquals(200, status(http, manifest), "held once only");
     }
   }
 

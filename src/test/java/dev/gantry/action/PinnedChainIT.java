@@ -14,6 +14,8 @@ import dev.gantry.testing.Skopeo;
 import dev.gantry.testing.TempDirs;
 import dev.gantry.testing.TestImages;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -55,8 +57,19 @@ class PinnedChainIT {
   }
 
   @BeforeEach
-  void gitHub() {
-    // The jar runs on the real clock: this month's first version, no earlier release.
+  void gitHub() throws InterruptedException {
+    // The jar runs on the real clock: this month's first version, no earlier release. In a month's
+    // last two minutes (UTC) the test first waits for the next, so the jar and it agree.
+    OffsetDateTime nextMonth =
+        YearMonth.now(ZoneOffset.UTC)
+            .plusMonths(1)
+            .atDay(1)
+            .atStartOfDay()
+            .atOffset(ZoneOffset.UTC);
+    Duration left = Duration.between(OffsetDateTime.now(ZoneOffset.UTC), nextMonth);
+    if (left.compareTo(Duration.ofMinutes(2)) < 0) {
+      Thread.sleep(left.toMillis() + 1000);
+    }
     YearMonth now = YearMonth.now(ZoneOffset.UTC);
     version = now.getYear() + "." + now.getMonthValue() + ".0";
     github = new FakeGitHub().freshRelease(version, null);

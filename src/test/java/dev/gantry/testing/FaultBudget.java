@@ -30,14 +30,22 @@ final class FaultBudget implements ValueMatcher<Request> {
 
   @Override
   public MatchResult match(Request request) {
-    boolean sameMethod =
-        method.equals("ANY") || method.equalsIgnoreCase(request.getMethod().getName());
     String url = request.getUrl();
     int query = url.indexOf('?');
-    if (!sameMethod || !path.matcher(query < 0 ? url : url.substring(0, query)).matches()) {
-      return MatchResult.noMatch();
+    return MatchResult.of(
+        spend(request.getMethod().getName(), query < 0 ? url : url.substring(0, query)));
+  }
+
+  /**
+   * Whether a request of {@code requestMethod} to {@code requestPath} (no query) is one of this
+   * budget's while it lasts; if so, it spends one.
+   */
+  boolean spend(String requestMethod, String requestPath) {
+    boolean sameMethod = method.equals("ANY") || method.equalsIgnoreCase(requestMethod);
+    if (!sameMethod || !path.matcher(requestPath).matches()) {
+      return false;
     }
-    return MatchResult.of(remaining.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0);
+    return remaining.getAndUpdate(n -> n > 0 ? n - 1 : n) != 0;
   }
 
   /** Faults still to be served; 0 once spent. */

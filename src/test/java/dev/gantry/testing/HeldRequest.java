@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import wiremock.jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -18,22 +16,20 @@ public final class HeldRequest {
   /** However the test ends, a held request goes on after this. */
   private static final Duration MAX_HOLD = Duration.ofSeconds(60);
 
-  private final String method;
-  private final Pattern path;
-  private final AtomicBoolean taken = new AtomicBoolean();
+  private final String what;
+  private final FaultBudget first;
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch released = new CountDownLatch(1);
 
   HeldRequest(String method, String pathRegex) {
-    this.method = method;
-    this.path = Pattern.compile(pathRegex);
+    this.what = method + " " + pathRegex;
+    this.first = new FaultBudget(method, pathRegex, 1);
   }
 
   /** Returns once the request is being held; throws if none came within {@code timeout}. */
   public void awaitArrival(Duration timeout) throws InterruptedException {
     if (!arrived.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException(
-          "no " + method + " " + path + " reached the proxy within " + timeout);
+      throw new IllegalStateException("no " + what + " reached the proxy within " + timeout);
     }
   }
 
@@ -44,9 +40,7 @@ public final class HeldRequest {
 
   /** Claims {@code request} if it is the first that matches. */
   boolean take(HttpServletRequest request) {
-    return method.equalsIgnoreCase(request.getMethod())
-        && path.matcher(request.getRequestURI()).matches()
-        && taken.compareAndSet(false, true);
+    return first.spend(request.getMethod(), request.getRequestURI());
   }
 
   /** Called on the request's own thread: waits until released (at most {@link #MAX_HOLD}). */

@@ -22,4 +22,12 @@ public final class CommitSha {
     }
     return true;
   }
+
+  /**
+   * Whether {@code value} is a full commit SHA, 40 hexadecimal characters: what GitHub's filters
+   * match exactly.
+   */
+  public static boolean isFull(String value) {
+    return value.length() == 40 && isValid(value);
+  }
 }

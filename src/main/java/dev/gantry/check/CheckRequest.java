@@ -1,5 +1,6 @@
 package dev.gantry.check;
 
+import dev.gantry.CommitSha;
 import dev.gantry.GantryException;
 import dev.gantry.registry.ImageReference;
 import dev.gantry.release.ReleaseRequest;
@@ -20,8 +21,6 @@ public record CheckRequest(
     @Nullable String testedBy,
     @Nullable ImageReference notBehind,
     boolean allowRollback) {
-  private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
-
   /**
    * A workflow file name ({@code stack-tests.yml}) or its numeric id, as the workflows API takes
    * it.
@@ -43,7 +42,7 @@ public record CheckRequest(
       @Nullable String notBehind,
       boolean allowRollback) {
     String checkedRepository = ReleaseRequest.checkRepository(repository);
-    if (sha == null || !FULL_SHA.matcher(sha).matches()) {
+    if (sha == null || !CommitSha.isFull(sha)) {
       // The workflow-runs filter matches head_sha exactly, so a short SHA would find no run.
       throw GantryException.badInput(
           "invalid --sha '" + sha + "' (expected the full 40-hexadecimal commit SHA)");

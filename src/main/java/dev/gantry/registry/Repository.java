@@ -63,7 +63,8 @@ public record Repository(String registry, String path) {
 
   // The grammars below are loops, not regular expressions: a promote builds a Repository for every
   // image on its way to the first request, and compiling the patterns was some 5 ms of its start
-  // (StartupClassesIT holds a registry promote to no java.util.regex). RepositoryTest checks both
+  // (StartupClassesIT holds a registry promote to no java.util.regex). RepositoryGrammarTest checks
+  // both
   // against the patterns they replace.
 
   /**
